@@ -1,0 +1,43 @@
+// The admin API is served over HTTP by ingress and handled over NATS by the app that owns the data
+// (channels: router; keys: usage-ledger). A handler answers with the HTTP status and JSON body to send back,
+// so that ingress stays a thin relay and each owner decides its own errors (404, 409, ...).
+import { z } from 'zod';
+import { ChannelCreateSchema, ChannelPatchSchema } from '../channels/channel';
+import { defineRequest } from '../define';
+import { KeyCreateSchema, KeyPatchSchema } from '../keys/key';
+
+export const AdminReplySchema = z.object({ status: z.number().int(), body: z.unknown() });
+export type AdminReply = z.infer<typeof AdminReplySchema>;
+
+const ById = z.object({ id: z.string() });
+const Empty = z.object({});
+
+export const AdminChannelCreate = defineRequest('admin.channels.create.v1', ChannelCreateSchema, AdminReplySchema);
+export const AdminChannelList = defineRequest('admin.channels.list.v1', Empty, AdminReplySchema);
+export const AdminChannelGet = defineRequest('admin.channels.get.v1', ById, AdminReplySchema);
+export const AdminChannelUpdate = defineRequest(
+  'admin.channels.update.v1',
+  ById.extend({ patch: ChannelPatchSchema }),
+  AdminReplySchema,
+);
+export const AdminChannelDelete = defineRequest('admin.channels.delete.v1', ById, AdminReplySchema);
+
+export const AdminKeyCreate = defineRequest('admin.keys.create.v1', KeyCreateSchema, AdminReplySchema);
+export const AdminKeyList = defineRequest('admin.keys.list.v1', Empty, AdminReplySchema);
+export const AdminKeyGet = defineRequest('admin.keys.get.v1', ById, AdminReplySchema);
+export const AdminKeyUpdate = defineRequest(
+  'admin.keys.update.v1',
+  ById.extend({ patch: KeyPatchSchema }),
+  AdminReplySchema,
+);
+export const AdminKeyDelete = defineRequest('admin.keys.delete.v1', ById, AdminReplySchema);
+export const AdminKeyCredit = defineRequest(
+  'admin.keys.credit.v1',
+  ById.extend({ amount_usd: z.number().finite() }),
+  AdminReplySchema,
+);
+
+/** The JSON error body every admin route uses. */
+export function adminError(status: number, message: string, details?: unknown): AdminReply {
+  return { status, body: { error: { message, ...(details === undefined ? {} : { details }) } } };
+}

@@ -1,0 +1,97 @@
+// Client keys (owned by the usage-ledger): the admin shapes, the record ingress caches, and the messages that
+// keep every ingress replica's cache current.
+import { z } from 'zod';
+import { defineEvent, defineRequest } from '../define';
+
+const Cidr = z
+  .string()
+  .trim()
+  .regex(
+    /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]+(\/\d{1,3})?)$/,
+    'must be an IPv4/IPv6 address or CIDR',
+  );
+
+const keyFields = {
+  name: z.string().trim().min(1).max(200),
+  group: z.string().trim().min(1).max(100),
+  credit_usd: z.number().min(0).max(1e12),
+  unlimited: z.boolean(),
+  models: z.array(z.string().trim().min(1).max(200)).max(1000),
+  allow_ips: z.array(Cidr).max(1000),
+  rpm: z.number().int().min(1).max(1e9).nullable(),
+  tpm: z.number().int().min(1).max(1e12).nullable(),
+  expires_at: z.iso.datetime({ offset: true }).nullable(),
+  enabled: z.boolean(),
+};
+
+export const KeyCreateSchema = z
+  .object({
+    name: keyFields.name,
+    group: keyFields.group.default('default'),
+    credit_usd: keyFields.credit_usd.optional(),
+    unlimited: keyFields.unlimited.optional(),
+    models: keyFields.models.default([]),
+    allow_ips: keyFields.allow_ips.default([]),
+    rpm: keyFields.rpm.default(null),
+    tpm: keyFields.tpm.default(null),
+    expires_at: keyFields.expires_at.default(null),
+    enabled: keyFields.enabled.default(true),
+    /** Only from the declarative config file: a key value chosen by the operator (stored hashed). */
+    key: z.string().min(20).max(500).optional(),
+  })
+  .strict();
+export type KeyCreate = z.infer<typeof KeyCreateSchema>;
+
+export const KeyPatchSchema = z
+  .object({
+    name: keyFields.name,
+    group: keyFields.group,
+    credit_usd: keyFields.credit_usd,
+    unlimited: keyFields.unlimited,
+    models: keyFields.models,
+    allow_ips: keyFields.allow_ips,
+    rpm: keyFields.rpm,
+    tpm: keyFields.tpm,
+    expires_at: keyFields.expires_at,
+    enabled: keyFields.enabled,
+  })
+  .partial()
+  .strict();
+export type KeyPatch = z.infer<typeof KeyPatchSchema>;
+
+/** A key as the admin API reads it back (the secret itself is never stored, only its hash). */
+export const KeyViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  key_hint: z.string(),
+  group: z.string(),
+  unlimited: z.boolean(),
+  credit_usd: z.number(),
+  used_usd: z.number(),
+  remaining_usd: z.number().nullable(),
+  models: z.array(z.string()),
+  allow_ips: z.array(z.string()),
+  rpm: z.number().nullable(),
+  tpm: z.number().nullable(),
+  expires_at: z.string().nullable(),
+  enabled: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type KeyView = z.infer<typeof KeyViewSchema>;
+
+/** What ingress caches per key hash: enough to authenticate, authorise and limit without a round trip. */
+export const KeyRecordSchema = KeyViewSchema.extend({ key_hash: z.string() });
+export type KeyRecord = z.infer<typeof KeyRecordSchema>;
+
+export const KeyLookup = defineRequest(
+  'key.lookup.v1',
+  z.object({ key_hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+  z.object({ key: KeyRecordSchema.nullable() }),
+);
+
+/** Broadcast on every change of a key (created, patched, credited, debited, deleted: `key` null). */
+export const KeyChanged = defineEvent(
+  'key.changed.v1',
+  z.object({ id: z.string(), key_hash: z.string(), key: KeyRecordSchema.nullable() }),
+);

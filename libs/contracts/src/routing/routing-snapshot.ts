@@ -1,0 +1,41 @@
+// The versioned routing snapshot: everything ingress needs to pick a channel and call it, built by the router
+// from its tables on every change. Ingress replicas keep the newest version in memory (ARCHITECTURE rule 1).
+// Upstream keys travel encrypted (AES-256-GCM, RELAYMESH_SECRET_KEY); ingress decrypts them on receipt.
+import { z } from 'zod';
+import { ChannelStatusSchema, ChannelTypeSchema } from '../channels/channel';
+import { defineEvent, defineRequest } from '../define';
+
+export const SnapshotChannelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: ChannelTypeSchema,
+  base_url: z.string().nullable(),
+  keys_encrypted: z.array(z.string()),
+  models: z.array(z.string()),
+  model_mapping: z.record(z.string(), z.string()),
+  groups: z.array(z.string()),
+  priority: z.number(),
+  weight: z.number(),
+  status: ChannelStatusSchema,
+  timeout_ms: z.number(),
+  headers: z.record(z.string(), z.string()),
+});
+export type SnapshotChannel = z.infer<typeof SnapshotChannelSchema>;
+
+export const RoutingSnapshotSchema = z.object({
+  /** Monotonic across router restarts (a database sequence), so replicas can always keep the newest. */
+  version: z.number().int().min(0),
+  published_at: z.string(),
+  channels: z.array(SnapshotChannelSchema),
+});
+export type RoutingSnapshot = z.infer<typeof RoutingSnapshotSchema>;
+
+/** Broadcast (no queue group): every ingress replica takes it if it is newer than what it has. */
+export const RoutingSnapshotPublished = defineEvent('routing.snapshot.published.v1', RoutingSnapshotSchema);
+
+/** Asked by an ingress replica at start, and whenever it suspects it missed a version. */
+export const RoutingSnapshotGet = defineRequest(
+  'routing.snapshot.get.v1',
+  z.object({ have_version: z.number().int().min(0).nullable() }),
+  RoutingSnapshotSchema,
+);
