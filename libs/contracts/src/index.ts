@@ -5,3 +5,5 @@ export * from './keys/key';
 export * from './upstream/upstream-outcome';
 export * from './health/channel-health-changed';
 export * from './admin/admin';
+export * from './secrets/secret-box';
+export * from './config/declarative-config';

@@ -41,3 +41,25 @@ export const AdminKeyCredit = defineRequest(
 export function adminError(status: number, message: string, details?: unknown): AdminReply {
   return { status, body: { error: { message, ...(details === undefined ? {} : { details }) } } };
 }
+
+/** A refusal by the owning app (unknown id, duplicate name, ...) that becomes an admin HTTP error. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs an admin operation and turns its result, or its AdminError, into the reply ingress relays. */
+export async function adminReply(successStatus: number, run: () => Promise<unknown>): Promise<AdminReply> {
+  try {
+    const body = await run();
+    return { status: body === undefined ? 204 : successStatus, body: body ?? null };
+  } catch (err) {
+    if (err instanceof AdminError) return adminError(err.status, err.message, err.details);
+    throw err;
+  }
+}

@@ -1,0 +1,63 @@
+import { ChannelHealth, ChannelType } from '@relaymesh/contracts';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** An upstream provider account. `keysEncrypted` holds AES-256-GCM ciphertexts; `keyHints` the redacted forms. */
+@Entity('channels')
+export class Channel {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text', unique: true })
+  name!: string;
+
+  @Column({ type: 'text' })
+  type!: ChannelType;
+
+  @Column({ type: 'text', nullable: true })
+  baseUrl!: string | null;
+
+  @Column({ type: 'jsonb' })
+  keysEncrypted!: string[];
+
+  @Column({ type: 'jsonb' })
+  keyHints!: string[];
+
+  @Column({ type: 'jsonb' })
+  models!: string[];
+
+  @Column({ type: 'jsonb' })
+  modelMapping!: Record<string, string>;
+
+  @Column({ type: 'jsonb' })
+  groups!: string[];
+
+  @Column({ type: 'integer' })
+  priority!: number;
+
+  @Column({ type: 'integer' })
+  weight!: number;
+
+  /** The operator's switch; false reads back as status `manually_disabled`. */
+  @Column({ type: 'boolean' })
+  enabled!: boolean;
+
+  /** Set by the health-prober's decisions (self-healing issue); reads back as status `auto_disabled`. */
+  @Column({ type: 'boolean', default: false })
+  autoDisabled!: boolean;
+
+  @Column({ type: 'integer' })
+  timeoutMs!: number;
+
+  @Column({ type: 'jsonb' })
+  headers!: Record<string, string>;
+
+  /** The health-prober's latest view, as published on channel.health.changed. */
+  @Column({ type: 'jsonb', nullable: true })
+  health!: ChannelHealth | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

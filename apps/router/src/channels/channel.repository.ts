@@ -1,0 +1,98 @@
+// Storage of channels behind a small abstract class (injected by that type), so the service reads as
+// domain code and tests can see exactly which queries exist.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ChannelHealth } from '@relaymesh/contracts';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { Channel } from './channel.entity';
+
+export type ChannelFields = Omit<Channel, 'id' | 'createdAt' | 'updatedAt' | 'health' | 'autoDisabled'>;
+
+export class DuplicateChannelName extends Error {}
+
+export abstract class ChannelRepository {
+  abstract findAll(): Promise<Channel[]>;
+  abstract findById(id: string): Promise<Channel | null>;
+  abstract findByName(name: string): Promise<Channel | null>;
+  abstract insert(fields: ChannelFields): Promise<Channel>;
+  abstract update(id: string, fields: Partial<ChannelFields>): Promise<Channel | null>;
+  abstract delete(id: string): Promise<boolean>;
+  abstract setHealth(id: string, health: ChannelHealth): Promise<boolean>;
+  abstract nextSnapshotVersion(): Promise<number>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class TypeOrmChannelRepository extends ChannelRepository {
+  private readonly channels: Repository<Channel>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    super();
+    this.channels = dataSource.getRepository(Channel);
+  }
+
+  findAll(): Promise<Channel[]> {
+    return this.channels.find({ order: { priority: 'DESC', name: 'ASC' } });
+  }
+
+  findById(id: string): Promise<Channel | null> {
+    return UUID.test(id) ? this.channels.findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  findByName(name: string): Promise<Channel | null> {
+    return this.channels.findOneBy({ name });
+  }
+
+  async insert(fields: ChannelFields): Promise<Channel> {
+    try {
+      return await this.channels.save(this.channels.create(fields));
+    } catch (err) {
+      throw translateUniqueViolation(err);
+    }
+  }
+
+  async update(id: string, fields: Partial<ChannelFields>): Promise<Channel | null> {
+    const channel = await this.findById(id);
+    if (!channel) return null;
+    try {
+      return await this.channels.save(this.channels.merge(channel, fields));
+    } catch (err) {
+      throw translateUniqueViolation(err);
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const result = await this.channels.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async setHealth(id: string, health: ChannelHealth): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    // Not through save(): a health report must not bump updated_at, which tracks the operator's edits.
+    const result = await this.channels
+      .createQueryBuilder()
+      .update()
+      .set({ health, updatedAt: () => 'updated_at' })
+      .where('id = :id', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async nextSnapshotVersion(): Promise<number> {
+    const schema = this.channels.metadata.schema ?? 'public';
+    const rows: { version: string }[] = await this.dataSource.query(
+      `SELECT nextval('"${schema.replace(/"/g, '""')}".routing_snapshot_version_seq') AS version`,
+    );
+    return Number(rows[0]!.version);
+  }
+}
+
+function translateUniqueViolation(err: unknown): unknown {
+  if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+    return new DuplicateChannelName('a channel with this name already exists');
+  }
+  return err;
+}

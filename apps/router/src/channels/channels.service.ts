@@ -1,0 +1,125 @@
+// Channel administration: create, read, change and delete channels, keys sealed before they are stored.
+// Every write is announced on `changed$`, which the snapshot service turns into a new routing snapshot.
+import { Injectable } from '@nestjs/common';
+import {
+  AdminError,
+  ChannelCreate,
+  ChannelHealth,
+  ChannelPatch,
+  ChannelView,
+  SecretBox,
+  redactSecret,
+} from '@relaymesh/contracts';
+import { Subject } from 'rxjs';
+import { ChannelFields, ChannelRepository, DuplicateChannelName } from './channel.repository';
+import { toChannelView } from './channel-view';
+
+@Injectable()
+export class ChannelsService {
+  readonly changed$ = new Subject<void>();
+
+  constructor(
+    private readonly channels: ChannelRepository,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async create(input: ChannelCreate): Promise<ChannelView> {
+    const created = await this.write(() => this.channels.insert(this.fieldsOf(input)));
+    return toChannelView(created);
+  }
+
+  async list(): Promise<{ data: ChannelView[] }> {
+    return { data: (await this.channels.findAll()).map(toChannelView) };
+  }
+
+  async get(id: string): Promise<ChannelView> {
+    const channel = await this.channels.findById(id);
+    if (!channel) throw new AdminError(404, `channel ${id} not found`);
+    return toChannelView(channel);
+  }
+
+  async update(id: string, patch: ChannelPatch): Promise<ChannelView> {
+    const existing = await this.channels.findById(id);
+    if (!existing) throw new AdminError(404, `channel ${id} not found`);
+    const type = patch.type ?? existing.type;
+    const keys = patch.keys;
+    if (type !== 'mock' && keys !== undefined && keys.length === 0) {
+      throw new AdminError(400, 'keys: at least one upstream key is required');
+    }
+    const { keys: _keys, base_url, model_mapping, timeout_ms, ...rest } = patch;
+    const fields: Partial<ChannelFields> = {
+      ...rest,
+      ...(base_url !== undefined && { baseUrl: base_url }),
+      ...(model_mapping !== undefined && { modelMapping: model_mapping }),
+      ...(timeout_ms !== undefined && { timeoutMs: timeout_ms }),
+      ...(keys !== undefined && this.sealKeys(keys)),
+    };
+    const updated = await this.write(() => this.channels.update(id, fields));
+    if (!updated) throw new AdminError(404, `channel ${id} not found`);
+    return toChannelView(updated);
+  }
+
+  async delete(id: string): Promise<undefined> {
+    const deleted = await this.channels.delete(id);
+    if (!deleted) throw new AdminError(404, `channel ${id} not found`);
+    this.changed$.next();
+    return undefined;
+  }
+
+  /** The config file's channels: created when new, overwritten when a channel of that name exists. */
+  async applyConfig(inputs: ChannelCreate[]): Promise<{ created: number; updated: number }> {
+    let created = 0;
+    let updated = 0;
+    for (const input of inputs) {
+      const existing = await this.channels.findByName(input.name);
+      if (existing) {
+        await this.channels.update(existing.id, this.fieldsOf(input));
+        updated++;
+      } else {
+        await this.channels.insert(this.fieldsOf(input));
+        created++;
+      }
+    }
+    if (inputs.length > 0) this.changed$.next();
+    return { created, updated };
+  }
+
+  async recordHealth(channelId: string, health: ChannelHealth): Promise<void> {
+    await this.channels.setHealth(channelId, health);
+  }
+
+  private async write<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await run();
+      this.changed$.next();
+      return result;
+    } catch (err) {
+      if (err instanceof DuplicateChannelName) throw new AdminError(409, err.message);
+      throw err;
+    }
+  }
+
+  private fieldsOf(input: ChannelCreate): ChannelFields {
+    return {
+      name: input.name,
+      type: input.type,
+      baseUrl: input.base_url ?? null,
+      ...this.sealKeys(input.keys),
+      models: input.models,
+      modelMapping: input.model_mapping,
+      groups: input.groups,
+      priority: input.priority,
+      weight: input.weight,
+      enabled: input.enabled,
+      timeoutMs: input.timeout_ms,
+      headers: input.headers,
+    };
+  }
+
+  private sealKeys(keys: string[]): Pick<ChannelFields, 'keysEncrypted' | 'keyHints'> {
+    return {
+      keysEncrypted: keys.map((key) => this.secrets.encrypt(key)),
+      keyHints: keys.map(redactSecret),
+    };
+  }
+}

@@ -1,0 +1,14 @@
+// The router as its own process (one per pod): NATS and Postgres from the environment.
+import 'reflect-metadata';
+import { loadRouterEnv } from './config/router.env';
+import { startRouter } from './router.app';
+
+async function main(): Promise<void> {
+  const env = loadRouterEnv();
+  await startRouter(env, { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'router' }, true);
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+// How every app starts, in its own process or inside the embedded one: a Nest app on Fastify with the app's
+// handlers connected to the transport. `listenPort: null` (embedded mode, all but ingress) skips HTTP: the
+// process's single HTTP server is ingress's, which also serves the process-wide /healthz, /readyz, /metrics.
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { TransportConfig, createServerStrategy } from './messaging.module';
+
+export interface AppRunOptions {
+  transport: TransportConfig;
+  listenPort: number | null;
+  host?: string;
+  logLevels?: LogLevel[];
+  /** Options for Fastify (body limit, timeouts) where the app serves HTTP. */
+  fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+}
+
+export async function runApp(module: Parameters<typeof NestFactory.create>[0], options: AppRunOptions) {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter(options.fastify),
+    { logger: options.logLevels ?? ['log', 'warn', 'error', 'fatal'], bufferLogs: false },
+  );
+  app.connectMicroservice({ strategy: createServerStrategy(options.transport) }, { inheritAppConfig: true });
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  if (options.listenPort === null) await app.init();
+  else await app.listen(options.listenPort, options.host ?? '0.0.0.0');
+  return app as INestApplication & NestFastifyApplication;
+}
+
+export function logLevelsFrom(level: string): LogLevel[] {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const index = order.indexOf(level as LogLevel);
+  return order.slice(0, index < 0 ? 4 : index + 1);
+}

@@ -1,0 +1,88 @@
+// Nest's microservice plumbing over the InProcessBroker: a server strategy that subscribes every
+// @MessagePattern/@EventPattern handler, and a ClientProxy that publishes and requests through the broker.
+import {
+  BaseRpcContext,
+  ClientProxy,
+  CustomTransportStrategy,
+  ReadPacket,
+  Server,
+  WritePacket,
+} from '@nestjs/microservices';
+import { InProcessBroker } from './in-process.broker';
+
+export const IN_PROCESS_TRANSPORT = Symbol('in-process');
+
+export class InProcessServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = IN_PROCESS_TRANSPORT;
+  private readonly unsubscribers: (() => void)[] = [];
+
+  constructor(private readonly broker: InProcessBroker) {
+    super();
+  }
+
+  listen(callback: () => void): void {
+    for (const [pattern, handler] of this.messageHandlers) {
+      const queue: string | undefined = handler.extras?.queue;
+      const context = new BaseRpcContext([pattern]);
+      const deliver = async (data: unknown): Promise<unknown> => {
+        if (handler.isEventHandler) {
+          await this.handleEvent(pattern, { pattern, data }, context);
+          return undefined;
+        }
+        const result$ = this.transformToObservable(await handler(data, context));
+        return new Promise((resolve, reject) => {
+          let last: unknown;
+          result$.subscribe({
+            next: (value) => (last = value),
+            error: (err: unknown) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
+            complete: () => resolve(last),
+          });
+        });
+      };
+      this.unsubscribers.push(this.broker.subscribe(pattern, deliver, queue));
+    }
+    callback();
+  }
+
+  close(): void {
+    this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
+  }
+
+  on(): never {
+    throw new Error('the in-process transport has no status events');
+  }
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+}
+
+export class InProcessClient extends ClientProxy {
+  constructor(private readonly broker: InProcessBroker) {
+    super();
+    this._status$.next('connected');
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {}
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    this.broker.request(this.normalizePattern(packet.pattern), packet.data).then(
+      (response) => callback({ response, isDisposed: true }),
+      (err: unknown) => callback({ err, isDisposed: true }),
+    );
+    return () => undefined;
+  }
+
+  protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    this.broker.publish(this.normalizePattern(packet.pattern), packet.data);
+    return Promise.resolve(undefined as T);
+  }
+}

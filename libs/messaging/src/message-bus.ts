@@ -1,0 +1,90 @@
+// The one typed API the apps use to talk to each other: `emit(KeyChanged, payload)` and
+// `request(KeyLookup, payload)` compile only with the payload their contract declares, and replies are
+// validated against the contract before they are trusted.
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import {
+  EventContract,
+  EventPayload,
+  ReplyPayload,
+  RequestContract,
+  RequestPayload,
+  parsePayload,
+} from '@relaymesh/contracts';
+import { lastValueFrom, timeout } from 'rxjs';
+
+export abstract class MessageBus {
+  abstract emit<E extends EventContract>(event: E, payload: EventPayload<E>): void;
+  abstract request<R extends RequestContract>(
+    request: R,
+    payload: RequestPayload<R>,
+    options?: { timeoutMs?: number },
+  ): Promise<ReplyPayload<R>>;
+  abstract isConnected(): boolean;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+/** A request that got no usable answer: no responder, a timeout, or an error raised by the handler. */
+export class BusRequestError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly reason: string,
+  ) {
+    super(`${subject}: ${reason}`);
+  }
+}
+
+export class ClientProxyBus extends MessageBus implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('MessageBus');
+  private connected = false;
+
+  constructor(private readonly client: ClientProxy<Record<never, Function>, string>) {
+    super();
+    client.status.subscribe((status) => {
+      this.connected = status === 'connected';
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.client.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  emit<E extends EventContract>(event: E, payload: EventPayload<E>): void {
+    this.client.emit(event.subject, payload).subscribe({
+      error: (err: unknown) => this.logger.warn(`emit ${event.subject} failed: ${describe(err)}`),
+    });
+  }
+
+  async request<R extends RequestContract>(
+    request: R,
+    payload: RequestPayload<R>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ReplyPayload<R>> {
+    let reply: unknown;
+    try {
+      reply = await lastValueFrom(
+        this.client
+          .send(request.subject, payload)
+          .pipe(timeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)),
+      );
+    } catch (err) {
+      throw new BusRequestError(request.subject, describe(err));
+    }
+    return parsePayload(`${request.subject} (reply)`, request.reply, reply) as ReplyPayload<R>;
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
+  return JSON.stringify(err);
+}

@@ -1,0 +1,64 @@
+// Nest's NATS transport with a subject prefix, so that several deployments (and parallel test suites) share
+// one NATS server without hearing each other. The prefix is added on the wire only: handlers and packets keep
+// the bare subject names of libs/contracts.
+import { ClientNats, NatsOptions, ServerNats } from '@nestjs/microservices';
+import type { NatsConnection as NatsClient, Subscription } from 'nats';
+
+export interface NatsConnection {
+  url: string;
+  /** Prepended to every subject as `<prefix>.`; empty for none. */
+  prefix: string;
+  /** Shown in NATS monitoring, e.g. `relaymesh-ingress`. */
+  name: string;
+}
+
+export function prefixed(prefix: string, subject: string): string {
+  return prefix ? `${prefix}.${subject}` : subject;
+}
+
+function natsOptions(connection: NatsConnection): NonNullable<NatsOptions['options']> {
+  return {
+    servers: connection.url,
+    name: connection.name,
+    // Keep trying for ever, from the first connect on: an app started before NATS waits for it, and one that
+    // loses NATS reconnects by itself.
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  };
+}
+
+export class PrefixedNatsServer extends ServerNats {
+  private readonly prefixedSubscriptions: Subscription[] = [];
+
+  constructor(private readonly connection: NatsConnection) {
+    super(natsOptions(connection));
+  }
+
+  override bindEvents(client: NatsClient): void {
+    for (const [pattern, handler] of this.messageHandlers) {
+      const queue: string | undefined = handler.extras?.queue;
+      this.prefixedSubscriptions.push(
+        client.subscribe(prefixed(this.connection.prefix, pattern), {
+          queue,
+          callback: this.getMessageHandler(pattern).bind(this) as never,
+        }),
+      );
+    }
+  }
+
+  override async close(): Promise<void> {
+    this.prefixedSubscriptions.splice(0).forEach((sub) => sub.unsubscribe());
+    await super.close();
+  }
+}
+
+export class PrefixedNatsClient extends ClientNats {
+  constructor(private readonly connection: NatsConnection) {
+    super(natsOptions(connection));
+  }
+
+  protected override normalizePattern(pattern: Parameters<ClientNats['emit']>[0]): string {
+    return prefixed(this.connection.prefix, super.normalizePattern(pattern));
+  }
+}

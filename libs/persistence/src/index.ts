@@ -1,0 +1,4 @@
+export * from './database';
+export * from './embedded-postgres';
+export * from './snake-naming.strategy';
+export * from './database.module';

@@ -1,0 +1,14 @@
+// One adapter per wire format (ARCHITECTURE: libs/protocols), plus the shapes they share: the error the gateway
+// answers with and the token usage it meters.
+export type { ProtocolError } from './errors';
+export type { TokenUsage } from './usage';
+
+// OpenAI Chat Completions
+export type { ChatRequestView, ChatRole } from './openai-chat/types';
+export { CHAT_ROLES, GATEWAY_EXTENSION_FIELDS } from './openai-chat/types';
+export { buildUpstreamChatBody, chatInvalidJsonError, parseChatRequest } from './openai-chat/parse';
+export type { ParsedChatRequest } from './openai-chat/parse';
+export { openAIErrorBody, openAIErrorType } from './openai-chat/errors';
+export type { OpenAIErrorFields } from './openai-chat/errors';
+export { usageFromChatCompletion, usageFromChatUsage } from './openai-chat/usage';
+export { ChatStreamRelay, openAIStreamErrorEvent } from './openai-chat/stream';

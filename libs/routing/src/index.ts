@@ -1,0 +1,6 @@
+// Pure channel selection (ARCHITECTURE: libs/routing): no Nest, no I/O; time and randomness come in as arguments.
+export type { RoutableChannel } from './routable-channel';
+export { RoutingTable } from './routing-table';
+export type { Route, Tier, TierLookup } from './routing-table';
+export { selectChannel } from './select-channel';
+export type { Selection, SelectionRequest } from './select-channel';

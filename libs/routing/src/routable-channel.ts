@@ -1,0 +1,19 @@
+// The part of a channel that routing reads. The routing snapshot's `SnapshotChannel` (and the router's own rows)
+// satisfy it structurally, so the selector hands back the caller's own channel type with nothing copied.
+import type { ChannelStatus, ChannelType } from '@relaymesh/contracts';
+
+export interface RoutableChannel {
+  id: string;
+  name: string;
+  type: ChannelType;
+  /** Public model names served as they are. */
+  models: string[];
+  /** `{public: upstream}`; a key is served too, under the upstream name. */
+  model_mapping: Record<string, string>;
+  groups: string[];
+  /** Higher is tried first. */
+  priority: number;
+  /** Share of traffic within its priority tier. */
+  weight: number;
+  status: ChannelStatus;
+}

@@ -1,0 +1,164 @@
+// The routing index built once per snapshot: group -> model -> priority tiers, highest first, so that a pick only
+// walks the channels of one tier (plus lower tiers when the upper ones are excluded). Building is O(channels x
+// models); the router rebuilds on every snapshot, ingress on every snapshot it receives.
+import { providerPrefixes, qualifiedModelId } from './model-id';
+import type { RoutableChannel } from './routable-channel';
+
+/** One channel serving one public model in one group: what a pick returns. */
+export interface Route<C extends RoutableChannel> {
+  readonly channel: C;
+  /** The public model name the channel serves (for a `provider/name` id, the `name`). */
+  readonly model: string;
+  /** The name sent upstream: `model_mapping[model]`, or `model` itself. */
+  readonly upstreamModel: string;
+}
+
+/** The routable channels of one group and model that share a priority, in snapshot order. */
+export interface Tier<C extends RoutableChannel> {
+  readonly priority: number;
+  readonly routes: readonly Route<C>[];
+}
+
+/** `known: false`: the model is not in the catalogue at all (404); known with no usable tier is a 503. */
+export type TierLookup<C extends RoutableChannel> =
+  | { known: false }
+  | { known: true; tiers: readonly Tier<C>[] };
+
+const NO_TIERS: readonly never[] = [];
+
+/** One index over one kind of model id: the public names, or the `provider/name` spellings of them. */
+class ModelIndex<C extends RoutableChannel> {
+  /** Every id served by any channel, whatever its group or status (decides 404 vs 503). */
+  readonly catalogue = new Set<string>();
+  /** group -> id -> tiers; only `enabled` channels are in here. */
+  private readonly tiersByGroup = new Map<string, Map<string, Tier<C>[]>>();
+  private readonly pending = new Map<string, Map<string, Route<C>[]>>();
+
+  add(id: string, groups: ReadonlySet<string>, route: Route<C>, routable: boolean): void {
+    this.catalogue.add(id);
+    if (!routable) return;
+    for (const group of groups) {
+      let byId = this.pending.get(group);
+      if (byId === undefined) this.pending.set(group, (byId = new Map()));
+      let routes = byId.get(id);
+      if (routes === undefined) byId.set(id, (routes = []));
+      routes.push(route);
+    }
+  }
+
+  /** Turns the collected routes into priority tiers; call once, after the last `add`. */
+  seal(): this {
+    for (const [group, byId] of this.pending) {
+      const tiersById = new Map<string, Tier<C>[]>();
+      for (const [id, routes] of byId) tiersById.set(id, toTiers(routes));
+      this.tiersByGroup.set(group, tiersById);
+    }
+    this.pending.clear();
+    return this;
+  }
+
+  tiers(group: string, id: string): readonly Tier<C>[] {
+    return this.tiersByGroup.get(group)?.get(id) ?? NO_TIERS;
+  }
+}
+
+function toTiers<C extends RoutableChannel>(routes: Route<C>[]): Tier<C>[] {
+  // Array.prototype.sort is stable, so channels keep their snapshot order inside a tier and a seeded pick
+  // is reproducible.
+  const sorted = [...routes].sort((a, b) => b.channel.priority - a.channel.priority);
+  const tiers: { priority: number; routes: Route<C>[] }[] = [];
+  for (const route of sorted) {
+    const last = tiers.at(-1);
+    if (last !== undefined && last.priority === route.channel.priority) last.routes.push(route);
+    else tiers.push({ priority: route.channel.priority, routes: [route] });
+  }
+  return tiers;
+}
+
+/** Public model names a channel serves: its `models` and the keys of its `model_mapping`, once each. */
+function servedModels(channel: RoutableChannel): Set<string> {
+  return new Set([...channel.models, ...Object.keys(channel.model_mapping)]);
+}
+
+function upstreamModelFor(channel: RoutableChannel, model: string): string {
+  // Own keys only: a public model called `constructor` must not pick up Object.prototype.constructor.
+  return Object.hasOwn(channel.model_mapping, model) ? channel.model_mapping[model] : model;
+}
+
+export class RoutingTable<C extends RoutableChannel> {
+  private constructor(
+    private readonly byId: ReadonlyMap<string, C>,
+    /** Keyed by public model name. */
+    private readonly direct: ModelIndex<C>,
+    /** Keyed by `<provider prefix>/<public model name>`; consulted only for ids `direct` does not know. */
+    private readonly qualified: ModelIndex<C>,
+    private readonly sortedModelsByGroup: ReadonlyMap<string, readonly string[]>,
+    private readonly sortedModels: readonly string[],
+  ) {}
+
+  static build<C extends RoutableChannel>(channels: readonly C[]): RoutingTable<C> {
+    const byId = new Map<string, C>();
+    const direct = new ModelIndex<C>();
+    const qualified = new ModelIndex<C>();
+    const modelsByGroup = new Map<string, Set<string>>();
+
+    for (const channel of channels) {
+      byId.set(channel.id, channel);
+      const routable = channel.status === 'enabled';
+      const groups = new Set(channel.groups);
+      const prefixes = providerPrefixes(channel);
+      for (const model of servedModels(channel)) {
+        const route: Route<C> = { channel, model, upstreamModel: upstreamModelFor(channel, model) };
+        direct.add(model, groups, route, routable);
+        for (const prefix of prefixes) qualified.add(qualifiedModelId(prefix, model), groups, route, routable);
+        for (const group of groups) {
+          let models = modelsByGroup.get(group);
+          if (models === undefined) modelsByGroup.set(group, (models = new Set()));
+          models.add(model);
+        }
+      }
+    }
+
+    const sortedModelsByGroup = new Map<string, readonly string[]>();
+    for (const [group, models] of modelsByGroup) sortedModelsByGroup.set(group, [...models].sort());
+    return new RoutingTable(
+      byId,
+      direct.seal(),
+      qualified.seal(),
+      sortedModelsByGroup,
+      [...direct.catalogue].sort(),
+    );
+  }
+
+  /** Whether any channel, in any group and any status, serves `model` (bare or `provider/name`). */
+  hasModel(model: string): boolean {
+    return this.indexFor(model) !== null;
+  }
+
+  /**
+   * Public model names served in `group` (or in any group), sorted by code point for a stable listing.
+   * Channels of every status count, like `hasModel`: a model whose channels are all ejected for a minute stays
+   * listed (and answers 503), rather than flickering in and out of `GET /v1/models`.
+   */
+  models(group?: string): string[] {
+    const models = group === undefined ? this.sortedModels : this.sortedModelsByGroup.get(group);
+    return models === undefined ? [] : [...models];
+  }
+
+  channel(id: string): C | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The priority tiers (highest first) that serve `model` in `group`; used by `selectChannel`. */
+  tiers(group: string, model: string): TierLookup<C> {
+    const index = this.indexFor(model);
+    return index === null ? { known: false } : { known: true, tiers: index.tiers(group, model) };
+  }
+
+  /** Model id resolution: the id as given first, then as `provider/name` if no channel serves it as given. */
+  private indexFor(model: string): ModelIndex<C> | null {
+    if (this.direct.catalogue.has(model)) return this.direct;
+    if (this.qualified.catalogue.has(model)) return this.qualified;
+    return null;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './ops.module';
+export * from './readiness';

@@ -1,0 +1,60 @@
+// Every Prometheus metric of relaymesh, declared once (STYLE: telemetry never inside business code). Names follow
+// relaymesh_<component>_<what>_<unit>; labels come from bounded sets only (never a key, request id or IP).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const buildInfo = new Gauge({
+  name: 'relaymesh_build_info',
+  help: 'Always 1; labels carry the version and the app(s) in this process.',
+  labelNames: ['version', 'app'] as const,
+  registers: [registry],
+});
+
+export const ingressRequests = new Counter({
+  name: 'relaymesh_ingress_requests_total',
+  help: 'Data-plane requests answered by ingress, by route, wire format and HTTP status code.',
+  labelNames: ['route', 'format', 'code'] as const,
+  registers: [registry],
+});
+
+export const ingressRequestDuration = new Histogram({
+  name: 'relaymesh_ingress_request_duration_seconds',
+  help: 'Time from request received to response end, by route and format.',
+  labelNames: ['route', 'format'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+  registers: [registry],
+});
+
+export const upstreamAttempts = new Counter({
+  name: 'relaymesh_upstream_attempts_total',
+  help: 'Calls to upstream channels, by channel, provider type and outcome error class (none = success).',
+  labelNames: ['channel', 'provider', 'error_class'] as const,
+  registers: [registry],
+});
+
+export const noAvailableChannel = new Counter({
+  name: 'relaymesh_ingress_no_available_channel_total',
+  help: 'Requests refused because no channel of the group could serve the model.',
+  registers: [registry],
+});
+
+export const keyCacheLookups = new Counter({
+  name: 'relaymesh_ingress_key_cache_lookups_total',
+  help: 'Key look-ups by result: hit (in memory), miss (asked the ledger).',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+
+export const routingSnapshotVersion = new Gauge({
+  name: 'relaymesh_routing_snapshot_version',
+  help: 'Version of the routing snapshot this process routes with.',
+  registers: [registry],
+});
+
+export const routingSnapshotPublished = new Gauge({
+  name: 'relaymesh_routing_snapshot_published_timestamp_seconds',
+  help: 'When the router published the snapshot in use (age = time() - this).',
+  registers: [registry],
+});

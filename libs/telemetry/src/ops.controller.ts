@@ -1,0 +1,26 @@
+// GET /healthz (alive), /readyz (dependencies reachable), /metrics (Prometheus text) for every app.
+import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { registry } from './metrics';
+import { readiness } from './readiness';
+
+@Controller()
+export class OpsController {
+  @Get('healthz')
+  @HttpCode(200)
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  async readyz(@Res() reply: FastifyReply): Promise<void> {
+    const result = await readiness.evaluate();
+    await reply.code(result.ready ? 200 : 503).send(result);
+  }
+
+  @Get('metrics')
+  @Header('content-type', registry.contentType)
+  metrics(): Promise<string> {
+    return registry.metrics();
+  }
+}
