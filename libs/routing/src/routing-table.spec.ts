@@ -1,4 +1,5 @@
 // The routing index: catalogue membership (404 vs 503), model listings and tier order.
+import type { SnapshotChannel } from '@relaymesh/contracts';
 import { channel } from './__fixtures__/channels';
 import { RoutingTable } from './routing-table';
 
@@ -13,7 +14,12 @@ const table = RoutingTable.build([
   }),
   channel('vip-only', { type: 'anthropic', models: ['claude-opus-4-1'], groups: ['vip'] }),
   channel('off', { type: 'gemini', models: ['gemini-2.5-pro'], status: 'manually_disabled' }),
-  channel('ejected', { type: 'gemini', models: ['gemini-2.5-flash'], status: 'auto_disabled', priority: 9 }),
+  channel('ejected', {
+    type: 'gemini',
+    models: ['gemini-2.5-flash'],
+    status: 'auto_disabled',
+    priority: 9,
+  }),
   channel('both', { models: ['gpt-4o'], groups: ['default', 'vip'], priority: 5 }),
 ]);
 
@@ -77,7 +83,9 @@ describe('RoutingTable.tiers', () => {
     const lookup = table.tiers('default', 'gpt-4o');
     expect(lookup.known).toBe(true);
     if (!lookup.known) return;
-    expect(lookup.tiers.map((tier) => [tier.priority, tier.routes.map((r) => r.channel.id)])).toEqual([
+    expect(
+      lookup.tiers.map((tier) => [tier.priority, tier.routes.map((r) => r.channel.id)]),
+    ).toEqual([
       [5, ['oa', 'both']],
       [-3, ['compat']],
     ]);
@@ -89,6 +97,19 @@ describe('RoutingTable.tiers', () => {
 
   it('reports an unknown model as unknown, not as an empty tier list', () => {
     expect(table.tiers('default', 'gpt-9')).toEqual({ known: false });
+  });
+
+  it('indexes routing snapshot channels as they come, without mapping them', () => {
+    const snap: SnapshotChannel = {
+      ...channel('snap', { models: ['gpt-4o'] }),
+      base_url: 'https://api.openai.com',
+      keys_encrypted: ['v1:abc'],
+      timeout_ms: 300_000,
+      headers: {},
+    };
+    expect(RoutingTable.build<SnapshotChannel>([snap]).channel('snap')?.base_url).toBe(
+      'https://api.openai.com',
+    );
   });
 
   it('builds an empty table', () => {

@@ -21,8 +21,7 @@ export interface Tier<C extends RoutableChannel> {
 
 /** `known: false`: the model is not in the catalogue at all (404); known with no usable tier is a 503. */
 export type TierLookup<C extends RoutableChannel> =
-  | { known: false }
-  | { known: true; tiers: readonly Tier<C>[] };
+  { known: false } | { known: true; tiers: readonly Tier<C>[] };
 
 const NO_TIERS: readonly never[] = [];
 
@@ -110,7 +109,9 @@ export class RoutingTable<C extends RoutableChannel> {
       for (const model of servedModels(channel)) {
         const route: Route<C> = { channel, model, upstreamModel: upstreamModelFor(channel, model) };
         direct.add(model, groups, route, routable);
-        for (const prefix of prefixes) qualified.add(qualifiedModelId(prefix, model), groups, route, routable);
+        for (const prefix of prefixes) {
+          qualified.add(qualifiedModelId(prefix, model), groups, route, routable);
+        }
         for (const group of groups) {
           let models = modelsByGroup.get(group);
           if (models === undefined) modelsByGroup.set(group, (models = new Set()));

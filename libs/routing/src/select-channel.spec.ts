@@ -121,14 +121,20 @@ const rows: Row[] = [
   // weights (total 4: [0, 3) -> a, [3, 4) -> b)
   {
     name: 'weights 3:1, draw 0.74 lands in the first share',
-    channels: [channel('a', { models: ['m'], weight: 3 }), channel('b', { models: ['m'], weight: 1 })],
+    channels: [
+      channel('a', { models: ['m'], weight: 3 }),
+      channel('b', { models: ['m'], weight: 1 }),
+    ],
     model: 'm',
     random: [0.74],
     expected: { channel: 'a' },
   },
   {
     name: 'weights 3:1, draw 0.75 lands in the second share',
-    channels: [channel('a', { models: ['m'], weight: 3 }), channel('b', { models: ['m'], weight: 1 })],
+    channels: [
+      channel('a', { models: ['m'], weight: 3 }),
+      channel('b', { models: ['m'], weight: 1 }),
+    ],
     model: 'm',
     random: [0.75],
     expected: { channel: 'b' },
@@ -147,14 +153,20 @@ const rows: Row[] = [
   },
   {
     name: 'a weight 0 channel is skipped while a weighted one is left',
-    channels: [channel('zero', { models: ['m'], weight: 0 }), channel('one', { models: ['m'], weight: 1 })],
+    channels: [
+      channel('zero', { models: ['m'], weight: 0 }),
+      channel('one', { models: ['m'], weight: 1 }),
+    ],
     model: 'm',
     random: [0],
     expected: { channel: 'one' },
   },
   {
     name: 'a weight 0 channel takes over when the weighted one is excluded',
-    channels: [channel('five', { models: ['m'], weight: 5 }), channel('zero', { models: ['m'], weight: 0 })],
+    channels: [
+      channel('five', { models: ['m'], weight: 5 }),
+      channel('zero', { models: ['m'], weight: 0 }),
+    ],
     model: 'm',
     exclude: ['five'],
     random: [0.9],
@@ -162,14 +174,20 @@ const rows: Row[] = [
   },
   {
     name: 'all weight 0: uniform, draw 0 -> first',
-    channels: [channel('z1', { models: ['m'], weight: 0 }), channel('z2', { models: ['m'], weight: 0 })],
+    channels: [
+      channel('z1', { models: ['m'], weight: 0 }),
+      channel('z2', { models: ['m'], weight: 0 }),
+    ],
     model: 'm',
     random: [0],
     expected: { channel: 'z1' },
   },
   {
     name: 'all weight 0: uniform, draw 0.5 -> second',
-    channels: [channel('z1', { models: ['m'], weight: 0 }), channel('z2', { models: ['m'], weight: 0 })],
+    channels: [
+      channel('z1', { models: ['m'], weight: 0 }),
+      channel('z2', { models: ['m'], weight: 0 }),
+    ],
     model: 'm',
     random: [0.5],
     expected: { channel: 'z2' },
@@ -194,7 +212,9 @@ const rows: Row[] = [
   },
   {
     name: 'the mapping applies to a model also listed in `models`',
-    channels: [channel('a', { models: ['sonnet'], model_mapping: { sonnet: 'claude-sonnet-4-5-20250929' } })],
+    channels: [
+      channel('a', { models: ['sonnet'], model_mapping: { sonnet: 'claude-sonnet-4-5-20250929' } }),
+    ],
     model: 'sonnet',
     random: [0],
     expected: { channel: 'a', model: 'sonnet', upstreamModel: 'claude-sonnet-4-5-20250929' },
@@ -267,11 +287,18 @@ const rows: Row[] = [
   {
     name: 'provider/model applies the channel mapping to the name part',
     channels: [
-      channel('c', { type: 'anthropic', model_mapping: { 'claude-sonnet-4-5': 'claude-sonnet-4-5-20250929' } }),
+      channel('c', {
+        type: 'anthropic',
+        model_mapping: { 'claude-sonnet-4-5': 'claude-sonnet-4-5-20250929' },
+      }),
     ],
     model: 'anthropic/claude-sonnet-4-5',
     random: [0],
-    expected: { channel: 'c', model: 'claude-sonnet-4-5', upstreamModel: 'claude-sonnet-4-5-20250929' },
+    expected: {
+      channel: 'c',
+      model: 'claude-sonnet-4-5',
+      upstreamModel: 'claude-sonnet-4-5-20250929',
+    },
   },
   {
     name: 'an id served as given is not split into provider/name',
@@ -360,7 +387,11 @@ describe('selectChannel', () => {
 
   it('returns the caller’s own channel object', () => {
     const own = { ...channel('a', { models: ['m'] }), base_url: 'https://api.openai.com' };
-    const result = selectChannel(RoutingTable.build([own]), { group: 'default', model: 'm' }, () => 0);
+    const result = selectChannel(
+      RoutingTable.build([own]),
+      { group: 'default', model: 'm' },
+      () => 0,
+    );
     expect(result.ok && result.channel).toBe(own);
   });
 });
@@ -368,7 +399,11 @@ describe('selectChannel', () => {
 describe('selectChannel weight distribution (seeded, 4000 picks)', () => {
   const picks = 4000;
 
-  function share(channels: RoutableChannel[], seed: number, exclude?: string[]): Map<string, number> {
+  function share(
+    channels: RoutableChannel[],
+    seed: number,
+    exclude?: string[],
+  ): Map<string, number> {
     const table = RoutingTable.build(channels);
     const random = seededRandom(seed);
     const counts = new Map<string, number>();

@@ -30,7 +30,12 @@ export function selectChannel<C extends RoutableChannel>(
   for (const tier of lookup.tiers) {
     const route = pickInTier(tier, req.exclude, random);
     if (route !== undefined) {
-      return { ok: true, channel: route.channel, model: route.model, upstreamModel: route.upstreamModel };
+      return {
+        ok: true,
+        channel: route.channel,
+        model: route.model,
+        upstreamModel: route.upstreamModel,
+      };
     }
   }
   return { ok: false, reason: 'no_channel' };
@@ -45,7 +50,8 @@ function pickInTier<C extends RoutableChannel>(
   exclude: ReadonlySet<string> | undefined,
   random: () => number,
 ): Route<C> | undefined {
-  const usable = (route: Route<C>): boolean => exclude === undefined || !exclude.has(route.channel.id);
+  const usable = (route: Route<C>): boolean =>
+    exclude === undefined || !exclude.has(route.channel.id);
   let count = 0;
   let totalWeight = 0;
   for (const route of tier.routes) {

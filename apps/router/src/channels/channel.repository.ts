@@ -3,7 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ChannelHealth } from '@relaymesh/contracts';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { isUniqueViolation, isUuid } from '@relaymesh/persistence';
+import { DataSource, Repository } from 'typeorm';
 import { Channel } from './channel.entity';
 
 export type ChannelFields = Omit<Channel, 'id' | 'createdAt' | 'updatedAt' | 'health' | 'autoDisabled'>;
@@ -21,9 +22,6 @@ export abstract class ChannelRepository {
   abstract nextSnapshotVersion(): Promise<number>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UNIQUE_VIOLATION = '23505';
-
 @Injectable()
 export class TypeOrmChannelRepository extends ChannelRepository {
   private readonly channels: Repository<Channel>;
@@ -38,7 +36,7 @@ export class TypeOrmChannelRepository extends ChannelRepository {
   }
 
   findById(id: string): Promise<Channel | null> {
-    return UUID.test(id) ? this.channels.findOneBy({ id }) : Promise.resolve(null);
+    return isUuid(id) ? this.channels.findOneBy({ id }) : Promise.resolve(null);
   }
 
   findByName(name: string): Promise<Channel | null> {
@@ -64,13 +62,13 @@ export class TypeOrmChannelRepository extends ChannelRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const result = await this.channels.delete({ id });
     return (result.affected ?? 0) > 0;
   }
 
   async setHealth(id: string, health: ChannelHealth): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     // Not through save(): a health report must not bump updated_at, which tracks the operator's edits.
     const result = await this.channels
       .createQueryBuilder()
@@ -91,7 +89,7 @@ export class TypeOrmChannelRepository extends ChannelRepository {
 }
 
 function translateUniqueViolation(err: unknown): unknown {
-  if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+  if (isUniqueViolation(err)) {
     return new DuplicateChannelName('a channel with this name already exists');
   }
   return err;

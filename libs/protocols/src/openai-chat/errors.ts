@@ -10,7 +10,12 @@ export interface OpenAIErrorFields {
 
 export function openAIErrorBody(err: OpenAIErrorFields): string {
   return JSON.stringify({
-    error: { message: err.message, type: err.type, code: err.code ?? null, param: err.param ?? null },
+    error: {
+      message: err.message,
+      type: err.type,
+      code: err.code ?? null,
+      param: err.param ?? null,
+    },
   });
 }
 

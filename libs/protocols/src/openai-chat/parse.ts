@@ -11,7 +11,11 @@ export type ParsedChatRequest =
 
 type Check<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
 
-function invalid(message: string, param: string | null, code: string | null): { ok: false; error: ProtocolError } {
+function invalid(
+  message: string,
+  param: string | null,
+  code: string | null,
+): { ok: false; error: ProtocolError } {
   return { ok: false, error: { status: 400, type: 'invalid_request_error', code, param, message } };
 }
 
@@ -46,7 +50,11 @@ function describe(value: unknown): string {
   }
 }
 
-function wrongType(param: string, expected: string, value: unknown): { ok: false; error: ProtocolError } {
+function wrongType(
+  param: string,
+  expected: string,
+  value: unknown,
+): { ok: false; error: ProtocolError } {
   return invalid(
     `Invalid type for '${param}': expected ${expected}, but got ${describe(value)} instead.`,
     param,
@@ -69,21 +77,29 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   }
 
   const model = body.model;
-  if (isAbsent(model) || model === '') return invalid('you must provide a model parameter', 'model', null);
+  if (isAbsent(model) || model === '') {
+    // OpenAI itself sends param null here; naming the field costs nothing and helps the caller.
+    return invalid('you must provide a model parameter', 'model', null);
+  }
   if (typeof model !== 'string') return wrongType('model', 'a string', model);
 
   const messages = checkMessages(body.messages);
   if (!messages.ok) return messages;
 
   const stream = body.stream;
-  if (!isAbsent(stream) && typeof stream !== 'boolean') return wrongType('stream', 'a boolean', stream);
+  if (!isAbsent(stream) && typeof stream !== 'boolean') {
+    return wrongType('stream', 'a boolean', stream);
+  }
 
   const includeUsage = checkIncludeUsage(body.stream_options);
   if (!includeUsage.ok) return includeUsage;
 
   const maxTokens = checkPositiveInteger('max_tokens', body.max_tokens);
   if (!maxTokens.ok) return maxTokens;
-  const maxCompletionTokens = checkPositiveInteger('max_completion_tokens', body.max_completion_tokens);
+  const maxCompletionTokens = checkPositiveInteger(
+    'max_completion_tokens',
+    body.max_completion_tokens,
+  );
   if (!maxCompletionTokens.ok) return maxCompletionTokens;
 
   const models = checkModelList('models', body.models);
@@ -91,7 +107,9 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   const fallbacks = checkModelList('fallbacks', body.fallbacks);
   if (!fallbacks.ok) return fallbacks;
 
-  const fallbackModels = [...new Set([...models.value, ...fallbacks.value])].filter((m) => m !== model);
+  const fallbackModels = [...new Set([...models.value, ...fallbacks.value])].filter(
+    (m) => m !== model,
+  );
   const streaming = stream === true;
   return {
     ok: true,
@@ -108,7 +126,11 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
 
 function checkMessages(messages: unknown): Check<null> {
   if (isAbsent(messages)) {
-    return invalid("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
+    return invalid(
+      "Missing required parameter: 'messages'.",
+      'messages',
+      'missing_required_parameter',
+    );
   }
   if (!Array.isArray(messages)) return wrongType('messages', 'an array', messages);
   if (messages.length === 0) {
@@ -123,7 +145,11 @@ function checkMessages(messages: unknown): Check<null> {
     if (!isRecord(message)) return wrongType(param, 'an object', message);
     const role = message.role;
     if (isAbsent(role)) {
-      return invalid(`Missing required parameter: '${param}.role'.`, `${param}.role`, 'missing_required_parameter');
+      return invalid(
+        `Missing required parameter: '${param}.role'.`,
+        `${param}.role`,
+        'missing_required_parameter',
+      );
     }
     if (typeof role !== 'string') return wrongType(`${param}.role`, 'a string', role);
     if (!(CHAT_ROLES as readonly string[]).includes(role)) {
@@ -151,7 +177,9 @@ function checkIncludeUsage(streamOptions: unknown): Check<boolean> {
 
 function checkPositiveInteger(param: string, value: unknown): Check<number | null> {
   if (isAbsent(value)) return { ok: true, value: null };
-  if (typeof value !== 'number' || !Number.isInteger(value)) return wrongType(param, 'an integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    return wrongType(param, 'an integer', value);
+  }
   if (value < 1) {
     return invalid(
       `Invalid '${param}': integer below minimum value. Expected a value >= 1, but got ${value} instead.`,
@@ -206,5 +234,7 @@ export function buildUpstreamChatBody(
 }
 
 function withIncludeUsage(streamOptions: unknown): Record<string, unknown> {
-  return isRecord(streamOptions) ? { ...streamOptions, include_usage: true } : { include_usage: true };
+  return isRecord(streamOptions)
+    ? { ...streamOptions, include_usage: true }
+    : { include_usage: true };
 }

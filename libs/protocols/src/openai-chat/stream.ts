@@ -46,9 +46,9 @@ export class ChatStreamRelay {
    * `system_fingerprint`, vendor extras) and number formatting reach the client unchanged. The one event dropped
    * is the usage-only chunk (`choices: []` with `usage`) when the client did not ask for usage: it would be an
    * unexpected extra chunk for clients that index `choices[0]`. Servers that put usage on the last content chunk
-   * instead are forwarded whole; the client then sees a usage it did not ask for, which the schema allows. The `"usage": null` field that include_usage
-   * adds to every ordinary chunk is left in place: it is in OpenAI's schema, SDKs ignore it, and removing it
-   * would mean re-serialising each chunk.
+   * instead are forwarded whole; the client then sees a usage it did not ask for, which the schema allows.
+   * The `"usage": null` field that include_usage adds to every ordinary chunk is left in place: it is in
+   * OpenAI's schema, SDKs ignore it, and removing it would mean re-serialising each chunk.
    *
    * Each JSON event is parsed once with JSON.parse. Chunks are a few hundred bytes, so this costs microseconds
    * per chunk against milliseconds between chunks; a cheaper substring pre-check is possible if `npm run bench`
@@ -96,6 +96,10 @@ function sse(data: string): string {
  * The event that ends a stream with an error after bytes have been sent (the status line is long gone): OpenAI
  * sends `data: {"error":{...}}`, and the openai SDKs raise an APIError when a chunk has an `error` field.
  */
-export function openAIStreamErrorEvent(message: string, type: string, code?: string | null): string {
+export function openAIStreamErrorEvent(
+  message: string,
+  type: string,
+  code?: string | null,
+): string {
   return `data: ${openAIErrorBody({ message, type, code: code ?? null, param: null })}\n\n`;
 }

@@ -33,7 +33,9 @@ export function seededRandom(seed: number): () => number {
 export function scriptedRandom(...values: number[]): () => number {
   let next = 0;
   return () => {
-    if (next >= values.length) throw new Error(`random() called ${next + 1} times, scripted ${values.length}`);
+    if (next >= values.length) {
+      throw new Error(`random() called ${next + 1} times, scripted ${values.length}`);
+    }
     return values[next++];
   };
 }

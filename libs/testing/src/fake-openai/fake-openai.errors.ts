@@ -69,7 +69,11 @@ export function missingParameter(param: string): FakeApiError {
 }
 
 /** "Supported values are: 'a', 'b', and 'c'." as the real API words it. */
-export function invalidValue(param: string, value: unknown, supported: readonly string[]): FakeApiError {
+export function invalidValue(
+  param: string,
+  value: unknown,
+  supported: readonly string[],
+): FakeApiError {
   const quoted = supported.map((s) => `'${s}'`);
   const list =
     quoted.length <= 2

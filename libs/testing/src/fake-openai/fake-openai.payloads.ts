@@ -46,7 +46,10 @@ export function countWords(text: string): number {
 
 /** A deterministic stand-in for a tokenizer: a quarter of the characters of every message, at least 1. */
 export function estimatePromptTokens(request: ChatRequestBody): number {
-  const chars = request.messages.reduce((sum, message) => sum + contentText(message.content).length, 0);
+  const chars = request.messages.reduce(
+    (sum, message) => sum + contentText(message.content).length,
+    0,
+  );
   return Math.max(1, Math.ceil(chars / 4));
 }
 

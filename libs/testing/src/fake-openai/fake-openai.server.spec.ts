@@ -15,6 +15,34 @@ async function waitFor(condition: () => boolean, deadlineMs = 2_000): Promise<vo
   }
 }
 
+/**
+ * Jest runs a test file in its own realm, but fetch and AbortController come from Node's, so the SDK's
+ * `instanceof Error` check misses a timeout's DOMException and reports a plain connection error. Re-throwing
+ * foreign errors as this realm's Error, name and cause kept, lets the SDK classify them as it does outside jest.
+ */
+const realmSafeFetch: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    if (error instanceof Error) throw error;
+    const { name, message } = error as { name?: string; message?: string };
+    throw Object.assign(new Error(message, { cause: error }), { name: name ?? 'Error' });
+  }
+};
+
+function sdk(baseUrl: string, apiKey = 'sk-test'): OpenAI {
+  return new OpenAI({ apiKey, baseURL: `${baseUrl}/v1`, maxRetries: 0, fetch: realmSafeFetch });
+}
+
+/** The `code` of every error along a `cause` chain, e.g. the ECONNRESET under the SDK's connection error. */
+function causeCodes(error: unknown): unknown[] {
+  const codes: unknown[] = [];
+  for (let e = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
+    if ('code' in e) codes.push(e.code);
+  }
+  return codes;
+}
+
 /** Settles to the thrown value, so a test can assert on it after awaiting; fails if nothing was thrown. */
 async function caught(action: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -31,7 +59,7 @@ describe('FakeOpenAI', () => {
 
   beforeAll(async () => {
     fake = await FakeOpenAI.start();
-    client = new OpenAI({ apiKey: 'sk-test', baseURL: `${fake.url}/v1`, maxRetries: 0 });
+    client = sdk(fake.url);
   });
 
   afterEach(() => fake.reset());
@@ -139,7 +167,11 @@ describe('FakeOpenAI', () => {
       const chunks: OpenAI.ChatCompletionChunk[] = [];
       for await (const chunk of stream) chunks.push(chunk);
 
-      expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: '', refusal: null });
+      expect(chunks[0]?.choices[0]?.delta).toEqual({
+        role: 'assistant',
+        content: '',
+        refusal: null,
+      });
       const words = chunks.slice(1, -1).map((chunk) => chunk.choices[0]?.delta.content);
       expect(words).toEqual(DEFAULT_REPLY.split(/(?<= )/));
       expect(words.join('')).toBe(DEFAULT_REPLY);
@@ -160,7 +192,11 @@ describe('FakeOpenAI', () => {
 
       const last = chunks.at(-1);
       expect(last?.choices).toEqual([]);
-      expect(last?.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 7, total_tokens: 10 });
+      expect(last?.usage).toMatchObject({
+        prompt_tokens: 3,
+        completion_tokens: 7,
+        total_tokens: 10,
+      });
       expect(chunks.slice(0, -1).every((chunk) => chunk.usage === null)).toBe(true);
     });
 
@@ -174,23 +210,29 @@ describe('FakeOpenAI', () => {
       }));
 
       const final = await client.chat.completions
-        .stream({ model: 'gpt-4o-mini', messages: MESSAGES, stream_options: { include_usage: true } })
+        .stream({
+          model: 'gpt-4o-mini',
+          messages: MESSAGES,
+          stream_options: { include_usage: true },
+        })
         .finalChatCompletion();
 
       const message = final.choices[0]?.message;
       expect(final.choices[0]?.finish_reason).toBe('tool_calls');
       expect(message?.content).toBe('Checking.');
-      expect(
-        message?.tool_calls?.map((call) => call.type === 'function' && call.function),
-      ).toEqual([
-        { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
-        { name: 'get_time', arguments: '{"tz":"Europe/Paris"}' },
-      ]);
+      expect(message?.tool_calls?.map((call) => call.type === 'function' && call.function)).toEqual(
+        [
+          { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+          { name: 'get_time', arguments: '{"tz":"Europe/Paris"}' },
+        ],
+      );
       expect(final.usage?.total_tokens).toBeGreaterThan(0);
     });
 
     it('opens a tools-only stream with the role and the first call head, then argument fragments', async () => {
-      fake.setResponder(() => ({ toolCalls: [{ name: 'lookup', arguments: '{"q":"a long query"}' }] }));
+      fake.setResponder(() => ({
+        toolCalls: [{ name: 'lookup', arguments: '{"q":"a long query"}' }],
+      }));
 
       const stream = await client.chat.completions.create({
         model: 'gpt-4o-mini',
@@ -204,16 +246,44 @@ describe('FakeOpenAI', () => {
         role: 'assistant',
         content: null,
         tool_calls: [
-          { index: 0, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'lookup', arguments: '' } },
+          {
+            index: 0,
+            id: expect.stringMatching(/^call_/),
+            type: 'function',
+            function: { name: 'lookup', arguments: '' },
+          },
         ],
       });
-      const fragments = deltas.slice(1, -1).map((delta) => delta.tool_calls?.[0]?.function?.arguments);
+      const fragments = deltas
+        .slice(1, -1)
+        .map((delta) => delta.tool_calls?.[0]?.function?.arguments);
       expect(fragments.length).toBeGreaterThan(1);
       expect(fragments.join('')).toBe('{"q":"a long query"}');
     });
 
-    it('still streams every chunk with a chunk delay set', async () => {
-      fake.setStreamChunkDelayMs(5);
+    it('holds back the next chunk for the chunk delay while other requests are answered', async () => {
+      fake.setStreamChunkDelayMs(60_000);
+
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: MESSAGES,
+        stream: true,
+      });
+      const chunks = stream[Symbol.asyncIterator]();
+      const first = await chunks.next();
+      let secondArrived = false;
+      const second = chunks.next().then(() => (secondArrived = true));
+      await client.models.list();
+
+      expect(first.value?.choices[0]?.delta).toMatchObject({ role: 'assistant' });
+      expect(secondArrived).toBe(false);
+      // Aborting ends the iteration quietly; the fake's pending delay is cancelled by close().
+      stream.controller.abort();
+      await second;
+    });
+
+    it('still streams the whole reply with a short chunk delay', async () => {
+      fake.setStreamChunkDelayMs(2);
 
       const stream = await client.chat.completions.create({
         model: 'gpt-4o-mini',
@@ -229,7 +299,7 @@ describe('FakeOpenAI', () => {
 
   describe('authentication and validation', () => {
     it('rejects an unknown key with 401 invalid_api_key', async () => {
-      const bad = new OpenAI({ apiKey: 'not-a-key', baseURL: `${fake.url}/v1`, maxRetries: 0 });
+      const bad = sdk(fake.url, 'not-a-key');
 
       const error = await caught(() =>
         bad.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }),
@@ -246,19 +316,26 @@ describe('FakeOpenAI', () => {
     });
 
     it('rejects a request without a key with 401', async () => {
-      const response = await post('/v1/models', '', null);
+      const response = await post(
+        '/v1/chat/completions',
+        JSON.stringify({ model: 'm', messages: MESSAGES }),
+        null,
+      );
 
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({
-        error: { message: expect.stringContaining("You didn't provide an API key"), type: 'invalid_request_error' },
+        error: {
+          message: expect.stringContaining("You didn't provide an API key"),
+          type: 'invalid_request_error',
+        },
       });
     });
 
     it('accepts only the configured keys when keys are given', async () => {
       const strict = await FakeOpenAI.start({ keys: ['team-key'] });
       try {
-        const allowed = new OpenAI({ apiKey: 'team-key', baseURL: `${strict.url}/v1`, maxRetries: 0 });
-        const denied = new OpenAI({ apiKey: 'sk-other', baseURL: `${strict.url}/v1`, maxRetries: 0 });
+        const allowed = sdk(strict.url, 'team-key');
+        const denied = sdk(strict.url, 'sk-other');
 
         await expect(allowed.models.list()).resolves.toBeDefined();
         await expect(denied.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
@@ -282,15 +359,48 @@ describe('FakeOpenAI', () => {
       ['a missing model', { messages: MESSAGES }, null, null],
       ['a model that is not a string', { model: 4, messages: MESSAGES }, 'model', 'invalid_type'],
       ['missing messages', { model: 'm' }, 'messages', 'missing_required_parameter'],
-      ['an unknown role', { model: 'm', messages: [{ role: 'bot', content: 'x' }] }, 'messages[0].role', 'invalid_value'],
-      ['a user message without content', { model: 'm', messages: [{ role: 'user' }] }, 'messages[0].content', 'missing_required_parameter'],
-      ['a non-boolean stream', { model: 'm', messages: MESSAGES, stream: 'yes' }, 'stream', 'invalid_type'],
-      ['stream_options without stream', { model: 'm', messages: MESSAGES, stream_options: { include_usage: true } }, 'stream_options', null],
-      ['max_tokens of 0', { model: 'm', messages: MESSAGES, max_tokens: 0 }, 'max_tokens', 'integer_below_min_value'],
-      ['a fractional max_completion_tokens', { model: 'm', messages: MESSAGES, max_completion_tokens: 1.5 }, 'max_completion_tokens', 'invalid_type'],
+      [
+        'an unknown role',
+        { model: 'm', messages: [{ role: 'bot', content: 'x' }] },
+        'messages[0].role',
+        'invalid_value',
+      ],
+      [
+        'a user message without content',
+        { model: 'm', messages: [{ role: 'user' }] },
+        'messages[0].content',
+        'missing_required_parameter',
+      ],
+      [
+        'a non-boolean stream',
+        { model: 'm', messages: MESSAGES, stream: 'yes' },
+        'stream',
+        'invalid_type',
+      ],
+      [
+        'stream_options without stream',
+        { model: 'm', messages: MESSAGES, stream_options: { include_usage: true } },
+        'stream_options',
+        null,
+      ],
+      [
+        'max_tokens of 0',
+        { model: 'm', messages: MESSAGES, max_tokens: 0 },
+        'max_tokens',
+        'integer_below_min_value',
+      ],
+      [
+        'a fractional max_completion_tokens',
+        { model: 'm', messages: MESSAGES, max_completion_tokens: 1.5 },
+        'max_completion_tokens',
+        'invalid_type',
+      ],
       [
         'a tool message without a preceding tool call',
-        { model: 'm', messages: [...MESSAGES, { role: 'tool', tool_call_id: 'call_1', content: 'x' }] },
+        {
+          model: 'm',
+          messages: [...MESSAGES, { role: 'tool', tool_call_id: 'call_1', content: 'x' }],
+        },
         'messages.[1].role',
         null,
       ],
@@ -300,7 +410,12 @@ describe('FakeOpenAI', () => {
           model: 'm',
           messages: [
             ...MESSAGES,
-            { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+            {
+              role: 'assistant',
+              tool_calls: [
+                { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } },
+              ],
+            },
             { role: 'user', content: 'next' },
           ],
         },
@@ -324,7 +439,9 @@ describe('FakeOpenAI', () => {
           {
             role: 'assistant',
             content: null,
-            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+            tool_calls: [
+              { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } },
+            ],
           },
           { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
         ],
@@ -348,7 +465,12 @@ describe('FakeOpenAI', () => {
       expect(response.status).toBe(404);
       expect(response.headers.get('x-request-id')).toMatch(/^req_/);
       expect(await response.json()).toEqual({
-        error: { message: 'Invalid URL (POST /v1/nope)', type: 'invalid_request_error', param: null, code: null },
+        error: {
+          message: 'Invalid URL (POST /v1/nope)',
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
       });
     });
   });
@@ -357,7 +479,9 @@ describe('FakeOpenAI', () => {
     it('answers a status fault with the default envelope, once', async () => {
       fake.enqueueFault({ kind: 'status', status: 500 });
 
-      const error = await caught(() => client.chat.completions.create({ model: 'm', messages: MESSAGES }));
+      const error = await caught(() =>
+        client.chat.completions.create({ model: 'm', messages: MESSAGES }),
+      );
       const next = await client.chat.completions.create({ model: 'm', messages: MESSAGES });
 
       expect(error).toBeInstanceOf(OpenAI.InternalServerError);
@@ -370,22 +494,37 @@ describe('FakeOpenAI', () => {
       fake.enqueueFault({
         kind: 'status',
         status: 429,
-        body: { error: { message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+        body: {
+          error: {
+            message: 'slow down',
+            type: 'requests',
+            param: null,
+            code: 'rate_limit_exceeded',
+          },
+        },
         headers: { 'retry-after': '7' },
       });
 
       const error = await caught(() => client.models.list());
 
       expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-      expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', message: '429 slow down' });
-      expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('7');
+      expect(error).toMatchObject({
+        status: 429,
+        code: 'rate_limit_exceeded',
+        message: '429 slow down',
+      });
+      expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe(
+        '7',
+      );
     });
 
     it('applies queued faults in order, each to the next request matching its path', async () => {
       fake.enqueueFault({ kind: 'status', status: 503, path: '/v1/embeddings' });
       fake.enqueueFault({ kind: 'status', status: 502 });
 
-      const first = await caught(() => client.chat.completions.create({ model: 'm', messages: MESSAGES }));
+      const first = await caught(() =>
+        client.chat.completions.create({ model: 'm', messages: MESSAGES }),
+      );
       const second = await caught(() => client.embeddings.create({ model: 'e', input: 'x' }));
       const third = await client.embeddings.create({ model: 'e', input: 'x' });
 
@@ -445,10 +584,13 @@ describe('FakeOpenAI', () => {
     it('resets the connection before any response byte', async () => {
       fake.enqueueFault({ kind: 'reset' });
 
-      const error = await caught(() => client.chat.completions.create({ model: 'm', messages: MESSAGES }));
+      const error = await caught(() =>
+        client.chat.completions.create({ model: 'm', messages: MESSAGES }),
+      );
 
       expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
       expect(error).not.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+      expect(causeCodes(error)).toContain('ECONNRESET');
       expect(fake.requests).toHaveLength(1);
     });
 
@@ -469,7 +611,8 @@ describe('FakeOpenAI', () => {
         }
       });
 
-      expect(error).toBeInstanceOf(Error);
+      // undici's error for a response body cut short by the peer.
+      expect(error).toMatchObject({ name: 'TypeError', message: 'terminated' });
       expect(pieces).toEqual(['one ', 'two ', 'three '].slice(0, afterChunks));
     });
 
@@ -477,18 +620,24 @@ describe('FakeOpenAI', () => {
       fake.enqueueFault({ kind: 'reset-mid-stream', afterChunks: 1 });
 
       const plain = await client.chat.completions.create({ model: 'm', messages: MESSAGES });
-      const stream = await client.chat.completions.create({ model: 'm', messages: MESSAGES, stream: true });
+      const stream = await client.chat.completions.create({
+        model: 'm',
+        messages: MESSAGES,
+        stream: true,
+      });
       const error = await caught(async () => {
         for await (const chunk of stream) void chunk;
       });
 
       expect(plain.choices[0]?.message.content).toBe(DEFAULT_REPLY);
-      expect(error).toBeInstanceOf(Error);
+      expect(error).toMatchObject({ name: 'TypeError', message: 'terminated' });
     });
 
     it('rejects a fault that cannot be played', () => {
       expect(() => fake.enqueueFault({ kind: 'status', status: 42 })).toThrow(RangeError);
-      expect(() => fake.enqueueFault({ kind: 'reset-mid-stream', afterChunks: -1 })).toThrow(RangeError);
+      expect(() => fake.enqueueFault({ kind: 'reset-mid-stream', afterChunks: -1 })).toThrow(
+        RangeError,
+      );
     });
   });
 
@@ -517,7 +666,10 @@ describe('FakeOpenAI', () => {
     });
 
     it('rejects embeddings without input', async () => {
-      const response = await post('/v1/embeddings', JSON.stringify({ model: 'text-embedding-3-small' }));
+      const response = await post(
+        '/v1/embeddings',
+        JSON.stringify({ model: 'text-embedding-3-small' }),
+      );
 
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { param: 'input' } });
@@ -542,7 +694,7 @@ describe('FakeOpenAI', () => {
     it('lists and retrieves the models it was started with', async () => {
       const custom = await FakeOpenAI.start({ models: ['only-model'] });
       try {
-        const customClient = new OpenAI({ apiKey: 'sk-x', baseURL: `${custom.url}/v1`, maxRetries: 0 });
+        const customClient = sdk(custom.url);
 
         const page = await customClient.models.list();
         const model = await customClient.models.retrieve('only-model');
@@ -561,7 +713,7 @@ describe('FakeOpenAI', () => {
     it('closes while a request hangs, ending that request', async () => {
       const doomed = await FakeOpenAI.start();
       doomed.enqueueFault({ kind: 'hang' });
-      const doomedClient = new OpenAI({ apiKey: 'sk-x', baseURL: `${doomed.url}/v1`, maxRetries: 0 });
+      const doomedClient = sdk(doomed.url);
       const pending = caught(() => doomedClient.models.list());
       await waitFor(() => doomed.requests.length === 1);
 

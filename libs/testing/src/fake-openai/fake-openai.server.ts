@@ -24,12 +24,7 @@ import {
   resolveReply,
   type ResponseIdentity,
 } from './fake-openai.payloads';
-import type {
-  ChatResponder,
-  FakeOpenAIOptions,
-  Fault,
-  RecordedRequest,
-} from './fake-openai.types';
+import type { ChatResponder, FakeOpenAIOptions, Fault, RecordedRequest } from './fake-openai.types';
 import { isRecord, validateChatRequest, validateEmbeddingsRequest } from './fake-openai.validation';
 
 const HOST = '127.0.0.1';
@@ -92,7 +87,9 @@ function checkFault(fault: Fault): void {
       return;
     case 'reset-mid-stream':
       if (!Number.isInteger(fault.afterChunks) || fault.afterChunks < 0) {
-        throw new RangeError(`afterChunks must be a non-negative integer, got ${fault.afterChunks}`);
+        throw new RangeError(
+          `afterChunks must be a non-negative integer, got ${fault.afterChunks}`,
+        );
       }
       return;
     case 'hang':
@@ -223,7 +220,12 @@ export class FakeOpenAI {
     if (fault) {
       switch (fault.kind) {
         case 'status':
-          this.sendJson(res, fault.status, fault.body ?? envelopeForStatus(fault.status), fault.headers);
+          this.sendJson(
+            res,
+            fault.status,
+            fault.body ?? envelopeForStatus(fault.status),
+            fault.headers,
+          );
           return;
         case 'delay':
           await this.sleep(fault.ms);
@@ -263,7 +265,11 @@ export class FakeOpenAI {
       await this.chatCompletions(res, this.requireJson(body), plan);
     } else if (method === 'POST' && path === '/v1/embeddings') {
       this.authenticate(req);
-      this.sendJson(res, 200, embeddingsResponse(validateEmbeddingsRequest(this.requireJson(body))));
+      this.sendJson(
+        res,
+        200,
+        embeddingsResponse(validateEmbeddingsRequest(this.requireJson(body))),
+      );
     } else if (method === 'GET' && path === '/v1/models') {
       this.authenticate(req);
       this.sendJson(res, 200, modelList(this.models));

@@ -61,11 +61,7 @@ function checkPositiveInteger(body: Record<string, unknown>, param: string): voi
   }
 }
 
-function checkContentParts(
-  parts: unknown[],
-  param: string,
-  allowedTypes: readonly string[],
-): void {
+function checkContentParts(parts: unknown[], param: string, allowedTypes: readonly string[]): void {
   if (parts.length === 0) {
     throw invalidRequest(
       `Invalid '${param}': empty array. Expected an array with minimum length 1, but got an empty array instead.`,
@@ -82,7 +78,8 @@ function checkContentParts(
     }
     if (part.type === 'text') {
       if (!isSet(part.text)) throw missingParameter(`${partParam}.text`);
-      if (typeof part.text !== 'string') throw invalidType(`${partParam}.text`, 'a string', part.text);
+      if (typeof part.text !== 'string')
+        throw invalidType(`${partParam}.text`, 'a string', part.text);
     }
   });
 }

@@ -1,0 +1,23 @@
+// Applies the keys of the declarative config file (RELAYMESH_CONFIG) at start, as an idempotent upsert by name.
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { parseDeclarativeConfig } from '@relaymesh/contracts';
+import { readFile } from 'node:fs/promises';
+import { UsageLedgerEnv } from '../config/usage-ledger.env';
+import { KeysService } from '../keys/keys.service';
+
+@Injectable()
+export class ConfigFileService implements OnModuleInit {
+  private readonly logger = new Logger(ConfigFileService.name);
+
+  constructor(
+    private readonly env: UsageLedgerEnv,
+    private readonly keys: KeysService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.env.configFile) return;
+    const config = parseDeclarativeConfig(await readFile(this.env.configFile, 'utf8'), this.env.variables);
+    const result = await this.keys.applyConfig(config.keys);
+    this.logger.log(`config file ${this.env.configFile}: ${result.created} keys created, ${result.updated} updated`);
+  }
+}

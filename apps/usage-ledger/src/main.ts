@@ -1,0 +1,18 @@
+// The usage-ledger as its own process (one per pod): NATS and Postgres from the environment.
+import 'reflect-metadata';
+import { loadUsageLedgerEnv } from './config/usage-ledger.env';
+import { startUsageLedger } from './usage-ledger.app';
+
+async function main(): Promise<void> {
+  const env = loadUsageLedgerEnv();
+  await startUsageLedger(
+    env,
+    { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'usage-ledger' },
+    true,
+  );
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+// Starts the usage-ledger, alone (main.ts) or inside the embedded process (embedded/main.ts).
+import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { UsageLedgerEnv } from './config/usage-ledger.env';
+import { UsageLedgerModule } from './usage-ledger.module';
+
+export function startUsageLedger(env: UsageLedgerEnv, transport: TransportConfig, listen: boolean) {
+  return runApp(UsageLedgerModule.forRoot(env, { transport, ops: listen }), {
+    transport,
+    listenPort: listen ? env.port : null,
+    logLevels: env.logLevels,
+  });
+}
