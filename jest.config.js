@@ -21,7 +21,10 @@ module.exports = {
     {
       ...shared,
       displayName: 'int',
-      testMatch: ['<rootDir>/apps/*/test/**/*.int-spec.ts'],
+      testMatch: [
+        '<rootDir>/apps/*/test/**/*.int-spec.ts',
+        '<rootDir>/libs/*/test/**/*.int-spec.ts',
+      ],
       testTimeout: 30_000,
     },
     {

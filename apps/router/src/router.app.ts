@@ -7,6 +7,7 @@ export function startRouter(env: RouterEnv, transport: TransportConfig, listen: 
   return runApp(RouterModule.forRoot(env, { transport, ops: listen }), {
     transport,
     listenPort: listen ? env.port : null,
+    shutdownHooks: listen,
     logLevels: env.logLevels,
   });
 }

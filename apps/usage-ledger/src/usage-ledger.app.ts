@@ -7,6 +7,7 @@ export function startUsageLedger(env: UsageLedgerEnv, transport: TransportConfig
   return runApp(UsageLedgerModule.forRoot(env, { transport, ops: listen }), {
     transport,
     listenPort: listen ? env.port : null,
+    shutdownHooks: listen,
     logLevels: env.logLevels,
   });
 }

@@ -13,6 +13,10 @@ export interface AppRunOptions {
   logLevels?: LogLevel[];
   /** Options for Fastify (body limit, timeouts) where the app serves HTTP. */
   fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+  /** Standalone processes close on SIGTERM themselves; the embedded launcher orders the shutdown itself. */
+  shutdownHooks?: boolean;
+  /** Filters, hooks and handlers, set before the routes are registered. */
+  configure?: (app: NestFastifyApplication) => void;
 }
 
 export async function runApp(module: Parameters<typeof NestFactory.create>[0], options: AppRunOptions) {
@@ -21,8 +25,9 @@ export async function runApp(module: Parameters<typeof NestFactory.create>[0], o
     new FastifyAdapter(options.fastify),
     { logger: options.logLevels ?? ['log', 'warn', 'error', 'fatal'], bufferLogs: false },
   );
+  options.configure?.(app);
   app.connectMicroservice({ strategy: createServerStrategy(options.transport) }, { inheritAppConfig: true });
-  app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.startAllMicroservices();
   if (options.listenPort === null) await app.init();
   else await app.listen(options.listenPort, options.host ?? '0.0.0.0');

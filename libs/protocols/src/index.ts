@@ -12,3 +12,7 @@ export { openAIErrorBody, openAIErrorType } from './openai-chat/errors';
 export type { OpenAIErrorFields } from './openai-chat/errors';
 export { usageFromChatCompletion, usageFromChatUsage } from './openai-chat/usage';
 export { ChatStreamRelay, openAIStreamErrorEvent } from './openai-chat/stream';
+
+// Anthropic Messages and Gemini (error envelopes so far; the adapters come with the every-format issue)
+export { anthropicErrorBody, anthropicErrorType } from './anthropic-messages/errors';
+export { geminiErrorBody, geminiErrorStatus } from './gemini/errors';

@@ -12,3 +12,4 @@ export type {
   Fault,
   RecordedRequest,
 } from './fake-openai/fake-openai.types';
+export * from './infra';

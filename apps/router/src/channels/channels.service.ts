@@ -73,7 +73,14 @@ export class ChannelsService {
     for (const input of inputs) {
       const existing = await this.channels.findByName(input.name);
       if (existing) {
-        await this.channels.update(existing.id, this.fieldsOf(input));
+        // Sealing is randomised (a fresh IV each time): keys the file did not change keep their ciphertexts,
+        // so that applying the same file again writes nothing (updated_at stays the operator's last edit).
+        const fields = this.fieldsOf(input);
+        const unchangedKeys = this.opensTo(existing.keysEncrypted, input.keys);
+        await this.channels.update(existing.id, {
+          ...fields,
+          ...(unchangedKeys && { keysEncrypted: existing.keysEncrypted, keyHints: existing.keyHints }),
+        });
         updated++;
       } else {
         await this.channels.insert(this.fieldsOf(input));
@@ -114,6 +121,15 @@ export class ChannelsService {
       timeoutMs: input.timeout_ms,
       headers: input.headers,
     };
+  }
+
+  /** Whether `sealed` holds exactly `keys`; false too when they no longer open (the secret key changed). */
+  private opensTo(sealed: string[], keys: string[]): boolean {
+    try {
+      return sealed.length === keys.length && sealed.every((s, i) => this.secrets.decrypt(s) === keys[i]);
+    } catch {
+      return false;
+    }
   }
 
   private sealKeys(keys: string[]): Pick<ChannelFields, 'keysEncrypted' | 'keyHints'> {

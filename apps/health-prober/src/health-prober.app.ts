@@ -1,0 +1,13 @@
+// Starts the health-prober, alone (main.ts) or inside the embedded process (embedded/main.ts).
+import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { HealthProberEnv } from './config/health-prober.env';
+import { HealthProberModule } from './health-prober.module';
+
+export function startHealthProber(env: HealthProberEnv, transport: TransportConfig, listen: boolean) {
+  return runApp(HealthProberModule.forRoot(env, { transport, ops: listen }), {
+    transport,
+    listenPort: listen ? env.port : null,
+    shutdownHooks: listen,
+    logLevels: env.logLevels,
+  });
+}

@@ -1,0 +1,18 @@
+// The health-prober as its own process (one per pod): NATS and Postgres from the environment.
+import 'reflect-metadata';
+import { loadHealthProberEnv } from './config/health-prober.env';
+import { startHealthProber } from './health-prober.app';
+
+async function main(): Promise<void> {
+  const env = loadHealthProberEnv();
+  await startHealthProber(
+    env,
+    { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'health-prober' },
+    true,
+  );
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

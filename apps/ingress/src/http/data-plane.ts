@@ -1,0 +1,66 @@
+// The frame every data-plane handler runs in: cancels the upstream call when the client goes away, renders
+// any failure in the caller's format (or, once a stream is under way, leaves ending it to the stream code),
+// logs gateway faults with the request id, and counts the request.
+import { Logger } from '@nestjs/common';
+import { ingressRequestDuration, ingressRequests } from '@relaymesh/telemetry';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { UpstreamClientError } from '../upstream/upstream-call.service';
+import { WireFormat, errorEnvelope } from './error-envelope';
+import { GatewayError } from './gateway-error';
+
+const logger = new Logger('DataPlane');
+
+export async function serveDataPlane(
+  route: string,
+  format: WireFormat,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  handle: (signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const started = performance.now();
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  };
+  reply.raw.once('close', onClose);
+  try {
+    await handle(abort.signal);
+  } catch (err) {
+    if (reply.sent || reply.raw.headersSent) {
+      if (!reply.raw.writableEnded) reply.raw.end();
+    } else if (err instanceof GatewayError) {
+      sendError(reply, format, err.status, err.message, err.details);
+    } else if (err instanceof UpstreamClientError) {
+      // The provider refused the request itself (400, 404, 422, ...): relayed as it said it, same format.
+      await reply.code(err.status).header('content-type', err.contentType).send(err.body);
+    } else {
+      logger.error(`request ${request.id} failed: ${(err as Error).stack ?? String(err)}`);
+      sendError(
+        reply,
+        format,
+        500,
+        `The gateway failed to handle this request (request id ${request.id}); this is a fault of the gateway, not of your request.`,
+        {},
+      );
+    }
+  } finally {
+    reply.raw.off('close', onClose);
+    const code = String(reply.raw.statusCode);
+    ingressRequests.inc({ route, format, code });
+    ingressRequestDuration.observe({ route, format }, (performance.now() - started) / 1000);
+  }
+}
+
+export function sendError(
+  reply: FastifyReply,
+  format: WireFormat,
+  status: number,
+  message: string,
+  details: GatewayError['details'],
+): void {
+  if (details.retryAfter !== undefined) reply.header('retry-after', String(details.retryAfter));
+  void reply
+    .code(status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(errorEnvelope(format, status, message, details));
+}

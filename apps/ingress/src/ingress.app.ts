@@ -1,0 +1,39 @@
+// Starts ingress, alone (main.ts) or inside the embedded process (embedded/main.ts): Fastify with the body
+// limit and request ids, and one exception filter so every error is answered in the caller's envelope.
+import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { randomUUID } from 'node:crypto';
+import { IngressEnv } from './config/ingress.env';
+import { GatewayExceptionFilter } from './http/gateway-exception.filter';
+import { IngressModule } from './ingress.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
+export async function startIngress(env: IngressEnv, transport: TransportConfig, shutdownHooks = true) {
+  const app = await runApp(IngressModule.forRoot(env, { transport }), {
+    transport,
+    listenPort: env.port,
+    host: env.host,
+    logLevels: env.logLevels,
+    shutdownHooks,
+    fastify: {
+      bodyLimit: env.maxBodyBytes,
+      // A client's own x-request-id is kept (CONTRACT §1) when it is a sane token; otherwise we make one.
+      genReqId: (req) => {
+        const sent = req.headers['x-request-id'];
+        return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+      },
+      // Long generations are normal: no request timeout on the data plane; slow request heads are cut.
+      requestTimeout: 0,
+      connectionTimeout: 0,
+      keepAliveTimeout: 75_000,
+    },
+    configure: (app) => {
+      app.useGlobalFilters(new GatewayExceptionFilter(env.maxBodyBytes));
+      app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+        reply.header('x-request-id', request.id);
+        done();
+      });
+    },
+  });
+  return app;
+}

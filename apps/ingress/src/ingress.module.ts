@@ -1,0 +1,36 @@
+// Ingress: the data plane. Authenticates from its key cache, routes from its in-memory snapshot, calls the
+// upstream through pooled connections and relays the answer; serves the admin API by relaying to the owners.
+import { DynamicModule, Module } from '@nestjs/common';
+import { SecretBox } from '@relaymesh/contracts';
+import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
+import { OpsModule } from '@relaymesh/telemetry';
+import { AdminModule } from './admin/admin.module';
+import { ChatModule } from './chat/chat.module';
+import { IngressEnv } from './config/ingress.env';
+import { KeysModule } from './keys/keys.module';
+import { ModelsModule } from './models/models.module';
+import { RoutingSnapshotModule } from './routing-snapshot/routing-snapshot.module';
+
+@Module({})
+export class IngressModule {
+  static forRoot(env: IngressEnv, options: { transport: TransportConfig }): DynamicModule {
+    return {
+      module: IngressModule,
+      global: true,
+      imports: [
+        AdminModule,
+        ChatModule,
+        KeysModule,
+        MessagingModule.forRoot(options.transport),
+        ModelsModule,
+        OpsModule,
+        RoutingSnapshotModule,
+      ],
+      providers: [
+        { provide: IngressEnv, useValue: env },
+        { provide: SecretBox, useValue: new SecretBox(env.secretKey) },
+      ],
+      exports: [IngressEnv, SecretBox],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+// Ingress as its own process (N replicas behind a Service): NATS from the environment, no database.
+import 'reflect-metadata';
+import { loadIngressEnv } from './config/ingress.env';
+import { startIngress } from './ingress.app';
+
+async function main(): Promise<void> {
+  const env = loadIngressEnv();
+  await startIngress(env, { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'ingress' });
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+// One keep-alive undici Pool per channel: connections are reused across requests (no TCP/TLS handshake per
+// call), and a channel's pool is closed when the channel leaves the snapshot or changes its base_url.
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'undici';
+import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
+
+const POOL_OPTIONS = { connections: 256, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 };
+
+@Injectable()
+export class UpstreamPools implements OnApplicationShutdown {
+  private readonly pools = new Map<string, { origin: string; pool: Pool }>();
+
+  constructor(store: SnapshotStore) {
+    store.onChange((channels) => this.retainOnly(channels));
+  }
+
+  /** The pool for a channel's origin; created on first use. */
+  poolFor(channel: IngressChannel): Pool {
+    const origin = channel.base_url!;
+    const existing = this.pools.get(channel.id);
+    if (existing && existing.origin === origin) return existing.pool;
+    if (existing) void existing.pool.close();
+    const pool = new Pool(origin, POOL_OPTIONS);
+    this.pools.set(channel.id, { origin, pool });
+    return pool;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.pools.values()].map(({ pool }) => pool.close()));
+    this.pools.clear();
+  }
+
+  private retainOnly(channels: readonly IngressChannel[]): void {
+    const wanted = new Map(channels.map((c) => [c.id, c.base_url]));
+    for (const [id, { origin, pool }] of this.pools) {
+      if (wanted.get(id) !== origin) {
+        // In-flight requests finish; close() waits for them.
+        void pool.close();
+        this.pools.delete(id);
+      }
+    }
+  }
+}

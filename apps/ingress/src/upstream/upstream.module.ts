@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { RoutingSnapshotModule } from '../routing-snapshot/routing-snapshot.module';
+import { UpstreamCaller } from './upstream-call.service';
+import { UpstreamPools } from './upstream-pool.service';
+
+@Module({
+  imports: [RoutingSnapshotModule],
+  providers: [UpstreamCaller, UpstreamPools],
+  exports: [UpstreamCaller],
+})
+export class UpstreamModule {}

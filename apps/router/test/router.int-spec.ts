@@ -1,0 +1,539 @@
+// The router against the real Postgres and NATS, driven as ingress drives it: admin requests over a MessageBus
+// with the suite's subject prefix, routing snapshots observed on the wire, health events from the "prober".
+import { INestApplication } from '@nestjs/common';
+import {
+  AdminChannelCreate,
+  AdminChannelDelete,
+  AdminChannelGet,
+  AdminChannelList,
+  AdminChannelUpdate,
+  AdminReply,
+  ChannelCreateSchema,
+  ChannelHealth,
+  ChannelHealthChanged,
+  ChannelView,
+  ChannelViewSchema,
+  RoutingSnapshot,
+  RoutingSnapshotGet,
+  RoutingSnapshotPublished,
+  RoutingSnapshotSchema,
+  SecretBox,
+  UNKNOWN_HEALTH,
+} from '@relaymesh/contracts';
+import { ClientProxyBus, PrefixedNatsClient, TransportConfig, prefixed } from '@relaymesh/messaging';
+import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
+import {
+  TEST_DATABASE_URL,
+  TEST_NATS_URL,
+  dropSchemasWithPrefix,
+  uniqueTestId,
+  waitFor,
+} from '@relaymesh/testing';
+import { NatsConnection, Subscription, connect } from 'nats';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { lastValueFrom, timeout } from 'rxjs';
+import { z } from 'zod';
+import { Channel } from '../src/channels/channel.entity';
+import { loadRouterEnv } from '../src/config/router.env';
+import { routerMigrations } from '../src/database/migrations';
+import { startRouter } from '../src/router.app';
+
+const id = uniqueTestId('it_router');
+const schemaPrefix = `${id}_`;
+const schema = `${schemaPrefix}router`;
+const natsPrefix = id;
+const secretKey = SecretBox.generateSecret();
+const secrets = new SecretBox(secretKey);
+
+/** Upstream keys: long enough to be redacted to `sk-…<last 4>`, distinctive enough to grep the table for. */
+const CONFIG_KEY = `sk-config-${id}-CFGK`;
+const KEY_1 = `sk-plaintext-one-${id}-AAAA`;
+const KEY_2 = `sk-plaintext-two-${id}-BBBB`;
+
+const CONFIG_YAML = `
+channels:
+  - name: cfg-openai
+    type: openai
+    base_url: https://api.openai.com/v1/
+    keys: ["\${IT_OPENAI_KEY}"]
+    models: [gpt-5-mini]
+    priority: 10
+  - name: cfg-mock
+    type: mock
+    models: [mock-model]
+`;
+
+const EJECTED: ChannelHealth = {
+  state: 'ejected',
+  last_error: 'upstream 503',
+  last_checked_at: '2026-01-02T03:04:05.000Z',
+  consecutive_failures: 5,
+  latency_ms: 812,
+  disabled_at: '2026-01-02T03:04:05.000Z',
+  reason: 'consecutive 5xx',
+};
+
+describe('router over NATS and Postgres', () => {
+  let configDir: string;
+  let env: ReturnType<typeof loadRouterEnv>;
+  let transport: TransportConfig;
+  let app: INestApplication | undefined;
+  let client: PrefixedNatsClient;
+  let bus: ClientProxyBus;
+  let wire: NatsConnection;
+  let snapshotSubscription: Subscription;
+  let pg: Client;
+  /** Every routing snapshot published under the suite's prefix, in wire order. */
+  const snapshots: RoutingSnapshot[] = [];
+
+  beforeAll(async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'relaymesh-router-it-'));
+    const configFile = join(configDir, 'relaymesh.yaml');
+    await writeFile(configFile, CONFIG_YAML);
+    env = loadRouterEnv({
+      DATABASE_URL: TEST_DATABASE_URL,
+      RELAYMESH_DB_SCHEMA_PREFIX: schemaPrefix,
+      NATS_URL: TEST_NATS_URL,
+      RELAYMESH_NATS_PREFIX: natsPrefix,
+      RELAYMESH_SECRET_KEY: secretKey,
+      RELAYMESH_CONFIG: configFile,
+      LOG_LEVEL: 'error',
+      IT_OPENAI_KEY: CONFIG_KEY,
+    });
+    transport = { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'router-it' };
+
+    // Listen before the router starts, so the snapshot it publishes at start is seen too.
+    wire = await connect({ servers: TEST_NATS_URL, name: 'router-it-wire' });
+    snapshotSubscription = wire.subscribe(prefixed(natsPrefix, RoutingSnapshotPublished.subject), {
+      callback: (err, msg) => {
+        if (err) return;
+        const packet = msg.json<{ data: unknown }>();
+        snapshots.push(RoutingSnapshotSchema.parse(packet.data));
+      },
+    });
+    await wire.flush();
+
+    pg = new Client({ connectionString: TEST_DATABASE_URL });
+    await pg.connect();
+    client = new PrefixedNatsClient({ url: TEST_NATS_URL, prefix: natsPrefix, name: 'router-it-ingress' });
+    bus = new ClientProxyBus(client as unknown as ConstructorParameters<typeof ClientProxyBus>[0]);
+    await bus.onModuleInit();
+
+    app = await startRouter(env, transport, false);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await bus?.onApplicationShutdown();
+    snapshotSubscription?.unsubscribe();
+    await wire?.close();
+    await pg?.end();
+    await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
+    if (configDir) await rm(configDir, { recursive: true, force: true });
+  });
+
+  /** What ingress does with an admin body: validate it with the shared schema, then relay it. */
+  function createChannel(input: z.input<typeof ChannelCreateSchema>): Promise<AdminReply> {
+    return bus.request(AdminChannelCreate, ChannelCreateSchema.parse(input));
+  }
+
+  /** Sends a payload as it is, unvalidated by this side (what a buggy or hostile peer could send). */
+  function sendRaw(subject: string, payload: unknown): Promise<unknown> {
+    return lastValueFrom(client.send(subject, payload).pipe(timeout(10_000)));
+  }
+
+  function viewOf(reply: AdminReply): ChannelView {
+    return ChannelViewSchema.parse(reply.body);
+  }
+
+  async function getChannel(channelId: string): Promise<ChannelView> {
+    const reply = await bus.request(AdminChannelGet, { id: channelId });
+    expect(reply.status).toBe(200);
+    return viewOf(reply);
+  }
+
+  async function listChannels(): Promise<ChannelView[]> {
+    const reply = await bus.request(AdminChannelList, {});
+    expect(reply.status).toBe(200);
+    return z.object({ data: z.array(ChannelViewSchema) }).parse(reply.body).data;
+  }
+
+  async function storedRow(channelId: string) {
+    const { rows } = await pg.query<{ keys_encrypted: string[]; key_hints: string[]; whole: string }>(
+      `SELECT keys_encrypted, key_hints, row_to_json(c)::text AS whole FROM "${schema}".channels c WHERE id = $1`,
+      [channelId],
+    );
+    return rows[0];
+  }
+
+  /** The first snapshot published after `afterVersion` that satisfies `matches`. */
+  function nextSnapshot(
+    afterVersion: number,
+    what: string,
+    matches: (snapshot: RoutingSnapshot) => boolean = () => true,
+  ): Promise<RoutingSnapshot> {
+    return waitFor(() => snapshots.find((s) => s.version > afterVersion && matches(s)), {
+      what: `a routing snapshot newer than v${afterVersion} ${what}`,
+    });
+  }
+
+  const latestVersion = (): number => Math.max(-1, ...snapshots.map((s) => s.version));
+
+  describe('database', () => {
+    it('should create its schema, channels table and version sequence by running its migrations', async () => {
+      const tables = await pg.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+        [schema],
+      );
+      const sequences = await pg.query<{ sequence_name: string }>(
+        `SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = $1`,
+        [schema],
+      );
+      const columns = await pg.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'channels'`,
+        [schema],
+      );
+      const migrations = await pg.query<{ name: string }>(`SELECT name FROM "${schema}".migrations`);
+
+      expect(tables.rows.map((r) => r.table_name)).toEqual(['channels', 'migrations']);
+      expect(sequences.rows.map((r) => r.sequence_name)).toContain('routing_snapshot_version_seq');
+      expect(columns.rows.map((r) => r.column_name)).toEqual(
+        expect.arrayContaining(['id', 'name', 'keys_encrypted', 'key_hints', 'auto_disabled', 'health']),
+      );
+      expect(migrations.rows.map((r) => r.name)).toEqual(['CreateChannels1763900000000']);
+    });
+
+    it('should undo its migration with down(), and redo it with up()', async () => {
+      const scratch = `${schemaPrefix}scratch`;
+      const dataSource = await openDatabase(
+        dataSourceOptions(
+          { url: TEST_DATABASE_URL, schema: scratch, poolSize: 1 },
+          { entities: [Channel], migrations: routerMigrations },
+        ),
+      );
+      const relations = async (): Promise<string[]> => {
+        const { rows } = await pg.query<{ relname: string }>(
+          `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = $1 AND c.relkind IN ('r', 'S') ORDER BY c.relname`,
+          [scratch],
+        );
+        return rows.map((r) => r.relname);
+      };
+      try {
+        expect(await relations()).toEqual([
+          'channels',
+          'migrations',
+          'migrations_id_seq',
+          'routing_snapshot_version_seq',
+        ]);
+
+        await dataSource.undoLastMigration({ transaction: 'each' });
+
+        expect(await relations()).toEqual(['migrations', 'migrations_id_seq']);
+        expect(await dataSource.query(`SELECT name FROM "${scratch}".migrations`)).toEqual([]);
+
+        await dataSource.runMigrations({ transaction: 'each' });
+
+        expect(await relations()).toContain('channels');
+        expect(await relations()).toContain('routing_snapshot_version_seq');
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+  });
+
+  describe('config file', () => {
+    it('should create the declared channels at start, with ${VAR} taken from the environment', async () => {
+      const byName = new Map((await listChannels()).map((c) => [c.name, c]));
+
+      expect(byName.get('cfg-openai')).toMatchObject({
+        type: 'openai',
+        base_url: 'https://api.openai.com',
+        keys: ['sk-…CFGK'],
+        models: ['gpt-5-mini'],
+        priority: 10,
+        status: 'enabled',
+      });
+      expect(byName.get('cfg-mock')).toMatchObject({ type: 'mock', base_url: null, keys: [] });
+      const row = await storedRow(byName.get('cfg-openai')!.id);
+      expect(row!.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([CONFIG_KEY]);
+    });
+  });
+
+  describe('admin API', () => {
+    it('should create a channel (201) with defaults, keys and credential headers read back redacted', async () => {
+      const reply = await createChannel({
+        name: 'create-me',
+        type: 'openai',
+        base_url: 'https://api.example.com',
+        keys: [KEY_1, KEY_2],
+        models: ['gpt-5'],
+        headers: { Authorization: 'Bearer secret-header', 'X-Team': 'blue' },
+      });
+
+      expect(reply.status).toBe(201);
+      const channel = viewOf(reply);
+      expect(channel).toMatchObject({
+        name: 'create-me',
+        keys: ['sk-…AAAA', 'sk-…BBBB'],
+        groups: ['default'],
+        priority: 0,
+        weight: 1,
+        enabled: true,
+        status: 'enabled',
+        timeout_ms: 300_000,
+        headers: { Authorization: '****', 'X-Team': 'blue' },
+        health: UNKNOWN_HEALTH,
+      });
+      expect(JSON.stringify(reply)).not.toContain(KEY_1);
+      expect(JSON.stringify(reply)).not.toContain('secret-header');
+    });
+
+    it('should normalise a base_url with a trailing /v1 when the router itself validates the payload', async () => {
+      // Sent raw: the router, not this side, must apply the schema's defaults and normalisation.
+      const reply = await sendRaw(AdminChannelCreate.subject, {
+        name: 'raw-v1',
+        type: 'openai-compatible',
+        base_url: 'https://llm.example.com:8443/v1/',
+        keys: [`sk-raw-${id}-RAW1`],
+      });
+
+      expect(reply).toMatchObject({ status: 201 });
+      expect(viewOf(reply as AdminReply)).toMatchObject({
+        base_url: 'https://llm.example.com:8443',
+        groups: ['default'],
+        enabled: true,
+        status: 'enabled',
+      });
+    });
+
+    it('should store keys encrypted: the plaintext is nowhere in the table and the secret box opens them', async () => {
+      const created = viewOf(
+        await createChannel({ name: 'sealed', type: 'anthropic', base_url: 'https://api.anthropic.com', keys: [KEY_1] }),
+      );
+
+      const row = await storedRow(created.id);
+
+      expect(row!.whole).not.toContain(KEY_1);
+      expect(row!.key_hints).toEqual(['sk-…AAAA']);
+      expect(row!.keys_encrypted).toHaveLength(1);
+      expect(row!.keys_encrypted[0]).toMatch(/^v1\./);
+      expect(secrets.decrypt(row!.keys_encrypted[0]!)).toBe(KEY_1);
+    });
+
+    it('should list and get channels, and answer 404 for an unknown or malformed id', async () => {
+      const created = viewOf(await createChannel({ name: 'readable', type: 'mock' }));
+
+      const listed = await listChannels();
+      const fetched = await getChannel(created.id);
+      const unknown = await bus.request(AdminChannelGet, { id: '00000000-0000-4000-8000-000000000000' });
+      const malformed = await bus.request(AdminChannelGet, { id: 'not-a-uuid' });
+
+      expect(listed.find((c) => c.id === created.id)).toEqual(created);
+      expect(listed.map((c) => c.name)).toEqual(expect.arrayContaining(['cfg-openai', 'cfg-mock', 'readable']));
+      expect(fetched).toEqual(created);
+      expect(unknown).toMatchObject({ status: 404, body: { error: { message: expect.any(String) } } });
+      expect(malformed.status).toBe(404);
+    });
+
+    it('should patch a channel (200), sealing new keys and normalising base_url', async () => {
+      const created = viewOf(
+        await createChannel({ name: 'patch-me', type: 'openai', base_url: 'https://a.example.com', keys: [KEY_1] }),
+      );
+
+      const reply = await bus.request(AdminChannelUpdate, {
+        id: created.id,
+        patch: { name: 'patched', keys: [KEY_2], base_url: 'https://b.example.com/v1beta', priority: 7, enabled: false },
+      });
+
+      expect(reply.status).toBe(200);
+      expect(viewOf(reply)).toMatchObject({
+        id: created.id,
+        name: 'patched',
+        keys: ['sk-…BBBB'],
+        base_url: 'https://b.example.com',
+        priority: 7,
+        enabled: false,
+        status: 'manually_disabled',
+      });
+      expect(await getChannel(created.id)).toEqual(viewOf(reply));
+      const row = await storedRow(created.id);
+      expect(row!.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([KEY_2]);
+      expect(row!.whole).not.toContain(KEY_2);
+    });
+
+    it('should refuse a patch of an unknown channel (404), to a taken name (409) or without keys (400)', async () => {
+      const taken = viewOf(await createChannel({ name: 'taken-name', type: 'mock' }));
+      const other = viewOf(
+        await createChannel({ name: 'other-name', type: 'openai', base_url: 'https://x.example.com', keys: [KEY_1] }),
+      );
+
+      const unknown = await bus.request(AdminChannelUpdate, {
+        id: '00000000-0000-4000-8000-000000000000',
+        patch: { priority: 1 },
+      });
+      const rename = await bus.request(AdminChannelUpdate, { id: other.id, patch: { name: taken.name } });
+      const noKeys = await bus.request(AdminChannelUpdate, { id: other.id, patch: { keys: [] } });
+
+      expect(unknown.status).toBe(404);
+      expect(rename.status).toBe(409);
+      expect(noKeys.status).toBe(400);
+      expect(await getChannel(other.id)).toEqual(other);
+    });
+
+    it('should refuse a second channel of the same name (409)', async () => {
+      expect((await createChannel({ name: 'unique-name', type: 'mock' })).status).toBe(201);
+
+      const duplicate = await createChannel({ name: 'unique-name', type: 'mock' });
+
+      expect(duplicate).toMatchObject({ status: 409, body: { error: { message: expect.stringMatching(/exists/) } } });
+      expect((await listChannels()).filter((c) => c.name === 'unique-name')).toHaveLength(1);
+    });
+
+    it('should reject requests whose payload breaks the contract, creating nothing', async () => {
+      const badType = sendRaw(AdminChannelCreate.subject, { name: 'bad-type', type: 'carrier-pigeon' });
+      const noKeys = sendRaw(AdminChannelCreate.subject, {
+        name: 'bad-keys',
+        type: 'openai',
+        base_url: 'https://api.openai.com',
+      });
+      const badPatch = sendRaw(AdminChannelUpdate.subject, {
+        id: '00000000-0000-4000-8000-000000000000',
+        patch: { priority: 'high' },
+      });
+
+      await expect(badType).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringContaining('admin.channels.create.v1'),
+      });
+      await expect(noKeys).rejects.toMatchObject({ status: 400, message: expect.stringContaining('keys') });
+      await expect(badPatch).rejects.toMatchObject({ status: 400 });
+      const names = (await listChannels()).map((c) => c.name);
+      expect(names).not.toContain('bad-type');
+      expect(names).not.toContain('bad-keys');
+    });
+
+    it('should delete a channel (204), after which it is gone (404)', async () => {
+      const created = viewOf(await createChannel({ name: 'delete-me', type: 'mock' }));
+
+      const deleted = await bus.request(AdminChannelDelete, { id: created.id });
+      const again = await bus.request(AdminChannelDelete, { id: created.id });
+      const fetched = await bus.request(AdminChannelGet, { id: created.id });
+
+      expect(deleted).toEqual({ status: 204, body: null });
+      expect(again.status).toBe(404);
+      expect(fetched.status).toBe(404);
+      expect((await listChannels()).map((c) => c.id)).not.toContain(created.id);
+    });
+  });
+
+  describe('routing snapshot', () => {
+    it('should publish a snapshot at start', async () => {
+      await waitFor(() => snapshots.length > 0, { what: 'the snapshot published at start' });
+    });
+
+    it('should publish a strictly newer snapshot after every write, and serve the newest on request', async () => {
+      const start = latestVersion();
+
+      const created = viewOf(
+        await createChannel({ name: 'snap', type: 'gemini', base_url: 'https://g.example.com', keys: [KEY_1] }),
+      );
+      const afterCreate = await nextSnapshot(start, 'with the created channel', (s) =>
+        s.channels.some((c) => c.id === created.id),
+      );
+      await bus.request(AdminChannelUpdate, { id: created.id, patch: { weight: 42 } });
+      const afterPatch = await nextSnapshot(afterCreate.version, 'with the patched weight', (s) =>
+        s.channels.some((c) => c.id === created.id && c.weight === 42),
+      );
+      await bus.request(AdminChannelDelete, { id: created.id });
+      const afterDelete = await nextSnapshot(afterPatch.version, 'without the deleted channel', (s) =>
+        s.channels.every((c) => c.id !== created.id),
+      );
+
+      const versions = snapshots.map((s) => s.version);
+      expect(versions).toEqual([...versions].sort((x, y) => x - y));
+      expect(new Set(versions).size).toBe(versions.length);
+      const inSnapshot = afterCreate.channels.find((c) => c.id === created.id)!;
+      expect(inSnapshot).toMatchObject({ name: 'snap', type: 'gemini', base_url: 'https://g.example.com' });
+      expect(inSnapshot.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([KEY_1]);
+      expect(JSON.stringify(afterCreate)).not.toContain(KEY_1);
+
+      const served = await bus.request(RoutingSnapshotGet, { have_version: null });
+      expect(served.version).toBe(latestVersion());
+      expect(served.version).toBeGreaterThanOrEqual(afterDelete.version);
+      expect(served).toEqual(snapshots.find((s) => s.version === served.version));
+    });
+  });
+
+  describe('channel health', () => {
+    it('should show the health a channel.health.changed event reports, without counting it as an edit', async () => {
+      const created = viewOf(
+        await createChannel({ name: 'health', type: 'openai', base_url: 'https://h.example.com', keys: [KEY_1] }),
+      );
+
+      bus.emit(ChannelHealthChanged, { channel_id: created.id, health: EJECTED });
+
+      const seen = await waitFor(
+        async () => {
+          const channel = await getChannel(created.id);
+          return channel.health.state === 'ejected' ? channel : null;
+        },
+        { what: 'the ejected health to be read back' },
+      );
+      expect(seen.health).toEqual(EJECTED);
+      expect(seen.updated_at).toBe(created.updated_at);
+      expect(seen.status).toBe('enabled');
+    });
+
+    it('should ignore a health event that breaks the contract or names no known channel', async () => {
+      const watched = viewOf(await createChannel({ name: 'health-watched', type: 'mock' }));
+      const marker = viewOf(await createChannel({ name: 'health-marker', type: 'mock' }));
+      const degraded: ChannelHealth = { ...UNKNOWN_HEALTH, state: 'degraded', consecutive_failures: 2 };
+      bus.emit(ChannelHealthChanged, { channel_id: watched.id, health: degraded });
+      await waitFor(async () => (await getChannel(watched.id)).health.state === 'degraded', {
+        what: 'the degraded health to be read back',
+      });
+
+      client
+        .emit(ChannelHealthChanged.subject, { channel_id: watched.id, health: { state: 'on-fire' } })
+        .subscribe();
+      bus.emit(ChannelHealthChanged, { channel_id: 'not-a-uuid', health: EJECTED });
+      bus.emit(ChannelHealthChanged, { channel_id: '00000000-0000-4000-8000-000000000000', health: EJECTED });
+      // Sent last on the same connection: once it is applied, the ones before it have been handled.
+      bus.emit(ChannelHealthChanged, { channel_id: marker.id, health: EJECTED });
+      await waitFor(async () => (await getChannel(marker.id)).health.state === 'ejected', {
+        what: 'the marker channel’s health to be read back',
+      });
+
+      expect((await getChannel(watched.id)).health).toEqual(degraded);
+    });
+  });
+
+  describe('restart', () => {
+    it('should apply the same config file again without changing or duplicating anything', async () => {
+      const before = await listChannels();
+      const versionBefore = latestVersion();
+
+      await app!.close();
+      app = undefined;
+      app = await startRouter(env, transport, false);
+
+      await nextSnapshot(versionBefore, 'published by the restarted router');
+      const after = await listChannels();
+      expect(after).toEqual(before);
+      const counts = await pg.query<{ name: string; n: string }>(
+        `SELECT name, count(*) AS n FROM "${schema}".channels WHERE name LIKE 'cfg-%' GROUP BY name ORDER BY name`,
+      );
+      expect(counts.rows).toEqual([
+        { name: 'cfg-mock', n: '1' },
+        { name: 'cfg-openai', n: '1' },
+      ]);
+      const cfg = after.find((c) => c.name === 'cfg-openai')!;
+      const row = await storedRow(cfg.id);
+      expect(row!.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([CONFIG_KEY]);
+    });
+  });
+});

@@ -1,0 +1,107 @@
+// `npm start`: all four apps in one process on embedded defaults: the in-process transport instead of NATS,
+// PGlite (served over a loopback socket) instead of Postgres, data under ./data, ingress on PORT (8080).
+// Only the transport and the database URL differ from the four-process deployment: the apps are the same
+// code, started through the same functions. (A launcher, not a fifth app: it owns no capability.)
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { SecretBox, hashClientKey } from '@relaymesh/contracts';
+import { InProcessBroker, TransportConfig } from '@relaymesh/messaging';
+import { EmbeddedPostgres } from '@relaymesh/persistence';
+import { buildInfo } from '@relaymesh/telemetry';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadHealthProberEnv } from '../apps/health-prober/src/config/health-prober.env';
+import { startHealthProber } from '../apps/health-prober/src/health-prober.app';
+import { loadIngressEnv } from '../apps/ingress/src/config/ingress.env';
+import { startIngress } from '../apps/ingress/src/ingress.app';
+import { loadRouterEnv } from '../apps/router/src/config/router.env';
+import { startRouter } from '../apps/router/src/router.app';
+import { loadUsageLedgerEnv } from '../apps/usage-ledger/src/config/usage-ledger.env';
+import { startUsageLedger } from '../apps/usage-ledger/src/usage-ledger.app';
+import { loadEmbeddedEnv } from './config/embedded.env';
+
+const logger = new Logger('relaymesh');
+
+/** A value kept in a file under the data directory, made at first start. */
+function persistentSecret(file: string, make: () => string): { value: string; created: boolean } {
+  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), created: false };
+  const value = make();
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return { value, created: true };
+}
+
+async function main(): Promise<void> {
+  const env = loadEmbeddedEnv();
+  const dataDir = resolve(env.RELAYMESH_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  const secretKey =
+    env.RELAYMESH_SECRET_KEY ?? persistentSecret(join(dataDir, 'secret.key'), SecretBox.generateSecret).value;
+
+  // The admin token is printed once, at first start; only its hash is kept.
+  let adminTokenHash: string;
+  if (env.RELAYMESH_ADMIN_TOKEN) {
+    adminTokenHash = hashClientKey(env.RELAYMESH_ADMIN_TOKEN);
+  } else {
+    let token: string | null = null;
+    const stored = persistentSecret(join(dataDir, 'admin-token.sha256'), () => {
+      token = `rm-admin-${randomBytes(24).toString('base64url')}`;
+      return hashClientKey(token);
+    });
+    adminTokenHash = stored.value;
+    if (token) {
+      process.stdout.write(
+        `\n  relaymesh admin token (shown once, keep it): ${token}\n` +
+          `  use it as: Authorization: Bearer <token>   (set RELAYMESH_ADMIN_TOKEN to choose your own)\n\n`,
+      );
+    }
+  }
+
+  const embeddedPostgres = env.DATABASE_URL ? null : await EmbeddedPostgres.start(join(dataDir, 'pglite'));
+  const source = {
+    ...process.env,
+    DATABASE_URL: env.DATABASE_URL ?? embeddedPostgres!.url,
+    // PGlite runs one query at a time: small pools are all it can use.
+    RELAYMESH_DB_POOL_SIZE: process.env['RELAYMESH_DB_POOL_SIZE'] ?? (embeddedPostgres ? '3' : '5'),
+    RELAYMESH_SECRET_KEY: secretKey,
+    RELAYMESH_ADMIN_TOKEN: undefined,
+    RELAYMESH_ADMIN_TOKEN_SHA256: adminTokenHash,
+  };
+
+  const broker = new InProcessBroker();
+  const transport = (name: string): TransportConfig =>
+    env.NATS_URL
+      ? { kind: 'nats', url: env.NATS_URL, prefix: env.RELAYMESH_NATS_PREFIX, name }
+      : { kind: 'in-process', broker, name };
+
+  buildInfo.set({ version: process.env['npm_package_version'] ?? 'dev', app: 'embedded' }, 1);
+  const router = await startRouter(loadRouterEnv(source), transport('router'), false);
+  const ledger = await startUsageLedger(loadUsageLedgerEnv(source), transport('usage-ledger'), false);
+  const prober = await startHealthProber(loadHealthProberEnv(source), transport('health-prober'), false);
+  const ingressEnv = loadIngressEnv(source);
+  const ingress = await startIngress(ingressEnv, transport('ingress'), false);
+  logger.log(
+    `relaymesh is up on http://127.0.0.1:${ingressEnv.port} ` +
+      `(${env.NATS_URL ? 'NATS' : 'in-process bus'}, ${embeddedPostgres ? `embedded Postgres in ${dataDir}` : 'Postgres'})`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    // Ingress first (stop taking requests), then the control plane, then the database under it.
+    await ingress.close();
+    await Promise.allSettled([prober.close(), ledger.close(), router.close()]);
+    await embeddedPostgres?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

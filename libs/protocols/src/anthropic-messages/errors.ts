@@ -1,0 +1,29 @@
+// Anthropic's error envelope: {"type":"error","error":{"type","message"}}, with the error types the API uses.
+export function anthropicErrorType(status: number): string {
+  switch (status) {
+    case 400:
+    case 413:
+      return status === 413 ? 'request_too_large' : 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 402:
+      return 'billing_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    case 504:
+      return 'timeout_error';
+    default:
+      return status >= 500 ? 'api_error' : 'invalid_request_error';
+  }
+}
+
+export function anthropicErrorBody(status: number, message: string): string {
+  return JSON.stringify({ type: 'error', error: { type: anthropicErrorType(status), message } });
+}
