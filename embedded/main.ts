@@ -37,20 +37,20 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
 
   const secretKey =
-    env.RELAYMESH_SECRET_KEY ?? persistentSecret(join(dataDir, 'secret.key'), SecretBox.generateSecret).value;
+    env.RELAYMESH_SECRET_KEY ??
+    persistentSecret(join(dataDir, 'secret.key'), () => SecretBox.generateSecret()).value;
 
   // The admin token is printed once, at first start; only its hash is kept.
   let adminTokenHash: string;
   if (env.RELAYMESH_ADMIN_TOKEN) {
     adminTokenHash = hashClientKey(env.RELAYMESH_ADMIN_TOKEN);
   } else {
-    let token: string | null = null;
-    const stored = persistentSecret(join(dataDir, 'admin-token.sha256'), () => {
-      token = `rm-admin-${randomBytes(24).toString('base64url')}`;
-      return hashClientKey(token);
-    });
+    const token = `rm-admin-${randomBytes(24).toString('base64url')}`;
+    const stored = persistentSecret(join(dataDir, 'admin-token.sha256'), () =>
+      hashClientKey(token),
+    );
     adminTokenHash = stored.value;
-    if (token) {
+    if (stored.created) {
       process.stdout.write(
         `\n  relaymesh admin token (shown once, keep it): ${token}\n` +
           `  use it as: Authorization: Bearer <token>   (set RELAYMESH_ADMIN_TOKEN to choose your own)\n\n`,
@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     }
   }
 
-  const embeddedPostgres = env.DATABASE_URL ? null : await EmbeddedPostgres.start(join(dataDir, 'pglite'));
+  const embeddedPostgres = env.DATABASE_URL
+    ? null
+    : await EmbeddedPostgres.start(join(dataDir, 'pglite'));
   const source = {
     ...process.env,
     DATABASE_URL: env.DATABASE_URL ?? embeddedPostgres!.url,
@@ -77,8 +79,16 @@ async function main(): Promise<void> {
 
   buildInfo.set({ version: process.env['npm_package_version'] ?? 'dev', app: 'embedded' }, 1);
   const router = await startRouter(loadRouterEnv(source), transport('router'), false);
-  const ledger = await startUsageLedger(loadUsageLedgerEnv(source), transport('usage-ledger'), false);
-  const prober = await startHealthProber(loadHealthProberEnv(source), transport('health-prober'), false);
+  const ledger = await startUsageLedger(
+    loadUsageLedgerEnv(source),
+    transport('usage-ledger'),
+    false,
+  );
+  const prober = await startHealthProber(
+    loadHealthProberEnv(source),
+    transport('health-prober'),
+    false,
+  );
   const ingressEnv = loadIngressEnv(source);
   const ingress = await startIngress(ingressEnv, transport('ingress'), false);
   logger.log(

@@ -14,6 +14,8 @@ export const EmbeddedEnvSchema = z.object({
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
 
-export function loadEmbeddedEnv(source: Readonly<Record<string, string | undefined>> = process.env): EmbeddedEnv {
+export function loadEmbeddedEnv(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): EmbeddedEnv {
   return EmbeddedEnvSchema.parse(source);
 }

@@ -3,7 +3,11 @@ import { TransportConfig, runApp } from '@relaymesh/messaging';
 import { HealthProberEnv } from './config/health-prober.env';
 import { HealthProberModule } from './health-prober.module';
 
-export function startHealthProber(env: HealthProberEnv, transport: TransportConfig, listen: boolean) {
+export function startHealthProber(
+  env: HealthProberEnv,
+  transport: TransportConfig,
+  listen: boolean,
+) {
   return runApp(HealthProberModule.forRoot(env, { transport, ops: listen }), {
     transport,
     listenPort: listen ? env.port : null,

@@ -12,7 +12,10 @@ import { OutcomesModule } from './outcomes/outcomes.module';
 
 @Module({})
 export class HealthProberModule {
-  static forRoot(env: HealthProberEnv, options: { transport: TransportConfig; ops: boolean }): DynamicModule {
+  static forRoot(
+    env: HealthProberEnv,
+    options: { transport: TransportConfig; ops: boolean },
+  ): DynamicModule {
     return {
       module: HealthProberModule,
       global: true,

@@ -8,7 +8,11 @@ import { IngressModule } from './ingress.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
-export async function startIngress(env: IngressEnv, transport: TransportConfig, shutdownHooks = true) {
+export async function startIngress(
+  env: IngressEnv,
+  transport: TransportConfig,
+  shutdownHooks = true,
+) {
   const app = await runApp(IngressModule.forRoot(env, { transport }), {
     transport,
     listenPort: env.port,
@@ -29,10 +33,13 @@ export async function startIngress(env: IngressEnv, transport: TransportConfig, 
     },
     configure: (app) => {
       app.useGlobalFilters(new GatewayExceptionFilter(env.maxBodyBytes));
-      app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-        reply.header('x-request-id', request.id);
-        done();
-      });
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRequest', (request, reply, done) => {
+          reply.header('x-request-id', request.id);
+          done();
+        });
     },
   });
   return app;

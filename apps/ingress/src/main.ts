@@ -5,7 +5,12 @@ import { startIngress } from './ingress.app';
 
 async function main(): Promise<void> {
   const env = loadIngressEnv();
-  await startIngress(env, { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'ingress' });
+  await startIngress(env, {
+    kind: 'nats',
+    url: env.natsUrl,
+    prefix: env.natsPrefix,
+    name: 'ingress',
+  });
 }
 
 void main().catch((err: unknown) => {

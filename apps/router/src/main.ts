@@ -5,7 +5,11 @@ import { startRouter } from './router.app';
 
 async function main(): Promise<void> {
   const env = loadRouterEnv();
-  await startRouter(env, { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'router' }, true);
+  await startRouter(
+    env,
+    { kind: 'nats', url: env.natsUrl, prefix: env.natsPrefix, name: 'router' },
+    true,
+  );
 }
 
 void main().catch((err: unknown) => {

@@ -14,7 +14,10 @@ import { SnapshotModule } from './snapshot/snapshot.module';
 
 @Module({})
 export class RouterModule {
-  static forRoot(env: RouterEnv, options: { transport: TransportConfig; ops: boolean }): DynamicModule {
+  static forRoot(
+    env: RouterEnv,
+    options: { transport: TransportConfig; ops: boolean },
+  ): DynamicModule {
     return {
       module: RouterModule,
       global: true,

@@ -20,7 +20,12 @@ import {
   SecretBox,
   UNKNOWN_HEALTH,
 } from '@relaymesh/contracts';
-import { ClientProxyBus, PrefixedNatsClient, TransportConfig, prefixed } from '@relaymesh/messaging';
+import {
+  ClientProxyBus,
+  PrefixedNatsClient,
+  TransportConfig,
+  prefixed,
+} from '@relaymesh/messaging';
 import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
 import {
   TEST_DATABASE_URL,
@@ -118,8 +123,12 @@ describe('router over NATS and Postgres', () => {
 
     pg = new Client({ connectionString: TEST_DATABASE_URL });
     await pg.connect();
-    client = new PrefixedNatsClient({ url: TEST_NATS_URL, prefix: natsPrefix, name: 'router-it-ingress' });
-    bus = new ClientProxyBus(client as unknown as ConstructorParameters<typeof ClientProxyBus>[0]);
+    client = new PrefixedNatsClient({
+      url: TEST_NATS_URL,
+      prefix: natsPrefix,
+      name: 'router-it-ingress',
+    });
+    bus = new ClientProxyBus(client);
     await bus.onModuleInit();
 
     app = await startRouter(env, transport, false);
@@ -162,7 +171,11 @@ describe('router over NATS and Postgres', () => {
   }
 
   async function storedRow(channelId: string) {
-    const { rows } = await pg.query<{ keys_encrypted: string[]; key_hints: string[]; whole: string }>(
+    const { rows } = await pg.query<{
+      keys_encrypted: string[];
+      key_hints: string[];
+      whole: string;
+    }>(
       `SELECT keys_encrypted, key_hints, row_to_json(c)::text AS whole FROM "${schema}".channels c WHERE id = $1`,
       [channelId],
     );
@@ -196,12 +209,21 @@ describe('router over NATS and Postgres', () => {
         `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'channels'`,
         [schema],
       );
-      const migrations = await pg.query<{ name: string }>(`SELECT name FROM "${schema}".migrations`);
+      const migrations = await pg.query<{ name: string }>(
+        `SELECT name FROM "${schema}".migrations`,
+      );
 
       expect(tables.rows.map((r) => r.table_name)).toEqual(['channels', 'migrations']);
       expect(sequences.rows.map((r) => r.sequence_name)).toContain('routing_snapshot_version_seq');
       expect(columns.rows.map((r) => r.column_name)).toEqual(
-        expect.arrayContaining(['id', 'name', 'keys_encrypted', 'key_hints', 'auto_disabled', 'health']),
+        expect.arrayContaining([
+          'id',
+          'name',
+          'keys_encrypted',
+          'key_hints',
+          'auto_disabled',
+          'health',
+        ]),
       );
       expect(migrations.rows.map((r) => r.name)).toEqual(['CreateChannels1763900000000']);
     });
@@ -259,7 +281,7 @@ describe('router over NATS and Postgres', () => {
       });
       expect(byName.get('cfg-mock')).toMatchObject({ type: 'mock', base_url: null, keys: [] });
       const row = await storedRow(byName.get('cfg-openai')!.id);
-      expect(row!.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([CONFIG_KEY]);
+      expect(row.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([CONFIG_KEY]);
     });
   });
 
@@ -312,16 +334,21 @@ describe('router over NATS and Postgres', () => {
 
     it('should store keys encrypted: the plaintext is nowhere in the table and the secret box opens them', async () => {
       const created = viewOf(
-        await createChannel({ name: 'sealed', type: 'anthropic', base_url: 'https://api.anthropic.com', keys: [KEY_1] }),
+        await createChannel({
+          name: 'sealed',
+          type: 'anthropic',
+          base_url: 'https://api.anthropic.com',
+          keys: [KEY_1],
+        }),
       );
 
       const row = await storedRow(created.id);
 
-      expect(row!.whole).not.toContain(KEY_1);
-      expect(row!.key_hints).toEqual(['sk-…AAAA']);
-      expect(row!.keys_encrypted).toHaveLength(1);
-      expect(row!.keys_encrypted[0]).toMatch(/^v1\./);
-      expect(secrets.decrypt(row!.keys_encrypted[0]!)).toBe(KEY_1);
+      expect(row.whole).not.toContain(KEY_1);
+      expect(row.key_hints).toEqual(['sk-…AAAA']);
+      expect(row.keys_encrypted).toHaveLength(1);
+      expect(row.keys_encrypted[0]).toMatch(/^v1\./);
+      expect(secrets.decrypt(row.keys_encrypted[0])).toBe(KEY_1);
     });
 
     it('should list and get channels, and answer 404 for an unknown or malformed id', async () => {
@@ -329,24 +356,42 @@ describe('router over NATS and Postgres', () => {
 
       const listed = await listChannels();
       const fetched = await getChannel(created.id);
-      const unknown = await bus.request(AdminChannelGet, { id: '00000000-0000-4000-8000-000000000000' });
+      const unknown = await bus.request(AdminChannelGet, {
+        id: '00000000-0000-4000-8000-000000000000',
+      });
       const malformed = await bus.request(AdminChannelGet, { id: 'not-a-uuid' });
 
       expect(listed.find((c) => c.id === created.id)).toEqual(created);
-      expect(listed.map((c) => c.name)).toEqual(expect.arrayContaining(['cfg-openai', 'cfg-mock', 'readable']));
+      expect(listed.map((c) => c.name)).toEqual(
+        expect.arrayContaining(['cfg-openai', 'cfg-mock', 'readable']),
+      );
       expect(fetched).toEqual(created);
-      expect(unknown).toMatchObject({ status: 404, body: { error: { message: expect.any(String) } } });
+      expect(unknown).toMatchObject({
+        status: 404,
+        body: { error: { message: expect.any(String) } },
+      });
       expect(malformed.status).toBe(404);
     });
 
     it('should patch a channel (200), sealing new keys and normalising base_url', async () => {
       const created = viewOf(
-        await createChannel({ name: 'patch-me', type: 'openai', base_url: 'https://a.example.com', keys: [KEY_1] }),
+        await createChannel({
+          name: 'patch-me',
+          type: 'openai',
+          base_url: 'https://a.example.com',
+          keys: [KEY_1],
+        }),
       );
 
       const reply = await bus.request(AdminChannelUpdate, {
         id: created.id,
-        patch: { name: 'patched', keys: [KEY_2], base_url: 'https://b.example.com/v1beta', priority: 7, enabled: false },
+        patch: {
+          name: 'patched',
+          keys: [KEY_2],
+          base_url: 'https://b.example.com/v1beta',
+          priority: 7,
+          enabled: false,
+        },
       });
 
       expect(reply.status).toBe(200);
@@ -361,21 +406,29 @@ describe('router over NATS and Postgres', () => {
       });
       expect(await getChannel(created.id)).toEqual(viewOf(reply));
       const row = await storedRow(created.id);
-      expect(row!.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([KEY_2]);
-      expect(row!.whole).not.toContain(KEY_2);
+      expect(row.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([KEY_2]);
+      expect(row.whole).not.toContain(KEY_2);
     });
 
     it('should refuse a patch of an unknown channel (404), to a taken name (409) or without keys (400)', async () => {
       const taken = viewOf(await createChannel({ name: 'taken-name', type: 'mock' }));
       const other = viewOf(
-        await createChannel({ name: 'other-name', type: 'openai', base_url: 'https://x.example.com', keys: [KEY_1] }),
+        await createChannel({
+          name: 'other-name',
+          type: 'openai',
+          base_url: 'https://x.example.com',
+          keys: [KEY_1],
+        }),
       );
 
       const unknown = await bus.request(AdminChannelUpdate, {
         id: '00000000-0000-4000-8000-000000000000',
         patch: { priority: 1 },
       });
-      const rename = await bus.request(AdminChannelUpdate, { id: other.id, patch: { name: taken.name } });
+      const rename = await bus.request(AdminChannelUpdate, {
+        id: other.id,
+        patch: { name: taken.name },
+      });
       const noKeys = await bus.request(AdminChannelUpdate, { id: other.id, patch: { keys: [] } });
 
       expect(unknown.status).toBe(404);
@@ -389,12 +442,18 @@ describe('router over NATS and Postgres', () => {
 
       const duplicate = await createChannel({ name: 'unique-name', type: 'mock' });
 
-      expect(duplicate).toMatchObject({ status: 409, body: { error: { message: expect.stringMatching(/exists/) } } });
+      expect(duplicate).toMatchObject({
+        status: 409,
+        body: { error: { message: expect.stringMatching(/exists/) } },
+      });
       expect((await listChannels()).filter((c) => c.name === 'unique-name')).toHaveLength(1);
     });
 
     it('should reject requests whose payload breaks the contract, creating nothing', async () => {
-      const badType = sendRaw(AdminChannelCreate.subject, { name: 'bad-type', type: 'carrier-pigeon' });
+      const badType = sendRaw(AdminChannelCreate.subject, {
+        name: 'bad-type',
+        type: 'carrier-pigeon',
+      });
       const noKeys = sendRaw(AdminChannelCreate.subject, {
         name: 'bad-keys',
         type: 'openai',
@@ -409,7 +468,10 @@ describe('router over NATS and Postgres', () => {
         status: 400,
         message: expect.stringContaining('admin.channels.create.v1'),
       });
-      await expect(noKeys).rejects.toMatchObject({ status: 400, message: expect.stringContaining('keys') });
+      await expect(noKeys).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringContaining('keys'),
+      });
       await expect(badPatch).rejects.toMatchObject({ status: 400 });
       const names = (await listChannels()).map((c) => c.name);
       expect(names).not.toContain('bad-type');
@@ -439,7 +501,12 @@ describe('router over NATS and Postgres', () => {
       const start = latestVersion();
 
       const created = viewOf(
-        await createChannel({ name: 'snap', type: 'gemini', base_url: 'https://g.example.com', keys: [KEY_1] }),
+        await createChannel({
+          name: 'snap',
+          type: 'gemini',
+          base_url: 'https://g.example.com',
+          keys: [KEY_1],
+        }),
       );
       const afterCreate = await nextSnapshot(start, 'with the created channel', (s) =>
         s.channels.some((c) => c.id === created.id),
@@ -449,15 +516,21 @@ describe('router over NATS and Postgres', () => {
         s.channels.some((c) => c.id === created.id && c.weight === 42),
       );
       await bus.request(AdminChannelDelete, { id: created.id });
-      const afterDelete = await nextSnapshot(afterPatch.version, 'without the deleted channel', (s) =>
-        s.channels.every((c) => c.id !== created.id),
+      const afterDelete = await nextSnapshot(
+        afterPatch.version,
+        'without the deleted channel',
+        (s) => s.channels.every((c) => c.id !== created.id),
       );
 
       const versions = snapshots.map((s) => s.version);
       expect(versions).toEqual([...versions].sort((x, y) => x - y));
       expect(new Set(versions).size).toBe(versions.length);
       const inSnapshot = afterCreate.channels.find((c) => c.id === created.id)!;
-      expect(inSnapshot).toMatchObject({ name: 'snap', type: 'gemini', base_url: 'https://g.example.com' });
+      expect(inSnapshot).toMatchObject({
+        name: 'snap',
+        type: 'gemini',
+        base_url: 'https://g.example.com',
+      });
       expect(inSnapshot.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([KEY_1]);
       expect(JSON.stringify(afterCreate)).not.toContain(KEY_1);
 
@@ -471,7 +544,12 @@ describe('router over NATS and Postgres', () => {
   describe('channel health', () => {
     it('should show the health a channel.health.changed event reports, without counting it as an edit', async () => {
       const created = viewOf(
-        await createChannel({ name: 'health', type: 'openai', base_url: 'https://h.example.com', keys: [KEY_1] }),
+        await createChannel({
+          name: 'health',
+          type: 'openai',
+          base_url: 'https://h.example.com',
+          keys: [KEY_1],
+        }),
       );
 
       bus.emit(ChannelHealthChanged, { channel_id: created.id, health: EJECTED });
@@ -491,17 +569,27 @@ describe('router over NATS and Postgres', () => {
     it('should ignore a health event that breaks the contract or names no known channel', async () => {
       const watched = viewOf(await createChannel({ name: 'health-watched', type: 'mock' }));
       const marker = viewOf(await createChannel({ name: 'health-marker', type: 'mock' }));
-      const degraded: ChannelHealth = { ...UNKNOWN_HEALTH, state: 'degraded', consecutive_failures: 2 };
+      const degraded: ChannelHealth = {
+        ...UNKNOWN_HEALTH,
+        state: 'degraded',
+        consecutive_failures: 2,
+      };
       bus.emit(ChannelHealthChanged, { channel_id: watched.id, health: degraded });
       await waitFor(async () => (await getChannel(watched.id)).health.state === 'degraded', {
         what: 'the degraded health to be read back',
       });
 
       client
-        .emit(ChannelHealthChanged.subject, { channel_id: watched.id, health: { state: 'on-fire' } })
+        .emit(ChannelHealthChanged.subject, {
+          channel_id: watched.id,
+          health: { state: 'on-fire' },
+        })
         .subscribe();
       bus.emit(ChannelHealthChanged, { channel_id: 'not-a-uuid', health: EJECTED });
-      bus.emit(ChannelHealthChanged, { channel_id: '00000000-0000-4000-8000-000000000000', health: EJECTED });
+      bus.emit(ChannelHealthChanged, {
+        channel_id: '00000000-0000-4000-8000-000000000000',
+        health: EJECTED,
+      });
       // Sent last on the same connection: once it is applied, the ones before it have been handled.
       bus.emit(ChannelHealthChanged, { channel_id: marker.id, health: EJECTED });
       await waitFor(async () => (await getChannel(marker.id)).health.state === 'ejected', {
@@ -533,7 +621,7 @@ describe('router over NATS and Postgres', () => {
       ]);
       const cfg = after.find((c) => c.name === 'cfg-openai')!;
       const row = await storedRow(cfg.id);
-      expect(row!.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([CONFIG_KEY]);
+      expect(row.keys_encrypted.map((sealed) => secrets.decrypt(sealed))).toEqual([CONFIG_KEY]);
     });
   });
 });

@@ -12,7 +12,10 @@ import { KeysModule } from './keys/keys.module';
 
 @Module({})
 export class UsageLedgerModule {
-  static forRoot(env: UsageLedgerEnv, options: { transport: TransportConfig; ops: boolean }): DynamicModule {
+  static forRoot(
+    env: UsageLedgerEnv,
+    options: { transport: TransportConfig; ops: boolean },
+  ): DynamicModule {
     return {
       module: UsageLedgerModule,
       global: true,

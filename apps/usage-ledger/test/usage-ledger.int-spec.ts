@@ -17,7 +17,12 @@ import {
   KeyViewSchema,
   hashClientKey,
 } from '@relaymesh/contracts';
-import { ClientProxyBus, PrefixedNatsClient, TransportConfig, prefixed } from '@relaymesh/messaging';
+import {
+  ClientProxyBus,
+  PrefixedNatsClient,
+  TransportConfig,
+  prefixed,
+} from '@relaymesh/messaging';
 import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
 import {
   TEST_DATABASE_URL,
@@ -98,8 +103,12 @@ describe('usage-ledger over NATS and Postgres', () => {
 
     pg = new Client({ connectionString: TEST_DATABASE_URL });
     await pg.connect();
-    client = new PrefixedNatsClient({ url: TEST_NATS_URL, prefix: natsPrefix, name: 'usage-ledger-it-ingress' });
-    bus = new ClientProxyBus(client as unknown as ConstructorParameters<typeof ClientProxyBus>[0]);
+    client = new PrefixedNatsClient({
+      url: TEST_NATS_URL,
+      prefix: natsPrefix,
+      name: 'usage-ledger-it-ingress',
+    });
+    bus = new ClientProxyBus(client);
     await bus.onModuleInit();
 
     app = await startUsageLedger(env, transport, false);
@@ -120,7 +129,9 @@ describe('usage-ledger over NATS and Postgres', () => {
     return bus.request(AdminKeyCreate, KeyCreateSchema.parse(input));
   }
 
-  async function createdKey(input: z.input<typeof KeyCreateSchema>): Promise<z.infer<typeof KeyCreatedSchema>> {
+  async function createdKey(
+    input: z.input<typeof KeyCreateSchema>,
+  ): Promise<z.infer<typeof KeyCreatedSchema>> {
     const reply = await createKey(input);
     expect(reply.status).toBe(201);
     return KeyCreatedSchema.parse(reply.body);
@@ -144,7 +155,10 @@ describe('usage-ledger over NATS and Postgres', () => {
   async function listKeys(): Promise<{ raw: unknown; data: KeyView[] }> {
     const reply = await bus.request(AdminKeyList, {});
     expect(reply.status).toBe(200);
-    return { raw: reply.body, data: z.object({ data: z.array(KeyViewSchema) }).parse(reply.body).data };
+    return {
+      raw: reply.body,
+      data: z.object({ data: z.array(KeyViewSchema) }).parse(reply.body).data,
+    };
   }
 
   async function storedRow(keyId: string) {
@@ -155,7 +169,10 @@ describe('usage-ledger over NATS and Postgres', () => {
     return rows[0];
   }
 
-  function changeFor(what: string, matches: (event: KeyChangedEvent) => boolean): Promise<KeyChangedEvent> {
+  function changeFor(
+    what: string,
+    matches: (event: KeyChangedEvent) => boolean,
+  ): Promise<KeyChangedEvent> {
     return waitFor(() => changes.find(matches), { what: `key.changed.v1 ${what}` });
   }
 
@@ -165,7 +182,9 @@ describe('usage-ledger over NATS and Postgres', () => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
         [schema],
       );
-      const migrations = await pg.query<{ name: string }>(`SELECT name FROM "${schema}".migrations`);
+      const migrations = await pg.query<{ name: string }>(
+        `SELECT name FROM "${schema}".migrations`,
+      );
 
       expect(tables.rows.map((r) => r.table_name)).toEqual(['client_keys', 'migrations']);
       expect(migrations.rows.map((r) => r.name)).toEqual(['CreateClientKeys1763900100000']);
@@ -216,7 +235,11 @@ describe('usage-ledger over NATS and Postgres', () => {
       });
       const event = await changeFor('for the created key', (e) => e.id === created.id);
       expect(event.key_hash).toBe(hashClientKey(created.key));
-      expect(event.key).toMatchObject({ id: created.id, name: 'issued', key_hash: hashClientKey(created.key) });
+      expect(event.key).toMatchObject({
+        id: created.id,
+        name: 'issued',
+        key_hash: hashClientKey(created.key),
+      });
       expect(JSON.stringify(event)).not.toContain(created.key);
     });
 
@@ -232,8 +255,8 @@ describe('usage-ledger over NATS and Postgres', () => {
       expect(fetched.status).toBe(200);
       expect(fetched.body).not.toHaveProperty('key');
       expect(JSON.stringify(fetched)).not.toContain(created.key);
-      expect(row!.whole).not.toContain(created.key);
-      expect(row!.key_hash).toBe(hashClientKey(created.key));
+      expect(row.whole).not.toContain(created.key);
+      expect(row.key_hash).toBe(hashClientKey(created.key));
       expect(viewOf(fetched)).toMatchObject({ unlimited: true, remaining_usd: null });
     });
 
@@ -242,7 +265,10 @@ describe('usage-ledger over NATS and Postgres', () => {
 
       const duplicate = await createKey({ name: 'only-one' });
 
-      expect(duplicate).toMatchObject({ status: 409, body: { error: { message: expect.stringMatching(/exists/) } } });
+      expect(duplicate).toMatchObject({
+        status: 409,
+        body: { error: { message: expect.stringMatching(/exists/) } },
+      });
       expect((await listKeys()).data.filter((k) => k.name === 'only-one')).toHaveLength(1);
     });
 
@@ -259,18 +285,29 @@ describe('usage-ledger over NATS and Postgres', () => {
 
   describe('key look-up', () => {
     it('should return the record of a key by its hash, and null for an unknown hash', async () => {
-      const created = await createdKey({ name: 'lookup', credit_usd: 3, allow_ips: ['10.0.0.0/8'] });
+      const created = await createdKey({
+        name: 'lookup',
+        credit_usd: 3,
+        allow_ips: ['10.0.0.0/8'],
+      });
 
       const found = await bus.request(KeyLookup, { key_hash: hashClientKey(created.key) });
-      const unknown = await bus.request(KeyLookup, { key_hash: hashClientKey(`${created.key}-not`) });
+      const unknown = await bus.request(KeyLookup, {
+        key_hash: hashClientKey(`${created.key}-not`),
+      });
 
-      expect(found.key).toEqual({ ...(await getKey(created.id)), key_hash: hashClientKey(created.key) });
+      expect(found.key).toEqual({
+        ...(await getKey(created.id)),
+        key_hash: hashClientKey(created.key),
+      });
       expect(found.key).not.toHaveProperty('key');
       expect(unknown).toEqual({ key: null });
     });
 
     it('should reject a look-up that is not a sha256 hash', async () => {
-      await expect(sendRaw(KeyLookup.subject, { key_hash: 'sk-rm-plaintext' })).rejects.toMatchObject({
+      await expect(
+        sendRaw(KeyLookup.subject, { key_hash: 'sk-rm-plaintext' }),
+      ).rejects.toMatchObject({
         status: 400,
       });
     });
@@ -282,7 +319,11 @@ describe('usage-ledger over NATS and Postgres', () => {
 
       const reply = await bus.request(AdminKeyUpdate, {
         id: created.id,
-        patch: { enabled: false, models: ['gpt-5-mini', 'claude-sonnet-4'], expires_at: '2030-01-01T12:00:00+02:00' },
+        patch: {
+          enabled: false,
+          models: ['gpt-5-mini', 'claude-sonnet-4'],
+          expires_at: '2030-01-01T12:00:00+02:00',
+        },
       });
 
       expect(reply.status).toBe(200);
@@ -295,9 +336,15 @@ describe('usage-ledger over NATS and Postgres', () => {
       expect(await getKey(created.id)).toEqual(patched);
       const looked = await bus.request(KeyLookup, { key_hash: hashClientKey(created.key) });
       expect(looked.key).toMatchObject({ enabled: false, expires_at: '2030-01-01T10:00:00.000Z' });
-      await changeFor('with the key disabled', (e) => e.id === created.id && e.key?.enabled === false);
+      await changeFor(
+        'with the key disabled',
+        (e) => e.id === created.id && e.key?.enabled === false,
+      );
 
-      const cleared = await bus.request(AdminKeyUpdate, { id: created.id, patch: { expires_at: null } });
+      const cleared = await bus.request(AdminKeyUpdate, {
+        id: created.id,
+        patch: { expires_at: null },
+      });
       expect(viewOf(cleared).expires_at).toBeNull();
     });
 
@@ -325,9 +372,16 @@ describe('usage-ledger over NATS and Postgres', () => {
       ]);
 
       expect(pair.map((r) => r.status)).toEqual([200, 200]);
-      expect(await getKey(created.id)).toMatchObject({ credit_usd: 14, remaining_usd: 14, unlimited: false });
-      expect(Number((await storedRow(created.id))!.credit_usd)).toBe(14);
-      await changeFor('with the summed credit', (e) => e.id === created.id && e.key?.credit_usd === 14);
+      expect(await getKey(created.id)).toMatchObject({
+        credit_usd: 14,
+        remaining_usd: 14,
+        unlimited: false,
+      });
+      expect(Number((await storedRow(created.id)).credit_usd)).toBe(14);
+      await changeFor(
+        'with the summed credit',
+        (e) => e.id === created.id && e.key?.credit_usd === 14,
+      );
 
       // A burst makes a lost update (read, add, write back) all but certain to show, where one pair may not.
       const burst = await Promise.all(
@@ -352,7 +406,10 @@ describe('usage-ledger over NATS and Postgres', () => {
       const deleted = await bus.request(AdminKeyDelete, { id: created.id });
 
       expect(deleted).toEqual({ status: 204, body: null });
-      const event = await changeFor('for the deleted key', (e) => e.id === created.id && e.key === null);
+      const event = await changeFor(
+        'for the deleted key',
+        (e) => e.id === created.id && e.key === null,
+      );
       expect(event.key_hash).toBe(hash);
       expect((await bus.request(AdminKeyGet, { id: created.id })).status).toBe(404);
       expect(await bus.request(KeyLookup, { key_hash: hash })).toEqual({ key: null });
@@ -373,22 +430,27 @@ describe('usage-ledger over NATS and Postgres', () => {
       });
       const names = (await listKeys()).data.map((k) => k.name);
       expect(names).toEqual(expect.arrayContaining(['cfg-team', 'cfg-generated']));
-      const { rows } = await pg.query(`SELECT 1 FROM "${schema}".client_keys WHERE position($1 in row_to_json(client_keys)::text) > 0`, [
-        TEAM_KEY,
-      ]);
+      const { rows } = await pg.query(
+        `SELECT 1 FROM "${schema}".client_keys WHERE position($1 in row_to_json(client_keys)::text) > 0`,
+        [TEAM_KEY],
+      );
       expect(rows).toEqual([]);
     });
 
     it('should apply the same file again at restart without changing, duplicating or re-keying anything', async () => {
       const before = (await listKeys()).data;
-      const hashesBefore = await pg.query(`SELECT id, name, key_hash FROM "${schema}".client_keys ORDER BY name`);
+      const hashesBefore = await pg.query(
+        `SELECT id, name, key_hash FROM "${schema}".client_keys ORDER BY name`,
+      );
 
       await app!.close();
       app = undefined;
       app = await startUsageLedger(env, transport, false);
 
       const after = (await listKeys()).data;
-      const hashesAfter = await pg.query(`SELECT id, name, key_hash FROM "${schema}".client_keys ORDER BY name`);
+      const hashesAfter = await pg.query(
+        `SELECT id, name, key_hash FROM "${schema}".client_keys ORDER BY name`,
+      );
       expect(after).toEqual(before);
       expect(hashesAfter.rows).toEqual(hashesBefore.rows);
       const found = await bus.request(KeyLookup, { key_hash: hashClientKey(TEAM_KEY) });

@@ -39,11 +39,17 @@ export class ContractViolation extends Error {
     readonly subject: string,
     readonly issues: z.core.$ZodIssue[],
   ) {
-    super(`payload of ${subject} violates its contract: ${z.prettifyError(new z.ZodError(issues))}`);
+    super(
+      `payload of ${subject} violates its contract: ${z.prettifyError(new z.ZodError(issues))}`,
+    );
   }
 }
 
-export function parsePayload<S extends z.ZodType>(subject: string, schema: S, data: unknown): z.infer<S> {
+export function parsePayload<S extends z.ZodType>(
+  subject: string,
+  schema: S,
+  data: unknown,
+): z.infer<S> {
   const result = schema.safeParse(data);
   if (!result.success) throw new ContractViolation(subject, result.error.issues);
   return result.data;

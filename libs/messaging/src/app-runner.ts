@@ -19,14 +19,20 @@ export interface AppRunOptions {
   configure?: (app: NestFastifyApplication) => void;
 }
 
-export async function runApp(module: Parameters<typeof NestFactory.create>[0], options: AppRunOptions) {
+export async function runApp(
+  module: Parameters<typeof NestFactory.create>[0],
+  options: AppRunOptions,
+) {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter(options.fastify),
     { logger: options.logLevels ?? ['log', 'warn', 'error', 'fatal'], bufferLogs: false },
   );
   options.configure?.(app);
-  app.connectMicroservice({ strategy: createServerStrategy(options.transport) }, { inheritAppConfig: true });
+  app.connectMicroservice(
+    { strategy: createServerStrategy(options.transport) },
+    { inheritAppConfig: true },
+  );
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.startAllMicroservices();
   if (options.listenPort === null) await app.init();

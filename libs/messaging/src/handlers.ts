@@ -2,7 +2,12 @@
 // validates every inbound payload against its contract's schema at the transport edge (STYLE: validate once).
 import { Injectable, Logger, PipeTransform, applyDecorators } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { ContractViolation, EventContract, RequestContract, parsePayload } from '@relaymesh/contracts';
+import {
+  ContractViolation,
+  EventContract,
+  RequestContract,
+  parsePayload,
+} from '@relaymesh/contracts';
 
 /** The queue group shared by all replicas of an app: a request, or a shared event, reaches one of them. */
 export const WORK_QUEUE = 'relaymesh-workers';

@@ -41,7 +41,9 @@ describe('InProcessBroker', () => {
 
     it('should deliver to one member of a queue group per message, in turn', async () => {
       const members = [recorder(), recorder(), recorder()];
-      for (const member of members) broker.subscribe('upstream.outcome.v1', member.deliver, 'workers');
+      for (const member of members) {
+        broker.subscribe('upstream.outcome.v1', member.deliver, 'workers');
+      }
 
       for (let n = 0; n < 6; n++) broker.publish('upstream.outcome.v1', { n });
       await deliveriesSettled();
@@ -67,7 +69,7 @@ describe('InProcessBroker', () => {
 
       expect(plain.received).toEqual([1, 2]);
       expect(groupA.map((m) => m.received)).toEqual([[1], [2]]);
-      expect(groupB[0]!.received).toEqual([1, 2]);
+      expect(groupB[0].received).toEqual([1, 2]);
     });
 
     it('should deliver asynchronously, after publish has returned', async () => {
@@ -144,7 +146,9 @@ describe('InProcessBroker', () => {
       broker.subscribe('other.subject', recorder().deliver);
 
       await expect(broker.request('key.lookup.v1', {})).rejects.toBeInstanceOf(NoRespondersError);
-      await expect(broker.request('key.lookup.v1', {})).rejects.toThrow('no responders for key.lookup.v1');
+      await expect(broker.request('key.lookup.v1', {})).rejects.toThrow(
+        'no responders for key.lookup.v1',
+      );
     });
 
     it('should reject with NoRespondersError once the only responder unsubscribed', async () => {

@@ -50,10 +50,12 @@ export class InProcessBroker {
     const wire = JSON.stringify(data);
     return new Promise<unknown>((resolve, reject) => {
       setImmediate(() => {
-        sub.deliver(JSON.parse(wire)).then(
-          (reply) => resolve(reply === undefined ? undefined : JSON.parse(JSON.stringify(reply))),
-          reject,
-        );
+        sub
+          .deliver(JSON.parse(wire))
+          .then(
+            (reply) => resolve(reply === undefined ? undefined : JSON.parse(JSON.stringify(reply))),
+            reject,
+          );
       });
     });
   }
@@ -70,7 +72,7 @@ export class InProcessBroker {
       const key = `${subject}\u0000${queue}`;
       const next = this.roundRobin.get(key) ?? 0;
       this.roundRobin.set(key, next + 1);
-      picked.push(members[next % members.length]!);
+      picked.push(members[next % members.length]);
     }
     return picked;
   }

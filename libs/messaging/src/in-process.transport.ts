@@ -22,19 +22,20 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 
   listen(callback: () => void): void {
     for (const [pattern, handler] of this.messageHandlers) {
-      const queue: string | undefined = handler.extras?.queue;
+      const queue = handler.extras?.['queue'] as string | undefined;
       const context = new BaseRpcContext([pattern]);
       const deliver = async (data: unknown): Promise<unknown> => {
         if (handler.isEventHandler) {
           await this.handleEvent(pattern, { pattern, data }, context);
           return undefined;
         }
-        const result$ = this.transformToObservable(await handler(data, context));
+        const result$ = this.transformToObservable((await handler(data, context)) as unknown);
         return new Promise((resolve, reject) => {
           let last: unknown;
           result$.subscribe({
             next: (value) => (last = value),
-            error: (err: unknown) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
+            error: (err: unknown) =>
+              reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
             complete: () => resolve(last),
           });
         });
@@ -74,7 +75,7 @@ export class InProcessClient extends ClientProxy {
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    this.broker.request(this.normalizePattern(packet.pattern), packet.data).then(
+    this.broker.request(this.normalizePattern(packet.pattern as string), packet.data).then(
       (response) => callback({ response, isDisposed: true }),
       (err: unknown) => callback({ err, isDisposed: true }),
     );
@@ -82,7 +83,7 @@ export class InProcessClient extends ClientProxy {
   }
 
   protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    this.broker.publish(this.normalizePattern(packet.pattern), packet.data);
+    this.broker.publish(this.normalizePattern(packet.pattern as string), packet.data);
     return Promise.resolve(undefined as T);
   }
 }

@@ -11,7 +11,7 @@ import {
   RequestPayload,
   parsePayload,
 } from '@relaymesh/contracts';
-import { lastValueFrom, timeout } from 'rxjs';
+import { Observable, lastValueFrom, timeout } from 'rxjs';
 
 export abstract class MessageBus {
   abstract emit<E extends EventContract>(event: E, payload: EventPayload<E>): void;
@@ -24,6 +24,11 @@ export abstract class MessageBus {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+/** The part of a Nest ClientProxy the bus uses (NATS and in-process clients both fit it). */
+export type BusClient = Pick<ClientProxy, 'connect' | 'close' | 'emit' | 'send'> & {
+  readonly status: Observable<string>;
+};
 
 /** A request that got no usable answer: no responder, a timeout, or an error raised by the handler. */
 export class BusRequestError extends Error {
@@ -39,7 +44,7 @@ export class ClientProxyBus extends MessageBus implements OnModuleInit, OnApplic
   private readonly logger = new Logger('MessageBus');
   private connected = false;
 
-  constructor(private readonly client: ClientProxy<Record<never, Function>, string>) {
+  constructor(private readonly client: BusClient) {
     super();
     client.status.subscribe((status) => {
       this.connected = status === 'connected';

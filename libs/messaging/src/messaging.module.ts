@@ -1,21 +1,20 @@
 // Wires the transport of this process: NATS (distributed mode) or the in-process broker (embedded mode).
 // Apps see only MessageBus (to send) and Nest's handler decorators (to receive).
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices';
+import { CustomTransportStrategy } from '@nestjs/microservices';
 import { readiness } from '@relaymesh/telemetry';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessClient, InProcessServer } from './in-process.transport';
-import { ClientProxyBus, MessageBus } from './message-bus';
+import { BusClient, ClientProxyBus, MessageBus } from './message-bus';
 import { NatsConnection, PrefixedNatsClient, PrefixedNatsServer } from './nats.transport';
 
 export type TransportConfig =
   | ({ kind: 'nats' } & NatsConnection)
   | { kind: 'in-process'; broker: InProcessBroker; name: string };
 
-function createClient(transport: TransportConfig): ClientProxy<Record<never, Function>, string> {
-  // ClientNats narrows its status type to NatsStatus; the bus only compares it with 'connected'.
+function createClient(transport: TransportConfig): BusClient {
   return transport.kind === 'nats'
-    ? (new PrefixedNatsClient(transport) as unknown as ClientProxy<Record<never, Function>, string>)
+    ? new PrefixedNatsClient(transport)
     : new InProcessClient(transport.broker);
 }
 

@@ -1,7 +1,7 @@
 // Nest's NATS transport with a subject prefix, so that several deployments (and parallel test suites) share
 // one NATS server without hearing each other. The prefix is added on the wire only: handlers and packets keep
 // the bare subject names of libs/contracts.
-import { ClientNats, NatsOptions, ServerNats } from '@nestjs/microservices';
+import { ClientNats, MsPattern, NatsOptions, ServerNats } from '@nestjs/microservices';
 import type { NatsConnection as NatsClient, Subscription } from 'nats';
 
 export interface NatsConnection {
@@ -37,7 +37,7 @@ export class PrefixedNatsServer extends ServerNats {
 
   override bindEvents(client: NatsClient): void {
     for (const [pattern, handler] of this.messageHandlers) {
-      const queue: string | undefined = handler.extras?.queue;
+      const queue = handler.extras?.['queue'] as string | undefined;
       this.prefixedSubscriptions.push(
         client.subscribe(prefixed(this.connection.prefix, pattern), {
           queue,
@@ -58,7 +58,7 @@ export class PrefixedNatsClient extends ClientNats {
     super(natsOptions(connection));
   }
 
-  protected override normalizePattern(pattern: Parameters<ClientNats['emit']>[0]): string {
+  protected override normalizePattern(pattern: MsPattern): string {
     return prefixed(this.connection.prefix, super.normalizePattern(pattern));
   }
 }

@@ -66,7 +66,11 @@ class TestHandler {
 @Module({})
 class TestModule {
   static forRoot(inbox: Inbox): DynamicModule {
-    return { module: TestModule, controllers: [TestHandler], providers: [{ provide: Inbox, useValue: inbox }] };
+    return {
+      module: TestModule,
+      controllers: [TestHandler],
+      providers: [{ provide: Inbox, useValue: inbox }],
+    };
   }
 }
 
@@ -93,7 +97,7 @@ interface Peer {
 
 async function connectPeer(prefix: string): Promise<Peer> {
   const client = new PrefixedNatsClient({ url: TEST_NATS_URL, prefix, name: `peer-${prefix}` });
-  const bus = new ClientProxyBus(client as unknown as ConstructorParameters<typeof ClientProxyBus>[0]);
+  const bus = new ClientProxyBus(client);
   await bus.onModuleInit();
   return { bus, client };
 }
@@ -158,7 +162,9 @@ describe('messaging over NATS', () => {
     });
 
     it('should reject a request that breaks its contract, and keep serving', async () => {
-      const refused = lastValueFrom(peerA.client.send(Echo.subject, { text: 42 }).pipe(timeout(10_000)));
+      const refused = lastValueFrom(
+        peerA.client.send(Echo.subject, { text: 42 }).pipe(timeout(10_000)),
+      );
 
       await expect(refused).rejects.toMatchObject({
         status: 400,
@@ -177,7 +183,9 @@ describe('messaging over NATS', () => {
     });
 
     it('should refuse a reply that breaks the contract', async () => {
-      await expect(peerA.bus.request(Echo, { text: 'bad reply' })).rejects.toBeInstanceOf(ContractViolation);
+      await expect(peerA.bus.request(Echo, { text: 'bad reply' })).rejects.toBeInstanceOf(
+        ContractViolation,
+      );
     });
 
     it('should reject at once with BusRequestError when nobody serves the subject', async () => {
@@ -195,7 +203,9 @@ describe('messaging over NATS', () => {
     it('should find no responder under a prefix nobody serves, though other prefixes serve the subject', async () => {
       const unserved = peerEmpty.bus.request(Echo, { text: 'anyone?' }, { timeoutMs: 60_000 });
 
-      await expect(unserved).rejects.toMatchObject({ reason: expect.stringMatching(/no subscribers/i) });
+      await expect(unserved).rejects.toMatchObject({
+        reason: expect.stringMatching(/no subscribers/i),
+      });
     });
   });
 
@@ -218,7 +228,9 @@ describe('messaging over NATS', () => {
       await waitFor(() => a1.inbox.pings.includes(200) && a2.inbox.pings.includes(200), {
         what: 'prefix A replicas to receive ping 200',
       });
-      await waitFor(() => b1.inbox.pings.includes(300), { what: 'prefix B replica to receive ping 300' });
+      await waitFor(() => b1.inbox.pings.includes(300), {
+        what: 'prefix B replica to receive ping 300',
+      });
       expect(a1.inbox.pings).not.toContain(100);
       expect(a2.inbox.pings).not.toContain(100);
       expect(b1.inbox.pings).toContain(100);

@@ -11,7 +11,10 @@ describe('error envelopes', () => {
     [500, 'api_error'],
     [503, 'overloaded_error'],
   ])('anthropic %i → %s', (status, type) => {
-    expect(JSON.parse(anthropicErrorBody(status, 'm'))).toEqual({ type: 'error', error: { type, message: 'm' } });
+    expect(JSON.parse(anthropicErrorBody(status, 'm'))).toEqual({
+      type: 'error',
+      error: { type, message: 'm' },
+    });
   });
 
   it.each([
@@ -24,6 +27,8 @@ describe('error envelopes', () => {
     [503, 'UNAVAILABLE'],
     [504, 'DEADLINE_EXCEEDED'],
   ])('gemini %i → %s', (status, name) => {
-    expect(JSON.parse(geminiErrorBody(status, 'm'))).toEqual({ error: { code: status, message: 'm', status: name } });
+    expect(JSON.parse(geminiErrorBody(status, 'm'))).toEqual({
+      error: { code: status, message: 'm', status: name },
+    });
   });
 });

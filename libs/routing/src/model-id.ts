@@ -5,13 +5,13 @@ import type { RoutableChannel } from './routable-channel';
 
 /**
  * Provider prefixes each channel type answers to. A `Record` over the type union, so adding a channel type
- * fails to compile until it is given its prefixes here. `openai` covers OpenAI-compatible servers because
- * clients written against OpenRouter-style ids say `openai/...` for both; `google/...` is OpenRouter's
- * spelling of Gemini models.
+ * fails to compile until it is given its prefixes here. `openai/...` means OpenAI's own models, as on
+ * OpenRouter, so it does not match OpenAI-compatible servers (name such a channel `deepseek` and ask for
+ * `deepseek/...`); `google/...` is OpenRouter's spelling of Gemini models.
  */
 const PROVIDER_PREFIXES: Record<ChannelType, readonly string[]> = {
   openai: ['openai'],
-  'openai-compatible': ['openai', 'openai-compatible'],
+  'openai-compatible': ['openai-compatible'],
   anthropic: ['anthropic'],
   gemini: ['gemini', 'google'],
   mock: ['mock'],

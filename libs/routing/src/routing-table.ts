@@ -38,7 +38,7 @@ class ModelIndex<C extends RoutableChannel> {
     if (!routable) return;
     for (const group of groups) {
       let byId = this.pending.get(group);
-      if (byId === undefined) this.pending.set(group, (byId = new Map()));
+      if (byId === undefined) this.pending.set(group, (byId = new Map<string, Route<C>[]>()));
       let routes = byId.get(id);
       if (routes === undefined) byId.set(id, (routes = []));
       routes.push(route);

@@ -248,11 +248,19 @@ const rows: Row[] = [
     expected: { channel: 'oa', model: 'gpt-4o', upstreamModel: 'gpt-4o' },
   },
   {
-    name: 'openai/<model> also matches openai-compatible channels',
+    name: 'openai/<model> means OpenAI itself, not an OpenAI-compatible server',
     channels: [channel('compat', { type: 'openai-compatible', models: ['gpt-oss-120b'] })],
     model: 'openai/gpt-oss-120b',
+    expected: { reason: 'unknown_model' },
+  },
+  {
+    name: 'an OpenAI-compatible channel answers to its own name as the provider',
+    channels: [
+      channel('compat', { name: 'deepseek', type: 'openai-compatible', models: ['deepseek-chat'] }),
+    ],
+    model: 'deepseek/deepseek-chat',
     random: [0],
-    expected: { channel: 'compat', model: 'gpt-oss-120b' },
+    expected: { channel: 'compat', model: 'deepseek-chat' },
   },
   {
     name: 'openai-compatible/<model> does not match a plain openai channel',

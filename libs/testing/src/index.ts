@@ -13,3 +13,4 @@ export type {
   RecordedRequest,
 } from './fake-openai/fake-openai.types';
 export * from './infra';
+export * from './relaymesh-launcher';

@@ -18,7 +18,10 @@ let counter = 0;
  * separate parallel jest workers.
  */
 export function uniqueTestId(label: string): string {
-  const clean = label.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   const time = Date.now().toString(36);
   const random = randomBytes(4).toString('hex');
   counter += 1;
@@ -27,7 +30,11 @@ export function uniqueTestId(label: string): string {
 
 /** Drops every schema whose name starts with `prefix` (and everything in it). Returns the names dropped. */
 export async function dropSchemasWithPrefix(url: string, prefix: string): Promise<string[]> {
-  if (!prefix) throw new Error('dropSchemasWithPrefix: refusing an empty prefix (it would match every schema)');
+  if (!prefix) {
+    throw new Error(
+      'dropSchemasWithPrefix: refusing an empty prefix (it would match every schema)',
+    );
+  }
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

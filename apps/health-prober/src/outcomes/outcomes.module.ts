@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ChannelHealthRepository, TypeOrmChannelHealthRepository } from './channel-health.repository';
+import {
+  ChannelHealthRepository,
+  TypeOrmChannelHealthRepository,
+} from './channel-health.repository';
 import { OutcomesHandler } from './outcomes.handler';
 import { OutcomesService } from './outcomes.service';
 

@@ -2,7 +2,12 @@
 // Outcomes arrive at request rate, so they are folded in memory and written and published in batches, once
 // per flush interval, only for channels whose health changed.
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ChannelHealth, ChannelHealthChanged, UNKNOWN_HEALTH, UpstreamOutcome } from '@relaymesh/contracts';
+import {
+  ChannelHealth,
+  ChannelHealthChanged,
+  UNKNOWN_HEALTH,
+  UpstreamOutcome,
+} from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { HealthProberEnv } from '../config/health-prober.env';
 import { ChannelHealthRepository } from './channel-health.repository';
@@ -45,7 +50,10 @@ export class OutcomesService implements OnModuleInit, OnApplicationShutdown {
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.dirty.size === 0) return;
-      const changed = [...this.dirty].map((id): [string, ChannelHealth] => [id, this.health.get(id)!]);
+      const changed = [...this.dirty].map((id): [string, ChannelHealth] => [
+        id,
+        this.health.get(id)!,
+      ]);
       this.dirty.clear();
       try {
         await this.repository.saveAll(changed);

@@ -39,7 +39,10 @@ export class AdminRelay {
     const parsed = contract.request.safeParse(payload);
     if (!parsed.success) {
       void reply.code(400).send({
-        error: { message: `Invalid request: ${z.prettifyError(parsed.error)}`, details: parsed.error.issues },
+        error: {
+          message: `Invalid request: ${z.prettifyError(parsed.error)}`,
+          details: parsed.error.issues,
+        },
       });
       return;
     }
@@ -49,7 +52,13 @@ export class AdminRelay {
     } catch (err) {
       if (err instanceof BusRequestError) {
         reply.header('retry-after', '1');
-        return sendError(reply, 'admin', 503, `The control plane did not answer (${err.reason}); retry shortly.`, {});
+        return sendError(
+          reply,
+          'admin',
+          503,
+          `The control plane did not answer (${err.reason}); retry shortly.`,
+          {},
+        );
       }
       throw err;
     }
@@ -64,6 +73,6 @@ export class AdminRelay {
     const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? '');
     if (!match) return false;
     // Hash first so both sides have the same length, then compare in constant time.
-    return timingSafeEqual(Buffer.from(hashClientKey(match[1]!.trim()), 'hex'), this.tokenHash);
+    return timingSafeEqual(Buffer.from(hashClientKey(match[1].trim()), 'hex'), this.tokenHash);
   }
 }

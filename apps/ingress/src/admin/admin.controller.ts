@@ -37,17 +37,29 @@ export class AdminController {
   }
 
   @Get('channels/:id')
-  getChannel(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  getChannel(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.admin.relay(req, reply, AdminChannelGet, { id });
   }
 
   @Patch('channels/:id')
-  updateChannel(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  updateChannel(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.admin.relay(req, reply, AdminChannelUpdate, { id, patch: req.body });
   }
 
   @Delete('channels/:id')
-  deleteChannel(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  deleteChannel(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.admin.relay(req, reply, AdminChannelDelete, { id });
   }
 
@@ -64,22 +76,38 @@ export class AdminController {
   }
 
   @Get('keys/:id')
-  getKey(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  getKey(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.admin.relay(req, reply, AdminKeyGet, { id });
   }
 
   @Patch('keys/:id')
-  updateKey(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  updateKey(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.admin.relay(req, reply, AdminKeyUpdate, { id, patch: req.body });
   }
 
   @Delete('keys/:id')
-  deleteKey(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  deleteKey(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.admin.relay(req, reply, AdminKeyDelete, { id });
   }
 
   @Post('keys/:id/credit')
-  creditKey(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  creditKey(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.admin.relay(req, reply, AdminKeyCredit, { ...body(req), id });
   }
 }

@@ -14,7 +14,10 @@ export class ChatController {
   @Post('v1/chat/completions')
   create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return serveDataPlane('chat_completions', 'openai', request, reply, async (signal) => {
-      const key = await this.auth.authenticate(request.headers, request.query as Record<string, unknown>);
+      const key = await this.auth.authenticate(
+        request.headers,
+        request.query as Record<string, unknown>,
+      );
       await this.chat.complete(key, request.body, reply, signal);
     });
   }

@@ -4,5 +4,9 @@ import { UpstreamModule } from '../upstream/upstream.module';
 import { ChatController } from './chat.controller';
 import { ChatService } from './chat.service';
 
-@Module({ imports: [KeysModule, UpstreamModule], controllers: [ChatController], providers: [ChatService] })
+@Module({
+  imports: [KeysModule, UpstreamModule],
+  controllers: [ChatController],
+  providers: [ChatService],
+})
 export class ChatModule {}

@@ -21,7 +21,12 @@ import { SseWriter } from '../http/sse-writer';
 import { Authenticator } from '../keys/authenticator.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { classifyUpstreamError } from '../upstream/error-class';
-import { AttemptContext, AttemptResult, UpstreamCaller, UpstreamRequest } from '../upstream/upstream-call.service';
+import {
+  AttemptContext,
+  AttemptResult,
+  UpstreamCaller,
+  UpstreamRequest,
+} from '../upstream/upstream-call.service';
 
 const OPENAI_FORMAT_TYPES = new Set(['openai', 'openai-compatible']);
 
@@ -32,7 +37,12 @@ export class ChatService {
     private readonly upstream: UpstreamCaller,
   ) {}
 
-  async complete(key: KeyRecord, body: unknown, reply: FastifyReply, signal: AbortSignal): Promise<void> {
+  async complete(
+    key: KeyRecord,
+    body: unknown,
+    reply: FastifyReply,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (body === undefined || body === null) throw protocolError(chatInvalidJsonError());
     const parsed = parseChatRequest(body);
     if (!parsed.ok) throw protocolError(parsed.error);
@@ -44,18 +54,36 @@ export class ChatService {
       signal,
       supports: (channel) => OPENAI_FORMAT_TYPES.has(channel.type),
       build: (channel, upstreamModel) =>
-        openAIRequest(channel, '/v1/chat/completions', buildUpstreamChatBody(parsed.body, upstreamModel, view)),
+        openAIRequest(
+          channel,
+          '/v1/chat/completions',
+          buildUpstreamChatBody(parsed.body, upstreamModel, view),
+        ),
       consume: (response, attempt) =>
         view.stream ? relayStream(response, reply, view, attempt) : relayJson(response, reply),
     });
   }
 }
 
-function protocolError(error: { status: number; message: string; type: string; code: string | null; param: string | null }) {
-  return new GatewayError(error.status, error.message, { type: error.type, code: error.code, param: error.param });
+function protocolError(error: {
+  status: number;
+  message: string;
+  type: string;
+  code: string | null;
+  param: string | null;
+}) {
+  return new GatewayError(error.status, error.message, {
+    type: error.type,
+    code: error.code,
+    param: error.param,
+  });
 }
 
-export function openAIRequest(channel: IngressChannel, path: string, body: string): UpstreamRequest {
+export function openAIRequest(
+  channel: IngressChannel,
+  path: string,
+  body: string,
+): UpstreamRequest {
   const key = channel.keys[Math.floor(Math.random() * channel.keys.length)] ?? '';
   return {
     path,
@@ -69,12 +97,20 @@ export function openAIRequest(channel: IngressChannel, path: string, body: strin
   };
 }
 
-async function relayJson(response: Dispatcher.ResponseData, reply: FastifyReply): Promise<AttemptResult<void>> {
+async function relayJson(
+  response: Dispatcher.ResponseData,
+  reply: FastifyReply,
+): Promise<AttemptResult<void>> {
   let text: string;
   try {
     text = await response.body.text();
   } catch (err) {
-    return { ok: false, errorClass: classifyUpstreamError(err), status: response.statusCode, message: (err as Error).message };
+    return {
+      ok: false,
+      errorClass: classifyUpstreamError(err),
+      status: response.statusCode,
+      message: (err as Error).message,
+    };
   }
   // Usage is read here for metering (the ledger issue records it); the client gets the upstream's bytes.
   void usageFromChatCompletion(safeJson(text));
@@ -108,16 +144,29 @@ async function relayStream(
     // Nothing reached the client yet: another channel may still answer.
     if (!sse.committed) return { ok: false, errorClass, status: response.statusCode, message };
     attempt.reportLateFailure(errorClass, message);
-    await sse.write(openAIStreamErrorEvent('The upstream stream was interrupted.', 'server_error', 'upstream_error'));
+    await sse.write(
+      openAIStreamErrorEvent(
+        'The upstream stream was interrupted.',
+        'server_error',
+        'upstream_error',
+      ),
+    );
     sse.end();
     return { ok: true, value: undefined };
   }
   if (!sse.committed && !relay.sawDone) {
-    return { ok: false, errorClass: 'reset', status: response.statusCode, message: `${attempt.channel.name}: empty stream` };
+    return {
+      ok: false,
+      errorClass: 'reset',
+      status: response.statusCode,
+      message: `${attempt.channel.name}: empty stream`,
+    };
   }
   if (!relay.sawDone && relay.finishReason === null && !sse.closed) {
     attempt.reportLateFailure('reset', `${attempt.channel.name}: stream ended early`);
-    await sse.write(openAIStreamErrorEvent('The upstream stream ended early.', 'server_error', 'upstream_error'));
+    await sse.write(
+      openAIStreamErrorEvent('The upstream stream ended early.', 'server_error', 'upstream_error'),
+    );
   }
   sse.end();
   return { ok: true, value: undefined };

@@ -28,13 +28,19 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       ...commonEnvShape,
       PORT: z.coerce.number().int().min(0).max(65535).default(8080),
       HOST: z.string().default('0.0.0.0'),
-      RELAYMESH_SECRET_KEY: z.string().min(16, 'RELAYMESH_SECRET_KEY is required (32 random bytes, base64)'),
+      RELAYMESH_SECRET_KEY: z
+        .string()
+        .min(16, 'RELAYMESH_SECRET_KEY is required (32 random bytes, base64)'),
       RELAYMESH_ADMIN_TOKEN: z.string().min(16).optional(),
       RELAYMESH_ADMIN_TOKEN_SHA256: z
         .string()
         .regex(/^[0-9a-f]{64}$/)
         .optional(),
-      RELAYMESH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+      RELAYMESH_MAX_BODY_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .default(10 * 1024 * 1024),
       RELAYMESH_UNKNOWN_KEY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
       RELAYMESH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     },

@@ -19,8 +19,15 @@ describe('formatOfPath', () => {
 
 describe('errorEnvelope', () => {
   it('should render OpenAI errors with type, code and param', () => {
-    expect(JSON.parse(errorEnvelope('openai', 400, 'bad', { code: 'empty_array', param: 'messages' }))).toEqual({
-      error: { message: 'bad', type: 'invalid_request_error', code: 'empty_array', param: 'messages' },
+    expect(
+      JSON.parse(errorEnvelope('openai', 400, 'bad', { code: 'empty_array', param: 'messages' })),
+    ).toEqual({
+      error: {
+        message: 'bad',
+        type: 'invalid_request_error',
+        code: 'empty_array',
+        param: 'messages',
+      },
     });
   });
 

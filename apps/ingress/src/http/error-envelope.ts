@@ -1,7 +1,12 @@
 // Renders a gateway error in the envelope of the caller's wire format (CONTRACT §1: never an HTML page or a
 // stack trace). The format is known from the route; for errors raised before routing (unknown path, bad JSON,
 // body too large) it is inferred from the path.
-import { anthropicErrorBody, geminiErrorBody, openAIErrorBody, openAIErrorType } from '@relaymesh/protocols';
+import {
+  anthropicErrorBody,
+  geminiErrorBody,
+  openAIErrorBody,
+  openAIErrorType,
+} from '@relaymesh/protocols';
 import { GatewayErrorDetails } from './gateway-error';
 
 export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'admin';
@@ -10,7 +15,10 @@ export function formatOfPath(url: string): WireFormat {
   const path = url.split('?')[0] ?? '';
   if (path.startsWith('/admin')) return 'admin';
   if (path.startsWith('/v1/messages')) return 'anthropic';
-  if (path.startsWith('/v1beta/') || /:(generateContent|streamGenerateContent|embedContent|countTokens)$/.test(path)) {
+  if (
+    path.startsWith('/v1beta/') ||
+    /:(generateContent|streamGenerateContent|embedContent|countTokens)$/.test(path)
+  ) {
     return 'gemini';
   }
   return 'openai';

@@ -21,28 +21,57 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     }
     const format = formatOfPath(request.url);
     const { status, message, code } = this.describe(exception, request);
-    if (status >= 500) this.logger.error(`request ${request.id} failed: ${(exception as Error)?.stack ?? String(exception)}`);
+    if (status >= 500)
+      this.logger.error(
+        `request ${request.id} failed: ${(exception as Error)?.stack ?? String(exception)}`,
+      );
     sendError(reply, format, status, message, { code });
   }
 
-  private describe(exception: unknown, request: FastifyRequest): { status: number; message: string; code: string | null } {
+  private describe(
+    exception: unknown,
+    request: FastifyRequest,
+  ): { status: number; message: string; code: string | null } {
     const path = request.url.split('?')[0];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 404) return { status, message: `Unknown endpoint: ${request.method} ${path}`, code: 'unknown_endpoint' };
+      if (status === 404)
+        return {
+          status,
+          message: `Unknown endpoint: ${request.method} ${path}`,
+          code: 'unknown_endpoint',
+        };
       return { status, message: exception.message, code: null };
     }
     const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
     switch (fastifyError.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return { status: 413, message: `Request body is larger than the limit of ${this.maxBodyBytes} bytes.`, code: 'request_too_large' };
+        return {
+          status: 413,
+          message: `Request body is larger than the limit of ${this.maxBodyBytes} bytes.`,
+          code: 'request_too_large',
+        };
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return { status: 400, message: 'Unsupported content type: send the body as application/json.', code: 'invalid_content_type' };
+        return {
+          status: 400,
+          message: 'Unsupported content type: send the body as application/json.',
+          code: 'invalid_content_type',
+        };
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return { status: 400, message: `We could not parse the JSON body of your request: ${fastifyError.message ?? ''}`, code: 'invalid_json' };
+        return {
+          status: 400,
+          message: `We could not parse the JSON body of your request: ${fastifyError.message ?? ''}`,
+          code: 'invalid_json',
+        };
+      default:
+        break;
     }
-    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    if (
+      fastifyError.statusCode &&
+      fastifyError.statusCode >= 400 &&
+      fastifyError.statusCode < 500
+    ) {
       return {
         status: fastifyError.statusCode,
         message: `We could not parse the JSON body of your request: ${fastifyError.message ?? ''}`,

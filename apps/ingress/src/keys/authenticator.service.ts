@@ -12,7 +12,10 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
 export class Authenticator {
   constructor(private readonly cache: KeyCache) {}
 
-  async authenticate(headers: Headers, query: Readonly<Record<string, unknown>>): Promise<KeyRecord> {
+  async authenticate(
+    headers: Headers,
+    query: Readonly<Record<string, unknown>>,
+  ): Promise<KeyRecord> {
     const presented = presentedKey(headers, query);
     if (!presented) {
       throw new GatewayError(401, 'Missing API key: send it as "Authorization: Bearer <key>".', {
@@ -37,6 +40,7 @@ export class Authenticator {
   /** Refuses a disabled or expired key, or a model outside the key's allow-list, with 403. */
   authorize(key: KeyRecord, model: string | null): void {
     const decision = checkKeyAccess(key, model, Date.now());
-    if (!decision.ok) throw new GatewayError(decision.status, decision.message, { code: 'forbidden' });
+    if (!decision.ok)
+      throw new GatewayError(decision.status, decision.message, { code: 'forbidden' });
   }
 }

@@ -30,7 +30,13 @@ describe('checkKeyAccess', () => {
     ['an expired key', key({ expires_at: '2026-11-23T09:59:59Z' }), 'gpt-5-mini', false, /expired/],
     ['a key expiring later', key({ expires_at: '2026-11-24T00:00:00Z' }), 'gpt-5-mini', true, null],
     ['a model on the allow-list', key({ models: ['gpt-5-mini'] }), 'gpt-5-mini', true, null],
-    ['a model off the allow-list', key({ models: ['gpt-5-mini'] }), 'gpt-4o', false, /not allowed to use model 'gpt-4o'/],
+    [
+      'a model off the allow-list',
+      key({ models: ['gpt-5-mini'] }),
+      'gpt-4o',
+      false,
+      /not allowed to use model 'gpt-4o'/,
+    ],
     ['no model (listing) with an allow-list', key({ models: ['gpt-5-mini'] }), null, true, null],
   ])('%s', (_, record, model, ok, message) => {
     const decision = checkKeyAccess(record, model, now);

@@ -10,7 +10,11 @@ export function checkKeyAccess(key: KeyRecord, model: string | null, now: number
     return { ok: false, status: 403, message: 'This API key has expired.' };
   }
   if (model !== null && key.models.length > 0 && !key.models.includes(model)) {
-    return { ok: false, status: 403, message: `This API key is not allowed to use model '${model}'.` };
+    return {
+      ok: false,
+      status: 403,
+      message: `This API key is not allowed to use model '${model}'.`,
+    };
   }
   return { ok: true };
 }
@@ -23,7 +27,7 @@ export function presentedKey(
   const authorization = headers['authorization'];
   if (typeof authorization === 'string') {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    if (match) return match[1]!.trim();
+    if (match) return match[1].trim();
   }
   for (const name of ['x-api-key', 'x-goog-api-key']) {
     const value = headers[name];

@@ -15,7 +15,10 @@ describe('modelList', () => {
 
   it('should list in the Anthropic shape with paging ids', () => {
     expect(modelList('anthropic', models)).toMatchObject({
-      data: [{ type: 'model', id: 'claude-sonnet-4-6' }, { type: 'model', id: 'gpt-5-mini' }],
+      data: [
+        { type: 'model', id: 'claude-sonnet-4-6' },
+        { type: 'model', id: 'gpt-5-mini' },
+      ],
       has_more: false,
       first_id: 'claude-sonnet-4-6',
       last_id: 'gpt-5-mini',
@@ -24,7 +27,12 @@ describe('modelList', () => {
 
   it('should list in the Gemini shape with models/ names', () => {
     expect(modelList('gemini', ['gemini-2.5-flash'])).toMatchObject({
-      models: [{ name: 'models/gemini-2.5-flash', supportedGenerationMethods: expect.arrayContaining(['generateContent']) }],
+      models: [
+        {
+          name: 'models/gemini-2.5-flash',
+          supportedGenerationMethods: expect.arrayContaining(['generateContent']),
+        },
+      ],
     });
   });
 });

@@ -10,7 +10,12 @@ export function modelList(format: ModelListFormat, models: readonly string[]): u
     case 'openai':
       return {
         object: 'list',
-        data: models.map((id) => ({ id, object: 'model', created: EPOCH_SECONDS, owned_by: 'relaymesh' })),
+        data: models.map((id) => ({
+          id,
+          object: 'model',
+          created: EPOCH_SECONDS,
+          owned_by: 'relaymesh',
+        })),
       };
     case 'anthropic':
       return {

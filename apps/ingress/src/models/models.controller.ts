@@ -25,13 +25,23 @@ export class ModelsController {
     return this.serve('gemini', request, reply);
   }
 
-  private serve(format: ModelListFormat, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private serve(
+    format: ModelListFormat,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     return serveDataPlane('models', format, request, reply, async () => {
-      const key = await this.auth.authenticate(request.headers, request.query as Record<string, unknown>);
+      const key = await this.auth.authenticate(
+        request.headers,
+        request.query as Record<string, unknown>,
+      );
       this.auth.authorize(key, null);
       const table = this.store.table;
-      if (!table) throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.');
-      const models = table.models(key.group).filter((m) => key.models.length === 0 || key.models.includes(m));
+      if (!table)
+        throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.');
+      const models = table
+        .models(key.group)
+        .filter((m) => key.models.length === 0 || key.models.includes(m));
       await reply.send(modelList(format, models));
     });
   }

@@ -2,7 +2,12 @@
 // Fetched from the router at start (retrying until the router answers), then replaced by every newer
 // published version. Upstream keys are decrypted once per snapshot, not per request.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { RoutingSnapshot, RoutingSnapshotGet, SecretBox, SnapshotChannel } from '@relaymesh/contracts';
+import {
+  RoutingSnapshot,
+  RoutingSnapshotGet,
+  SecretBox,
+  SnapshotChannel,
+} from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { RoutingTable } from '@relaymesh/routing';
 import { readiness, routingSnapshotPublished, routingSnapshotVersion } from '@relaymesh/telemetry';
@@ -78,7 +83,9 @@ export class SnapshotStore implements OnApplicationBootstrap, OnApplicationShutd
       return [{ ...rest, keys: keys_encrypted.map((sealed) => this.secrets.decrypt(sealed)) }];
     } catch {
       // A key sealed with another RELAYMESH_SECRET_KEY: the channel cannot be called from this replica.
-      this.logger.error(`channel ${channel.name}: cannot decrypt its keys (is RELAYMESH_SECRET_KEY the same everywhere?)`);
+      this.logger.error(
+        `channel ${channel.name}: cannot decrypt its keys (is RELAYMESH_SECRET_KEY the same everywhere?)`,
+      );
       return [];
     }
   }

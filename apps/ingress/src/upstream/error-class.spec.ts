@@ -13,7 +13,11 @@ describe('classifyUpstreamStatus', () => {
     [402, '', 'quota'],
     [429, '{"error":{"type":"requests","code":"rate_limit_exceeded"}}', 'rate_limited'],
     [429, '{"error":{"type":"insufficient_quota","code":"insufficient_quota"}}', 'quota'],
-    [400, '{"type":"error","error":{"message":"Your credit balance is too low to access the Anthropic API."}}', 'quota'],
+    [
+      400,
+      '{"type":"error","error":{"message":"Your credit balance is too low to access the Anthropic API."}}',
+      'quota',
+    ],
     [408, '', 'timeout'],
     [500, '', 'server'],
     [503, 'overloaded', 'server'],

@@ -3,7 +3,8 @@
 import { ErrorClass } from '@relaymesh/contracts';
 
 /** Bodies that say the upstream account is out of money, whatever status the provider chose for it. */
-const QUOTA_BODY = /insufficient_quota|quota.?exceeded|billing|credit balance is too low|exceeded your current quota/i;
+const QUOTA_BODY =
+  /insufficient_quota|quota.?exceeded|billing|credit balance is too low|exceeded your current quota/i;
 
 export function classifyUpstreamStatus(status: number, body: string): ErrorClass {
   if (status < 400) return 'none';

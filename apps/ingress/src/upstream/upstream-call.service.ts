@@ -22,8 +22,7 @@ export interface UpstreamRequest {
 
 /** What an attempt produced: a response the caller has taken over, or a failure to fail over from. */
 export type AttemptResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; errorClass: ErrorClass; status: number; message: string };
+  { ok: true; value: T } | { ok: false; errorClass: ErrorClass; status: number; message: string };
 
 export interface RouteRequest {
   group: string;
@@ -35,7 +34,10 @@ export interface RouteRequest {
    * Consumes an upstream response with status < 400. Returns ok once the response is committed to the
    * client; a failure before that lets the next channel try.
    */
-  consume: (response: Dispatcher.ResponseData, attempt: AttemptContext) => Promise<AttemptResult<void>>;
+  consume: (
+    response: Dispatcher.ResponseData,
+    attempt: AttemptContext,
+  ) => Promise<AttemptResult<void>>;
   signal: AbortSignal;
 }
 
@@ -69,12 +71,18 @@ export class UpstreamCaller {
   async route(request: RouteRequest): Promise<void> {
     const table = this.store.table;
     if (!table) {
-      throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.', { retryAfter: 1 });
+      throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.', {
+        retryAfter: 1,
+      });
     }
     const exclude = new Set<string>();
     let lastFailure: { errorClass: ErrorClass; status: number; message: string } | null = null;
     for (let attempt = 0; attempt < this.env.maxAttempts; attempt++) {
-      const selection = selectChannel(table, { group: request.group, model: request.model, exclude }, Math.random);
+      const selection = selectChannel(
+        table,
+        { group: request.group, model: request.model, exclude },
+        Math.random,
+      );
       if (!selection.ok) {
         if (selection.reason === 'unknown_model') {
           throw new GatewayError(404, `The model '${request.model}' does not exist.`, {
@@ -136,7 +144,12 @@ export class UpstreamCaller {
           String(response.headers['content-type'] ?? 'application/json'),
         );
       }
-      return { ok: false, errorClass, status: response.statusCode, message: `${channel.name}: upstream ${response.statusCode}` };
+      return {
+        ok: false,
+        errorClass,
+        status: response.statusCode,
+        message: `${channel.name}: upstream ${response.statusCode}`,
+      };
     }
     const result = await request.consume(response, {
       channel,
@@ -156,7 +169,11 @@ export class UpstreamCaller {
     startedAt: number,
     message: string | null,
   ): void {
-    upstreamAttempts.inc({ channel: channel.name, provider: channel.type, error_class: errorClass });
+    upstreamAttempts.inc({
+      channel: channel.name,
+      provider: channel.type,
+      error_class: errorClass,
+    });
     this.bus.emit(UpstreamOutcomeRecorded, {
       channel_id: channel.id,
       model,
@@ -178,8 +195,12 @@ export class UpstreamCaller {
         code: 'upstream_timeout',
       });
     }
-    return new GatewayError(502, `Every eligible channel for '${request.model}' failed; last error: ${last.message}`, {
-      code: 'upstream_error',
-    });
+    return new GatewayError(
+      502,
+      `Every eligible channel for '${request.model}' failed; last error: ${last.message}`,
+      {
+        code: 'upstream_error',
+      },
+    );
   }
 }

@@ -1,5 +1,11 @@
 import { ChannelHealth, ChannelType } from '@relaymesh/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** An upstream provider account. `keysEncrypted` holds AES-256-GCM ciphertexts; `keyHints` the redacted forms. */
 @Entity('channels')

@@ -7,7 +7,10 @@ import { isUniqueViolation, isUuid } from '@relaymesh/persistence';
 import { DataSource, Repository } from 'typeorm';
 import { Channel } from './channel.entity';
 
-export type ChannelFields = Omit<Channel, 'id' | 'createdAt' | 'updatedAt' | 'health' | 'autoDisabled'>;
+export type ChannelFields = Omit<
+  Channel,
+  'id' | 'createdAt' | 'updatedAt' | 'health' | 'autoDisabled'
+>;
 
 export class DuplicateChannelName extends Error {}
 
@@ -84,7 +87,7 @@ export class TypeOrmChannelRepository extends ChannelRepository {
     const rows: { version: string }[] = await this.dataSource.query(
       `SELECT nextval('"${schema.replace(/"/g, '""')}".routing_snapshot_version_seq') AS version`,
     );
-    return Number(rows[0]!.version);
+    return Number(rows[0].version);
   }
 }
 

@@ -30,7 +30,9 @@ export class ChannelsHandler {
   }
 
   @OnRequest(AdminChannelGet)
-  get(@ContractPayload(AdminChannelGet) { id }: RequestPayload<typeof AdminChannelGet>): Promise<AdminReply> {
+  get(
+    @ContractPayload(AdminChannelGet) { id }: RequestPayload<typeof AdminChannelGet>,
+  ): Promise<AdminReply> {
     return adminReply(200, () => this.channels.get(id));
   }
 

@@ -73,14 +73,14 @@ export class ChannelsService {
     for (const input of inputs) {
       const existing = await this.channels.findByName(input.name);
       if (existing) {
-        // Sealing is randomised (a fresh IV each time): keys the file did not change keep their ciphertexts,
-        // so that applying the same file again writes nothing (updated_at stays the operator's last edit).
+        // Sealing is randomised (a fresh IV each time): keys the file did not change keep their
+        // ciphertexts, so applying the same file again writes nothing and updated_at keeps the last edit.
         const fields = this.fieldsOf(input);
-        const unchangedKeys = this.opensTo(existing.keysEncrypted, input.keys);
-        await this.channels.update(existing.id, {
-          ...fields,
-          ...(unchangedKeys && { keysEncrypted: existing.keysEncrypted, keyHints: existing.keyHints }),
-        });
+        if (this.opensTo(existing.keysEncrypted, input.keys)) {
+          fields.keysEncrypted = existing.keysEncrypted;
+          fields.keyHints = existing.keyHints;
+        }
+        await this.channels.update(existing.id, fields);
         updated++;
       } else {
         await this.channels.insert(this.fieldsOf(input));
@@ -126,7 +126,9 @@ export class ChannelsService {
   /** Whether `sealed` holds exactly `keys`; false too when they no longer open (the secret key changed). */
   private opensTo(sealed: string[], keys: string[]): boolean {
     try {
-      return sealed.length === keys.length && sealed.every((s, i) => this.secrets.decrypt(s) === keys[i]);
+      return (
+        sealed.length === keys.length && sealed.every((s, i) => this.secrets.decrypt(s) === keys[i])
+      );
     } catch {
       return false;
     }

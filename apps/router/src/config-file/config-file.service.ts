@@ -17,7 +17,10 @@ export class ConfigFileService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.env.configFile) return;
-    const config = parseDeclarativeConfig(await readFile(this.env.configFile, 'utf8'), this.env.variables);
+    const config = parseDeclarativeConfig(
+      await readFile(this.env.configFile, 'utf8'),
+      this.env.variables,
+    );
     const result = await this.channels.applyConfig(config.channels);
     this.logger.log(
       `config file ${this.env.configFile}: ${result.created} channels created, ${result.updated} updated`,

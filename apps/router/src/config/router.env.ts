@@ -1,5 +1,11 @@
 // The router's configuration: the one place it reads the environment, validated at boot.
-import { EnvSource, commonEnvShape, databaseEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
+import {
+  EnvSource,
+  commonEnvShape,
+  databaseEnvShape,
+  logLevelsFrom,
+  parseEnv,
+} from '@relaymesh/messaging';
 import { z } from 'zod';
 
 export class RouterEnv {
@@ -23,7 +29,9 @@ export function loadRouterEnv(source: EnvSource = process.env): RouterEnv {
       ...commonEnvShape,
       ...databaseEnvShape,
       PORT: z.coerce.number().int().min(0).max(65535).default(8081),
-      RELAYMESH_SECRET_KEY: z.string().min(16, 'RELAYMESH_SECRET_KEY is required (32 random bytes, base64)'),
+      RELAYMESH_SECRET_KEY: z
+        .string()
+        .min(16, 'RELAYMESH_SECRET_KEY is required (32 random bytes, base64)'),
       RELAYMESH_CONFIG: z.string().optional(),
     },
     source,

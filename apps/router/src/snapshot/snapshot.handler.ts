@@ -20,7 +20,8 @@ export class SnapshotHandler {
 
   @OnEvent(RoutingSnapshotPublished)
   onPublished(
-    @ContractPayload(RoutingSnapshotPublished) snapshot: EventPayload<typeof RoutingSnapshotPublished>,
+    @ContractPayload(RoutingSnapshotPublished)
+    snapshot: EventPayload<typeof RoutingSnapshotPublished>,
   ): void {
     this.snapshots.adopt(snapshot);
   }

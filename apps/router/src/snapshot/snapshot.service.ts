@@ -71,7 +71,9 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       };
       this.adopt(snapshot);
       this.bus.emit(RoutingSnapshotPublished, snapshot);
-      this.logger.log(`published routing snapshot v${snapshot.version} (${channels.length} channels)`);
+      this.logger.log(
+        `published routing snapshot v${snapshot.version} (${channels.length} channels)`,
+      );
     } catch (err) {
       this.logger.error(`could not rebuild the routing snapshot: ${(err as Error).message}`);
     }

@@ -16,8 +16,13 @@ export class ConfigFileService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.env.configFile) return;
-    const config = parseDeclarativeConfig(await readFile(this.env.configFile, 'utf8'), this.env.variables);
+    const config = parseDeclarativeConfig(
+      await readFile(this.env.configFile, 'utf8'),
+      this.env.variables,
+    );
     const result = await this.keys.applyConfig(config.keys);
-    this.logger.log(`config file ${this.env.configFile}: ${result.created} keys created, ${result.updated} updated`);
+    this.logger.log(
+      `config file ${this.env.configFile}: ${result.created} keys created, ${result.updated} updated`,
+    );
   }
 }

@@ -1,5 +1,11 @@
 // The usage-ledger's configuration: the one place it reads the environment, validated at boot.
-import { EnvSource, commonEnvShape, databaseEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
+import {
+  EnvSource,
+  commonEnvShape,
+  databaseEnvShape,
+  logLevelsFrom,
+  parseEnv,
+} from '@relaymesh/messaging';
 import { z } from 'zod';
 
 export class UsageLedgerEnv {

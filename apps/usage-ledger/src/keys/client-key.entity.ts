@@ -1,7 +1,16 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** numeric columns come back from pg as strings; money is kept exact in the database, a number in JS. */
-const usd = { to: (value: number) => value, from: (value: string | null) => (value === null ? 0 : Number(value)) };
+const usd = {
+  to: (value: number) => value,
+  from: (value: string | null) => (value === null ? 0 : Number(value)),
+};
 
 /** A client API key. Only its SHA-256 is stored: the key itself is shown once, at creation. */
 @Entity('client_keys')
@@ -39,7 +48,14 @@ export class ClientKey {
   @Column({ type: 'integer', nullable: true })
   rpm!: number | null;
 
-  @Column({ type: 'bigint', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column({
+    type: 'bigint',
+    nullable: true,
+    transformer: {
+      to: (v: number | null) => v,
+      from: (v: string | null) => (v === null ? null : Number(v)),
+    },
+  })
   tpm!: number | null;
 
   @Column({ type: 'timestamptz', nullable: true })

@@ -49,7 +49,9 @@ export class TypeOrmClientKeyRepository extends ClientKeyRepository {
     try {
       return await this.keys.save(this.keys.create(fields));
     } catch (err) {
-      throw isUniqueViolation(err) ? new DuplicateKeyName('a key with this name already exists') : err;
+      throw isUniqueViolation(err)
+        ? new DuplicateKeyName('a key with this name already exists')
+        : err;
     }
   }
 
@@ -59,7 +61,9 @@ export class TypeOrmClientKeyRepository extends ClientKeyRepository {
     try {
       return await this.keys.save(this.keys.merge(key, fields));
     } catch (err) {
-      throw isUniqueViolation(err) ? new DuplicateKeyName('a key with this name already exists') : err;
+      throw isUniqueViolation(err)
+        ? new DuplicateKeyName('a key with this name already exists')
+        : err;
     }
   }
 

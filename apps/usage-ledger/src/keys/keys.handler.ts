@@ -28,7 +28,9 @@ export class KeysHandler {
   }
 
   @OnRequest(AdminKeyCreate)
-  create(@ContractPayload(AdminKeyCreate) input: RequestPayload<typeof AdminKeyCreate>): Promise<AdminReply> {
+  create(
+    @ContractPayload(AdminKeyCreate) input: RequestPayload<typeof AdminKeyCreate>,
+  ): Promise<AdminReply> {
     return adminReply(201, () => this.keys.create(input));
   }
 
@@ -38,7 +40,9 @@ export class KeysHandler {
   }
 
   @OnRequest(AdminKeyGet)
-  get(@ContractPayload(AdminKeyGet) { id }: RequestPayload<typeof AdminKeyGet>): Promise<AdminReply> {
+  get(
+    @ContractPayload(AdminKeyGet) { id }: RequestPayload<typeof AdminKeyGet>,
+  ): Promise<AdminReply> {
     return adminReply(200, () => this.keys.get(id));
   }
 
@@ -57,7 +61,9 @@ export class KeysHandler {
   }
 
   @OnRequest(AdminKeyDelete)
-  delete(@ContractPayload(AdminKeyDelete) { id }: RequestPayload<typeof AdminKeyDelete>): Promise<AdminReply> {
+  delete(
+    @ContractPayload(AdminKeyDelete) { id }: RequestPayload<typeof AdminKeyDelete>,
+  ): Promise<AdminReply> {
     return adminReply(204, () => this.keys.delete(id));
   }
 }

@@ -49,13 +49,25 @@ export class KeysService {
       ...rest,
       ...(credit_usd !== undefined && { creditUsd: credit_usd }),
       ...(allow_ips !== undefined && { allowIps: allow_ips }),
-      ...(expires_at !== undefined && { expiresAt: expires_at === null ? null : new Date(expires_at) }),
+      ...(expires_at !== undefined && {
+        expiresAt: expires_at === null ? null : new Date(expires_at),
+      }),
     };
-    return toKeyView(await this.found(this.write(() => this.keys.update(id, fields)), id));
+    return toKeyView(
+      await this.found(
+        this.write(() => this.keys.update(id, fields)),
+        id,
+      ),
+    );
   }
 
   async credit(id: string, amountUsd: number): Promise<KeyView> {
-    return toKeyView(await this.found(this.write(() => this.keys.addCredit(id, amountUsd)), id));
+    return toKeyView(
+      await this.found(
+        this.write(() => this.keys.addCredit(id, amountUsd)),
+        id,
+      ),
+    );
   }
 
   async delete(id: string): Promise<undefined> {
@@ -80,7 +92,9 @@ export class KeysService {
         await this.write(() => this.keys.update(existing.id, fields));
         updated++;
       } else {
-        await this.write(() => this.keys.insert(this.fieldsOf(input, input.key ?? generateClientKey())));
+        await this.write(() =>
+          this.keys.insert(this.fieldsOf(input, input.key ?? generateClientKey())),
+        );
         created++;
       }
     }
@@ -97,7 +111,8 @@ export class KeysService {
   private async write<K extends ClientKey | null>(run: () => Promise<K>): Promise<K> {
     try {
       const key = await run();
-      if (key) this.bus.emit(KeyChanged, { id: key.id, key_hash: key.keyHash, key: toKeyRecord(key) });
+      if (key)
+        this.bus.emit(KeyChanged, { id: key.id, key_hash: key.keyHash, key: toKeyRecord(key) });
       return key;
     } catch (err) {
       if (err instanceof DuplicateKeyName) throw new AdminError(409, err.message);

@@ -12,7 +12,11 @@ export type AdminReply = z.infer<typeof AdminReplySchema>;
 const ById = z.object({ id: z.string() });
 const Empty = z.object({});
 
-export const AdminChannelCreate = defineRequest('admin.channels.create.v1', ChannelCreateSchema, AdminReplySchema);
+export const AdminChannelCreate = defineRequest(
+  'admin.channels.create.v1',
+  ChannelCreateSchema,
+  AdminReplySchema,
+);
 export const AdminChannelList = defineRequest('admin.channels.list.v1', Empty, AdminReplySchema);
 export const AdminChannelGet = defineRequest('admin.channels.get.v1', ById, AdminReplySchema);
 export const AdminChannelUpdate = defineRequest(
@@ -22,7 +26,11 @@ export const AdminChannelUpdate = defineRequest(
 );
 export const AdminChannelDelete = defineRequest('admin.channels.delete.v1', ById, AdminReplySchema);
 
-export const AdminKeyCreate = defineRequest('admin.keys.create.v1', KeyCreateSchema, AdminReplySchema);
+export const AdminKeyCreate = defineRequest(
+  'admin.keys.create.v1',
+  KeyCreateSchema,
+  AdminReplySchema,
+);
 export const AdminKeyList = defineRequest('admin.keys.list.v1', Empty, AdminReplySchema);
 export const AdminKeyGet = defineRequest('admin.keys.get.v1', ById, AdminReplySchema);
 export const AdminKeyUpdate = defineRequest(
@@ -54,7 +62,10 @@ export class AdminError extends Error {
 }
 
 /** Runs an admin operation and turns its result, or its AdminError, into the reply ingress relays. */
-export async function adminReply(successStatus: number, run: () => Promise<unknown>): Promise<AdminReply> {
+export async function adminReply(
+  successStatus: number,
+  run: () => Promise<unknown>,
+): Promise<AdminReply> {
   try {
     const body = await run();
     return { status: body === undefined ? 204 : successStatus, body: body ?? null };

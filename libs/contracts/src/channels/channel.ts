@@ -2,7 +2,13 @@
 // validation) and the router (NATS edge validation and storage), so both sides agree on one shape.
 import { z } from 'zod';
 
-export const CHANNEL_TYPES = ['openai', 'openai-compatible', 'anthropic', 'gemini', 'mock'] as const;
+export const CHANNEL_TYPES = [
+  'openai',
+  'openai-compatible',
+  'anthropic',
+  'gemini',
+  'mock',
+] as const;
 export const ChannelTypeSchema = z.enum(CHANNEL_TYPES);
 export type ChannelType = z.infer<typeof ChannelTypeSchema>;
 
@@ -65,10 +71,18 @@ export const ChannelCreateSchema = z
   .strict()
   .superRefine((channel, ctx) => {
     if (channel.type !== 'mock' && channel.keys.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['keys'], message: 'at least one upstream key is required' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keys'],
+        message: 'at least one upstream key is required',
+      });
     }
     if (channel.type !== 'mock' && !channel.base_url) {
-      ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'required for this channel type' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['base_url'],
+        message: 'required for this channel type',
+      });
     }
   });
 export type ChannelCreate = z.infer<typeof ChannelCreateSchema>;

@@ -29,9 +29,9 @@ describe('parseDeclarativeConfig', () => {
 
   it('should refuse a missing variable, an unknown field and duplicate names', () => {
     expect(() => parseDeclarativeConfig(yaml, {})).toThrow(/OPENAI_KEY is not set/);
-    expect(() => parseDeclarativeConfig('channels: [{name: a, type: mock, colour: red}]', {})).toThrow(
-      DeclarativeConfigError,
-    );
+    expect(() =>
+      parseDeclarativeConfig('channels: [{name: a, type: mock, colour: red}]', {}),
+    ).toThrow(DeclarativeConfigError);
     expect(() =>
       parseDeclarativeConfig('channels: [{name: a, type: mock}, {name: a, type: mock}]', {}),
     ).toThrow(/appears twice/);

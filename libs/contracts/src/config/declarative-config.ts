@@ -20,7 +20,8 @@ function interpolate(value: unknown, env: Readonly<Record<string, string | undef
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const found = env[name];
-      if (found === undefined) throw new DeclarativeConfigError(`environment variable ${name} is not set`);
+      if (found === undefined)
+        throw new DeclarativeConfigError(`environment variable ${name} is not set`);
       return found;
     });
   }
@@ -46,7 +47,10 @@ export function parseDeclarativeConfig(
     ['keys', names(result.data.keys)],
   ] as const) {
     const dupe = list.find((name, i) => list.indexOf(name) !== i);
-    if (dupe) throw new DeclarativeConfigError(`invalid config file: ${section} name '${dupe}' appears twice`);
+    if (dupe)
+      throw new DeclarativeConfigError(
+        `invalid config file: ${section} name '${dupe}' appears twice`,
+      );
   }
   return result.data;
 }

@@ -31,7 +31,10 @@ export const RoutingSnapshotSchema = z.object({
 export type RoutingSnapshot = z.infer<typeof RoutingSnapshotSchema>;
 
 /** Broadcast (no queue group): every ingress replica takes it if it is newer than what it has. */
-export const RoutingSnapshotPublished = defineEvent('routing.snapshot.published.v1', RoutingSnapshotSchema);
+export const RoutingSnapshotPublished = defineEvent(
+  'routing.snapshot.published.v1',
+  RoutingSnapshotSchema,
+);
 
 /** Asked by an ingress replica at start, and whenever it suspects it missed a version. */
 export const RoutingSnapshotGet = defineRequest(

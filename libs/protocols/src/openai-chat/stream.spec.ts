@@ -94,7 +94,7 @@ describe('ChatStreamRelay on a parallel tool-call stream', () => {
         }
       },
     }).feed(out);
-    expect(args.map((a) => JSON.parse(a))).toEqual([
+    expect(args.map((a) => JSON.parse(a) as unknown)).toEqual([
       { location: 'Paris, France' },
       { location: 'Tokyo, Japan' },
     ]);

@@ -78,8 +78,9 @@ function checkContentParts(parts: unknown[], param: string, allowedTypes: readon
     }
     if (part.type === 'text') {
       if (!isSet(part.text)) throw missingParameter(`${partParam}.text`);
-      if (typeof part.text !== 'string')
+      if (typeof part.text !== 'string') {
         throw invalidType(`${partParam}.text`, 'a string', part.text);
+      }
     }
   });
 }

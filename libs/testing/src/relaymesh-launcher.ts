@@ -1,0 +1,214 @@
+// Starts relaymesh for end-to-end tests exactly as users run it: the built entry points as real processes.
+// `embedded`: `node dist/embedded/main.js` (one process, in-process bus, PGlite in a temporary directory).
+// `distributed`: the four apps as four processes on the real NATS and Postgres of this machine, with a
+// subject prefix and schema prefix of their own, so suites run in parallel.
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  TEST_DATABASE_URL,
+  TEST_NATS_URL,
+  dropSchemasWithPrefix,
+  freePort,
+  uniqueTestId,
+  waitFor,
+} from './infra';
+
+export type DeploymentMode = 'embedded' | 'distributed';
+
+const ROOT = resolve(__dirname, '../../..');
+
+export interface Deployment {
+  mode: DeploymentMode;
+  /** Ingress, e.g. http://127.0.0.1:41234 */
+  url: string;
+  adminToken: string;
+  /** Everything the processes printed so far (for failure messages and secret-leak checks). */
+  output(): string;
+  /** Calls the admin API; returns status and parsed JSON body. */
+  admin<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export interface DeploymentOptions {
+  /** Extra environment for every process (e.g. RELAYMESH_CONFIG). */
+  env?: Record<string, string>;
+  label?: string;
+}
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  output: string[];
+}
+
+function entry(relative: string): string {
+  const file = join(ROOT, 'dist', relative);
+  if (!existsSync(file))
+    throw new Error(`${file} is missing: run \`npm run build\` before the e2e tests`);
+  return file;
+}
+
+function launch(name: string, file: string, env: Record<string, string | undefined>): Proc {
+  const output: string[] = [];
+  const child = spawn(process.execPath, [file], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    output.push(`[${name}] ${chunk.toString('utf8')}`);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return { name, child, output };
+}
+
+async function waitReady(procs: Proc[], url: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const dead = procs.find((p) => p.child.exitCode !== null);
+      if (dead)
+        throw new Error(
+          `${dead.name} exited with ${dead.child.exitCode}:\n${dead.output.join('')}`,
+        );
+      const res = await fetch(`${url}/readyz`);
+      return res.status === 200;
+    },
+    { what: `relaymesh ready at ${url}`, timeoutMs: 45_000, intervalMs: 100 },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${procs.map((p) => p.output.join('')).join('\n')}`);
+  });
+}
+
+async function stopAll(procs: Proc[]): Promise<void> {
+  await Promise.all(
+    procs.map(
+      (p) =>
+        new Promise<void>((done) => {
+          if (p.child.exitCode !== null || p.child.signalCode !== null) return done();
+          const kill = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
+          p.child.once('exit', () => {
+            clearTimeout(kill);
+            done();
+          });
+          p.child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+function deployment(
+  mode: DeploymentMode,
+  url: string,
+  adminToken: string,
+  procs: Proc[],
+  cleanup: () => Promise<void>,
+): Deployment {
+  return {
+    mode,
+    url,
+    adminToken,
+    output: () => procs.map((p) => p.output.join('')).join('\n'),
+    async admin<T>(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${url}/admin${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    },
+    async stop() {
+      await stopAll(procs);
+      await cleanup();
+    },
+  };
+}
+
+export async function startDeployment(
+  mode: DeploymentMode,
+  options: DeploymentOptions = {},
+): Promise<Deployment> {
+  return mode === 'embedded' ? startEmbedded(options) : startDistributed(options);
+}
+
+async function startEmbedded(options: DeploymentOptions): Promise<Deployment> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relaymesh-e2e-'));
+  const port = await freePort();
+  const adminToken = `rm-admin-test-${randomBytes(12).toString('hex')}`;
+  const proc = launch('embedded', entry('embedded/main.js'), {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RELAYMESH_DATA_DIR: dataDir,
+    RELAYMESH_ADMIN_TOKEN: adminToken,
+    DATABASE_URL: undefined,
+    NATS_URL: undefined,
+    ...options.env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady([proc], url);
+  return deployment('embedded', url, adminToken, [proc], async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+}
+
+async function startDistributed(options: DeploymentOptions): Promise<Deployment> {
+  const id = uniqueTestId(options.label ?? 'e2e');
+  const adminToken = `rm-admin-test-${randomBytes(12).toString('hex')}`;
+  const [ingressPort, routerPort, proberPort, ledgerPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const shared = {
+    NATS_URL: TEST_NATS_URL,
+    RELAYMESH_NATS_PREFIX: id,
+    DATABASE_URL: TEST_DATABASE_URL,
+    RELAYMESH_DB_SCHEMA_PREFIX: `${id}_`,
+    RELAYMESH_SECRET_KEY: randomBytes(32).toString('base64'),
+    HOST: '127.0.0.1',
+    ...options.env,
+  };
+  const procs = [
+    launch('router', entry('apps/router/src/main.js'), { ...shared, PORT: String(routerPort) }),
+    launch('usage-ledger', entry('apps/usage-ledger/src/main.js'), {
+      ...shared,
+      PORT: String(ledgerPort),
+    }),
+    launch('health-prober', entry('apps/health-prober/src/main.js'), {
+      ...shared,
+      PORT: String(proberPort),
+    }),
+    launch('ingress', entry('apps/ingress/src/main.js'), {
+      ...shared,
+      PORT: String(ingressPort),
+      RELAYMESH_ADMIN_TOKEN: adminToken,
+    }),
+  ];
+  const url = `http://127.0.0.1:${ingressPort}`;
+  try {
+    await Promise.all(
+      [routerPort, ledgerPort, proberPort, ingressPort].map((port) =>
+        waitReady(procs, `http://127.0.0.1:${port}`),
+      ),
+    );
+  } catch (err) {
+    await stopAll(procs);
+    await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+    throw err;
+  }
+  return deployment('distributed', url, adminToken, procs, async () => {
+    await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+  });
+}
