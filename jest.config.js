@@ -25,13 +25,14 @@ module.exports = {
         '<rootDir>/apps/*/test/**/*.int-spec.ts',
         '<rootDir>/libs/*/test/**/*.int-spec.ts',
       ],
-      testTimeout: 30_000,
+      // testTimeout is a global option; per project, the timeout is set in a setup file.
+      setupFilesAfterEnv: ['<rootDir>/test/setup/int-timeout.js'],
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.js'],
     },
   ],
 };
