@@ -46,13 +46,19 @@ describe('config file (embedded)', () => {
     for (let start = 0; start < 2; start++) {
       const relay = await startDeployment('embedded', { env });
       try {
-        const client = new OpenAI({ apiKey: env.TEAM_KEY, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+        const client = new OpenAI({
+          apiKey: env.TEAM_KEY,
+          baseURL: `${relay.url}/v1`,
+          maxRetries: 0,
+        });
         const completion = await client.chat.completions.create({
           model: 'fast',
           messages: [{ role: 'user', content: 'from the file' }],
         });
-        expect(completion.choices[0]!.message.content).toContain('from the file');
-        expect(upstream.lastRequest()!.headers['authorization']).toBe('Bearer sk-upstream-from-env');
+        expect(completion.choices[0].message.content).toContain('from the file');
+        expect(upstream.lastRequest()!.headers['authorization']).toBe(
+          'Bearer sk-upstream-from-env',
+        );
         const channels = await relay.admin<{ data: { name: string }[] }>('GET', '/channels');
         const keys = await relay.admin<{ data: { name: string }[] }>('GET', '/keys');
         expect(channels.body.data.map((c) => c.name)).toEqual(['from-file']);

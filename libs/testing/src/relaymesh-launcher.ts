@@ -50,8 +50,9 @@ interface Proc {
 
 function entry(relative: string): string {
   const file = join(ROOT, 'dist', relative);
-  if (!existsSync(file))
+  if (!existsSync(file)) {
     throw new Error(`${file} is missing: run \`npm run build\` before the e2e tests`);
+  }
   return file;
 }
 
@@ -74,10 +75,11 @@ async function waitReady(procs: Proc[], url: string): Promise<void> {
   await waitFor(
     async () => {
       const dead = procs.find((p) => p.child.exitCode !== null);
-      if (dead)
+      if (dead) {
         throw new Error(
           `${dead.name} exited with ${dead.child.exitCode}:\n${dead.output.join('')}`,
         );
+      }
       const res = await fetch(`${url}/readyz`);
       return res.status === 200;
     },

@@ -21,10 +21,11 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     }
     const format = formatOfPath(request.url);
     const { status, message, code } = this.describe(exception, request);
-    if (status >= 500)
+    if (status >= 500) {
       this.logger.error(
         `request ${request.id} failed: ${(exception as Error)?.stack ?? String(exception)}`,
       );
+    }
     sendError(reply, format, status, message, { code });
   }
 
@@ -35,12 +36,13 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const path = request.url.split('?')[0];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 404)
+      if (status === 404) {
         return {
           status,
           message: `Unknown endpoint: ${request.method} ${path}`,
           code: 'unknown_endpoint',
         };
+      }
       return { status, message: exception.message, code: null };
     }
     const fastifyError = exception as { statusCode?: number; code?: string; message?: string };

@@ -40,7 +40,8 @@ export class Authenticator {
   /** Refuses a disabled or expired key, or a model outside the key's allow-list, with 403. */
   authorize(key: KeyRecord, model: string | null): void {
     const decision = checkKeyAccess(key, model, Date.now());
-    if (!decision.ok)
+    if (!decision.ok) {
       throw new GatewayError(decision.status, decision.message, { code: 'forbidden' });
+    }
   }
 }

@@ -37,8 +37,9 @@ export class ModelsController {
       );
       this.auth.authorize(key, null);
       const table = this.store.table;
-      if (!table)
+      if (!table) {
         throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.');
+      }
       const models = table
         .models(key.group)
         .filter((m) => key.models.length === 0 || key.models.includes(m));

@@ -111,8 +111,9 @@ export class KeysService {
   private async write<K extends ClientKey | null>(run: () => Promise<K>): Promise<K> {
     try {
       const key = await run();
-      if (key)
+      if (key) {
         this.bus.emit(KeyChanged, { id: key.id, key_hash: key.keyHash, key: toKeyRecord(key) });
+      }
       return key;
     } catch (err) {
       if (err instanceof DuplicateKeyName) throw new AdminError(409, err.message);

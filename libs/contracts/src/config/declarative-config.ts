@@ -20,8 +20,9 @@ function interpolate(value: unknown, env: Readonly<Record<string, string | undef
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const found = env[name];
-      if (found === undefined)
+      if (found === undefined) {
         throw new DeclarativeConfigError(`environment variable ${name} is not set`);
+      }
       return found;
     });
   }
@@ -47,10 +48,11 @@ export function parseDeclarativeConfig(
     ['keys', names(result.data.keys)],
   ] as const) {
     const dupe = list.find((name, i) => list.indexOf(name) !== i);
-    if (dupe)
+    if (dupe) {
       throw new DeclarativeConfigError(
         `invalid config file: ${section} name '${dupe}' appears twice`,
       );
+    }
   }
   return result.data;
 }

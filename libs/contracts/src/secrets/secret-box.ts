@@ -34,8 +34,9 @@ export class SecretBox {
 
   decrypt(sealed: string): string {
     const [version, iv, tag, data] = sealed.split('.');
-    if (version !== 'v1' || !iv || !tag || data === undefined)
+    if (version !== 'v1' || !iv || !tag || data === undefined) {
       throw new Error('not a sealed secret');
+    }
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([
