@@ -16,3 +16,7 @@ export { ChatStreamRelay, openAIStreamErrorEvent } from './openai-chat/stream';
 // Anthropic Messages and Gemini (error envelopes so far; the adapters come with the every-format issue)
 export { anthropicErrorBody, anthropicErrorType } from './anthropic-messages/errors';
 export { geminiErrorBody, geminiErrorStatus } from './gemini/errors';
+
+// The hub and the adapter interface
+export type * from './hub/hub.types';
+export type * from './hub/protocol-adapter';

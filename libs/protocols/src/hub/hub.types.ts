@@ -1,0 +1,109 @@
+// The hub: one format-neutral representation of a chat request, its answer and its stream, so that N wire
+// formats need N adapters, not N² converters (ARCHITECTURE rule 3). Each adapter converts its format to and
+// from these types; the hub never imports an adapter. Only cross-format traffic goes through here: same format
+// on both sides is a byte-level pass-through.
+//
+// What the hub keeps is the intersection the formats can express (text, system prompts, images, tools, tool
+// calls and results, stop sequences, sampling, max tokens, reasoning, usage, stop reasons) plus `extras`, a
+// bag a target adapter of the *same family* may read; fields no other format has are dropped in translation
+// (each adapter documents which).
+import type { TokenUsage } from '../usage';
+
+export type HubImageSource =
+  | { kind: 'base64'; mediaType: string; data: string }
+  | { kind: 'url'; url: string };
+
+export type HubPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; source: HubImageSource }
+  /** A model's call of a tool. `arguments` is the JSON text of the arguments object. */
+  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  /** The caller's answer to a tool call, paired by id. `name` where the format carries it (Gemini needs it). */
+  | { type: 'tool_result'; toolCallId: string; name: string | null; content: HubResultPart[]; isError: boolean }
+  /** Reasoning text; `signature` where the provider signs it (Anthropic), so it can be sent back unchanged. */
+  | { type: 'thinking'; text: string; signature: string | null }
+  /** Reasoning the provider returned encrypted (Anthropic `redacted_thinking`): opaque, only round-trippable. */
+  | { type: 'redacted_thinking'; data: string };
+
+export type HubResultPart = Extract<HubPart, { type: 'text' } | { type: 'image' }>;
+
+export interface HubMessage {
+  /**
+   * `system` only for a system message in the middle of a conversation (Claude Code sends one for model names
+   * it does not know); leading system prompts go to `HubRequest.system`. Tool results travel as `tool_result`
+   * parts of a `user` message, the way Anthropic and Gemini carry them; OpenAI's `tool` role maps to that.
+   */
+  role: 'user' | 'assistant' | 'system';
+  content: HubPart[];
+}
+
+export interface HubTool {
+  name: string;
+  description: string | null;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export type HubToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export interface HubReasoning {
+  /** OpenAI-style effort; adapters that take a token budget derive one from it and vice versa. */
+  effort: 'minimal' | 'low' | 'medium' | 'high' | null;
+  budgetTokens: number | null;
+}
+
+export interface HubRequest {
+  /** The public model the client asked for (the adapter building the upstream request gets the mapped one). */
+  model: string;
+  system: string | null;
+  messages: HubMessage[];
+  tools: HubTool[];
+  toolChoice: HubToolChoice | null;
+  maxTokens: number | null;
+  temperature: number | null;
+  topP: number | null;
+  topK: number | null;
+  stop: string[];
+  stream: boolean;
+  reasoning: HubReasoning | null;
+  /** Structured output: a JSON schema or plain JSON mode. */
+  responseFormat: { type: 'json_object' } | { type: 'json_schema'; name: string; schema: Record<string, unknown> } | null;
+  parallelToolCalls: boolean | null;
+  /** An end-user id where the format carries one (OpenAI `user`, Anthropic `metadata.user_id`). */
+  user: string | null;
+}
+
+export type HubStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'content_filter' | 'refusal';
+
+export interface HubResponse {
+  id: string;
+  model: string;
+  /** text, thinking, redacted_thinking and tool_call parts, in the order the model produced them. */
+  content: HubPart[];
+  stopReason: HubStopReason;
+  stopSequence: string | null;
+  usage: TokenUsage;
+}
+
+/**
+ * A stream as a sequence of events. Content is organised in blocks with an index (Anthropic's model, which
+ * the others map onto): a block starts, gets deltas, and stops. Exactly one `start` first and one `finish`
+ * last (unless `error`); `usage` may come any number of times, each carrying the totals known so far.
+ */
+export type HubStreamEvent =
+  | { type: 'start'; id: string; model: string }
+  | { type: 'block_start'; index: number; block: HubBlockStart }
+  | { type: 'text_delta'; index: number; text: string }
+  | { type: 'thinking_delta'; index: number; text: string }
+  | { type: 'signature_delta'; index: number; signature: string }
+  | { type: 'tool_arguments_delta'; index: number; json: string }
+  | { type: 'block_stop'; index: number }
+  | { type: 'usage'; usage: Partial<TokenUsage> }
+  | { type: 'finish'; stopReason: HubStopReason; stopSequence: string | null }
+  | { type: 'error'; message: string };
+
+export type HubBlockStart =
+  | { type: 'text' }
+  | { type: 'thinking' }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'tool_call'; id: string; name: string };

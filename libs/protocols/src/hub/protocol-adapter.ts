@@ -1,0 +1,83 @@
+// What every wire-format adapter provides. An adapter is stateless (stream codecs carry per-stream state in
+// the objects they return); credentials and the upstream model come in per call.
+import type { ProtocolError } from '../errors';
+import type { TokenUsage } from '../usage';
+import type { HubRequest, HubResponse, HubStreamEvent } from './hub.types';
+
+/** Context of one request, from ingress. */
+export interface ClientContext {
+  /** The client's request id (for ids the format wants to be unique, e.g. `msg_...`). */
+  requestId: string;
+  /** Gemini: the client asked for SSE (`?alt=sse`) rather than the JSON-array stream. */
+  sse: boolean;
+  /** The model the client named (to echo it back in responses). */
+  model: string;
+}
+
+/** The client side: a request in this format in, answers in this format out. */
+export interface ClientCodec {
+  /** Validates the body like the real API does and converts it to the hub. `model` comes from the URL for Gemini. */
+  parseRequest(body: unknown, urlModel: string | null): { ok: true; request: HubRequest } | { ok: false; error: ProtocolError };
+  renderResponse(response: HubResponse, ctx: ClientContext): unknown;
+  /** A stateful encoder for one stream: hub events in, the bytes to write to the client out. */
+  streamEncoder(ctx: ClientContext): StreamEncoder;
+  /** The content-type of this format's stream (SSE, or Gemini's JSON array). */
+  streamContentType(ctx: ClientContext): string;
+}
+
+export interface StreamEncoder {
+  encode(event: HubStreamEvent): string;
+  /** Ends the stream normally after `finish` (e.g. OpenAI's `data: [DONE]`, Gemini's closing `]`). */
+  end(): string;
+  /** Ends the stream with this format's own error event (after the first byte, the status cannot change). */
+  error(status: number, message: string): string;
+}
+
+/** The upstream side: the hub in, a request in this format out; answers in this format back to the hub. */
+export interface UpstreamCodec {
+  /** The credential headers of this provider (`authorization: Bearer`, `x-api-key`, `x-goog-api-key`, ...). */
+  authHeaders(key: string): Record<string, string>;
+  buildRequest(request: HubRequest, upstreamModel: string): { path: string; body: string; headers: Record<string, string> };
+  parseResponse(json: unknown): HubResponse;
+  /** A stateful decoder for one stream: each SSE event (its `event:` name, or null, and its data) to hub events. */
+  streamDecoder(): StreamDecoder;
+}
+
+export interface StreamDecoder {
+  decode(eventName: string | null, data: string): HubStreamEvent[];
+  /** Usage known so far (for billing an interrupted stream). */
+  readonly usage: TokenUsage | null;
+}
+
+/**
+ * Same format on both sides (ARCHITECTURE rule 3): the client's body goes upstream with only the model mapped
+ * and the gateway's own extensions removed; the answer comes back byte for byte, with only usage read out.
+ */
+export interface PassThroughCodec {
+  /** The upstream body and path for the client's body (`stream` decides e.g. Gemini's method name). */
+  buildRequest(
+    body: Record<string, unknown>,
+    upstreamModel: string,
+    stream: boolean,
+  ): { path: string; body: string; headers: Record<string, string> };
+  usageFromResponse(json: unknown): TokenUsage | null;
+  /** A stateful relay for one stream: each upstream SSE event in, the bytes to forward out ('' to drop). */
+  streamRelay(ctx: ClientContext): PassThroughRelay;
+}
+
+export interface PassThroughRelay {
+  push(eventName: string | null, data: string): string;
+  /** Ends the client stream after the upstream ended normally (Gemini JSON-array mode closes its array). */
+  end(): string;
+  readonly usage: TokenUsage | null;
+  /** The upstream said the answer is complete (OpenAI `[DONE]`, Anthropic `message_stop`, Gemini finishReason). */
+  readonly complete: boolean;
+}
+
+/** One wire format: what ingress needs to serve it to clients and to call it upstream. */
+export interface ProtocolAdapter {
+  readonly format: 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini';
+  readonly client: ClientCodec;
+  readonly upstream: UpstreamCodec;
+  readonly passThrough: PassThroughCodec;
+}
