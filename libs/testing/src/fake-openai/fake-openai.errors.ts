@@ -1,5 +1,6 @@
 // OpenAI's error envelope, `{ error: { message, type, param, code } }`, with the messages and codes the real API
 // uses, so code that parses upstream errors is tested against the same text it meets in production.
+import { UpstreamError } from '../fake-upstream/fake-upstream.server';
 
 export interface OpenAIErrorBody {
   message: string;
@@ -13,15 +14,15 @@ export interface OpenAIErrorEnvelope {
 }
 
 /** Thrown inside the fake to end a request with an error response; never leaves the module. */
-export class FakeApiError extends Error {
+export class FakeApiError extends UpstreamError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly body: OpenAIErrorBody,
   ) {
-    super(body.message);
+    super(status, body.message);
   }
 
-  envelope(): OpenAIErrorEnvelope {
+  override envelope(): OpenAIErrorEnvelope {
     return { error: this.body };
   }
 }
@@ -83,6 +84,26 @@ export function invalidValue(
     `Invalid value: '${String(value)}'. Supported values are: ${list}.`,
     param,
     'invalid_value',
+  );
+}
+
+/** The Responses API rejects parameters it does not know (the Chat Completions API ignores some). */
+export function unknownParameter(param: string): FakeApiError {
+  return invalidRequest(`Unknown parameter: '${param}'.`, param, 'unknown_parameter');
+}
+
+export function previousResponseNotFound(id: string): FakeApiError {
+  return invalidRequest(
+    `Previous response with id '${id}' not found.`,
+    'previous_response_id',
+    'previous_response_not_found',
+  );
+}
+
+export function noToolCallForOutput(callId: string): FakeApiError {
+  return invalidRequest(
+    `No tool call found for function call output with call_id ${callId}.`,
+    'input',
   );
 }
 

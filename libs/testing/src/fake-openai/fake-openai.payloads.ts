@@ -1,11 +1,16 @@
 // Builds the response bodies the real API sends (chat.completion, chat.completion.chunk, embeddings, models)
 // from a responder's reply. Pure functions: ids and timestamps are passed in so output is easy to reason about.
-import { createHash } from 'node:crypto';
+import { frame, sse, type StreamFrame } from '../fake-upstream/fake-upstream.stream';
+import {
+  countWords,
+  embeddingVector,
+  estimateTokens,
+  fragments,
+  splitWords,
+} from '../fake-upstream/fake-upstream.text';
 import type { ChatContentPart, ChatMessage, ChatReply, ChatRequestBody } from './fake-openai.types';
 import type { EmbeddingsRequest } from './fake-openai.validation';
 
-/** Tool-call arguments are streamed in pieces of this many characters, roughly a token each. */
-const ARGUMENT_FRAGMENT_CHARS = 8;
 const DEFAULT_EMBEDDING_DIMENSIONS = 8;
 
 export interface ResponseIdentity {
@@ -40,17 +45,13 @@ export function contentText(content: ChatMessage['content']): string {
     .join(' ');
 }
 
-export function countWords(text: string): number {
-  return text.split(/\s+/).filter((word) => word.length > 0).length;
-}
-
 /** A deterministic stand-in for a tokenizer: a quarter of the characters of every message, at least 1. */
 export function estimatePromptTokens(request: ChatRequestBody): number {
   const chars = request.messages.reduce(
     (sum, message) => sum + contentText(message.content).length,
     0,
   );
-  return Math.max(1, Math.ceil(chars / 4));
+  return estimateTokens(chars);
 }
 
 export function defaultResponder(request: ChatRequestBody): ChatReply {
@@ -121,35 +122,15 @@ export function chatCompletion(identity: ResponseIdentity, reply: ResolvedReply)
   };
 }
 
-/** Splits text into words that keep their trailing whitespace, so the pieces concatenate back exactly. */
-export function splitWords(text: string): string[] {
-  return text.split(/(?<=\s)(?=\S)/).filter((piece) => piece.length > 0);
-}
-
-function fragments(value: string): string[] {
-  const chars = Array.from(value); // by code point, so a fragment never splits a surrogate pair
-  const pieces: string[] = [];
-  for (let i = 0; i < chars.length; i += ARGUMENT_FRAGMENT_CHARS) {
-    pieces.push(chars.slice(i, i + ARGUMENT_FRAGMENT_CHARS).join(''));
-  }
-  return pieces;
-}
-
-/** The SSE payloads of one streamed answer, split where a `reset-mid-stream` fault counts its chunks. */
-export interface StreamPlan {
-  /** The opening chunk that carries the role. */
-  opening: unknown;
-  /** Text pieces and tool-call pieces, in order; these are what `afterChunks` counts. */
-  content: unknown[];
-  /** The finish chunk, then the usage chunk when it was asked for. */
-  closing: unknown[];
-}
-
-export function chatCompletionChunks(
+/**
+ * The frames of one streamed chat answer: the opening role chunk, the text and tool-call pieces (what a
+ * `reset-mid-stream` fault counts), then the finish chunk, the usage chunk when asked for, and `[DONE]`.
+ */
+export function chatCompletionFrames(
   identity: ResponseIdentity,
   reply: ResolvedReply,
   includeUsage: boolean,
-): StreamPlan {
+): StreamFrame[] {
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
     id: identity.id,
     object: 'chat.completion.chunk',
@@ -205,24 +186,13 @@ export function chatCompletionChunks(
       usage: usageOf(reply),
     });
   }
-  return { opening, content, closing };
-}
-
-/**
- * A unit vector derived from a hash of the input, so equal inputs embed equally and different ones differ.
- * Values are rounded to float32 so the `float` and `base64` encodings carry exactly the same numbers.
- */
-export function embeddingVector(input: string | number[], dimensions: number): number[] {
-  const seed = typeof input === 'string' ? input : `tokens:${input.join(',')}`;
-  const raw: number[] = [];
-  for (let block = 0; raw.length < dimensions; block++) {
-    const digest = createHash('sha256').update(`${block}\u0000${seed}`).digest();
-    for (let i = 0; i + 4 <= digest.length && raw.length < dimensions; i += 4) {
-      raw.push((digest.readUInt32LE(i) / 0xffffffff) * 2 - 1);
-    }
-  }
-  const norm = Math.hypot(...raw) || 1;
-  return raw.map((value) => Math.fround(value / norm));
+  const data = (payload: unknown) => sse(JSON.stringify(payload));
+  return [
+    frame('control', data(opening)),
+    ...content.map((payload) => frame('content', data(payload))),
+    ...closing.map((payload) => frame('closing', data(payload))),
+    frame('closing', sse('[DONE]')),
+  ];
 }
 
 /** OpenAI's base64 encoding: the little-endian float32 bytes of the vector. */

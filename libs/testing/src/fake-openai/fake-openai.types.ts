@@ -1,55 +1,14 @@
 // The public shapes of the fake OpenAI upstream: what tests configure (options, faults, responder) and what
 // they inspect afterwards (recorded requests). Kept apart from the server so callers can import types only.
 
-export interface FakeOpenAIOptions {
-  /** Port to listen on, on 127.0.0.1 only. 0 (the default) picks a free port. */
-  port?: number;
-  /** Accepted bearer keys. Without it any key starting with `sk-` is accepted. */
-  keys?: string[];
+import type { FakeUpstreamOptions } from '../fake-upstream/fake-upstream.types';
+
+export type { Fault, RecordedRequest } from '../fake-upstream/fake-upstream.types';
+
+export interface FakeOpenAIOptions extends FakeUpstreamOptions {
   /** Ids listed by `GET /v1/models`. */
   models?: string[];
 }
-
-/** One HTTP request as the fake received it, recorded before any fault is applied. */
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string, e.g. `/v1/chat/completions`. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names are lower-case; repeated headers are joined with `, `. */
-  headers: Record<string, string>;
-  /** The parsed JSON body, or undefined when the body was empty or not valid JSON. */
-  body: unknown;
-  rawBody: string;
-  /** Epoch milliseconds at which the body had been fully read. */
-  at: number;
-}
-
-/** Limits a fault to requests whose path starts with this prefix; without it the fault matches any path. */
-interface FaultScope {
-  path?: string;
-}
-
-export type Fault =
-  | (FaultScope & {
-      kind: 'status';
-      status: number;
-      /** Sent as JSON. Defaults to the OpenAI error envelope the real API sends with this status. */
-      body?: unknown;
-      headers?: Record<string, string>;
-    })
-  /** Waits before sending the status line (slow first byte), then answers normally. */
-  | (FaultScope & { kind: 'delay'; ms: number })
-  /** Reads the request and never answers, until the client gives up or the fake is closed. */
-  | (FaultScope & { kind: 'hang' })
-  /** Resets the TCP connection (RST) before any response byte. */
-  | (FaultScope & { kind: 'reset' })
-  /**
-   * Only matches `stream: true` chat requests (it waits in the queue for one). Sends the headers, the opening
-   * role chunk and `afterChunks` content chunks (text pieces or tool-call pieces), then drops the connection
-   * before the finish chunk and `[DONE]`.
-   */
-  | (FaultScope & { kind: 'reset-mid-stream'; afterChunks: number });
 
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
 
@@ -97,4 +56,33 @@ export interface ChatReply {
   finishReason?: string;
 }
 
+/**
+ * Answers both APIs: a Responses API request reaches it translated into the chat shape (instructions as a
+ * system message, function calls and their outputs as tool calls and tool messages).
+ */
 export type ChatResponder = (request: ChatRequestBody) => ChatReply | Promise<ChatReply>;
+
+/** A Responses API input item; only the fields the fake validates are named. */
+export interface ResponseInputItem {
+  type?: string;
+  role?: string;
+  content?: unknown;
+  call_id?: string;
+  name?: string;
+  arguments?: string;
+  output?: unknown;
+  [field: string]: unknown;
+}
+
+/** A `POST /v1/responses` body that passed the fake's validation. */
+export interface ResponsesRequestBody {
+  model: string;
+  input: string | ResponseInputItem[];
+  instructions?: string | null;
+  previous_response_id?: string | null;
+  stream?: boolean | null;
+  store?: boolean | null;
+  max_output_tokens?: number | null;
+  tools?: unknown[];
+  [field: string]: unknown;
+}
