@@ -5,7 +5,7 @@ import { SecretBox } from '@relaymesh/contracts';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { OpsModule } from '@relaymesh/telemetry';
 import { AdminModule } from './admin/admin.module';
-import { ChatModule } from './chat/chat.module';
+import { FormatsModule } from './formats/formats.module';
 import { IngressEnv } from './config/ingress.env';
 import { KeysModule } from './keys/keys.module';
 import { ModelsModule } from './models/models.module';
@@ -19,7 +19,7 @@ export class IngressModule {
       global: true,
       imports: [
         AdminModule,
-        ChatModule,
+        FormatsModule,
         KeysModule,
         MessagingModule.forRoot(options.transport),
         ModelsModule,

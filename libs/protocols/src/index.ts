@@ -20,3 +20,9 @@ export { geminiErrorBody, geminiErrorStatus } from './gemini/errors';
 // The hub and the adapter interface
 export type * from './hub/hub.types';
 export type * from './hub/protocol-adapter';
+
+// The adapters, one per wire format
+export { anthropicMessages } from './anthropic-messages/anthropic-messages.adapter';
+export { gemini } from './gemini/gemini.adapter';
+export { openAIChat } from './openai-chat/openai-chat.adapter';
+export { openAIResponses } from './openai-responses/openai-responses.adapter';

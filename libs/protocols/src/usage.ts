@@ -11,4 +11,6 @@ export interface TokenUsage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** The part of `outputTokens` spent on reasoning, where the upstream reports it. */
+  reasoningTokens?: number;
 }

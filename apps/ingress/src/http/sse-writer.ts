@@ -8,7 +8,10 @@ import type { OutgoingHttpHeaders } from 'node:http';
 export class SseWriter {
   private started = false;
 
-  constructor(private readonly reply: FastifyReply) {}
+  constructor(
+    private readonly reply: FastifyReply,
+    private readonly contentType = 'text/event-stream; charset=utf-8',
+  ) {}
 
   get committed(): boolean {
     return this.started;
@@ -38,7 +41,7 @@ export class SseWriter {
     const headers = this.reply.getHeaders() as OutgoingHttpHeaders;
     this.reply.raw.writeHead(200, {
       ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': this.contentType,
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',

@@ -1,4 +1,5 @@
-// Anthropic's error envelope: {"type":"error","error":{"type","message"}}, with the error types the API uses.
+// Anthropic's error envelope, {"type":"error","error":{"type","message"}}, with the error types the API uses,
+// and the `error` event that ends a stream after its first byte (the status line is long gone by then).
 export function anthropicErrorType(status: number): string {
   switch (status) {
     case 400:
@@ -26,4 +27,12 @@ export function anthropicErrorType(status: number): string {
 
 export function anthropicErrorBody(status: number, message: string): string {
   return JSON.stringify({ type: 'error', error: { type: anthropicErrorType(status), message } });
+}
+
+/**
+ * The mid-stream error as the API sends it (`event: error`, data the same envelope as an error response); the
+ * Anthropic SDKs raise an APIError of that type from it.
+ */
+export function anthropicStreamErrorEvent(status: number, message: string): string {
+  return `event: error\ndata: ${anthropicErrorBody(status, message)}\n\n`;
 }

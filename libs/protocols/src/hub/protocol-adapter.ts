@@ -12,6 +12,10 @@ export interface ClientContext {
   sse: boolean;
   /** The model the client named (to echo it back in responses). */
   model: string;
+  /** OpenAI Chat: the client asked for `stream_options.include_usage` (its stream ends with a usage chunk). */
+  includeUsage?: boolean;
+  /** When ingress received the request, Unix seconds (`created` / `created_at` of what the client sees). */
+  createdAt?: number;
 }
 
 /** The client side: a request in this format in, answers in this format out. */

@@ -3,21 +3,22 @@
 // here; every other field is the upstream's business and passes through untouched.
 import type { ProtocolError } from '../errors';
 import { isRecord } from '../json';
+import {
+  checkModelList,
+  checkPositiveInteger,
+  describe,
+  invalid,
+  invalidValue,
+  isAbsent,
+  missing,
+  wrongType,
+  type Check,
+} from './checks';
 import { CHAT_ROLES, GATEWAY_EXTENSION_FIELDS, type ChatRequestView } from './types';
 
 export type ParsedChatRequest =
   | { ok: true; view: ChatRequestView; body: Record<string, unknown> }
   | { ok: false; error: ProtocolError };
-
-type Check<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
-
-function invalid(
-  message: string,
-  param: string | null,
-  code: string | null,
-): { ok: false; error: ProtocolError } {
-  return { ok: false, error: { status: 400, type: 'invalid_request_error', code, param, message } };
-}
 
 /** For a body that is not JSON at all; the ingress answers with it before `parseChatRequest` is reached. */
 export function chatInvalidJsonError(): ProtocolError {
@@ -30,41 +31,6 @@ export function chatInvalidJsonError(): ProtocolError {
       "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +
       'library correctly. The API expects a JSON payload, but what was sent was not valid JSON.)',
   };
-}
-
-/** How OpenAI's messages name a JSON value's type: "got a string instead". */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return 'a string';
-    case 'boolean':
-      return 'a boolean';
-    case 'number':
-      return Number.isInteger(value) ? 'an integer' : 'a decimal number';
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
-function wrongType(
-  param: string,
-  expected: string,
-  value: unknown,
-): { ok: false; error: ProtocolError } {
-  return invalid(
-    `Invalid type for '${param}': expected ${expected}, but got ${describe(value)} instead.`,
-    param,
-    'invalid_type',
-  );
-}
-
-/** Absent and `null` are the same for optional fields: the API schema marks them nullable and SDKs send null. */
-function isAbsent(value: unknown): value is null | undefined {
-  return value === undefined || value === null;
 }
 
 export function parseChatRequest(body: unknown): ParsedChatRequest {
@@ -125,13 +91,7 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
 }
 
 function checkMessages(messages: unknown): Check<null> {
-  if (isAbsent(messages)) {
-    return invalid(
-      "Missing required parameter: 'messages'.",
-      'messages',
-      'missing_required_parameter',
-    );
-  }
+  if (isAbsent(messages)) return missing('messages');
   if (!Array.isArray(messages)) return wrongType('messages', 'an array', messages);
   if (messages.length === 0) {
     return invalid(
@@ -144,21 +104,10 @@ function checkMessages(messages: unknown): Check<null> {
     const param = `messages[${i}]`;
     if (!isRecord(message)) return wrongType(param, 'an object', message);
     const role = message.role;
-    if (isAbsent(role)) {
-      return invalid(
-        `Missing required parameter: '${param}.role'.`,
-        `${param}.role`,
-        'missing_required_parameter',
-      );
-    }
+    if (isAbsent(role)) return missing(`${param}.role`);
     if (typeof role !== 'string') return wrongType(`${param}.role`, 'a string', role);
     if (!(CHAT_ROLES as readonly string[]).includes(role)) {
-      const supported = CHAT_ROLES.map((r) => `'${r}'`);
-      return invalid(
-        `Invalid value: '${role}'. Supported values are: ${supported.slice(0, -1).join(', ')}, and ${supported.at(-1)}.`,
-        `${param}.role`,
-        'invalid_value',
-      );
+      return invalidValue(`${param}.role`, role, CHAT_ROLES);
     }
   }
   return { ok: true, value: null };
@@ -173,39 +122,6 @@ function checkIncludeUsage(streamOptions: unknown): Check<boolean> {
     return wrongType('stream_options.include_usage', 'a boolean', includeUsage);
   }
   return { ok: true, value: includeUsage };
-}
-
-function checkPositiveInteger(param: string, value: unknown): Check<number | null> {
-  if (isAbsent(value)) return { ok: true, value: null };
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    return wrongType(param, 'an integer', value);
-  }
-  if (value < 1) {
-    return invalid(
-      `Invalid '${param}': integer below minimum value. Expected a value >= 1, but got ${value} instead.`,
-      param,
-      'integer_below_min_value',
-    );
-  }
-  return { ok: true, value };
-}
-
-function checkModelList(param: string, value: unknown): Check<string[]> {
-  if (isAbsent(value)) return { ok: true, value: [] };
-  if (!Array.isArray(value)) return wrongType(param, 'an array of strings', value);
-  const models: string[] = [];
-  for (const [i, item] of value.entries()) {
-    if (typeof item !== 'string') return wrongType(`${param}[${i}]`, 'a string', item);
-    if (item === '') {
-      return invalid(
-        `Invalid '${param}[${i}]': empty string. Expected a string with minimum length 1, but got an empty string instead.`,
-        `${param}[${i}]`,
-        'empty_string',
-      );
-    }
-    models.push(item);
-  }
-  return { ok: true, value: models };
 }
 
 const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);

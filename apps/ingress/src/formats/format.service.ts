@@ -1,0 +1,244 @@
+// One request in any client format, served by a channel of any type (CONTRACT §1). Same format on both sides
+// is a pass-through (the client's body with only the model mapped; the answer relayed byte for byte with only
+// usage read). Different formats go through the hub: the client adapter parses to a HubRequest, the channel's
+// adapter builds its own request, and the answer or stream comes back event by event through the hub.
+import { Injectable } from '@nestjs/common';
+import { KeyRecord } from '@relaymesh/contracts';
+import {
+  ClientContext,
+  HubRequest,
+  ProtocolAdapter,
+  ProtocolError,
+  StreamEncoder,
+} from '@relaymesh/protocols';
+import { EventSourceMessage, createParser } from 'eventsource-parser';
+import type { FastifyReply } from 'fastify';
+import { Dispatcher } from 'undici';
+import { GatewayError } from '../http/gateway-error';
+import { SseWriter } from '../http/sse-writer';
+import { Authenticator } from '../keys/authenticator.service';
+import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
+import { classifyUpstreamError } from '../upstream/error-class';
+import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
+import { adapterForChannel } from './channel-adapters';
+
+export interface FormatRequest {
+  key: KeyRecord;
+  body: unknown;
+  /** Gemini carries the model in the URL. */
+  urlModel: string | null;
+  /** Gemini decides streaming by the method (`:streamGenerateContent`), not the body. */
+  stream: boolean | null;
+  /** Gemini: `?alt=sse` (otherwise its JSON-array stream). */
+  sse: boolean;
+  requestId: string;
+}
+
+type Failure = Extract<AttemptResult<void>, { ok: false }>;
+
+@Injectable()
+export class FormatService {
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly upstream: UpstreamCaller,
+  ) {}
+
+  async serve(client: ProtocolAdapter, request: FormatRequest, reply: FastifyReply, signal: AbortSignal): Promise<void> {
+    if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
+      throw new GatewayError(400, 'The request body must be a JSON object.', { code: 'invalid_json' });
+    }
+    const parsed = client.client.parseRequest(request.body, request.urlModel);
+    if (!parsed.ok) throw protocolError(parsed.error);
+    const hub: HubRequest = { ...parsed.request, stream: request.stream ?? parsed.request.stream };
+    this.auth.authorize(request.key, hub.model);
+    const body = request.body as Record<string, unknown>;
+    const ctx: ClientContext = {
+      requestId: request.requestId,
+      sse: request.sse,
+      model: hub.model,
+      includeUsage: includeUsageAsked(body),
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+
+    await this.upstream.route({
+      group: request.key.group,
+      model: hub.model,
+      signal,
+      supports: (channel) => adapterForChannel(channel.type) !== null,
+      build: (channel, upstreamModel) => {
+        const target = adapterForChannel(channel.type)!;
+        const built =
+          target.format === client.format
+            ? target.passThrough.buildRequest(body, upstreamModel, hub.stream)
+            : target.upstream.buildRequest(hub, upstreamModel);
+        return { ...built, headers: upstreamHeaders(channel, target, built.headers) };
+      },
+      consume: (response, attempt) => {
+        const target = adapterForChannel(attempt.channel.type)!;
+        const same = target.format === client.format;
+        if (!hub.stream) return same ? relayJson(response, reply) : translateJson(response, reply, client, target, ctx);
+        return same
+          ? relayStream(response, reply, client, target, ctx, attempt)
+          : translateStream(response, reply, client, target, ctx, attempt);
+      },
+    });
+  }
+}
+
+function protocolError(error: ProtocolError): GatewayError {
+  return new GatewayError(error.status, error.message, { type: error.type, code: error.code, param: error.param });
+}
+
+function includeUsageAsked(body: Record<string, unknown>): boolean {
+  const options = body['stream_options'];
+  return typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true;
+}
+
+function upstreamHeaders(
+  channel: IngressChannel,
+  target: ProtocolAdapter,
+  built: Record<string, string>,
+): Record<string, string> {
+  // One key per request, at random: spreads a channel's load across its keys.
+  const key = channel.keys[Math.floor(Math.random() * channel.keys.length)] ?? '';
+  return {
+    ...channel.headers,
+    ...built,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    ...target.upstream.authHeaders(key),
+  };
+}
+
+async function readText(response: Dispatcher.ResponseData): Promise<string | Failure> {
+  try {
+    return await response.body.text();
+  } catch (err) {
+    return { ok: false, errorClass: classifyUpstreamError(err), status: response.statusCode, message: (err as Error).message };
+  }
+}
+
+async function relayJson(response: Dispatcher.ResponseData, reply: FastifyReply): Promise<AttemptResult<void>> {
+  const text = await readText(response);
+  if (typeof text !== 'string') return text;
+  await reply
+    .code(response.statusCode)
+    .header('content-type', String(response.headers['content-type'] ?? 'application/json'))
+    .send(text);
+  return { ok: true, value: undefined };
+}
+
+async function translateJson(
+  response: Dispatcher.ResponseData,
+  reply: FastifyReply,
+  client: ProtocolAdapter,
+  target: ProtocolAdapter,
+  ctx: ClientContext,
+): Promise<AttemptResult<void>> {
+  const text = await readText(response);
+  if (typeof text !== 'string') return text;
+  let rendered: unknown;
+  try {
+    rendered = client.client.renderResponse(target.upstream.parseResponse(JSON.parse(text)), ctx);
+  } catch (err) {
+    return { ok: false, errorClass: 'server', status: response.statusCode, message: `unreadable upstream answer: ${(err as Error).message}` };
+  }
+  await reply.code(200).send(rendered);
+  return { ok: true, value: undefined };
+}
+
+/**
+ * Reads the upstream SSE stream and hands each event to `onEvent`, which returns the bytes for the client.
+ * Nothing is written (so another channel may still be tried) until the first bytes exist.
+ */
+async function pumpStream(
+  response: Dispatcher.ResponseData,
+  writer: SseWriter,
+  attempt: AttemptContext,
+  encoderForErrors: StreamEncoder,
+  onEvent: (name: string | null, data: string) => string,
+  finish: () => { complete: boolean; tail: string },
+): Promise<AttemptResult<void>> {
+  const pending: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event) });
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of response.body) {
+      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      while (pending.length > 0) {
+        const event = pending.shift()!;
+        await writer.write(onEvent(event.event ?? null, event.data));
+      }
+      if (writer.committed && writer.closed) break;
+    }
+  } catch (err) {
+    const errorClass = classifyUpstreamError(err);
+    const message = `${attempt.channel.name}: stream interrupted (${(err as Error).message})`;
+    if (!writer.committed) return { ok: false, errorClass, status: response.statusCode, message };
+    attempt.reportLateFailure(errorClass, message);
+    await writer.write(encoderForErrors.error(502, 'The upstream stream was interrupted.'));
+    writer.end();
+    return { ok: true, value: undefined };
+  }
+  const { complete, tail } = finish();
+  if (!writer.committed && !complete) {
+    return { ok: false, errorClass: 'reset', status: response.statusCode, message: `${attempt.channel.name}: empty stream` };
+  }
+  if (complete) {
+    await writer.write(tail);
+  } else if (!writer.closed) {
+    attempt.reportLateFailure('reset', `${attempt.channel.name}: stream ended early`);
+    await writer.write(encoderForErrors.error(502, 'The upstream stream ended early.'));
+  }
+  writer.end();
+  return { ok: true, value: undefined };
+}
+
+function relayStream(
+  response: Dispatcher.ResponseData,
+  reply: FastifyReply,
+  client: ProtocolAdapter,
+  target: ProtocolAdapter,
+  ctx: ClientContext,
+  attempt: AttemptContext,
+): Promise<AttemptResult<void>> {
+  const relay = target.passThrough.streamRelay(ctx);
+  const writer = new SseWriter(reply, client.client.streamContentType(ctx));
+  return pumpStream(
+    response,
+    writer,
+    attempt,
+    client.client.streamEncoder(ctx),
+    (name, data) => relay.push(name, data),
+    () => ({ complete: relay.complete, tail: relay.end() }),
+  );
+}
+
+function translateStream(
+  response: Dispatcher.ResponseData,
+  reply: FastifyReply,
+  client: ProtocolAdapter,
+  target: ProtocolAdapter,
+  ctx: ClientContext,
+  attempt: AttemptContext,
+): Promise<AttemptResult<void>> {
+  const decoder = target.upstream.streamDecoder();
+  const encoder = client.client.streamEncoder(ctx);
+  const writer = new SseWriter(reply, client.client.streamContentType(ctx));
+  let finished = false;
+  return pumpStream(
+    response,
+    writer,
+    attempt,
+    encoder,
+    (name, data) =>
+      decoder
+        .decode(name, data)
+        .map((event) => {
+          if (event.type === 'finish') finished = true;
+          return encoder.encode(event);
+        })
+        .join(''),
+    () => ({ complete: finished, tail: finished ? encoder.end() : '' }),
+  );
+}

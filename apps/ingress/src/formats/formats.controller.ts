@@ -1,0 +1,74 @@
+// The data-plane endpoints of CONTRACT §1, one per client wire format. Thin: authenticate, hand the request
+// and its format's adapter to the FormatService, which routes and relays or translates.
+import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { ProtocolAdapter, anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { serveDataPlane } from '../http/data-plane';
+import { WireFormat } from '../http/error-envelope';
+import { GatewayError } from '../http/gateway-error';
+import { Authenticator } from '../keys/authenticator.service';
+import { FormatService } from './format.service';
+
+const GEMINI_TARGET = /^(.+):(generateContent|streamGenerateContent)$/;
+
+@Controller()
+export class FormatsController {
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly formats: FormatService,
+  ) {}
+
+  @Post('v1/chat/completions')
+  chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.serve('chat_completions', 'openai', openAIChat, request, reply, null);
+  }
+
+  @Post('v1/responses')
+  responses(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.serve('responses', 'openai', openAIResponses, request, reply, null);
+  }
+
+  /** Anthropic Messages; `?beta=true` (sent by Claude Code) changes nothing here. */
+  @Post('v1/messages')
+  messages(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.serve('messages', 'anthropic', anthropicMessages, request, reply, null);
+  }
+
+  @Post('v1beta/models/:target')
+  geminiBeta(@Param('target') target: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.serve('generate_content', 'gemini', gemini, request, reply, target);
+  }
+
+  @Post('v1/models/:target')
+  geminiV1(@Param('target') target: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.serve('generate_content', 'gemini', gemini, request, reply, target);
+  }
+
+  private serve(
+    route: string,
+    format: WireFormat,
+    adapter: ProtocolAdapter,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    geminiTarget: string | null,
+  ): Promise<void> {
+    return serveDataPlane(route, format, request, reply, async (signal) => {
+      const query = request.query as Record<string, unknown>;
+      let urlModel: string | null = null;
+      let stream: boolean | null = null;
+      if (geminiTarget !== null) {
+        const match = GEMINI_TARGET.exec(decodeURIComponent(geminiTarget));
+        if (!match) throw new GatewayError(404, `Unknown endpoint: ${request.method} ${request.url.split('?')[0]}`);
+        urlModel = match[1]!;
+        stream = match[2] === 'streamGenerateContent';
+      }
+      const key = await this.auth.authenticate(request.headers, query);
+      await this.formats.serve(
+        adapter,
+        { key, body: request.body, urlModel, stream, sse: query['alt'] === 'sse', requestId: request.id },
+        reply,
+        signal,
+      );
+    });
+  }
+}

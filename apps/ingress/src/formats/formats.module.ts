@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { KeysModule } from '../keys/keys.module';
+import { UpstreamModule } from '../upstream/upstream.module';
+import { FormatService } from './format.service';
+import { FormatsController } from './formats.controller';
+
+@Module({ imports: [KeysModule, UpstreamModule], controllers: [FormatsController], providers: [FormatService] })
+export class FormatsModule {}

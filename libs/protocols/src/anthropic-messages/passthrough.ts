@@ -1,0 +1,102 @@
+// Anthropic Messages on both sides: the client's body goes upstream with only `model` mapped and the gateway's
+// extensions removed, and the answer comes back byte for byte with only usage read out. Everything else the
+// client sent (`cache_control`, `thinking`, `metadata`, `context_management`, betas' fields, fields newer than
+// this code) reaches the upstream untouched, in its order.
+import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
+import { isRecord } from '../json';
+import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import type { TokenUsage } from '../usage';
+import { MESSAGES_PATH } from './types';
+import { AnthropicUsageCounter, usageFromMessage } from './usage';
+
+export const messagesPassThrough: PassThroughCodec = {
+  // The client's `stream` field is already in the body and decides the answer's shape; nothing to add.
+  buildRequest: (body, upstreamModel) => ({
+    path: MESSAGES_PATH,
+    body: buildUpstreamMessagesBody(body, upstreamModel),
+    headers: { 'content-type': 'application/json' },
+  }),
+  usageFromResponse: usageFromMessage,
+  streamRelay: () => new MessagesPassThroughRelay(),
+};
+
+const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);
+
+/**
+ * The JSON sent upstream: the client's object with `model` replaced in place and the gateway extensions
+ * (`models`, `fallbacks`, `provider`) removed. Values are re-serialised from the parsed body, so they are
+ * byte-identical as far as JSON.parse / JSON.stringify round-trips (`1.0` comes out as `1`, escapes normalised).
+ */
+export function buildUpstreamMessagesBody(
+  body: Record<string, unknown>,
+  upstreamModel: string,
+): string {
+  // A null prototype, so that a client key "__proto__" (an own property after JSON.parse) is copied as data
+  // instead of hitting the Object.prototype setter.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(body)) {
+    if (EXTENSIONS.has(key)) continue;
+    out[key] = key === 'model' ? upstreamModel : value;
+  }
+  if (!('model' in out)) out.model = upstreamModel;
+  return JSON.stringify(out);
+}
+
+/** The events that carry usage or end the stream; the others (deltas, the bulk of a stream) are not parsed. */
+const READ_EVENTS: ReadonlySet<string> = new Set([
+  'message_start',
+  'message_delta',
+  'message_stop',
+]);
+
+/**
+ * Relays an upstream Messages stream event by event, never re-serialised: each event goes out as
+ * `event: <name>` and its data exactly as received. Usage comes from `message_start` (the prompt) and
+ * `message_delta` (the final output count, and the prompt again in the current API); `complete` once
+ * `message_stop` is seen, so a stream that stops before it was cut off.
+ */
+export class MessagesPassThroughRelay implements PassThroughRelay {
+  private readonly counter = new AnthropicUsageCounter();
+  private done = false;
+
+  push(eventName: string | null, data: string): string {
+    if (eventName === null || READ_EVENTS.has(eventName)) this.read(data);
+    const dataLines = data.replace(/^/gm, 'data: ');
+    return eventName === null ? `${dataLines}\n\n` : `event: ${eventName}\n${dataLines}\n\n`;
+  }
+
+  end(): string {
+    return '';
+  }
+
+  get usage(): TokenUsage | null {
+    return this.counter.usage;
+  }
+
+  get complete(): boolean {
+    return this.done;
+  }
+
+  private read(data: string): void {
+    let event: unknown;
+    try {
+      event = JSON.parse(data);
+    } catch {
+      return; // not ours to judge: forwarded as the upstream sent it
+    }
+    if (!isRecord(event)) return;
+    switch (event.type) {
+      case 'message_start':
+        if (isRecord(event.message)) this.counter.add(event.message.usage);
+        break;
+      case 'message_delta':
+        this.counter.add(event.usage);
+        break;
+      case 'message_stop':
+        this.done = true;
+        break;
+      default:
+        break;
+    }
+  }
+}

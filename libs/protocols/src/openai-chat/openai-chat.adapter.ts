@@ -1,0 +1,35 @@
+// OpenAI Chat Completions as a ProtocolAdapter: served to clients at POST /v1/chat/completions and spoken to
+// OpenAI and OpenAI-compatible channels.
+import type { ProtocolAdapter } from '../hub/protocol-adapter';
+import { buildChatRequest, renderChatCompletion } from './from-hub';
+import { createdAtOf, includeUsageOf } from './hub-extensions';
+import { parseChatRequest } from './parse';
+import { chatPassThrough } from './passthrough';
+import { ChatStreamDecoder, ChatStreamEncoder } from './stream-codec';
+import { chatCompletionToHub, chatRequestToHub } from './to-hub';
+
+export const openAIChat: ProtocolAdapter = {
+  format: 'openai-chat',
+  client: {
+    parseRequest(body) {
+      const parsed = parseChatRequest(body);
+      return parsed.ok ? chatRequestToHub(parsed.body, parsed.view) : parsed;
+    },
+    renderResponse: renderChatCompletion,
+    streamEncoder: (ctx) =>
+      new ChatStreamEncoder({
+        requestId: ctx.requestId,
+        model: ctx.model,
+        created: createdAtOf(ctx),
+        includeUsage: includeUsageOf(ctx),
+      }),
+    streamContentType: () => 'text/event-stream; charset=utf-8',
+  },
+  upstream: {
+    authHeaders: (key) => ({ authorization: `Bearer ${key}` }),
+    buildRequest: buildChatRequest,
+    parseResponse: chatCompletionToHub,
+    streamDecoder: () => new ChatStreamDecoder(),
+  },
+  passThrough: chatPassThrough,
+};

@@ -1,0 +1,400 @@
+// OpenAI Responses to the hub: a client's request (edge-checked by `parseResponsesRequest`, its `input` items
+// and `tools` walked here with OpenAI-style 400s) and an upstream's `response` object.
+//
+// Dropped in translation (a same-format pass-through carries all of them to the upstream):
+// - `store`, `metadata`, `include`, `truncation`, `service_tier`, `prompt_cache_key`, `prompt_cache_retention`,
+//   `prompt`, `top_logprobs`, `max_tool_calls`, `stream_options`: platform settings with no counterpart.
+// - `reasoning.summary`, `text.verbosity`, `tools[].strict`, `text.format.strict`/`description`, input image
+//   `detail`: hints the hub has no field for. (Towards a Responses upstream the gateway asks for summaries
+//   whenever reasoning is on, so thinking text comes back.)
+// - `encrypted_content` and `id` of reasoning items: opaque to every other provider; a reasoning item's summary
+//   text travels as an unsigned thinking part.
+// - `safety_identifier` is read as `user` when `user` is absent. `reasoning.effort: 'none'` means no reasoning
+//   setting, `'xhigh'` becomes `'high'`.
+// Refused (400 `unsupported_value`): built-in tools (web_search, file_search, code_interpreter, computer use,
+// image_generation, mcp, shell, apply_patch, custom tools ...) and their items: only OpenAI runs them, and a
+// model told of a tool it cannot call answers wrongly rather than failing. Also `input_file` parts, images by
+// `file_id`, and `item_reference` items, which name content stored at OpenAI.
+// `previous_response_id`, `conversation` and `background` are refused for both paths by `parse.ts`.
+import type { ProtocolError } from '../errors';
+import type {
+  HubMessage,
+  HubPart,
+  HubRequest,
+  HubResponse,
+  HubResultPart,
+  HubStopReason,
+  HubTool,
+  HubToolChoice,
+} from '../hub/hub.types';
+import { isRecord } from '../json';
+import {
+  isAbsent,
+  readArray,
+  readEnum,
+  readObject,
+  readOptionalBoolean,
+  readOptionalNumber,
+  readOptionalString,
+  readString,
+  reject,
+  rejectionToResult,
+  invalid,
+  missing,
+  untranslatable,
+} from '../openai-chat/checks';
+import { imageSource, readEffort, UpstreamResponseError } from '../openai-chat/to-hub';
+import type { ResponsesRequestView } from './types';
+import { usageFromResponsesUsage } from './usage';
+
+export function responsesRequestToHub(
+  body: Record<string, unknown>,
+  view: ResponsesRequestView,
+): { ok: true; request: HubRequest } | { ok: false; error: ProtocolError } {
+  const result = rejectionToResult(() => translateRequest(body, view));
+  return result.ok ? { ok: true, request: result.value } : result;
+}
+
+const NOT_TRANSLATABLE = 'cannot be translated to the API format of the channel serving this model';
+
+function translateRequest(body: Record<string, unknown>, view: ResponsesRequestView): HubRequest {
+  const system: string[] = [];
+  const instructions = readOptionalString(body.instructions, 'instructions');
+  if (instructions !== null && instructions !== '') system.push(instructions);
+  const messages = readInput(body.input, system);
+  const reasoning = isAbsent(body.reasoning) ? null : readObject(body.reasoning, 'reasoning');
+  const text = isAbsent(body.text) ? null : readObject(body.text, 'text');
+  return {
+    model: view.model,
+    system: system.length > 0 ? system.join('\n\n') : null,
+    messages,
+    tools: readTools(body.tools),
+    toolChoice: readToolChoice(body.tool_choice),
+    maxTokens: view.maxOutputTokens,
+    temperature: readOptionalNumber(body.temperature, 'temperature', 0, 2),
+    topP: readOptionalNumber(body.top_p, 'top_p', 0, 1),
+    topK: null,
+    stop: [],
+    stream: view.stream,
+    reasoning: reasoning === null ? null : readEffort(reasoning.effort, 'reasoning.effort'),
+    responseFormat: text === null ? null : readTextFormat(text.format),
+    parallelToolCalls: readOptionalBoolean(body.parallel_tool_calls, 'parallel_tool_calls'),
+    user:
+      readOptionalString(body.user, 'user') ??
+      readOptionalString(body.safety_identifier, 'safety_identifier'),
+  };
+}
+
+type ToolResultPart = Extract<HubPart, { type: 'tool_result' }>;
+
+/**
+ * `input` to hub messages. A string is one user message. Items: leading system/developer messages go to
+ * `system`; consecutive assistant-side items (reasoning, assistant messages, function calls) make one assistant
+ * turn; consecutive `function_call_output` items make one user turn of tool results.
+ */
+function readInput(input: unknown, system: string[]): HubMessage[] {
+  if (typeof input === 'string') {
+    return [{ role: 'user', content: [{ type: 'text', text: input }] }];
+  }
+  const messages: HubMessage[] = [];
+  const callNames = new Map<string, string>();
+  const assistantTurn = (): HubPart[] => {
+    const last = messages.at(-1);
+    if (last?.role === 'assistant') return last.content;
+    const turn: HubMessage = { role: 'assistant', content: [] };
+    messages.push(turn);
+    return turn.content;
+  };
+
+  for (const [i, raw] of readArray(input, 'input').entries()) {
+    const at = `input[${i}]`;
+    const item = readObject(raw, at);
+    // Easy input messages (`{role, content}`) may leave out `type`.
+    const type =
+      isAbsent(item.type) && !isAbsent(item.role) ? 'message' : readString(item.type, `${at}.type`);
+    switch (type) {
+      case 'message': {
+        const role = readEnum(item.role, `${at}.role`, [
+          'user',
+          'assistant',
+          'system',
+          'developer',
+        ]);
+        if (role === 'system' || role === 'developer') {
+          const text = readSystemText(item.content, `${at}.content`);
+          if (messages.length === 0) system.push(text);
+          else messages.push({ role: 'system', content: [{ type: 'text', text }] });
+        } else if (role === 'user') {
+          messages.push({ role: 'user', content: readUserContent(item.content, `${at}.content`) });
+        } else {
+          assistantTurn().push(...readAssistantContent(item.content, `${at}.content`));
+        }
+        break;
+      }
+      case 'function_call': {
+        const id = readString(item.call_id, `${at}.call_id`);
+        const name = readString(item.name, `${at}.name`);
+        callNames.set(id, name);
+        assistantTurn().push({
+          type: 'tool_call',
+          id,
+          name,
+          arguments: readString(item.arguments, `${at}.arguments`),
+        });
+        break;
+      }
+      case 'function_call_output': {
+        const part = readCallOutput(item, at, callNames);
+        const last = messages.at(-1);
+        if (last?.role === 'user' && last.content.every((p) => p.type === 'tool_result')) {
+          last.content.push(part);
+        } else {
+          messages.push({ role: 'user', content: [part] });
+        }
+        break;
+      }
+      case 'reasoning': {
+        const text = reasoningText(item);
+        if (text !== '') assistantTurn().push({ type: 'thinking', text, signature: null });
+        break;
+      }
+      case 'item_reference':
+        untranslatable(
+          `${at}.type`,
+          `'item_reference' items name content stored at OpenAI and ${NOT_TRANSLATABLE}.`,
+        );
+        break;
+      default:
+        untranslatable(`${at}.type`, `Input items of type '${type}' ${NOT_TRANSLATABLE}.`);
+    }
+  }
+  return messages;
+}
+
+function readSystemText(content: unknown, param: string): string {
+  if (typeof content === 'string') return content;
+  return readArray(content, param)
+    .map((raw, i) => {
+      const part = readObject(raw, `${param}[${i}]`);
+      readEnum(part.type, `${param}[${i}].type`, ['input_text']);
+      return readString(part.text, `${param}[${i}].text`);
+    })
+    .join('\n');
+}
+
+const USER_PART_TYPES = ['input_text', 'input_image', 'input_file'] as const;
+
+/** User content (also the parts of a function call output): text and images. */
+function readUserContent(content: unknown, param: string): HubResultPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return readArray(content, param).map((raw, i): HubResultPart => {
+    const at = `${param}[${i}]`;
+    const part = readObject(raw, at);
+    const type = readEnum(part.type, `${at}.type`, USER_PART_TYPES);
+    switch (type) {
+      case 'input_text':
+        return { type: 'text', text: readString(part.text, `${at}.text`) };
+      case 'input_image': {
+        if (isAbsent(part.image_url) && !isAbsent(part.file_id)) {
+          untranslatable(
+            `${at}.file_id`,
+            `Images by 'file_id' are stored at OpenAI and ${NOT_TRANSLATABLE}.`,
+          );
+        }
+        const url = readString(part.image_url, `${at}.image_url`);
+        return { type: 'image', source: imageSource(url, `${at}.image_url`) };
+      }
+      case 'input_file':
+        return untranslatable(
+          `${at}.type`,
+          `Content parts of type 'input_file' ${NOT_TRANSLATABLE}.`,
+        );
+    }
+  });
+}
+
+/** Earlier assistant output sent back: `output_text` and `refusal` parts (or a plain string) as text. */
+function readAssistantContent(content: unknown, param: string): HubPart[] {
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  return readArray(content, param).map((raw, i): HubPart => {
+    const at = `${param}[${i}]`;
+    const part = readObject(raw, at);
+    const type = readEnum(part.type, `${at}.type`, ['output_text', 'refusal', 'input_text']);
+    const text =
+      type === 'refusal'
+        ? readString(part.refusal, `${at}.refusal`)
+        : readString(part.text, `${at}.text`);
+    return { type: 'text', text };
+  });
+}
+
+function readCallOutput(
+  item: Record<string, unknown>,
+  at: string,
+  callNames: Map<string, string>,
+): ToolResultPart {
+  const toolCallId = readString(item.call_id, `${at}.call_id`);
+  const name = callNames.get(toolCallId);
+  if (name === undefined) {
+    // The real API's wording for an output whose call is not in the input.
+    reject(
+      invalid(
+        `No tool call found for function call output with call_id ${toolCallId}.`,
+        'input',
+        null,
+      ),
+    );
+  }
+  if (isAbsent(item.output)) reject(missing(`${at}.output`));
+  const content: HubResultPart[] =
+    typeof item.output === 'string'
+      ? [{ type: 'text', text: item.output }]
+      : readUserContent(item.output, `${at}.output`);
+  return { type: 'tool_result', toolCallId, name, content, isError: false };
+}
+
+/** A reasoning item's readable text: its summaries, else its raw reasoning text (open-weight models). */
+function reasoningText(item: Record<string, unknown>): string {
+  const texts = (list: unknown, type: string): string[] =>
+    Array.isArray(list)
+      ? list.flatMap((p) =>
+          isRecord(p) && p.type === type && typeof p.text === 'string' ? [p.text] : [],
+        )
+      : [];
+  const summary = texts(item.summary, 'summary_text');
+  return (summary.length > 0 ? summary : texts(item.content, 'reasoning_text')).join('\n\n');
+}
+
+function readTools(value: unknown): HubTool[] {
+  if (isAbsent(value)) return [];
+  return readArray(value, 'tools').map((raw, i): HubTool => {
+    const at = `tools[${i}]`;
+    const tool = readObject(raw, at);
+    const type = readString(tool.type, `${at}.type`);
+    if (type !== 'function') {
+      untranslatable(
+        `${at}.type`,
+        `Tools of type '${type}' run only on OpenAI's own API and ${NOT_TRANSLATABLE}; declare function tools instead.`,
+      );
+    }
+    return {
+      name: readString(tool.name, `${at}.name`),
+      description: readOptionalString(tool.description, `${at}.description`),
+      parameters: isAbsent(tool.parameters)
+        ? { type: 'object', properties: {} }
+        : readObject(tool.parameters, `${at}.parameters`),
+    };
+  });
+}
+
+function readToolChoice(value: unknown): HubToolChoice | null {
+  if (isAbsent(value)) return null;
+  if (typeof value === 'string') {
+    return readEnum(value, 'tool_choice', ['none', 'auto', 'required']);
+  }
+  const choice = readObject(value, 'tool_choice');
+  const type = readString(choice.type, 'tool_choice.type');
+  switch (type) {
+    case 'function':
+      return { name: readString(choice.name, 'tool_choice.name') };
+    case 'allowed_tools':
+      // The hub has no allow-list within the tools: the mode is kept, the restriction dropped.
+      return readEnum(choice.mode, 'tool_choice.mode', ['auto', 'required']);
+    default:
+      return untranslatable(
+        'tool_choice.type',
+        `Tool choice of type '${type}' ${NOT_TRANSLATABLE}.`,
+      );
+  }
+}
+
+function readTextFormat(value: unknown): HubRequest['responseFormat'] {
+  if (isAbsent(value)) return null;
+  const format = readObject(value, 'text.format');
+  const type = readEnum(format.type, 'text.format.type', ['text', 'json_object', 'json_schema']);
+  switch (type) {
+    case 'text':
+      return null;
+    case 'json_object':
+      return { type: 'json_object' };
+    case 'json_schema':
+      return {
+        type: 'json_schema',
+        name: readString(format.name, 'text.format.name'),
+        schema: readObject(format.schema, 'text.format.schema'),
+      };
+  }
+}
+
+/**
+ * An upstream `response` to the hub: reasoning items (their summaries) as thinking, message text and refusals
+ * as text, function calls as tool calls (their `call_id` is the id the client answers with). A `failed`
+ * response throws: it is an upstream failure, not an answer.
+ */
+export function responseToHub(json: unknown): HubResponse {
+  if (!isRecord(json)) throw new UpstreamResponseError('response: not a JSON object');
+  if (json.status === 'failed') {
+    const error =
+      isRecord(json.error) && typeof json.error.message === 'string'
+        ? json.error.message
+        : 'failed';
+    throw new UpstreamResponseError(`response failed: ${error}`);
+  }
+  if (!Array.isArray(json.output)) throw new UpstreamResponseError('response: no output');
+  const content: HubPart[] = [];
+  let refused = false;
+  for (const item of json.output) {
+    if (!isRecord(item)) continue;
+    if (item.type === 'reasoning') {
+      const text = reasoningText(item);
+      if (text !== '') content.push({ type: 'thinking', text, signature: null });
+    } else if (item.type === 'message' && Array.isArray(item.content)) {
+      for (const part of item.content) {
+        if (!isRecord(part)) continue;
+        if (part.type === 'output_text' && typeof part.text === 'string') {
+          content.push({ type: 'text', text: part.text });
+        } else if (part.type === 'refusal' && typeof part.refusal === 'string') {
+          refused = true;
+          content.push({ type: 'text', text: part.refusal });
+        }
+      }
+    } else if (item.type === 'function_call') {
+      content.push({
+        type: 'tool_call',
+        id: typeof item.call_id === 'string' ? item.call_id : '',
+        name: typeof item.name === 'string' ? item.name : '',
+        arguments: typeof item.arguments === 'string' ? item.arguments : '',
+      });
+    }
+  }
+  return {
+    id: typeof json.id === 'string' ? json.id : '',
+    model: typeof json.model === 'string' ? json.model : '',
+    content,
+    stopReason: responsesStopReason(json.status, json.incomplete_details, {
+      hasToolCalls: content.some((p) => p.type === 'tool_call'),
+      refused,
+    }),
+    stopSequence: null,
+    usage: usageFromResponsesUsage(json.usage) ?? {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    },
+  };
+}
+
+/** The README's table read backwards: a response's status and incomplete reason to the hub's stop reason. */
+export function responsesStopReason(
+  status: unknown,
+  incompleteDetails: unknown,
+  seen: { hasToolCalls: boolean; refused: boolean },
+): HubStopReason {
+  if (status === 'incomplete') {
+    const reason = isRecord(incompleteDetails) ? incompleteDetails.reason : null;
+    return reason === 'content_filter' ? 'content_filter' : 'max_tokens';
+  }
+  if (seen.refused) return 'refusal';
+  return seen.hasToolCalls ? 'tool_use' : 'end_turn';
+}
