@@ -13,14 +13,7 @@ import { geminiStreamError } from './errors';
 import { finishReasonFromHub, functionCallPart, usageMetadataFromHub } from './from-hub';
 import { ToolCallLedger, readGeminiResponse, responseStopReason } from './to-hub';
 import type { GeminiGenerateContentResponse, GeminiPart } from './types';
-import { usageFromGeminiUsage } from './usage';
-
-const NO_USAGE: TokenUsage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-};
+import { NO_USAGE, usageFromGeminiUsage } from './usage';
 
 /** Frames serialised chunks for a client, in SSE or in the JSON-array stream; shared with the pass-through. */
 export class GeminiStreamFramer {

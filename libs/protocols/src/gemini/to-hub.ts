@@ -28,7 +28,6 @@ import type {
   HubToolChoice,
 } from '../hub/hub.types';
 import { isCount, isRecord } from '../json';
-import type { TokenUsage } from '../usage';
 import type {
   GeminiBlob,
   GeminiCandidate,
@@ -46,14 +45,7 @@ import type {
   GeminiUsageMetadata,
   GeminiGenerateContentResponse,
 } from './types';
-import { usageFromGeminiUsage } from './usage';
-
-const NO_USAGE: TokenUsage = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-};
+import { NO_USAGE, usageFromGeminiUsage } from './usage';
 
 /**
  * The id the hub gives a Gemini function call that carries none: its position among the calls (of the response,

@@ -3,6 +3,14 @@
 import { isCount, isRecord } from '../json';
 import type { TokenUsage } from '../usage';
 
+/** Usage of an answer that reported none (copy it before changing it). */
+export const NO_USAGE: Readonly<TokenUsage> = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+};
+
 /** Usage from a `usageMetadata` object; null when it has no token count at all. */
 export function usageFromGeminiUsage(usage: unknown): TokenUsage | null {
   if (!isRecord(usage)) return null;

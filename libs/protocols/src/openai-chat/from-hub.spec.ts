@@ -293,7 +293,7 @@ describe('renderChatCompletion', () => {
           cacheReadTokens: 0,
           cacheWriteTokens: 400,
           reasoningTokens: 80,
-        } as HubResponse['usage'],
+        },
       }),
       ctx,
     );
@@ -373,7 +373,7 @@ describe('chat.completion → hub → chat.completion round trip', () => {
       object: 'chat.completion',
       created: recorded.created,
       model: recorded.model,
-      choices: [{ ...recorded.choices[0], message: { ...recorded.choices[0]!.message } }],
+      choices: [{ ...recorded.choices[0], message: { ...recorded.choices[0].message } }],
       usage: {
         prompt_tokens: 1117,
         completion_tokens: 33,

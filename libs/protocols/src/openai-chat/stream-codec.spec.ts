@@ -68,7 +68,7 @@ function accumulate(text: string) {
         expect(call.index).toBe(message.tools.length); // a new call comes with the next index
         message.tools.push({ id: call.id, name: call.function?.name ?? '', args: '' });
       }
-      message.tools[call.index]!.args += call.function?.arguments ?? '';
+      message.tools[call.index].args += call.function?.arguments ?? '';
     }
     if (choice.finish_reason) finish = choice.finish_reason;
   }
@@ -123,7 +123,7 @@ describe('ChatStreamDecoder on recorded OpenAI transcripts', () => {
     // the finish_reason chunk closes the text block but does not finish
     expect(perEvent[finishChunk]).toEqual([{ type: 'block_stop', index: 0 }]);
     // the usage chunk (choices: []) gives usage, then finish
-    expect(types(perEvent[finishChunk + 1]!)).toEqual(['usage', 'finish']);
+    expect(types(perEvent[finishChunk + 1])).toEqual(['usage', 'finish']);
     expect(perEvent.at(-1)).toEqual([]); // [DONE]
     expect(
       perEvent
@@ -188,8 +188,8 @@ describe('ChatStreamDecoder on recorded OpenAI transcripts', () => {
   it('gives the events of each chunk at once (no buffering across chunks)', () => {
     const data = sseData(transcript('chat-stream-reasoning-tools.txt'));
     const decoder = new ChatStreamDecoder();
-    expect(types(decoder.decode(null, data[0]!))).toEqual(['start']);
-    expect(decoder.decode(null, data[1]!)).toEqual([
+    expect(types(decoder.decode(null, data[0]))).toEqual(['start']);
+    expect(decoder.decode(null, data[1])).toEqual([
       { type: 'block_start', index: 0, block: { type: 'thinking' } },
       { type: 'thinking_delta', index: 0, text: 'The' },
     ]);
@@ -260,8 +260,8 @@ describe('ChatStreamDecoder edge cases', () => {
       chunk({ content: 'a' }, null, usage(1)),
       chunk({ content: 'b' }, 'stop', usage(2)),
     ].map((d) => decoder.decode(null, d));
-    expect(types(perChunk[0]!)).toEqual(['start', 'block_start', 'text_delta', 'usage']);
-    expect(types(perChunk[1]!)).toEqual(['text_delta', 'block_stop', 'usage', 'finish']);
+    expect(types(perChunk[0])).toEqual(['start', 'block_start', 'text_delta', 'usage']);
+    expect(types(perChunk[1])).toEqual(['text_delta', 'block_stop', 'usage', 'finish']);
     expect(decoder.usage).toMatchObject({ inputTokens: 5, outputTokens: 2 });
   });
 
@@ -309,7 +309,7 @@ describe('ChatStreamEncoder', () => {
     expect(new Set(chunks.map((c) => `${c.id} ${c.model} ${c.created}`))).toEqual(
       new Set(['chatcmpl-01XFDUDYJgAACzvnptvVoYEL anthropic/claude-sonnet-4-6 1764826451']),
     );
-    expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
+    expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '' });
     const firstCall = chunks.find((c) => c.choices[0]?.delta.tool_calls);
     expect(firstCall?.choices[0]!.delta.tool_calls).toEqual([
       {
@@ -395,7 +395,7 @@ describe('ChatStreamEncoder', () => {
       { type: 'start', id: '', model: 'm' },
       { type: 'finish', stopReason: 'end_turn', stopSequence: null },
     ]);
-    expect(JSON.parse(sseData(text)[0]!)).toMatchObject({ id: 'chatcmpl-1' });
+    expect(JSON.parse(sseData(text)[0])).toMatchObject({ id: 'chatcmpl-1' });
   });
 });
 

@@ -505,7 +505,7 @@ describe('chatCompletionToHub', () => {
         : {}),
     };
     const json = completion(message, 'stop');
-    json.choices[0]!.finish_reason = finish as ChatCompletion.Choice['finish_reason'];
+    json.choices[0].finish_reason = finish as ChatCompletion.Choice['finish_reason'];
     expect(chatCompletionToHub(json).stopReason).toBe(stopReason);
   });
 

@@ -250,7 +250,7 @@ const answer = (over: Partial<HubResponse> = {}): HubResponse => ({
     cacheReadTokens: 1024,
     cacheWriteTokens: 512,
     reasoningTokens: 300,
-  } as HubResponse['usage'],
+  },
   ...over,
 });
 
@@ -367,7 +367,7 @@ describe('response → hub → response round trip', () => {
     // summary parts of one reasoning item come back as one (the hub has one thinking text)
     const shape = (output: Response['output']) =>
       output.map((item) => {
-        const { id: _id, ...rest } = item as Response['output'][number] & { id?: string };
+        const { id: _id, ...rest } = item;
         if (rest.type !== 'reasoning') return rest;
         const text = rest.summary.map((s) => s.text).join('\n\n');
         return { type: rest.type, summary: [{ type: 'summary_text', text }] };

@@ -573,7 +573,7 @@ describe('ResponsesStreamEncoder', () => {
   ])('gives status %i the error type %s and code %p', (status, type, code) => {
     const encoder = new ResponsesStreamEncoder({ requestId: 'r', model: 'm', createdAt: 1 });
     const [event] = sseEvents(encoder.error(status, 'x'));
-    expect(JSON.parse(event!.data)).toMatchObject({ type: 'error', code, error: { type, code } });
+    expect(JSON.parse(event.data)).toMatchObject({ type: 'error', code, error: { type, code } });
   });
 
   it("writes the upstream's error event as an error event", () => {
@@ -581,7 +581,7 @@ describe('ResponsesStreamEncoder', () => {
     encoder.encode({ type: 'start', id: 'x', model: 'm' });
     const [event] = sseEvents(encoder.encode({ type: 'error', message: 'Overloaded' }));
     expect(event?.event).toBe('error');
-    expect(JSON.parse(event!.data)).toMatchObject({ message: 'Overloaded', sequence_number: 2 });
+    expect(JSON.parse(event.data)).toMatchObject({ message: 'Overloaded', sequence_number: 2 });
   });
 });
 

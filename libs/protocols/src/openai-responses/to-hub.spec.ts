@@ -255,7 +255,7 @@ describe('responsesRequestToHub on single fields', () => {
       ['assistant', ['tool_call', 'tool_call']],
       ['user', ['tool_result', 'tool_result']],
     ]);
-    expect(hub.messages[2]!.content[1]).toEqual({
+    expect(hub.messages[2].content[1]).toEqual({
       type: 'tool_result',
       toolCallId: 'c2',
       name: 'cam',

@@ -1,0 +1,163 @@
+// Every client format against every upstream channel type (CONTRACT §1: "any ingress format may be served by a
+// channel of any upstream type"), each cell driven by the official SDK of the client format and checked twice:
+// in what the SDK returns, and in the request the fake upstream received.
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
+import {
+  Deployment,
+  FakeAnthropic,
+  FakeGemini,
+  FakeOpenAI,
+  RecordedRequest,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
+import OpenAI from 'openai';
+
+type ClientName = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini';
+type Upstream = 'openai' | 'anthropic' | 'gemini';
+
+const SYSTEM = 'Answer briefly.';
+
+/** One way of asking, per client format: the official SDK, non-stream or stream, returning the text. */
+const drivers: Record<ClientName, (relay: Deployment, key: string, model: string, text: string, stream: boolean) => Promise<string>> = {
+  'openai-chat': async (relay, key, model, text, stream) => {
+    const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: text },
+    ];
+    if (!stream) {
+      const completion = await client.chat.completions.create({ model, messages, max_tokens: 256 });
+      expect(completion.usage?.prompt_tokens).toBeGreaterThan(0);
+      return completion.choices[0]!.message.content ?? '';
+    }
+    let out = '';
+    for await (const chunk of await client.chat.completions.create({ model, messages, max_tokens: 256, stream: true })) {
+      out += chunk.choices[0]?.delta.content ?? '';
+    }
+    return out;
+  },
+  'openai-responses': async (relay, key, model, text, stream) => {
+    const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    const params = { model, instructions: SYSTEM, input: text, max_output_tokens: 256 };
+    if (!stream) {
+      const response = await client.responses.create(params);
+      expect(response.usage?.input_tokens).toBeGreaterThan(0);
+      return response.output_text;
+    }
+    let out = '';
+    let completed = false;
+    for await (const event of await client.responses.create({ ...params, stream: true })) {
+      if (event.type === 'response.output_text.delta') out += event.delta;
+      if (event.type === 'response.completed') completed = true;
+    }
+    expect(completed).toBe(true);
+    return out;
+  },
+  anthropic: async (relay, key, model, text, stream) => {
+    const client = new Anthropic({ apiKey: key, baseURL: relay.url, maxRetries: 0 });
+    const params = { model, max_tokens: 256, system: SYSTEM, messages: [{ role: 'user' as const, content: text }] };
+    if (!stream) {
+      const message = await client.messages.create(params);
+      expect(message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0)).toBeGreaterThan(0);
+      return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    }
+    let out = '';
+    let stopped = false;
+    for await (const event of await client.messages.create({ ...params, stream: true })) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') out += event.delta.text;
+      if (event.type === 'message_stop') stopped = true;
+    }
+    expect(stopped).toBe(true);
+    return out;
+  },
+  gemini: async (relay, key, model, text, stream) => {
+    const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+    const params = { model, contents: text, config: { systemInstruction: SYSTEM, maxOutputTokens: 256 } };
+    if (!stream) {
+      const response = await ai.models.generateContent(params);
+      expect(response.usageMetadata?.promptTokenCount).toBeGreaterThan(0);
+      return response.text ?? '';
+    }
+    let out = '';
+    for await (const chunk of await ai.models.generateContentStream(params)) out += chunk.text ?? '';
+    return out;
+  },
+};
+
+/** What the upstream must have received: its own path, the mapped model, the system prompt in its own place. */
+function expectUpstreamRequest(upstream: Upstream, request: RecordedRequest, stream: boolean): void {
+  const body = request.body as Record<string, unknown>;
+  switch (upstream) {
+    case 'openai':
+      expect(request.path).toBe('/v1/chat/completions');
+      expect(body).toMatchObject({ model: 'gpt-upstream' });
+      expect((body['messages'] as { role: string }[])[0]).toMatchObject({ role: 'system', content: SYSTEM });
+      if (stream) expect(body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+      break;
+    case 'anthropic':
+      expect(request.path).toBe('/v1/messages');
+      expect(body).toMatchObject({ model: 'claude-upstream', max_tokens: 256 });
+      expect(JSON.stringify(body['system'])).toContain(SYSTEM);
+      break;
+    case 'gemini':
+      expect(request.path).toBe(
+        `/v1beta/models/gemini-upstream:${stream ? 'streamGenerateContent' : 'generateContent'}`,
+      );
+      expect(JSON.stringify(body['systemInstruction'])).toContain(SYSTEM);
+      break;
+  }
+}
+
+describe('every client format × every channel type (embedded)', () => {
+  let relay: Deployment;
+  let openai: FakeOpenAI;
+  let anthropic: FakeAnthropic;
+  let gemini: FakeGemini;
+  let key: string;
+  const fakes = () => ({ openai, anthropic, gemini });
+
+  beforeAll(async () => {
+    [openai, anthropic, gemini] = await Promise.all([FakeOpenAI.start(), FakeAnthropic.start(), FakeGemini.start()]);
+    relay = await startDeployment('embedded');
+    const channels = [
+      { name: 'oai', type: 'openai', base_url: openai.url, keys: ['sk-up-openai'], model_mapping: { 'gpt-public': 'gpt-upstream' } },
+      { name: 'ant', type: 'anthropic', base_url: anthropic.url, keys: ['sk-ant-up'], model_mapping: { 'claude-public': 'claude-upstream' } },
+      { name: 'gem', type: 'gemini', base_url: gemini.url, keys: ['AIza-up-gemini'], model_mapping: { 'gemini-public': 'gemini-upstream' } },
+    ];
+    for (const channel of channels) expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+    key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'matrix' })).body.key;
+    await waitFor(
+      async () => (await fetch(`${relay.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.json()) as { data: unknown[] }).data.length === 3,
+      { what: 'three models routable' },
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await relay?.stop();
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close()]);
+  });
+
+  const clients: ClientName[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini'];
+  const upstreams: [Upstream, string][] = [
+    ['openai', 'gpt-public'],
+    ['anthropic', 'claude-public'],
+    ['gemini', 'gemini-public'],
+  ];
+  const cells = clients.flatMap((client) =>
+    upstreams.flatMap(([upstream, model]) =>
+      [false, true].map((stream) => [client, upstream, model, stream] as const),
+    ),
+  );
+
+  it.each(cells)('%s → %s channel (%s, stream %s)', async (client, upstream, model, stream) => {
+    const fake = fakes()[upstream];
+    fake.reset();
+    const text = `matrix ${client} ${upstream} ${stream ? 'stream' : 'once'}`;
+    const answer = await drivers[client](relay, key, model, text, stream);
+    expect(answer).toBe(`Hello from fake-${upstream}! You said: ${text}`);
+    expect(fake.requests).toHaveLength(1);
+    expectUpstreamRequest(upstream, fake.lastRequest()!, stream);
+  });
+});
