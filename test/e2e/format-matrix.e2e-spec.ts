@@ -2,7 +2,9 @@
 // channel of any upstream type"), each cell driven by the official SDK of the client format and checked twice:
 // in what the SDK returns, and in the request the fake upstream received.
 import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI as GoogleGenAIType } from '@google/genai' with {
+  'resolution-mode': 'import',
+};
 import {
   Deployment,
   FakeAnthropic,
@@ -14,13 +16,20 @@ import {
 } from '@relaymesh/testing';
 import OpenAI from 'openai';
 
+// @google/genai ships types only for its ES module build; its CommonJS build is what jest loads here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { GoogleGenAI } = require('@google/genai') as { GoogleGenAI: typeof GoogleGenAIType };
+
 type ClientName = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini';
 type Upstream = 'openai' | 'anthropic' | 'gemini';
 
 const SYSTEM = 'Answer briefly.';
 
 /** One way of asking, per client format: the official SDK, non-stream or stream, returning the text. */
-const drivers: Record<ClientName, (relay: Deployment, key: string, model: string, text: string, stream: boolean) => Promise<string>> = {
+const drivers: Record<
+  ClientName,
+  (relay: Deployment, key: string, model: string, text: string, stream: boolean) => Promise<string>
+> = {
   'openai-chat': async (relay, key, model, text, stream) => {
     const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
     const messages: OpenAI.ChatCompletionMessageParam[] = [
@@ -30,10 +39,15 @@ const drivers: Record<ClientName, (relay: Deployment, key: string, model: string
     if (!stream) {
       const completion = await client.chat.completions.create({ model, messages, max_tokens: 256 });
       expect(completion.usage?.prompt_tokens).toBeGreaterThan(0);
-      return completion.choices[0]!.message.content ?? '';
+      return completion.choices[0].message.content ?? '';
     }
     let out = '';
-    for await (const chunk of await client.chat.completions.create({ model, messages, max_tokens: 256, stream: true })) {
+    for await (const chunk of await client.chat.completions.create({
+      model,
+      messages,
+      max_tokens: 256,
+      stream: true,
+    })) {
       out += chunk.choices[0]?.delta.content ?? '';
     }
     return out;
@@ -57,16 +71,25 @@ const drivers: Record<ClientName, (relay: Deployment, key: string, model: string
   },
   anthropic: async (relay, key, model, text, stream) => {
     const client = new Anthropic({ apiKey: key, baseURL: relay.url, maxRetries: 0 });
-    const params = { model, max_tokens: 256, system: SYSTEM, messages: [{ role: 'user' as const, content: text }] };
+    const params = {
+      model,
+      max_tokens: 256,
+      system: SYSTEM,
+      messages: [{ role: 'user' as const, content: text }],
+    };
     if (!stream) {
       const message = await client.messages.create(params);
-      expect(message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0)).toBeGreaterThan(0);
+      expect(
+        message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0),
+      ).toBeGreaterThan(0);
       return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
     }
     let out = '';
     let stopped = false;
     for await (const event of await client.messages.create({ ...params, stream: true })) {
-      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') out += event.delta.text;
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+        out += event.delta.text;
+      }
       if (event.type === 'message_stop') stopped = true;
     }
     expect(stopped).toBe(true);
@@ -74,27 +97,42 @@ const drivers: Record<ClientName, (relay: Deployment, key: string, model: string
   },
   gemini: async (relay, key, model, text, stream) => {
     const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
-    const params = { model, contents: text, config: { systemInstruction: SYSTEM, maxOutputTokens: 256 } };
+    const params = {
+      model,
+      contents: text,
+      config: { systemInstruction: SYSTEM, maxOutputTokens: 256 },
+    };
     if (!stream) {
       const response = await ai.models.generateContent(params);
       expect(response.usageMetadata?.promptTokenCount).toBeGreaterThan(0);
       return response.text ?? '';
     }
     let out = '';
-    for await (const chunk of await ai.models.generateContentStream(params)) out += chunk.text ?? '';
+    for await (const chunk of await ai.models.generateContentStream(params)) {
+      out += chunk.text ?? '';
+    }
     return out;
   },
 };
 
 /** What the upstream must have received: its own path, the mapped model, the system prompt in its own place. */
-function expectUpstreamRequest(upstream: Upstream, request: RecordedRequest, stream: boolean): void {
+function expectUpstreamRequest(
+  upstream: Upstream,
+  request: RecordedRequest,
+  stream: boolean,
+): void {
   const body = request.body as Record<string, unknown>;
   switch (upstream) {
     case 'openai':
       expect(request.path).toBe('/v1/chat/completions');
       expect(body).toMatchObject({ model: 'gpt-upstream' });
-      expect((body['messages'] as { role: string }[])[0]).toMatchObject({ role: 'system', content: SYSTEM });
-      if (stream) expect(body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+      expect((body['messages'] as { role: string }[])[0]).toMatchObject({
+        role: 'system',
+        content: SYSTEM,
+      });
+      if (stream) {
+        expect(body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+      }
       break;
     case 'anthropic':
       expect(request.path).toBe('/v1/messages');
@@ -119,17 +157,46 @@ describe('every client format × every channel type (embedded)', () => {
   const fakes = () => ({ openai, anthropic, gemini });
 
   beforeAll(async () => {
-    [openai, anthropic, gemini] = await Promise.all([FakeOpenAI.start(), FakeAnthropic.start(), FakeGemini.start()]);
+    [openai, anthropic, gemini] = await Promise.all([
+      FakeOpenAI.start(),
+      FakeAnthropic.start(),
+      FakeGemini.start(),
+    ]);
     relay = await startDeployment('embedded');
     const channels = [
-      { name: 'oai', type: 'openai', base_url: openai.url, keys: ['sk-up-openai'], model_mapping: { 'gpt-public': 'gpt-upstream' } },
-      { name: 'ant', type: 'anthropic', base_url: anthropic.url, keys: ['sk-ant-up'], model_mapping: { 'claude-public': 'claude-upstream' } },
-      { name: 'gem', type: 'gemini', base_url: gemini.url, keys: ['AIza-up-gemini'], model_mapping: { 'gemini-public': 'gemini-upstream' } },
+      {
+        name: 'oai',
+        type: 'openai',
+        base_url: openai.url,
+        keys: ['sk-up-openai'],
+        model_mapping: { 'gpt-public': 'gpt-upstream' },
+      },
+      {
+        name: 'ant',
+        type: 'anthropic',
+        base_url: anthropic.url,
+        keys: ['sk-ant-up'],
+        model_mapping: { 'claude-public': 'claude-upstream' },
+      },
+      {
+        name: 'gem',
+        type: 'gemini',
+        base_url: gemini.url,
+        keys: ['AIza-up-gemini'],
+        model_mapping: { 'gemini-public': 'gemini-upstream' },
+      },
     ];
-    for (const channel of channels) expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+    for (const channel of channels) {
+      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+    }
     key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'matrix' })).body.key;
     await waitFor(
-      async () => (await fetch(`${relay.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.json()) as { data: unknown[] }).data.length === 3,
+      async () =>
+        (
+          (await fetch(`${relay.url}/v1/models`, {
+            headers: { authorization: `Bearer ${key}` },
+          }).then((r) => r.json())) as { data: unknown[] }
+        ).data.length === 3,
       { what: 'three models routable' },
     );
   }, 90_000);

@@ -32,6 +32,8 @@ export interface FormatRequest {
   /** Gemini: `?alt=sse` (otherwise its JSON-array stream). */
   sse: boolean;
   requestId: string;
+  /** Client headers that belong to the format and travel on a pass-through (Anthropic `anthropic-beta`). */
+  formatHeaders: Record<string, string>;
 }
 
 type Failure = Extract<AttemptResult<void>, { ok: false }>;
@@ -43,9 +45,16 @@ export class FormatService {
     private readonly upstream: UpstreamCaller,
   ) {}
 
-  async serve(client: ProtocolAdapter, request: FormatRequest, reply: FastifyReply, signal: AbortSignal): Promise<void> {
+  async serve(
+    client: ProtocolAdapter,
+    request: FormatRequest,
+    reply: FastifyReply,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
-      throw new GatewayError(400, 'The request body must be a JSON object.', { code: 'invalid_json' });
+      throw new GatewayError(400, 'The request body must be a JSON object.', {
+        code: 'invalid_json',
+      });
     }
     const parsed = client.client.parseRequest(request.body, request.urlModel);
     if (!parsed.ok) throw protocolError(parsed.error);
@@ -71,12 +80,25 @@ export class FormatService {
           target.format === client.format
             ? target.passThrough.buildRequest(body, upstreamModel, hub.stream)
             : target.upstream.buildRequest(hub, upstreamModel);
-        return { ...built, headers: upstreamHeaders(channel, target, built.headers) };
+        const same = target.format === client.format;
+        return {
+          ...built,
+          headers: upstreamHeaders(
+            channel,
+            target,
+            built.headers,
+            same ? request.formatHeaders : {},
+          ),
+        };
       },
       consume: (response, attempt) => {
         const target = adapterForChannel(attempt.channel.type)!;
         const same = target.format === client.format;
-        if (!hub.stream) return same ? relayJson(response, reply) : translateJson(response, reply, client, target, ctx);
+        if (!hub.stream) {
+          return same
+            ? relayJson(response, reply)
+            : translateJson(response, reply, client, target, ctx);
+        }
         return same
           ? relayStream(response, reply, client, target, ctx, attempt)
           : translateStream(response, reply, client, target, ctx, attempt);
@@ -86,22 +108,32 @@ export class FormatService {
 }
 
 function protocolError(error: ProtocolError): GatewayError {
-  return new GatewayError(error.status, error.message, { type: error.type, code: error.code, param: error.param });
+  return new GatewayError(error.status, error.message, {
+    type: error.type,
+    code: error.code,
+    param: error.param,
+  });
 }
 
 function includeUsageAsked(body: Record<string, unknown>): boolean {
   const options = body['stream_options'];
-  return typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true;
+  return (
+    typeof options === 'object' &&
+    options !== null &&
+    (options as Record<string, unknown>)['include_usage'] === true
+  );
 }
 
 function upstreamHeaders(
   channel: IngressChannel,
   target: ProtocolAdapter,
   built: Record<string, string>,
+  formatHeaders: Record<string, string>,
 ): Record<string, string> {
   // One key per request, at random: spreads a channel's load across its keys.
   const key = channel.keys[Math.floor(Math.random() * channel.keys.length)] ?? '';
   return {
+    ...formatHeaders,
     ...channel.headers,
     ...built,
     'content-type': 'application/json',
@@ -114,11 +146,19 @@ async function readText(response: Dispatcher.ResponseData): Promise<string | Fai
   try {
     return await response.body.text();
   } catch (err) {
-    return { ok: false, errorClass: classifyUpstreamError(err), status: response.statusCode, message: (err as Error).message };
+    return {
+      ok: false,
+      errorClass: classifyUpstreamError(err),
+      status: response.statusCode,
+      message: (err as Error).message,
+    };
   }
 }
 
-async function relayJson(response: Dispatcher.ResponseData, reply: FastifyReply): Promise<AttemptResult<void>> {
+async function relayJson(
+  response: Dispatcher.ResponseData,
+  reply: FastifyReply,
+): Promise<AttemptResult<void>> {
   const text = await readText(response);
   if (typeof text !== 'string') return text;
   await reply
@@ -141,7 +181,12 @@ async function translateJson(
   try {
     rendered = client.client.renderResponse(target.upstream.parseResponse(JSON.parse(text)), ctx);
   } catch (err) {
-    return { ok: false, errorClass: 'server', status: response.statusCode, message: `unreadable upstream answer: ${(err as Error).message}` };
+    return {
+      ok: false,
+      errorClass: 'server',
+      status: response.statusCode,
+      message: `unreadable upstream answer: ${(err as Error).message}`,
+    };
   }
   await reply.code(200).send(rendered);
   return { ok: true, value: undefined };
@@ -182,7 +227,12 @@ async function pumpStream(
   }
   const { complete, tail } = finish();
   if (!writer.committed && !complete) {
-    return { ok: false, errorClass: 'reset', status: response.statusCode, message: `${attempt.channel.name}: empty stream` };
+    return {
+      ok: false,
+      errorClass: 'reset',
+      status: response.statusCode,
+      message: `${attempt.channel.name}: empty stream`,
+    };
   }
   if (complete) {
     await writer.write(tail);

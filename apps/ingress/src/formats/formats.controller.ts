@@ -1,13 +1,25 @@
 // The data-plane endpoints of CONTRACT §1, one per client wire format. Thin: authenticate, hand the request
 // and its format's adapter to the FormatService, which routes and relays or translates.
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { ProtocolAdapter, anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
+import {
+  ProtocolAdapter,
+  anthropicMessages,
+  gemini,
+  openAIChat,
+  openAIResponses,
+} from '@relaymesh/protocols';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { serveDataPlane } from '../http/data-plane';
 import { WireFormat } from '../http/error-envelope';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
 import { FormatService } from './format.service';
+
+/** Betas (interleaved thinking, context management, ...) must reach an Anthropic upstream unchanged. */
+function formatHeaders(headers: FastifyRequest['headers']): Record<string, string> {
+  const beta = headers['anthropic-beta'];
+  return typeof beta === 'string' ? { 'anthropic-beta': beta } : {};
+}
 
 const GEMINI_TARGET = /^(.+):(generateContent|streamGenerateContent)$/;
 
@@ -35,12 +47,20 @@ export class FormatsController {
   }
 
   @Post('v1beta/models/:target')
-  geminiBeta(@Param('target') target: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  geminiBeta(
+    @Param('target') target: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.serve('generate_content', 'gemini', gemini, request, reply, target);
   }
 
   @Post('v1/models/:target')
-  geminiV1(@Param('target') target: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  geminiV1(
+    @Param('target') target: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.serve('generate_content', 'gemini', gemini, request, reply, target);
   }
 
@@ -58,14 +78,27 @@ export class FormatsController {
       let stream: boolean | null = null;
       if (geminiTarget !== null) {
         const match = GEMINI_TARGET.exec(decodeURIComponent(geminiTarget));
-        if (!match) throw new GatewayError(404, `Unknown endpoint: ${request.method} ${request.url.split('?')[0]}`);
+        if (!match) {
+          throw new GatewayError(
+            404,
+            `Unknown endpoint: ${request.method} ${request.url.split('?')[0]}`,
+          );
+        }
         urlModel = match[1]!;
         stream = match[2] === 'streamGenerateContent';
       }
       const key = await this.auth.authenticate(request.headers, query);
       await this.formats.serve(
         adapter,
-        { key, body: request.body, urlModel, stream, sse: query['alt'] === 'sse', requestId: request.id },
+        {
+          key,
+          body: request.body,
+          urlModel,
+          stream,
+          sse: query['alt'] === 'sse',
+          requestId: request.id,
+          formatHeaders: formatHeaders(request.headers),
+        },
         reply,
         signal,
       );

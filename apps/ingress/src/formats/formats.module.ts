@@ -4,5 +4,9 @@ import { UpstreamModule } from '../upstream/upstream.module';
 import { FormatService } from './format.service';
 import { FormatsController } from './formats.controller';
 
-@Module({ imports: [KeysModule, UpstreamModule], controllers: [FormatsController], providers: [FormatService] })
+@Module({
+  imports: [KeysModule, UpstreamModule],
+  controllers: [FormatsController],
+  providers: [FormatService],
+})
 export class FormatsModule {}

@@ -10,8 +10,7 @@
 import type { TokenUsage } from '../usage';
 
 export type HubImageSource =
-  | { kind: 'base64'; mediaType: string; data: string }
-  | { kind: 'url'; url: string };
+  { kind: 'base64'; mediaType: string; data: string } | { kind: 'url'; url: string };
 
 export type HubPart =
   | { type: 'text'; text: string }
@@ -19,7 +18,13 @@ export type HubPart =
   /** A model's call of a tool. `arguments` is the JSON text of the arguments object. */
   | { type: 'tool_call'; id: string; name: string; arguments: string }
   /** The caller's answer to a tool call, paired by id. `name` where the format carries it (Gemini needs it). */
-  | { type: 'tool_result'; toolCallId: string; name: string | null; content: HubResultPart[]; isError: boolean }
+  | {
+      type: 'tool_result';
+      toolCallId: string;
+      name: string | null;
+      content: HubResultPart[];
+      isError: boolean;
+    }
   /** Reasoning text; `signature` where the provider signs it (Anthropic), so it can be sent back unchanged. */
   | { type: 'thinking'; text: string; signature: string | null }
   /** Reasoning the provider returned encrypted (Anthropic `redacted_thinking`): opaque, only round-trippable. */
@@ -67,13 +72,17 @@ export interface HubRequest {
   stream: boolean;
   reasoning: HubReasoning | null;
   /** Structured output: a JSON schema or plain JSON mode. */
-  responseFormat: { type: 'json_object' } | { type: 'json_schema'; name: string; schema: Record<string, unknown> } | null;
+  responseFormat:
+    | { type: 'json_object' }
+    | { type: 'json_schema'; name: string; schema: Record<string, unknown> }
+    | null;
   parallelToolCalls: boolean | null;
   /** An end-user id where the format carries one (OpenAI `user`, Anthropic `metadata.user_id`). */
   user: string | null;
 }
 
-export type HubStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'content_filter' | 'refusal';
+export type HubStopReason =
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'content_filter' | 'refusal';
 
 export interface HubResponse {
   id: string;

@@ -21,7 +21,10 @@ export interface ClientContext {
 /** The client side: a request in this format in, answers in this format out. */
 export interface ClientCodec {
   /** Validates the body like the real API does and converts it to the hub. `model` comes from the URL for Gemini. */
-  parseRequest(body: unknown, urlModel: string | null): { ok: true; request: HubRequest } | { ok: false; error: ProtocolError };
+  parseRequest(
+    body: unknown,
+    urlModel: string | null,
+  ): { ok: true; request: HubRequest } | { ok: false; error: ProtocolError };
   renderResponse(response: HubResponse, ctx: ClientContext): unknown;
   /** A stateful encoder for one stream: hub events in, the bytes to write to the client out. */
   streamEncoder(ctx: ClientContext): StreamEncoder;
@@ -41,7 +44,10 @@ export interface StreamEncoder {
 export interface UpstreamCodec {
   /** The credential headers of this provider (`authorization: Bearer`, `x-api-key`, `x-goog-api-key`, ...). */
   authHeaders(key: string): Record<string, string>;
-  buildRequest(request: HubRequest, upstreamModel: string): { path: string; body: string; headers: Record<string, string> };
+  buildRequest(
+    request: HubRequest,
+    upstreamModel: string,
+  ): { path: string; body: string; headers: Record<string, string> };
   parseResponse(json: unknown): HubResponse;
   /** A stateful decoder for one stream: each SSE event (its `event:` name, or null, and its data) to hub events. */
   streamDecoder(): StreamDecoder;

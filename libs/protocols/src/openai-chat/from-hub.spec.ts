@@ -5,7 +5,6 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { HubRequest, HubResponse } from '../hub/hub.types';
 import type { ClientContext } from '../hub/protocol-adapter';
 import { buildChatRequest, chatFinishReason, effortFor, renderChatCompletion } from './from-hub';
-import type { OpenAIClientContext } from './hub-extensions';
 import { parseChatRequest } from './parse';
 import { chatCompletionToHub, chatRequestToHub } from './to-hub';
 
@@ -231,7 +230,7 @@ describe('chat → hub → chat round trip', () => {
   });
 });
 
-const ctx: OpenAIClientContext = {
+const ctx: ClientContext = {
   requestId: 'req_7f3a9c',
   sse: false,
   model: 'anthropic/claude-sonnet-4-6',
@@ -338,7 +337,7 @@ describe('renderChatCompletion', () => {
     expect(renderChatCompletion(answer({ id: 'chatcmpl-abc' }), ctx).id).toBe('chatcmpl-abc');
   });
 
-  it('falls back to the clock for created while ClientContext has no createdAt', () => {
+  it('falls back to the clock for created when the context has no createdAt', () => {
     const plain: ClientContext = { requestId: 'r', sse: false, model: 'm' };
     const before = Math.floor(Date.now() / 1000);
     const { created } = renderChatCompletion(answer(), plain);

@@ -1,43 +1,22 @@
-// What the OpenAI adapters (Chat and Responses) read beyond today's hub interfaces. Each field is proposed for
-// the interface it belongs to (ClientContext, TokenUsage); until it lands it is read here, optionally, so the
-// adapters work with the current interfaces and pick the field up without a change when ingress sends it.
+// Small readers of the optional context and usage fields the OpenAI adapters (Chat and Responses) use, and the
+// client-format ids they derive: one place, so both formats read them the same way.
 import type { ClientContext } from '../hub/protocol-adapter';
 import { isCount } from '../json';
 import type { TokenUsage } from '../usage';
 
-/** ClientContext as proposed: what OpenAI-format clients need beyond the current fields. */
-export interface OpenAIClientContext extends ClientContext {
-  /**
-   * Chat: the client asked for `stream_options.include_usage`, so its stream ends with a usage chunk. The
-   * current ClientContext has no such field; without it a translated or relayed stream sends no usage chunk.
-   */
-  includeUsage?: boolean;
-  /** When ingress received the request, in Unix seconds: `created` / `created_at` of what the client sees. */
-  createdAt?: number;
-}
-
+/** Chat: the client asked for `stream_options.include_usage` (absent reads as no). */
 export function includeUsageOf(ctx: ClientContext): boolean {
-  return 'includeUsage' in ctx && ctx.includeUsage === true;
+  return ctx.includeUsage === true;
 }
 
-/** The request's time from the context; the clock only as a fallback while ClientContext lacks the field. */
+/** The request's time from the context; the clock only as a fallback for a context without it. */
 export function createdAtOf(ctx: ClientContext): number {
-  return 'createdAt' in ctx && isCount(ctx.createdAt)
-    ? Math.floor(ctx.createdAt)
-    : Math.floor(Date.now() / 1000);
+  return isCount(ctx.createdAt) ? Math.floor(ctx.createdAt) : Math.floor(Date.now() / 1000);
 }
 
-/**
- * TokenUsage as proposed: `reasoningTokens`, the part of `outputTokens` spent on reasoning, where the upstream
- * reports it (OpenAI `completion_tokens_details.reasoning_tokens`, Responses `output_tokens_details`, Gemini
- * `thoughtsTokenCount`). OpenAI-format clients see it in their usage object.
- */
-export type UsageWithReasoning = TokenUsage & { reasoningTokens?: number };
-
+/** The reasoning part of the output tokens, where the upstream reported it. */
 export function reasoningTokensOf(usage: Partial<TokenUsage>): number | null {
-  return 'reasoningTokens' in usage && isCount(usage.reasoningTokens)
-    ? usage.reasoningTokens
-    : null;
+  return isCount(usage.reasoningTokens) ? usage.reasoningTokens : null;
 }
 
 /**

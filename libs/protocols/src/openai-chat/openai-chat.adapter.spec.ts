@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import type { ClientContext, PassThroughRelay } from '../hub/protocol-adapter';
-import type { OpenAIClientContext } from './hub-extensions';
 import { openAIChat } from './openai-chat.adapter';
 
 const transcript = (name: string): string =>
   readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
 
-const ctx = (over: Partial<OpenAIClientContext> = {}): ClientContext => ({
+const ctx = (over: Partial<ClientContext> = {}): ClientContext => ({
   requestId: 'req_42',
   sse: false,
   model: 'gpt-4o',
@@ -47,10 +46,10 @@ describe('openAIChat.client', () => {
     expect(openAIChat.client.streamContentType(ctx())).toBe('text/event-stream; charset=utf-8');
   });
 
-  it.each<[string, Partial<OpenAIClientContext>, boolean]>([
+  it.each<[string, Partial<ClientContext>, boolean]>([
     ['asked for usage', { includeUsage: true }, true],
     ['did not ask', { includeUsage: false }, false],
-    ['has no includeUsage in its context yet', {}, false],
+    ['sent no includeUsage in its context', {}, false],
   ])('sends the usage chunk only to a client that %s', (_case, over, expected) => {
     const encoder = openAIChat.client.streamEncoder(ctx(over));
     const text =

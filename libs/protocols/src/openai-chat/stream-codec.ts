@@ -9,7 +9,8 @@ import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import { openAIErrorType } from './errors';
 import { chatFinishReason, chatUsage } from './from-hub';
-import { clientId, type UsageWithReasoning } from './hub-extensions';
+import type { TokenUsage } from '../usage';
+import { clientId } from './hub-extensions';
 import { openAIStreamErrorEvent } from './stream';
 import { chatStopReason, chatUsageToHub } from './to-hub';
 import type { ChatCompletionChunk, ChatDelta, ChatFinishReason } from './wire';
@@ -34,7 +35,7 @@ export class ChatStreamEncoder implements StreamEncoder {
   private id: string;
   /** Hub block index to the index of the call in OpenAI's `tool_calls`. */
   private readonly toolIndexes = new Map<number, number>();
-  private usage: Partial<UsageWithReasoning> = {};
+  private usage: Partial<TokenUsage> = {};
   private closed = false;
 
   constructor(private readonly opts: ChatStreamEncoderOptions) {
@@ -145,9 +146,9 @@ export class ChatStreamDecoder implements StreamDecoder {
   private readonly toolBlocks = new Map<number, number>();
   private pendingStop: HubStopReason | null = null;
   private refused = false;
-  private lastUsage: UsageWithReasoning | null = null;
+  private lastUsage: TokenUsage | null = null;
 
-  get usage(): UsageWithReasoning | null {
+  get usage(): TokenUsage | null {
     return this.lastUsage;
   }
 

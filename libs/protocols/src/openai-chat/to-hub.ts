@@ -42,7 +42,7 @@ import {
   untranslatable,
   wrongType,
 } from './checks';
-import type { UsageWithReasoning } from './hub-extensions';
+import type { TokenUsage } from '../usage';
 import { CHAT_ROLES, type ChatRequestView } from './types';
 import { usageFromChatUsage } from './usage';
 
@@ -451,7 +451,7 @@ export function chatStopReason(finishReason: unknown, hasToolCalls: boolean): Hu
  * Chat usage as `usageFromChatUsage` reads it, plus what a translated answer passes on: the reasoning tokens
  * inside `completion_tokens`, and `prompt_tokens_details.cache_write_tokens` where a server reports writes.
  */
-export function chatUsageToHub(usage: unknown): UsageWithReasoning | null {
+export function chatUsageToHub(usage: unknown): TokenUsage | null {
   const base = usageFromChatUsage(usage);
   if (base === null || !isRecord(usage)) return base;
   const prompt = usage.prompt_tokens_details;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'openai/resources/responses/responses';
 import type { HubRequest, HubResponse } from '../hub/hub.types';
-import type { OpenAIClientContext } from '../openai-chat/hub-extensions';
+import type { ClientContext } from '../hub/protocol-adapter';
 import { buildResponsesRequest, renderResponse } from './from-hub';
 import { parseResponsesRequest } from './parse';
 import { responseToHub, responsesRequestToHub } from './to-hub';
@@ -225,7 +225,7 @@ describe('responses → hub → responses round trip', () => {
   });
 });
 
-const ctx: OpenAIClientContext = {
+const ctx: ClientContext = {
   requestId: 'req_7f3a9c',
   sse: false,
   model: 'anthropic/claude-sonnet-4-6',

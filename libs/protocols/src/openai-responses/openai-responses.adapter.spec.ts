@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import type { ClientContext, PassThroughRelay } from '../hub/protocol-adapter';
-import type { OpenAIClientContext } from '../openai-chat/hub-extensions';
 import { openAIResponses } from './openai-responses.adapter';
 
 const transcript = readFileSync(join(__dirname, '__fixtures__', 'response-stream.txt'), 'utf8');
 
-const ctx: OpenAIClientContext = {
+const ctx: ClientContext = {
   requestId: 'req_42',
   sse: false,
   model: 'gpt-5-mini',

@@ -3,7 +3,7 @@
 // terminal event.
 import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
-import type { UsageWithReasoning } from '../openai-chat/hub-extensions';
+import type { TokenUsage } from '../usage';
 import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
 import { RESPONSES_PATH } from './types';
 import { usageFromResponse } from './usage';
@@ -45,10 +45,10 @@ const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response
  * the upstream finished: a stream that stops before one was cut off.
  */
 export class ResponsesStreamRelay implements PassThroughRelay {
-  private lastUsage: UsageWithReasoning | null = null;
+  private lastUsage: TokenUsage | null = null;
   private done = false;
 
-  get usage(): UsageWithReasoning | null {
+  get usage(): TokenUsage | null {
     return this.lastUsage;
   }
 

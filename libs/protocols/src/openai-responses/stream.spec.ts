@@ -9,7 +9,7 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import type { HubPart, HubStreamEvent } from '../hub/hub.types';
-import type { OpenAIClientContext } from '../openai-chat/hub-extensions';
+import type { ClientContext } from '../hub/protocol-adapter';
 import { renderResponse } from './from-hub';
 import { ResponsesStreamDecoder, ResponsesStreamEncoder } from './stream';
 import { responseToHub } from './to-hub';
@@ -484,7 +484,7 @@ describe('ResponsesStreamEncoder', () => {
   });
 
   it('ends with the output the non-stream renderer gives for the same answer', () => {
-    const ctx: OpenAIClientContext = {
+    const ctx: ClientContext = {
       requestId: 'req_1',
       sse: false,
       model: 'anthropic/claude-sonnet-4-6',

@@ -10,7 +10,8 @@
 import type { HubStopReason, HubStreamEvent } from '../hub/hub.types';
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
-import { clientId, type UsageWithReasoning } from '../openai-chat/hub-extensions';
+import { clientId } from '../openai-chat/hub-extensions';
+import type { TokenUsage } from '../usage';
 import { responsesStreamErrorEvent } from './errors';
 import { outputItemId, responseObject, responseStatus, responsesUsage } from './from-hub';
 import { responsesStopReason } from './to-hub';
@@ -53,7 +54,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private readonly output: ResponsesOutputItem[] = [];
   /** Hub block index to its open item. */
   private readonly open = new Map<number, OpenItem>();
-  private usage: Partial<UsageWithReasoning> = {};
+  private usage: Partial<TokenUsage> = {};
   private closed = false;
 
   constructor(private readonly opts: ResponsesStreamEncoderOptions) {
@@ -315,9 +316,9 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   private readonly openBlocks = new Set<number>();
   private sawToolCall = false;
   private refused = false;
-  private lastUsage: UsageWithReasoning | null = null;
+  private lastUsage: TokenUsage | null = null;
 
-  get usage(): UsageWithReasoning | null {
+  get usage(): TokenUsage | null {
     return this.lastUsage;
   }
 

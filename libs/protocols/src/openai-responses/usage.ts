@@ -2,15 +2,15 @@
 // stream) into the gateway's convention (../usage.ts): `input_tokens` already counts the cached tokens, and
 // `output_tokens` the reasoning tokens, exactly as TokenUsage wants them.
 import { isCount, isRecord } from '../json';
-import type { UsageWithReasoning } from '../openai-chat/hub-extensions';
+import type { TokenUsage } from '../usage';
 
 /** Usage of a `response` object; null when it carries none. */
-export function usageFromResponse(json: unknown): UsageWithReasoning | null {
+export function usageFromResponse(json: unknown): TokenUsage | null {
   return isRecord(json) ? usageFromResponsesUsage(json.usage) : null;
 }
 
 /** Null when neither token count is present; a missing count next to a present one reads as 0. */
-export function usageFromResponsesUsage(usage: unknown): UsageWithReasoning | null {
+export function usageFromResponsesUsage(usage: unknown): TokenUsage | null {
   if (!isRecord(usage)) return null;
   const { input_tokens: input, output_tokens: output } = usage;
   if (!isCount(input) && !isCount(output)) return null;
