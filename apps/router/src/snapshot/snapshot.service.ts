@@ -9,6 +9,8 @@ import { ChannelRepository } from '../channels/channel.repository';
 import { toSnapshotChannel } from '../channels/channel-view';
 import { ChannelsService } from '../channels/channels.service';
 
+const SNAPSHOT_HEARTBEAT_MS = 15_000;
+
 @Injectable()
 export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SnapshotService.name);
@@ -16,6 +18,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private running: Promise<void> | null = null;
   private queued = false;
   private subscription: Subscription | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly channels: ChannelRepository,
@@ -26,10 +29,18 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = this.channelsService.changed$.subscribe(() => void this.requestRebuild());
     await this.requestRebuild();
+    // Snapshots are broadcast at most once (core NATS): a replica that missed the last one would route with a
+    // stale table until the next change. Re-announcing the current version bounds that to one interval;
+    // replicas ignore versions they already have.
+    this.heartbeat = setInterval(() => {
+      if (this.current) this.bus.emit(RoutingSnapshotPublished, this.current);
+    }, SNAPSHOT_HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   onModuleDestroy(): void {
     this.subscription?.unsubscribe();
+    if (this.heartbeat) clearInterval(this.heartbeat);
   }
 
   /** The newest snapshot this replica knows, built now if it has none yet. */
