@@ -135,6 +135,26 @@ describe.each<DeploymentMode>(['embedded', 'distributed'])('chat completions (%s
     expect(received.join('')).toBe('Hello from ');
   });
 
+  it('should pass embeddings through to an OpenAI channel with the model mapped', async () => {
+    const result = await client.embeddings.create({
+      model: 'house-model',
+      input: ['first text', 'second text'],
+    });
+    expect(result.data).toHaveLength(2);
+    expect(result.data[0].embedding.length).toBeGreaterThan(0);
+    expect(primary.lastRequest()!.path).toBe('/v1/embeddings');
+    expect(primary.lastRequest()!.body).toMatchObject({
+      model: 'gpt-5-mini',
+      input: ['first text', 'second text'],
+    });
+    await expect(
+      client.embeddings.create({ model: 'gpt-5-mini', input: [] }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'input',
+    });
+  });
+
   it('should carry an x-request-id, keeping the one the client sent', async () => {
     const mine = await fetch(`${relay.url}/v1/chat/completions`, {
       method: 'POST',

@@ -155,7 +155,7 @@ async function readText(response: Dispatcher.ResponseData): Promise<string | Fai
   }
 }
 
-async function relayJson(
+export async function relayJson(
   response: Dispatcher.ResponseData,
   reply: FastifyReply,
 ): Promise<AttemptResult<void>> {

@@ -13,6 +13,7 @@ import { serveDataPlane } from '../http/data-plane';
 import { WireFormat } from '../http/error-envelope';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
+import { EmbeddingsService } from './embeddings.service';
 import { FormatService } from './format.service';
 
 /** Betas (interleaved thinking, context management, ...) must reach an Anthropic upstream unchanged. */
@@ -28,11 +29,23 @@ export class FormatsController {
   constructor(
     private readonly auth: Authenticator,
     private readonly formats: FormatService,
+    private readonly embeddingsService: EmbeddingsService,
   ) {}
 
   @Post('v1/chat/completions')
   chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.serve('chat_completions', 'openai', openAIChat, request, reply, null);
+  }
+
+  @Post('v1/embeddings')
+  embeddings(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return serveDataPlane('embeddings', 'openai', request, reply, async (signal) => {
+      const key = await this.auth.authenticate(
+        request.headers,
+        request.query as Record<string, unknown>,
+      );
+      await this.embeddingsService.embed(key, request.body, reply, signal);
+    });
   }
 
   @Post('v1/responses')

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { KeysModule } from '../keys/keys.module';
 import { UpstreamModule } from '../upstream/upstream.module';
+import { EmbeddingsService } from './embeddings.service';
 import { FormatService } from './format.service';
 import { FormatsController } from './formats.controller';
 
 @Module({
   imports: [KeysModule, UpstreamModule],
   controllers: [FormatsController],
-  providers: [FormatService],
+  providers: [EmbeddingsService, FormatService],
 })
 export class FormatsModule {}

@@ -1,0 +1,76 @@
+// POST /v1/embeddings: OpenAI embeddings, served by OpenAI and OpenAI-compatible channels as a pass-through
+// (the client's body with only the model mapped and the gateway's extensions removed). Gemini's embedContent
+// is a different shape and is not translated yet, so gemini channels are skipped for embeddings.
+import { Injectable } from '@nestjs/common';
+import { KeyRecord } from '@relaymesh/contracts';
+import { GATEWAY_EXTENSION_FIELDS } from '@relaymesh/protocols';
+import type { FastifyReply } from 'fastify';
+import { GatewayError } from '../http/gateway-error';
+import { Authenticator } from '../keys/authenticator.service';
+import { UpstreamCaller } from '../upstream/upstream-call.service';
+import { relayJson } from './format.service';
+
+const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
+
+@Injectable()
+export class EmbeddingsService {
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly upstream: UpstreamCaller,
+  ) {}
+
+  async embed(
+    key: KeyRecord,
+    body: unknown,
+    reply: FastifyReply,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new GatewayError(400, 'The request body must be a JSON object.', {
+        code: 'invalid_json',
+      });
+    }
+    const request = body as Record<string, unknown>;
+    const model = request['model'];
+    if (typeof model !== 'string' || model === '') {
+      throw new GatewayError(400, 'you must provide a model parameter', {
+        param: 'model',
+        code: 'missing_required_parameter',
+      });
+    }
+    const input = request['input'];
+    if (
+      input === undefined ||
+      input === null ||
+      input === '' ||
+      (Array.isArray(input) && input.length === 0)
+    ) {
+      throw new GatewayError(400, "'input' is required and must not be empty", {
+        param: 'input',
+        code: 'missing_required_parameter',
+      });
+    }
+    this.auth.authorize(key, model);
+    await this.upstream.route({
+      group: key.group,
+      model,
+      signal,
+      supports: (channel) => OPENAI_TYPES.has(channel.type),
+      build: (channel, upstreamModel) => {
+        const upstreamBody: Record<string, unknown> = { ...request, model: upstreamModel };
+        for (const field of GATEWAY_EXTENSION_FIELDS) delete upstreamBody[field];
+        const apiKey = channel.keys[Math.floor(Math.random() * channel.keys.length)] ?? '';
+        return {
+          path: '/v1/embeddings',
+          body: JSON.stringify(upstreamBody),
+          headers: {
+            ...channel.headers,
+            'content-type': 'application/json',
+            authorization: `Bearer ${apiKey}`,
+          },
+        };
+      },
+      consume: (response) => relayJson(response, reply),
+    });
+  }
+}
