@@ -227,4 +227,19 @@ describe('every client format × every channel type (embedded)', () => {
     expect(fake.requests).toHaveLength(1);
     expectUpstreamRequest(upstream, fake.lastRequest()!, stream);
   });
+
+  it('should pass a request the hub cannot translate (n > 1) to a same-format channel, and refuse it elsewhere', async () => {
+    openai.reset();
+    const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'two answers' },
+    ];
+    await client.chat.completions.create({ model: 'gpt-public', messages, n: 2 });
+    expect(openai.lastRequest()!.body).toMatchObject({ model: 'gpt-upstream', n: 2 });
+    anthropic.reset();
+    await expect(
+      client.chat.completions.create({ model: 'claude-public', messages, n: 2 }),
+    ).rejects.toMatchObject({ status: 400, param: 'n' });
+    expect(anthropic.requests).toHaveLength(0);
+  });
 });

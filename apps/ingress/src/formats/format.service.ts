@@ -36,6 +36,9 @@ export interface FormatRequest {
   formatHeaders: Record<string, string>;
 }
 
+/** The code adapters give a valid request that the hub cannot carry to another format. */
+const UNTRANSLATABLE = 'unsupported_value';
+
 type Failure = Extract<AttemptResult<void>, { ok: false }>;
 
 @Injectable()
@@ -56,30 +59,83 @@ export class FormatService {
         code: 'invalid_json',
       });
     }
-    const parsed = client.client.parseRequest(request.body, request.urlModel);
-    if (!parsed.ok) throw protocolError(parsed.error);
-    const hub: HubRequest = { ...parsed.request, stream: request.stream ?? parsed.request.stream };
-    this.auth.authorize(request.key, hub.model);
     const body = request.body as Record<string, unknown>;
+    const parsed = client.client.parseRequest(request.body, request.urlModel);
+    // A valid request the hub cannot carry (built-in tools, audio parts, n > 1, ...) may still go, untouched,
+    // to a channel of its own format; only when none can take it is the client told why (CONTRACT §1: same
+    // format on both sides is a pass-through).
+    const bodyModel = request.urlModel ?? body['model'];
+    let hub: HubRequest | null = null;
+    let untranslatable: GatewayError | null = null;
+    if (parsed.ok) {
+      hub = { ...parsed.request, stream: request.stream ?? parsed.request.stream };
+    } else if (
+      parsed.error.code === UNTRANSLATABLE &&
+      typeof bodyModel === 'string' &&
+      bodyModel !== ''
+    ) {
+      untranslatable = protocolError(parsed.error);
+    } else {
+      throw protocolError(parsed.error);
+    }
+    const model = hub?.model ?? (bodyModel as string);
+    const stream = hub?.stream ?? request.stream ?? body['stream'] === true;
+    this.auth.authorize(request.key, model);
     const ctx: ClientContext = {
       requestId: request.requestId,
       sse: request.sse,
-      model: hub.model,
+      model,
       includeUsage: includeUsageAsked(body),
       createdAt: Math.floor(Date.now() / 1000),
     };
 
-    await this.upstream.route({
+    try {
+      await this.route(client, request, reply, signal, { body, hub, model, stream, ctx });
+    } catch (err) {
+      if (
+        untranslatable &&
+        err instanceof GatewayError &&
+        err.details.code === 'no_available_channel'
+      ) {
+        throw untranslatable;
+      }
+      throw err;
+    }
+  }
+
+  private route(
+    client: ProtocolAdapter,
+    request: FormatRequest,
+    reply: FastifyReply,
+    signal: AbortSignal,
+    {
+      body,
+      hub,
+      model,
+      stream,
+      ctx,
+    }: {
+      body: Record<string, unknown>;
+      hub: HubRequest | null;
+      model: string;
+      stream: boolean;
+      ctx: ClientContext;
+    },
+  ): Promise<void> {
+    return this.upstream.route({
       group: request.key.group,
-      model: hub.model,
+      model,
       signal,
-      supports: (channel) => adapterForChannel(channel.type) !== null,
+      supports: (channel) => {
+        const target = adapterForChannel(channel.type);
+        return target !== null && (hub !== null || target.format === client.format);
+      },
       build: (channel, upstreamModel) => {
         const target = adapterForChannel(channel.type)!;
         const built =
           target.format === client.format
-            ? target.passThrough.buildRequest(body, upstreamModel, hub.stream)
-            : target.upstream.buildRequest(hub, upstreamModel);
+            ? target.passThrough.buildRequest(body, upstreamModel, stream)
+            : target.upstream.buildRequest(hub!, upstreamModel);
         const same = target.format === client.format;
         return {
           ...built,
@@ -94,7 +150,7 @@ export class FormatService {
       consume: (response, attempt) => {
         const target = adapterForChannel(attempt.channel.type)!;
         const same = target.format === client.format;
-        if (!hub.stream) {
+        if (!stream) {
           return same
             ? relayJson(response, reply)
             : translateJson(response, reply, client, target, ctx);
