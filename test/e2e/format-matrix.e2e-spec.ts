@@ -242,4 +242,33 @@ describe('every client format × every channel type (embedded)', () => {
     ).rejects.toMatchObject({ status: 400, param: 'n' });
     expect(anthropic.requests).toHaveLength(0);
   });
+
+  it("should fold Claude Code's mid-conversation system message on an Anthropic pass-through", async () => {
+    anthropic.reset();
+    const res = await fetch(`${relay.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': key,
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'interleaved-thinking-2025-05-14',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        model: 'claude-public',
+        max_tokens: 64,
+        messages: [
+          { role: 'user', content: 'first' },
+          { role: 'assistant', content: 'noted' },
+          { role: 'system', content: 'a reminder from the harness' },
+          { role: 'user', content: 'second' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const sent = anthropic.lastRequest()!;
+    expect(sent.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
+    const messages = (sent.body as { messages: { role: string; content: unknown }[] }).messages;
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(JSON.stringify(messages[2].content)).toContain('a reminder from the harness');
+  });
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import { anthropicMessages } from './anthropic-messages.adapter';
+import { foldSystemMessages } from './passthrough';
 
 const { passThrough } = anthropicMessages;
 const fixture = (name: string): string =>
@@ -16,7 +17,7 @@ function build(raw: string, upstreamModel: string): string {
 }
 
 describe('passThrough.buildRequest', () => {
-  it('sends a Claude Code request unchanged but for the model: cache_control, thinking, metadata, order', () => {
+  it('sends a Claude Code request unchanged but for the model and its folded system message', () => {
     const raw = fixture('claude-code-request.json');
     const out = passThrough.buildRequest(
       JSON.parse(raw) as Record<string, unknown>,
@@ -25,10 +26,17 @@ describe('passThrough.buildRequest', () => {
     );
     expect(out.path).toBe('/v1/messages');
     expect(out.headers).toEqual({ 'content-type': 'application/json' });
-    const minified = JSON.stringify(JSON.parse(raw));
-    expect(out.body).toBe(
-      minified.replace('"model":"claude-sonnet-4-5-20250929"', '"model":"claude-x"'),
-    );
+    // Every field (cache_control, thinking, metadata) in its order; only the model and the mid-conversation
+    // system message (folded into the next user turn) differ from what the client sent.
+    const sent = JSON.parse(raw) as Record<string, unknown>;
+    const expected = JSON.stringify({
+      ...sent,
+      model: 'claude-x',
+      messages: foldSystemMessages(sent['messages']),
+    });
+    expect(out.body).toBe(expected);
+    expect(out.body).not.toContain('"role":"system"');
+    expect(out.body).toContain('The user switched the model to relay-sonnet.');
   });
 
   it('keeps unknown fields and key order, replaces the model in place, strips the extensions', () => {
@@ -163,5 +171,50 @@ describe('passThrough.streamRelay', () => {
   it('starts empty', () => {
     const r = passThrough.streamRelay(ctx);
     expect([r.usage, r.complete]).toEqual([null, false]);
+  });
+});
+
+describe('foldSystemMessages', () => {
+  it('should leave messages without a system role as the same array', () => {
+    const messages = [{ role: 'user', content: 'hi' }];
+    expect(foldSystemMessages(messages)).toBe(messages);
+  });
+
+  it('should fold a mid-conversation system message into the next user turn', () => {
+    expect(
+      foldSystemMessages([
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'ok' },
+        { role: 'system', content: 'reminder' },
+        { role: 'user', content: [{ type: 'text', text: 'second' }] },
+      ]),
+    ).toEqual([
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'ok' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'reminder' },
+          { type: 'text', text: 'second' },
+        ],
+      },
+    ]);
+  });
+
+  it('should append a trailing system message to the last user turn', () => {
+    expect(
+      foldSystemMessages([
+        { role: 'user', content: 'only' },
+        { role: 'system', content: [{ type: 'text', text: 'late' }] },
+      ]),
+    ).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'only' },
+          { type: 'text', text: 'late' },
+        ],
+      },
+    ]);
   });
 });

@@ -36,10 +36,54 @@ export function buildUpstreamMessagesBody(
   const out = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(body)) {
     if (EXTENSIONS.has(key)) continue;
-    out[key] = key === 'model' ? upstreamModel : value;
+    out[key] =
+      key === 'model' ? upstreamModel : key === 'messages' ? foldSystemMessages(value) : value;
   }
   if (!('model' in out)) out.model = upstreamModel;
   return JSON.stringify(out);
+}
+
+/**
+ * Claude Code sends a `role: "system"` message in the middle of the conversation for model names it does not
+ * know; the Messages API refuses that role. Its text is folded, as text blocks, into the start of the next user
+ * message (the previous one when it is last), the same place the hub's translation puts it. Messages without
+ * such a role are returned as they came, so the body stays byte-identical.
+ */
+export function foldSystemMessages(messages: unknown): unknown {
+  if (!Array.isArray(messages)) return messages;
+  const isSystem = (m: unknown) => isRecord(m) && m['role'] === 'system';
+  if (!messages.some(isSystem)) return messages;
+  const blocksOf = (content: unknown): unknown[] =>
+    typeof content === 'string'
+      ? [{ type: 'text', text: content }]
+      : Array.isArray(content)
+        ? content
+        : [];
+  const out: Record<string, unknown>[] = [];
+  let pending: unknown[] = [];
+  for (const message of messages) {
+    if (!isRecord(message)) continue;
+    if (isSystem(message)) {
+      pending.push(...blocksOf(message['content']));
+    } else if (pending.length > 0 && message['role'] === 'user') {
+      out.push({ ...message, content: [...pending, ...blocksOf(message['content'])] });
+      pending = [];
+    } else {
+      out.push(message);
+    }
+  }
+  if (pending.length > 0) {
+    const lastUser = out.map((m) => m['role']).lastIndexOf('user');
+    if (lastUser >= 0) {
+      out[lastUser] = {
+        ...out[lastUser],
+        content: [...blocksOf(out[lastUser]['content']), ...pending],
+      };
+    } else {
+      out.push({ role: 'user', content: pending });
+    }
+  }
+  return out;
 }
 
 /** The events that carry usage or end the stream; the others (deltas, the bulk of a stream) are not parsed. */
