@@ -271,4 +271,113 @@ describe('every client format × every channel type (embedded)', () => {
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(JSON.stringify(messages[2].content)).toContain('a reminder from the harness');
   });
+
+  describe('tool calls from the OpenAI Chat SDK, on every channel type', () => {
+    const weatherTool: OpenAI.ChatCompletionTool = {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Weather for a city',
+        parameters: {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+        },
+      },
+    };
+    const args = { city: 'Paris' };
+
+    beforeEach(() => {
+      openai.setResponder(() => ({
+        toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(args) }],
+      }));
+      anthropic.setResponder(() => ({ toolCalls: [{ name: 'get_weather', input: args }] }));
+      gemini.setResponder(() => ({ functionCalls: [{ name: 'get_weather', args }] }));
+    });
+
+    afterEach(() => {
+      openai.reset();
+      anthropic.reset();
+      gemini.reset();
+    });
+
+    it.each(
+      upstreams.flatMap(([upstream, model]) =>
+        [false, true].map((stream) => [upstream, model, stream] as const),
+      ),
+    )(
+      '%s channel (%s, stream %s): the call, then its result paired back',
+      async (upstream, model, stream) => {
+        const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+        const messages: OpenAI.ChatCompletionMessageParam[] = [
+          { role: 'user', content: 'weather in Paris?' },
+        ];
+        let call: { id: string; name: string; arguments: string };
+        if (!stream) {
+          const completion = await client.chat.completions.create({
+            model,
+            messages,
+            tools: [weatherTool],
+          });
+          expect(completion.choices[0].finish_reason).toBe('tool_calls');
+          const toolCall = completion.choices[0].message.tool_calls![0];
+          if (toolCall.type !== 'function') throw new Error('expected a function call');
+          call = {
+            id: toolCall.id,
+            name: toolCall.function.name,
+            arguments: toolCall.function.arguments,
+          };
+        } else {
+          const parts: { id: string; name: string; arguments: string } = {
+            id: '',
+            name: '',
+            arguments: '',
+          };
+          let finish: string | null = null;
+          for await (const chunk of await client.chat.completions.create({
+            model,
+            messages,
+            tools: [weatherTool],
+            stream: true,
+          })) {
+            const delta = chunk.choices[0]?.delta.tool_calls?.[0];
+            if (delta?.id) parts.id = delta.id;
+            if (delta?.function?.name) parts.name = delta.function.name;
+            parts.arguments += delta?.function?.arguments ?? '';
+            finish = chunk.choices[0]?.finish_reason ?? finish;
+          }
+          expect(finish).toBe('tool_calls');
+          call = parts;
+        }
+        expect(call.name).toBe('get_weather');
+        expect(JSON.parse(call.arguments)).toEqual(args);
+        expect(call.id).toBeTruthy();
+
+        // The result goes back paired with its call; the upstream validates the pairing in its own format.
+        const fake = fakes()[upstream];
+        fake.reset();
+        const followUp = await client.chat.completions.create({
+          model,
+          tools: [weatherTool],
+          messages: [
+            ...messages,
+            {
+              role: 'assistant',
+              content: null,
+              tool_calls: [
+                {
+                  id: call.id,
+                  type: 'function',
+                  function: { name: call.name, arguments: call.arguments },
+                },
+              ],
+            },
+            { role: 'tool', tool_call_id: call.id, content: 'sunny, 21°C' },
+          ],
+        });
+        expect(followUp.choices[0].message.content).toContain('Hello from fake-');
+        expect(JSON.stringify(fake.lastRequest()!.body)).toContain('sunny, 21°C');
+      },
+    );
+  });
 });
