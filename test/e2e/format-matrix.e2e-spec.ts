@@ -380,4 +380,81 @@ describe('every client format × every channel type (embedded)', () => {
       },
     );
   });
+
+  describe('tool calls from the Anthropic SDK (the Claude Code path), on every channel type', () => {
+    const tool: Anthropic.Tool = {
+      name: 'get_weather',
+      description: 'Weather for a city',
+      input_schema: {
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      },
+    };
+    const args = { city: 'Lyon' };
+
+    beforeEach(() => {
+      openai.setResponder(() => ({
+        toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(args) }],
+      }));
+      anthropic.setResponder(() => ({ toolCalls: [{ name: 'get_weather', input: args }] }));
+      gemini.setResponder(() => ({ functionCalls: [{ name: 'get_weather', args }] }));
+    });
+
+    afterEach(() => {
+      openai.reset();
+      anthropic.reset();
+      gemini.reset();
+    });
+
+    it.each(upstreams)(
+      '%s channel (%s): streamed tool_use, then the tool_result paired back',
+      async (upstream, model) => {
+        const client = new Anthropic({ apiKey: key, baseURL: relay.url, maxRetries: 0 });
+        const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'weather in Lyon?' }];
+        let id = '';
+        let name = '';
+        let json = '';
+        let stopReason: string | null = null;
+        for await (const event of await client.messages.create({
+          model,
+          max_tokens: 256,
+          tools: [tool],
+          messages,
+          stream: true,
+        })) {
+          if (event.type === 'content_block_start' && event.content_block.type === 'tool_use') {
+            id = event.content_block.id;
+            name = event.content_block.name;
+          }
+          if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta')
+            {json += event.delta.partial_json;}
+          if (event.type === 'message_delta') stopReason = event.delta.stop_reason;
+        }
+        expect(stopReason).toBe('tool_use');
+        expect(name).toBe('get_weather');
+        expect(JSON.parse(json)).toEqual(args);
+
+        const fake = fakes()[upstream];
+        fake.reset();
+        const followUp = await client.messages.create({
+          model,
+          max_tokens: 256,
+          tools: [tool],
+          messages: [
+            ...messages,
+            { role: 'assistant', content: [{ type: 'tool_use', id, name, input: args }] },
+            {
+              role: 'user',
+              content: [{ type: 'tool_result', tool_use_id: id, content: 'cloudy, 14°C' }],
+            },
+          ],
+        });
+        expect(followUp.content.map((b) => (b.type === 'text' ? b.text : '')).join('')).toContain(
+          'Hello from fake-',
+        );
+        expect(JSON.stringify(fake.lastRequest()!.body)).toContain('cloudy, 14°C');
+      },
+    );
+  });
 });
