@@ -3,12 +3,12 @@
 // is a different shape and is not translated yet, so gemini channels are skipped for embeddings.
 import { Injectable } from '@nestjs/common';
 import { KeyRecord } from '@relaymesh/contracts';
-import { GATEWAY_EXTENSION_FIELDS } from '@relaymesh/protocols';
+import { GATEWAY_EXTENSION_FIELDS, openAIChat } from '@relaymesh/protocols';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
 import { UpstreamCaller } from '../upstream/upstream-call.service';
-import { relayJson } from './format.service';
+import { relayJson, upstreamHeaders } from './format.service';
 
 const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
 
@@ -59,15 +59,10 @@ export class EmbeddingsService {
       build: (channel, upstreamModel) => {
         const upstreamBody: Record<string, unknown> = { ...request, model: upstreamModel };
         for (const field of GATEWAY_EXTENSION_FIELDS) delete upstreamBody[field];
-        const apiKey = channel.keys[Math.floor(Math.random() * channel.keys.length)] ?? '';
         return {
           path: '/v1/embeddings',
           body: JSON.stringify(upstreamBody),
-          headers: {
-            ...channel.headers,
-            'content-type': 'application/json',
-            authorization: `Bearer ${apiKey}`,
-          },
+          headers: upstreamHeaders(channel, openAIChat, {}, {}),
         };
       },
       consume: (response) => relayJson(response, reply),

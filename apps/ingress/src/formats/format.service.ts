@@ -180,7 +180,7 @@ function includeUsageAsked(body: Record<string, unknown>): boolean {
   );
 }
 
-function upstreamHeaders(
+export function upstreamHeaders(
   channel: IngressChannel,
   target: ProtocolAdapter,
   built: Record<string, string>,
