@@ -26,3 +26,6 @@ export { anthropicMessages } from './anthropic-messages/anthropic-messages.adapt
 export { gemini } from './gemini/gemini.adapter';
 export { openAIChat } from './openai-chat/openai-chat.adapter';
 export { openAIResponses } from './openai-responses/openai-responses.adapter';
+
+// Channel type -> the adapter of the wire format it speaks upstream
+export { adapterForChannel } from './channel-adapters';

@@ -16,4 +16,8 @@ export interface RoutableChannel {
   /** Share of traffic within its priority tier. */
   weight: number;
   status: ChannelStatus;
+  /** Auto-disabled for transient faults only: the panic threshold may still route to it. */
+  ejected?: boolean;
+  /** Share of `weight` taken (below 1 while ramping back in after an ejection); 1 when absent. */
+  weight_factor?: number;
 }

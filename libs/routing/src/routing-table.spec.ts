@@ -104,6 +104,8 @@ describe('RoutingTable.tiers', () => {
       ...channel('snap', { models: ['gpt-4o'] }),
       base_url: 'https://api.openai.com',
       keys_encrypted: ['v1:abc'],
+      ejected: false,
+      weight_factor: 1,
       timeout_ms: 300_000,
       headers: {},
     };

@@ -10,6 +10,7 @@ import {
   ProtocolAdapter,
   ProtocolError,
   StreamEncoder,
+  adapterForChannel,
 } from '@relaymesh/protocols';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
@@ -20,7 +21,6 @@ import { Authenticator } from '../keys/authenticator.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { classifyUpstreamError } from '../upstream/error-class';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
-import { adapterForChannel } from './channel-adapters';
 
 export interface FormatRequest {
   key: KeyRecord;

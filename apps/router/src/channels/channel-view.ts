@@ -50,6 +50,9 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     priority: channel.priority,
     weight: channel.weight,
     status: channelStatus(channel),
+    // Folded from the prober's health by the self-healing work; until then every channel is fully in.
+    ejected: false,
+    weight_factor: 1,
     timeout_ms: channel.timeoutMs,
     headers: channel.headers,
   };

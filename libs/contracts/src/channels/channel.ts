@@ -106,7 +106,18 @@ export const ChannelPatchSchema = z
   .strict();
 export type ChannelPatch = z.infer<typeof ChannelPatchSchema>;
 
-export const HealthStateSchema = z.enum(['unknown', 'healthy', 'degraded', 'ejected', 'disabled']);
+/**
+ * The health-prober's view: `ejected` (transient faults) and `disabled` (a bad key, an exhausted quota) are out
+ * of rotation (status `auto_disabled`); `recovering` is back in at reduced weight after passing its probes.
+ */
+export const HealthStateSchema = z.enum([
+  'unknown',
+  'healthy',
+  'degraded',
+  'ejected',
+  'disabled',
+  'recovering',
+]);
 export type HealthState = z.infer<typeof HealthStateSchema>;
 
 export const ChannelHealthSchema = z.object({

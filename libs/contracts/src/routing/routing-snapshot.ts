@@ -17,6 +17,13 @@ export const SnapshotChannelSchema = z.object({
   priority: z.number(),
   weight: z.number(),
   status: ChannelStatusSchema,
+  /**
+   * `auto_disabled` only because the health-prober ejected it for transient faults (not for a bad key or an
+   * exhausted quota): the panic threshold may still route to it when too few channels of its tier are left.
+   */
+  ejected: z.boolean().default(false),
+  /** Share of `weight` the channel gets: below 1 while it ramps back in after an ejection. */
+  weight_factor: z.number().min(0).max(1).default(1),
   timeout_ms: z.number(),
   headers: z.record(z.string(), z.string()),
 });
