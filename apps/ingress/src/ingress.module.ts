@@ -6,6 +6,8 @@ import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { OpsModule } from '@relaymesh/telemetry';
 import { AdminModule } from './admin/admin.module';
 import { FormatsModule } from './formats/formats.module';
+import { DataPlane } from './http/data-plane';
+import { RequestObservers } from './http/request-trace';
 import { IngressEnv } from './config/ingress.env';
 import { KeysModule } from './keys/keys.module';
 import { ModelsModule } from './models/models.module';
@@ -29,8 +31,10 @@ export class IngressModule {
       providers: [
         { provide: IngressEnv, useValue: env },
         { provide: SecretBox, useValue: new SecretBox(env.secretKey) },
+        DataPlane,
+        RequestObservers,
       ],
-      exports: [IngressEnv, SecretBox],
+      exports: [IngressEnv, SecretBox, DataPlane, RequestObservers],
     };
   }
 }

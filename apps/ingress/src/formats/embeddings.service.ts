@@ -2,10 +2,10 @@
 // (the client's body with only the model mapped and the gateway's extensions removed). Gemini's embedContent
 // is a different shape and is not translated yet, so gemini channels are skipped for embeddings.
 import { Injectable } from '@nestjs/common';
-import { KeyRecord } from '@relaymesh/contracts';
 import { GATEWAY_EXTENSION_FIELDS, openAIChat } from '@relaymesh/protocols';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../http/gateway-error';
+import { RequestTrace } from '../http/request-trace';
 import { Authenticator } from '../keys/authenticator.service';
 import { UpstreamCaller } from '../upstream/upstream-call.service';
 import { relayJson, upstreamHeaders } from './format.service';
@@ -20,7 +20,7 @@ export class EmbeddingsService {
   ) {}
 
   async embed(
-    key: KeyRecord,
+    trace: RequestTrace,
     body: unknown,
     reply: FastifyReply,
     signal: AbortSignal,
@@ -50,11 +50,14 @@ export class EmbeddingsService {
         code: 'missing_required_parameter',
       });
     }
+    const key = trace.key!;
+    trace.model = model;
     this.auth.authorize(key, model);
     await this.upstream.route({
       group: key.group,
       model,
       signal,
+      trace,
       supports: (channel) => OPENAI_TYPES.has(channel.type),
       build: (channel, upstreamModel) => {
         const upstreamBody: Record<string, unknown> = { ...request, model: upstreamModel };
@@ -65,7 +68,8 @@ export class EmbeddingsService {
           headers: upstreamHeaders(channel, openAIChat, {}, {}),
         };
       },
-      consume: (response) => relayJson(response, reply),
+      // Embeddings report `usage.prompt_tokens` like a chat completion does.
+      consume: (response, attempt) => relayJson(response, reply, attempt.trace, openAIChat),
     });
   }
 }

@@ -10,12 +10,14 @@ import {
   ProtocolAdapter,
   ProtocolError,
   StreamEncoder,
+  TokenUsage,
   adapterForChannel,
 } from '@relaymesh/protocols';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
 import { GatewayError } from '../http/gateway-error';
+import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
 import { Authenticator } from '../keys/authenticator.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
@@ -23,6 +25,7 @@ import { classifyUpstreamError } from '../upstream/error-class';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
 
 export interface FormatRequest {
+  trace: RequestTrace;
   key: KeyRecord;
   body: unknown;
   /** Gemini carries the model in the URL. */
@@ -80,6 +83,9 @@ export class FormatService {
     }
     const model = hub?.model ?? (bodyModel as string);
     const stream = hub?.stream ?? request.stream ?? body['stream'] === true;
+    request.trace.model = model;
+    request.trace.stream = stream;
+    request.trace.maxTokens = hub?.maxTokens ?? null;
     this.auth.authorize(request.key, model);
     const ctx: ClientContext = {
       requestId: request.requestId,
@@ -126,6 +132,7 @@ export class FormatService {
       group: request.key.group,
       model,
       signal,
+      trace: request.trace,
       supports: (channel) => {
         const target = adapterForChannel(channel.type);
         return target !== null && (hub !== null || target.format === client.format);
@@ -152,8 +159,8 @@ export class FormatService {
         const same = target.format === client.format;
         if (!stream) {
           return same
-            ? relayJson(response, reply)
-            : translateJson(response, reply, client, target, ctx);
+            ? relayJson(response, reply, attempt.trace, target)
+            : translateJson(response, reply, client, target, ctx, attempt.trace);
         }
         return same
           ? relayStream(response, reply, client, target, ctx, attempt)
@@ -211,12 +218,17 @@ async function readText(response: Dispatcher.ResponseData): Promise<string | Fai
   }
 }
 
+/** Relays the upstream's JSON answer byte for byte; usage is read from it, never re-serialised into it. */
 export async function relayJson(
   response: Dispatcher.ResponseData,
   reply: FastifyReply,
+  trace: RequestTrace,
+  target: ProtocolAdapter,
 ): Promise<AttemptResult<void>> {
   const text = await readText(response);
   if (typeof text !== 'string') return text;
+  trace.usage = usageOf(text, target);
+  trace.firstByteAt = performance.now();
   await reply
     .code(response.statusCode)
     .header('content-type', String(response.headers['content-type'] ?? 'application/json'))
@@ -230,12 +242,15 @@ async function translateJson(
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,
+  trace: RequestTrace,
 ): Promise<AttemptResult<void>> {
   const text = await readText(response);
   if (typeof text !== 'string') return text;
   let rendered: unknown;
   try {
-    rendered = client.client.renderResponse(target.upstream.parseResponse(JSON.parse(text)), ctx);
+    const hub = target.upstream.parseResponse(JSON.parse(text));
+    trace.usage = hub.usage;
+    rendered = client.client.renderResponse(hub, ctx);
   } catch (err) {
     return {
       ok: false,
@@ -244,8 +259,17 @@ async function translateJson(
       message: `unreadable upstream answer: ${(err as Error).message}`,
     };
   }
+  trace.firstByteAt = performance.now();
   await reply.code(200).send(rendered);
   return { ok: true, value: undefined };
+}
+
+function usageOf(text: string, target: ProtocolAdapter): TokenUsage | null {
+  try {
+    return target.passThrough.usageFromResponse(JSON.parse(text));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -259,7 +283,9 @@ async function pumpStream(
   encoderForErrors: StreamEncoder,
   onEvent: (name: string | null, data: string) => string,
   finish: () => { complete: boolean; tail: string },
+  usage: () => TokenUsage | null,
 ): Promise<AttemptResult<void>> {
+  const { trace } = attempt;
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event) });
   const decoder = new TextDecoder();
@@ -268,7 +294,9 @@ async function pumpStream(
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
       while (pending.length > 0) {
         const event = pending.shift()!;
-        await writer.write(onEvent(event.event ?? null, event.data));
+        const bytes = onEvent(event.event ?? null, event.data);
+        if (bytes !== '' && trace.firstByteAt === null) trace.firstByteAt = performance.now();
+        await writer.write(bytes);
       }
       if (writer.committed && writer.closed) break;
     }
@@ -276,12 +304,15 @@ async function pumpStream(
     const errorClass = classifyUpstreamError(err);
     const message = `${attempt.channel.name}: stream interrupted (${(err as Error).message})`;
     if (!writer.committed) return { ok: false, errorClass, status: response.statusCode, message };
+    // Billed for what was delivered: the usage the upstream reported before the cut (often none).
+    trace.usage = usage();
     attempt.reportLateFailure(errorClass, message);
     await writer.write(encoderForErrors.error(502, 'The upstream stream was interrupted.'));
     writer.end();
     return { ok: true, value: undefined };
   }
   const { complete, tail } = finish();
+  trace.usage = usage();
   if (!writer.committed && !complete) {
     return {
       ok: false,
@@ -317,6 +348,7 @@ function relayStream(
     client.client.streamEncoder(ctx),
     (name, data) => relay.push(name, data),
     () => ({ complete: relay.complete, tail: relay.end() }),
+    () => relay.usage,
   );
 }
 
@@ -346,5 +378,6 @@ function translateStream(
         })
         .join(''),
     () => ({ complete: finished, tail: finished ? encoder.end() : '' }),
+    () => decoder.usage,
   );
 }

@@ -9,7 +9,7 @@ import {
   openAIResponses,
 } from '@relaymesh/protocols';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { serveDataPlane } from '../http/data-plane';
+import { DataPlane } from '../http/data-plane';
 import { WireFormat } from '../http/error-envelope';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
@@ -27,6 +27,7 @@ const GEMINI_TARGET = /^(.+):(generateContent|streamGenerateContent)$/;
 @Controller()
 export class FormatsController {
   constructor(
+    private readonly dataPlane: DataPlane,
     private readonly auth: Authenticator,
     private readonly formats: FormatService,
     private readonly embeddingsService: EmbeddingsService,
@@ -39,12 +40,12 @@ export class FormatsController {
 
   @Post('v1/embeddings')
   embeddings(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return serveDataPlane('embeddings', 'openai', request, reply, async (signal) => {
-      const key = await this.auth.authenticate(
+    return this.dataPlane.serve('embeddings', 'openai', request, reply, async (signal, trace) => {
+      trace.key = await this.auth.authenticate(
         request.headers,
         request.query as Record<string, unknown>,
       );
-      await this.embeddingsService.embed(key, request.body, reply, signal);
+      await this.embeddingsService.embed(trace, request.body, reply, signal);
     });
   }
 
@@ -85,7 +86,7 @@ export class FormatsController {
     reply: FastifyReply,
     geminiTarget: string | null,
   ): Promise<void> {
-    return serveDataPlane(route, format, request, reply, async (signal) => {
+    return this.dataPlane.serve(route, format, request, reply, async (signal, trace) => {
       const query = request.query as Record<string, unknown>;
       let urlModel: string | null = null;
       let stream: boolean | null = null;
@@ -100,11 +101,12 @@ export class FormatsController {
         urlModel = match[1]!;
         stream = match[2] === 'streamGenerateContent';
       }
-      const key = await this.auth.authenticate(request.headers, query);
+      trace.key = await this.auth.authenticate(request.headers, query);
       await this.formats.serve(
         adapter,
         {
-          key,
+          trace,
+          key: trace.key,
           body: request.body,
           urlModel,
           stream,

@@ -1,53 +1,73 @@
 // The frame every data-plane handler runs in: cancels the upstream call when the client goes away, renders
 // any failure in the caller's format (or, once a stream is under way, leaves ending it to the stream code),
-// logs gateway faults with the request id, and counts the request.
-import { Logger } from '@nestjs/common';
+// logs gateway faults with the request id, counts the request and hands its trace to the observers.
+import { Injectable, Logger } from '@nestjs/common';
 import { ingressRequestDuration, ingressRequests } from '@relaymesh/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UpstreamClientError } from '../upstream/upstream-call.service';
 import { WireFormat, errorEnvelope } from './error-envelope';
 import { GatewayError } from './gateway-error';
+import { RequestObservers, RequestTrace, startTrace } from './request-trace';
 
 const logger = new Logger('DataPlane');
 
-export async function serveDataPlane(
-  route: string,
+@Injectable()
+export class DataPlane {
+  constructor(private readonly observers: RequestObservers) {}
+
+  async serve(
+    route: string,
+    format: WireFormat,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    handle: (signal: AbortSignal, trace: RequestTrace) => Promise<void>,
+  ): Promise<void> {
+    const trace = startTrace(request.id, route, format, request.headers);
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      await handle(abort.signal, trace);
+    } catch (err) {
+      renderFailure(err, format, request, reply);
+    } finally {
+      reply.raw.off('close', onClose);
+      trace.status = reply.raw.statusCode;
+      const code = String(trace.status);
+      ingressRequests.inc({ route, format, code });
+      ingressRequestDuration.observe(
+        { route, format },
+        (performance.now() - trace.startedAt) / 1000,
+      );
+      this.observers.notify(trace);
+    }
+  }
+}
+
+function renderFailure(
+  err: unknown,
   format: WireFormat,
   request: FastifyRequest,
   reply: FastifyReply,
-  handle: (signal: AbortSignal) => Promise<void>,
-): Promise<void> {
-  const started = performance.now();
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!reply.raw.writableFinished) abort.abort();
-  };
-  reply.raw.once('close', onClose);
-  try {
-    await handle(abort.signal);
-  } catch (err) {
-    if (reply.sent || reply.raw.headersSent) {
-      if (!reply.raw.writableEnded) reply.raw.end();
-    } else if (err instanceof GatewayError) {
-      sendError(reply, format, err.status, err.message, err.details);
-    } else if (err instanceof UpstreamClientError) {
-      // The provider refused the request itself (400, 404, 422, ...): relayed as it said it, same format.
-      await reply.code(err.status).header('content-type', err.contentType).send(err.body);
-    } else {
-      logger.error(`request ${request.id} failed: ${(err as Error).stack ?? String(err)}`);
-      sendError(
-        reply,
-        format,
-        500,
-        `The gateway failed to handle this request (request id ${request.id}); this is a fault of the gateway, not of your request.`,
-        {},
-      );
-    }
-  } finally {
-    reply.raw.off('close', onClose);
-    const code = String(reply.raw.statusCode);
-    ingressRequests.inc({ route, format, code });
-    ingressRequestDuration.observe({ route, format }, (performance.now() - started) / 1000);
+): void {
+  if (reply.sent || reply.raw.headersSent) {
+    if (!reply.raw.writableEnded) reply.raw.end();
+  } else if (err instanceof GatewayError) {
+    sendError(reply, format, err.status, err.message, err.details);
+  } else if (err instanceof UpstreamClientError) {
+    // The provider refused the request itself (400, 404, 422, ...): relayed as it said it, same format.
+    void reply.code(err.status).header('content-type', err.contentType).send(err.body);
+  } else {
+    logger.error(`request ${request.id} failed: ${(err as Error).stack ?? String(err)}`);
+    sendError(
+      reply,
+      format,
+      500,
+      `The gateway failed to handle this request (request id ${request.id}); this is a fault of the gateway, not of your request.`,
+      {},
+    );
   }
 }
 

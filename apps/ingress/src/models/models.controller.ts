@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { serveDataPlane } from '../http/data-plane';
+import { DataPlane } from '../http/data-plane';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
@@ -10,6 +10,7 @@ import { ModelListFormat, modelList } from './model-list';
 @Controller()
 export class ModelsController {
   constructor(
+    private readonly dataPlane: DataPlane,
     private readonly auth: Authenticator,
     private readonly store: SnapshotStore,
   ) {}
@@ -30,7 +31,7 @@ export class ModelsController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<void> {
-    return serveDataPlane('models', format, request, reply, async () => {
+    return this.dataPlane.serve('models', format, request, reply, async () => {
       const key = await this.auth.authenticate(
         request.headers,
         request.query as Record<string, unknown>,

@@ -10,6 +10,7 @@ import { noAvailableChannel as countNoChannel, upstreamAttempts } from '@relayme
 import { Dispatcher } from 'undici';
 import { IngressEnv } from '../config/ingress.env';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
+import { RequestTrace } from '../http/request-trace';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { classifyUpstreamError, classifyUpstreamStatus, isRetryable } from './error-class';
 import { UpstreamPools } from './upstream-pool.service';
@@ -39,10 +40,13 @@ export interface RouteRequest {
     attempt: AttemptContext,
   ) => Promise<AttemptResult<void>>;
   signal: AbortSignal;
+  /** Filled with the serving channel and attempt count; `consume` adds usage and the first byte. */
+  trace: RequestTrace;
 }
 
 export interface AttemptContext {
   channel: IngressChannel;
+  trace: RequestTrace;
   startedAt: number;
   /** To report a failure that happens after the response was committed (a stream cut mid-way). */
   reportLateFailure: (errorClass: ErrorClass, message: string) => void;
@@ -115,6 +119,10 @@ export class UpstreamCaller {
     const startedAt = performance.now();
     const report = (errorClass: ErrorClass, status: number, message: string | null) =>
       this.report(channel, request.model, errorClass, status, startedAt, message);
+    const { trace } = request;
+    trace.attempts += 1;
+    trace.channel = { id: channel.id, name: channel.name, type: channel.type };
+    trace.upstreamModel = upstreamModel;
     const built = request.build(channel, upstreamModel);
     let response: Dispatcher.ResponseData;
     try {
@@ -153,8 +161,12 @@ export class UpstreamCaller {
     }
     const result = await request.consume(response, {
       channel,
+      trace,
       startedAt,
-      reportLateFailure: (errorClass, message) => report(errorClass, response.statusCode, message),
+      reportLateFailure: (errorClass, message) => {
+        trace.lateError = errorClass;
+        report(errorClass, response.statusCode, message);
+      },
     });
     if (result.ok) report('none', response.statusCode, null);
     else report(result.errorClass, result.status, result.message);
