@@ -13,10 +13,30 @@ export interface Route<C extends RoutableChannel> {
   readonly upstreamModel: string;
 }
 
-/** The routable channels of one group and model that share a priority, in snapshot order. */
+/**
+ * The channels of one group and model that share a priority, in snapshot order: those in rotation, and those
+ * plus the ejected ones (out for transient faults, not for a bad key or by hand), which the panic threshold may
+ * still use.
+ */
 export interface Tier<C extends RoutableChannel> {
   readonly priority: number;
+  /** In rotation (status `enabled`). */
   readonly routes: readonly Route<C>[];
+  /** `routes` plus the ejected channels, in snapshot order. */
+  readonly withEjected: readonly Route<C>[];
+  /**
+   * Fewer than half of the tier's channels are in rotation (Envoy's panic threshold at 50%): too many were
+   * ejected for the rest to be trusted with all the traffic, so picks spread across `withEjected`.
+   */
+  readonly panic: boolean;
+}
+
+/** How a channel takes part in routing. */
+export type Rotation = 'in' | 'ejected' | 'out';
+
+export function rotationOf(channel: RoutableChannel): Rotation {
+  if (channel.status === 'enabled') return 'in';
+  return channel.status === 'auto_disabled' && channel.ejected === true ? 'ejected' : 'out';
 }
 
 /** `known: false`: the model is not in the catalogue at all (404); known with no usable tier is a 503. */
@@ -29,13 +49,13 @@ const NO_TIERS: readonly never[] = [];
 class ModelIndex<C extends RoutableChannel> {
   /** Every id served by any channel, whatever its group or status (decides 404 vs 503). */
   readonly catalogue = new Set<string>();
-  /** group -> id -> tiers; only `enabled` channels are in here. */
+  /** group -> id -> tiers; channels in rotation and ejected ones only. */
   private readonly tiersByGroup = new Map<string, Map<string, Tier<C>[]>>();
   private readonly pending = new Map<string, Map<string, Route<C>[]>>();
 
-  add(id: string, groups: ReadonlySet<string>, route: Route<C>, routable: boolean): void {
+  add(id: string, groups: ReadonlySet<string>, route: Route<C>, rotation: Rotation): void {
     this.catalogue.add(id);
-    if (!routable) return;
+    if (rotation === 'out') return;
     for (const group of groups) {
       let byId = this.pending.get(group);
       if (byId === undefined) this.pending.set(group, (byId = new Map<string, Route<C>[]>()));
@@ -65,13 +85,21 @@ function toTiers<C extends RoutableChannel>(routes: Route<C>[]): Tier<C>[] {
   // Array.prototype.sort is stable, so channels keep their snapshot order inside a tier and a seeded pick
   // is reproducible.
   const sorted = [...routes].sort((a, b) => b.channel.priority - a.channel.priority);
-  const tiers: { priority: number; routes: Route<C>[] }[] = [];
+  const groups: { priority: number; routes: Route<C>[] }[] = [];
   for (const route of sorted) {
-    const last = tiers.at(-1);
+    const last = groups.at(-1);
     if (last !== undefined && last.priority === route.channel.priority) last.routes.push(route);
-    else tiers.push({ priority: route.channel.priority, routes: [route] });
+    else groups.push({ priority: route.channel.priority, routes: [route] });
   }
-  return tiers;
+  return groups.map(({ priority, routes: all }) => {
+    const inRotation = all.filter((route) => rotationOf(route.channel) === 'in');
+    return {
+      priority,
+      routes: inRotation,
+      withEjected: all,
+      panic: inRotation.length * 2 < all.length,
+    };
+  });
 }
 
 /** Public model names a channel serves: its `models` and the keys of its `model_mapping`, once each. */
@@ -103,14 +131,14 @@ export class RoutingTable<C extends RoutableChannel> {
 
     for (const channel of channels) {
       byId.set(channel.id, channel);
-      const routable = channel.status === 'enabled';
+      const rotation = rotationOf(channel);
       const groups = new Set(channel.groups);
       const prefixes = providerPrefixes(channel);
       for (const model of servedModels(channel)) {
         const route: Route<C> = { channel, model, upstreamModel: upstreamModelFor(channel, model) };
-        direct.add(model, groups, route, routable);
+        direct.add(model, groups, route, rotation);
         for (const prefix of prefixes) {
-          qualified.add(qualifiedModelId(prefix, model), groups, route, routable);
+          qualified.add(qualifiedModelId(prefix, model), groups, route, rotation);
         }
         for (const group of groups) {
           let models = modelsByGroup.get(group);

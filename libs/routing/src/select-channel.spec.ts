@@ -10,9 +10,10 @@ interface Row {
   group?: string;
   model: string;
   exclude?: string[];
+  avoid?: string[];
   random?: number[];
   expected:
-    | { channel: string; model?: string; upstreamModel?: string }
+    | { channel: string; model?: string; upstreamModel?: string; panic?: boolean }
     | { reason: 'unknown_model' | 'no_channel' };
 }
 
@@ -359,6 +360,124 @@ const rows: Row[] = [
     model: 'meta-llama/Llama-3.3-70B-Instruct',
     expected: { reason: 'unknown_model' },
   },
+  // health: ejection, panic threshold, ramp, cool-down
+  {
+    name: 'an ejected channel gets no traffic while half of its tier is in rotation',
+    channels: [
+      channel('a', { models: ['m'], status: 'auto_disabled', ejected: true }),
+      channel('b', { models: ['m'] }),
+    ],
+    model: 'm',
+    random: [0],
+    expected: { channel: 'b', panic: false },
+  },
+  {
+    name: 'panic: with fewer than half in rotation, picks spread across the ejected ones too',
+    channels: [
+      channel('a', { models: ['m'], status: 'auto_disabled', ejected: true }),
+      channel('b', { models: ['m'], status: 'auto_disabled', ejected: true }),
+      channel('c', { models: ['m'] }),
+    ],
+    model: 'm',
+    random: [0],
+    expected: { channel: 'a', panic: true },
+  },
+  {
+    name: 'panic never routes to a channel disabled for a bad key or by hand',
+    channels: [
+      channel('key', { models: ['m'], status: 'auto_disabled', ejected: false }),
+      channel('hand', { models: ['m'], status: 'manually_disabled' }),
+      channel('ej1', { models: ['m'], status: 'auto_disabled', ejected: true }),
+      channel('ej2', { models: ['m'], status: 'auto_disabled', ejected: true }),
+      channel('c', { models: ['m'] }),
+    ],
+    model: 'm',
+    random: [0],
+    expected: { channel: 'ej1', panic: true },
+  },
+  {
+    name: 'disabled channels do not count toward the panic threshold',
+    channels: [
+      channel('key', { models: ['m'], status: 'auto_disabled', ejected: false }),
+      channel('hand', { models: ['m'], status: 'manually_disabled' }),
+      channel('ej', { models: ['m'], status: 'auto_disabled', ejected: true }),
+      channel('c', { models: ['m'] }),
+    ],
+    model: 'm',
+    random: [0],
+    expected: { channel: 'c', panic: false },
+  },
+  {
+    name: 'the only channel of a model, ejected, is still tried (a panic pick)',
+    channels: [channel('a', { models: ['m'], status: 'auto_disabled', ejected: true })],
+    model: 'm',
+    random: [0],
+    expected: { channel: 'a', panic: true },
+  },
+  {
+    name: 'a tier that is all ejected spills to a lower tier in rotation first',
+    channels: [
+      channel('top', { models: ['m'], priority: 10, status: 'auto_disabled', ejected: true }),
+      channel('low', { models: ['m'], priority: 0 }),
+    ],
+    model: 'm',
+    random: [0],
+    expected: { channel: 'low', panic: false },
+  },
+  {
+    name: 'ejected channels are the last resort once every channel in rotation was tried',
+    channels: [
+      channel('top', { models: ['m'], priority: 10, status: 'auto_disabled', ejected: true }),
+      channel('low', { models: ['m'], priority: 0 }),
+    ],
+    model: 'm',
+    exclude: ['low'],
+    random: [0],
+    expected: { channel: 'top', panic: true },
+  },
+  {
+    name: 'a channel disabled for a bad key is never a last resort',
+    channels: [channel('a', { models: ['m'], status: 'auto_disabled' })],
+    model: 'm',
+    expected: { reason: 'no_channel' },
+  },
+  {
+    name: 'a ramping channel takes its reduced share: 1 x 0.25 vs 1, draw 0.19 lands in it',
+    channels: [
+      channel('ramp', { models: ['m'], weight_factor: 0.25 }),
+      channel('b', { models: ['m'] }),
+    ],
+    model: 'm',
+    random: [0.19],
+    expected: { channel: 'ramp' },
+  },
+  {
+    name: 'a ramping channel takes its reduced share: draw 0.21 lands past it',
+    channels: [
+      channel('ramp', { models: ['m'], weight_factor: 0.25 }),
+      channel('b', { models: ['m'] }),
+    ],
+    model: 'm',
+    random: [0.21],
+    expected: { channel: 'b' },
+  },
+  {
+    name: 'a cooling channel is avoided while another is left',
+    channels: [channel('a', { models: ['m'] }), channel('b', { models: ['m'] })],
+    model: 'm',
+    avoid: ['a'],
+    random: [0],
+    expected: { channel: 'b' },
+  },
+  {
+    name: 'a cooling channel still serves when nothing else is left',
+    channels: [channel('a', { models: ['m'] }), channel('b', { models: ['m'] })],
+    model: 'm',
+    avoid: ['a'],
+    exclude: ['b'],
+    random: [0],
+    expected: { channel: 'a' },
+  },
 ];
 
 describe('selectChannel', () => {
@@ -366,7 +485,12 @@ describe('selectChannel', () => {
     const random = jest.fn(scriptedRandom(...(row.random ?? [])));
     const result = selectChannel(
       RoutingTable.build(row.channels),
-      { group: row.group ?? 'default', model: row.model, exclude: new Set(row.exclude ?? []) },
+      {
+        group: row.group ?? 'default',
+        model: row.model,
+        exclude: new Set(row.exclude ?? []),
+        avoid: new Set(row.avoid ?? []),
+      },
       random,
     );
 
@@ -382,6 +506,7 @@ describe('selectChannel', () => {
     if (row.expected.upstreamModel !== undefined) {
       expect(result.upstreamModel).toBe(row.expected.upstreamModel);
     }
+    if (row.expected.panic !== undefined) expect(result.panic).toBe(row.expected.panic);
     expect(random).toHaveBeenCalledTimes(1);
   });
 

@@ -4,7 +4,14 @@ import type { RoutableChannel } from './routable-channel';
 import type { Route, RoutingTable, Tier } from './routing-table';
 
 export type Selection<C> =
-  | { ok: true; channel: C; model: string; upstreamModel: string }
+  | {
+      ok: true;
+      channel: C;
+      model: string;
+      upstreamModel: string;
+      /** The pick spread across ejected channels too (panic threshold); counted by the caller. */
+      panic: boolean;
+    }
   | { ok: false; reason: 'unknown_model' | 'no_channel' };
 
 export interface SelectionRequest {
@@ -13,12 +20,21 @@ export interface SelectionRequest {
   model: string;
   /** Channel ids already tried for this request (retries go elsewhere first). */
   exclude?: ReadonlySet<string>;
+  /**
+   * Channel ids to use only when nothing else is left (cooling down after a 429): a soft exclusion, because a
+   * request that might succeed on a cooling channel is better than a refusal.
+   */
+  avoid?: ReadonlySet<string>;
 }
 
 /**
  * `unknown_model` when no channel anywhere serves the model (HTTP 404); `no_channel` when some does but none is
  * enabled, in the group and not excluded (HTTP 503). `random` returns a number in [0, 1) and is called exactly
  * once per successful pick.
+ *
+ * Order of preference: the highest tier that has a channel in rotation (a tier in panic spreads across its
+ * ejected channels too); then, when every channel in rotation is excluded, the ejected ones, tier by tier,
+ * since they might work (a panic pick). Avoided channels come last of all.
  */
 export function selectChannel<C extends RoutableChannel>(
   table: RoutingTable<C>,
@@ -27,18 +43,43 @@ export function selectChannel<C extends RoutableChannel>(
 ): Selection<C> {
   const lookup = table.tiers(req.group, req.model);
   if (!lookup.known) return { ok: false, reason: 'unknown_model' };
-  for (const tier of lookup.tiers) {
-    const route = pickInTier(tier, req.exclude, random);
-    if (route !== undefined) {
-      return {
-        ok: true,
-        channel: route.channel,
-        model: route.model,
-        upstreamModel: route.upstreamModel,
-      };
-    }
+  const exclude = req.exclude ?? NOTHING;
+  if (req.avoid !== undefined && req.avoid.size > 0) {
+    const both = new Set([...exclude, ...req.avoid]);
+    const preferred = pick(lookup.tiers, both, random);
+    if (preferred.ok) return preferred;
+  }
+  return pick(lookup.tiers, exclude, random);
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+function pick<C extends RoutableChannel>(
+  tiers: readonly Tier<C>[],
+  exclude: ReadonlySet<string>,
+  random: () => number,
+): Selection<C> {
+  for (const tier of tiers) {
+    if (!tier.routes.some((route) => !exclude.has(route.channel.id))) continue;
+    const route = pickInTier(tier.panic ? tier.withEjected : tier.routes, exclude, random);
+    if (route !== undefined) return selected(route, tier.panic);
+  }
+  for (const tier of tiers) {
+    if (tier.withEjected.length === tier.routes.length) continue;
+    const route = pickInTier(tier.withEjected, exclude, random);
+    if (route !== undefined) return selected(route, true);
   }
   return { ok: false, reason: 'no_channel' };
+}
+
+function selected<C extends RoutableChannel>(route: Route<C>, panic: boolean): Selection<C> {
+  return {
+    ok: true,
+    channel: route.channel,
+    model: route.model,
+    upstreamModel: route.upstreamModel,
+    panic,
+  };
 }
 
 /**
@@ -46,15 +87,14 @@ export function selectChannel<C extends RoutableChannel>(
  * when every candidate in the tier weighs 0, and then uniformly. Two passes over the tier, no allocation.
  */
 function pickInTier<C extends RoutableChannel>(
-  tier: Tier<C>,
-  exclude: ReadonlySet<string> | undefined,
+  routes: readonly Route<C>[],
+  exclude: ReadonlySet<string>,
   random: () => number,
 ): Route<C> | undefined {
-  const usable = (route: Route<C>): boolean =>
-    exclude === undefined || !exclude.has(route.channel.id);
+  const usable = (route: Route<C>): boolean => !exclude.has(route.channel.id);
   let count = 0;
   let totalWeight = 0;
-  for (const route of tier.routes) {
+  for (const route of routes) {
     if (!usable(route)) continue;
     count += 1;
     totalWeight += positiveWeight(route);
@@ -63,7 +103,7 @@ function pickInTier<C extends RoutableChannel>(
 
   if (totalWeight === 0) {
     let nth = Math.min(Math.floor(random() * count), count - 1);
-    for (const route of tier.routes) {
+    for (const route of routes) {
       if (!usable(route)) continue;
       if (nth === 0) return route;
       nth -= 1;
@@ -73,7 +113,7 @@ function pickInTier<C extends RoutableChannel>(
 
   let point = random() * totalWeight;
   let last: Route<C> | undefined;
-  for (const route of tier.routes) {
+  for (const route of routes) {
     const weight = positiveWeight(route);
     if (weight === 0 || !usable(route)) continue;
     if (point < weight) return route;
@@ -84,7 +124,9 @@ function pickInTier<C extends RoutableChannel>(
   return last;
 }
 
+/** The configured weight, scaled down while the channel ramps back in after an ejection. */
 function positiveWeight(route: Route<RoutableChannel>): number {
-  const { weight } = route.channel;
-  return Number.isFinite(weight) && weight > 0 ? weight : 0;
+  const { weight, weight_factor: factor = 1 } = route.channel;
+  const effective = weight * (Number.isFinite(factor) ? Math.max(0, factor) : 1);
+  return Number.isFinite(effective) && effective > 0 ? effective : 0;
 }
