@@ -427,8 +427,9 @@ describe('every client format × every channel type (embedded)', () => {
             id = event.content_block.id;
             name = event.content_block.name;
           }
-          if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta')
-            {json += event.delta.partial_json;}
+          if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta') {
+            json += event.delta.partial_json;
+          }
           if (event.type === 'message_delta') stopReason = event.delta.stop_reason;
         }
         expect(stopReason).toBe('tool_use');

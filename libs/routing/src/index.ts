@@ -4,3 +4,5 @@ export { RoutingTable } from './routing-table';
 export type { Route, Tier, TierLookup } from './routing-table';
 export { selectChannel } from './select-channel';
 export type { Selection, SelectionRequest } from './select-channel';
+export { NO_PREFERENCES, isProvider, routingStages } from './provider-preferences';
+export type { ProviderPreferences } from './provider-preferences';

@@ -106,6 +106,7 @@ describe('RoutingTable.tiers', () => {
       keys_encrypted: ['v1:abc'],
       ejected: false,
       weight_factor: 1,
+      latency_ms: null,
       timeout_ms: 300_000,
       headers: {},
     };

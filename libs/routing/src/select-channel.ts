@@ -25,6 +25,8 @@ export interface SelectionRequest {
    * request that might succeed on a cooling channel is better than a refusal.
    */
   avoid?: ReadonlySet<string>;
+  /** When set, only these channel ids may be picked (a stage of the request's provider preferences). */
+  within?: ReadonlySet<string>;
 }
 
 /**
@@ -43,7 +45,9 @@ export function selectChannel<C extends RoutableChannel>(
 ): Selection<C> {
   const lookup = table.tiers(req.group, req.model);
   if (!lookup.known) return { ok: false, reason: 'unknown_model' };
-  const exclude = req.exclude ?? NOTHING;
+  const exclude = req.within
+    ? outside(lookup.tiers, req.within, req.exclude)
+    : (req.exclude ?? NOTHING);
   if (req.avoid !== undefined && req.avoid.size > 0) {
     const both = new Set([...exclude, ...req.avoid]);
     const preferred = pick(lookup.tiers, both, random);
@@ -53,6 +57,21 @@ export function selectChannel<C extends RoutableChannel>(
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
+
+/** `exclude` plus every channel of the tiers that is not `within`. */
+function outside<C extends RoutableChannel>(
+  tiers: readonly Tier<C>[],
+  within: ReadonlySet<string>,
+  exclude: ReadonlySet<string> | undefined,
+): ReadonlySet<string> {
+  const ids = new Set(exclude);
+  for (const tier of tiers) {
+    for (const route of tier.withEjected) {
+      if (!within.has(route.channel.id)) ids.add(route.channel.id);
+    }
+  }
+  return ids;
+}
 
 function pick<C extends RoutableChannel>(
   tiers: readonly Tier<C>[],

@@ -58,3 +58,29 @@ export const routingSnapshotPublished = new Gauge({
   help: 'When the router published the snapshot in use (age = time() - this).',
   registers: [registry],
 });
+
+export const ingressFailovers = new Counter({
+  name: 'relaymesh_ingress_failovers_total',
+  help: 'Upstream attempts retried on another channel before anything reached the client, by the error class that caused it.',
+  labelNames: ['error_class'] as const,
+  registers: [registry],
+});
+
+export const ingressModelFallbacks = new Counter({
+  name: 'relaymesh_ingress_model_fallbacks_total',
+  help: 'Requests that moved on to the next model of their `models`/`fallbacks` chain.',
+  registers: [registry],
+});
+
+export const routingPanics = new Counter({
+  name: 'relaymesh_routing_panic_total',
+  help: 'Channel picks made in panic mode: too few channels in rotation, so ejected ones were used too.',
+  registers: [registry],
+});
+
+export const channelCooldowns = new Counter({
+  name: 'relaymesh_ingress_channel_cooldowns_total',
+  help: 'Times a channel was cooled down after the upstream answered 429, by channel.',
+  labelNames: ['channel'] as const,
+  registers: [registry],
+});

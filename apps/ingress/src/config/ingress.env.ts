@@ -17,6 +17,11 @@ export class IngressEnv {
     readonly unknownKeyTtlMs: number,
     /** Attempts per request across distinct channels while nothing has reached the client. */
     readonly maxAttempts: number,
+    /**
+     * A stream that has not sent its first byte after this long is abandoned for another channel (the channel's
+     * own `timeout_ms` caps it too); 0 leaves only `timeout_ms`.
+     */
+    readonly firstByteTimeoutMs: number,
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
   ) {}
 }
@@ -43,6 +48,9 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .default(10 * 1024 * 1024),
       RELAYMESH_UNKNOWN_KEY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
       RELAYMESH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+      // Long enough for a reasoning model's first token, short enough that a stuck channel does not hold a
+      // client for the 300 s default `timeout_ms`.
+      RELAYMESH_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
     },
     source,
   );
@@ -62,6 +70,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_MAX_BODY_BYTES,
     env.RELAYMESH_UNKNOWN_KEY_TTL_MS,
     env.RELAYMESH_MAX_ATTEMPTS,
+    env.RELAYMESH_FIRST_BYTE_TIMEOUT_MS,
     logLevelsFrom(env.LOG_LEVEL),
   );
 }

@@ -58,6 +58,7 @@ export class EmbeddingsService {
       model,
       signal,
       trace,
+      stream: false,
       supports: (channel) => OPENAI_TYPES.has(channel.type),
       build: (channel, upstreamModel) => {
         const upstreamBody: Record<string, unknown> = { ...request, model: upstreamModel };
@@ -69,7 +70,7 @@ export class EmbeddingsService {
         };
       },
       // Embeddings report `usage.prompt_tokens` like a chat completion does.
-      consume: (response, attempt) => relayJson(response, reply, attempt.trace, openAIChat),
+      consume: (response, attempt) => relayJson(response, reply, attempt, openAIChat),
     });
   }
 }

@@ -13,6 +13,7 @@ import {
   TokenUsage,
   adapterForChannel,
 } from '@relaymesh/protocols';
+import { ProviderPreferences } from '@relaymesh/routing';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
@@ -22,6 +23,7 @@ import { SseWriter } from '../http/sse-writer';
 import { Authenticator } from '../keys/authenticator.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { classifyUpstreamError } from '../upstream/error-class';
+import { routingOptions } from '../upstream/routing-options';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
 
 export interface FormatRequest {
@@ -87,6 +89,15 @@ export class FormatService {
     request.trace.stream = stream;
     request.trace.maxTokens = hub?.maxTokens ?? null;
     this.auth.authorize(request.key, model);
+    const options = routingOptions(body, model);
+    if (!options.ok) {
+      throw new GatewayError(400, options.message, {
+        param: options.param,
+        code: 'invalid_value',
+      });
+    }
+    // Fallback models the key may not use are skipped, not refused: the requested one was allowed.
+    const models = options.options.models.filter((m) => this.auth.allows(request.key, m));
     const ctx: ClientContext = {
       requestId: request.requestId,
       sse: request.sse,
@@ -96,7 +107,15 @@ export class FormatService {
     };
 
     try {
-      await this.route(client, request, reply, signal, { body, hub, model, stream, ctx });
+      await this.route(client, request, reply, signal, {
+        body,
+        hub,
+        model,
+        stream,
+        ctx,
+        models,
+        preferences: options.options.preferences,
+      });
     } catch (err) {
       if (
         untranslatable &&
@@ -120,17 +139,24 @@ export class FormatService {
       model,
       stream,
       ctx,
+      models,
+      preferences,
     }: {
       body: Record<string, unknown>;
       hub: HubRequest | null;
       model: string;
       stream: boolean;
       ctx: ClientContext;
+      models: string[];
+      preferences: ProviderPreferences;
     },
   ): Promise<void> {
     return this.upstream.route({
       group: request.key.group,
       model,
+      models,
+      preferences,
+      stream,
       signal,
       trace: request.trace,
       supports: (channel) => {
@@ -159,8 +185,8 @@ export class FormatService {
         const same = target.format === client.format;
         if (!stream) {
           return same
-            ? relayJson(response, reply, attempt.trace, target)
-            : translateJson(response, reply, client, target, ctx, attempt.trace);
+            ? relayJson(response, reply, attempt, target)
+            : translateJson(response, reply, client, target, ctx, attempt);
         }
         return same
           ? relayStream(response, reply, client, target, ctx, attempt)
@@ -222,13 +248,14 @@ async function readText(response: Dispatcher.ResponseData): Promise<string | Fai
 export async function relayJson(
   response: Dispatcher.ResponseData,
   reply: FastifyReply,
-  trace: RequestTrace,
+  attempt: AttemptContext,
   target: ProtocolAdapter,
 ): Promise<AttemptResult<void>> {
   const text = await readText(response);
   if (typeof text !== 'string') return text;
-  trace.usage = usageOf(text, target);
-  trace.firstByteAt = performance.now();
+  attempt.committed();
+  attempt.trace.usage = usageOf(text, target);
+  attempt.trace.firstByteAt = performance.now();
   await reply
     .code(response.statusCode)
     .header('content-type', String(response.headers['content-type'] ?? 'application/json'))
@@ -242,8 +269,9 @@ async function translateJson(
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,
-  trace: RequestTrace,
+  attempt: AttemptContext,
 ): Promise<AttemptResult<void>> {
+  const { trace } = attempt;
   const text = await readText(response);
   if (typeof text !== 'string') return text;
   let rendered: unknown;
@@ -259,6 +287,7 @@ async function translateJson(
       message: `unreadable upstream answer: ${(err as Error).message}`,
     };
   }
+  attempt.committed();
   trace.firstByteAt = performance.now();
   await reply.code(200).send(rendered);
   return { ok: true, value: undefined };
@@ -295,7 +324,10 @@ async function pumpStream(
       while (pending.length > 0) {
         const event = pending.shift()!;
         const bytes = onEvent(event.event ?? null, event.data);
-        if (bytes !== '' && trace.firstByteAt === null) trace.firstByteAt = performance.now();
+        if (bytes !== '' && trace.firstByteAt === null) {
+          trace.firstByteAt = performance.now();
+          attempt.committed();
+        }
         await writer.write(bytes);
       }
       if (writer.committed && writer.closed) break;

@@ -37,6 +37,11 @@ export class Authenticator {
     return key;
   }
 
+  /** Whether the key may use `model` at all (for fallback models, which are skipped rather than refused). */
+  allows(key: KeyRecord, model: string): boolean {
+    return checkKeyAccess(key, model, Date.now()).ok;
+  }
+
   /** Refuses a disabled or expired key, or a model outside the key's allow-list, with 403. */
   authorize(key: KeyRecord, model: string | null): void {
     const decision = checkKeyAccess(key, model, Date.now());

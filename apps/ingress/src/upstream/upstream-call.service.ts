@@ -1,17 +1,33 @@
 // Picks a channel and calls it, failing over to another eligible channel while nothing has been sent to the
-// client (bounded attempts, never the same channel twice). Reports each attempt's outcome to the
-// health-prober (fire-and-forget) and counts it. Format-neutral: the caller builds the request per channel and
-// decides when a response is "committed" (for streams: at the first relayed event, not at the headers).
+// client (bounded attempts, never the same channel twice for a model), then down the request's cross-model
+// fallback chain. Each attempt has a deadline: the channel's `timeout_ms` for a whole non-stream answer, and
+// for a stream until its first byte (capped by RELAYMESH_FIRST_BYTE_TIMEOUT_MS); a missed deadline fails over
+// like any transient fault. A 429 cools the channel down on this replica. Each attempt's outcome goes to the
+// health-prober (fire-and-forget) and to the metrics. Format-neutral: the caller builds the request per
+// channel and decides when a response is "committed" (for streams: at the first relayed event).
 import { Injectable } from '@nestjs/common';
 import { ErrorClass, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
-import { selectChannel } from '@relaymesh/routing';
-import { noAvailableChannel as countNoChannel, upstreamAttempts } from '@relaymesh/telemetry';
+import {
+  NO_PREFERENCES,
+  ProviderPreferences,
+  RoutingTable,
+  routingStages,
+  selectChannel,
+} from '@relaymesh/routing';
+import {
+  noAvailableChannel as countNoChannel,
+  ingressFailovers,
+  ingressModelFallbacks,
+  routingPanics,
+  upstreamAttempts,
+} from '@relaymesh/telemetry';
 import { Dispatcher } from 'undici';
 import { IngressEnv } from '../config/ingress.env';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
+import { ChannelCooldowns } from './channel-cooldowns';
 import { classifyUpstreamError, classifyUpstreamStatus, isRetryable } from './error-class';
 import { UpstreamPools } from './upstream-pool.service';
 
@@ -27,7 +43,13 @@ export type AttemptResult<T> =
 
 export interface RouteRequest {
   group: string;
+  /** The model the client asked for; refusals name it. */
   model: string;
+  /** Models to try in order (the requested one first, then its fallbacks); `[model]` when absent. */
+  models?: readonly string[];
+  preferences?: ProviderPreferences;
+  /** Decides the attempt deadline: until the first byte for a stream, the whole answer otherwise. */
+  stream: boolean;
   /** Channel types that can serve this request's format (others are skipped, not failed). */
   supports: (channel: IngressChannel) => boolean;
   build: (channel: IngressChannel, upstreamModel: string) => UpstreamRequest;
@@ -48,6 +70,8 @@ export interface AttemptContext {
   channel: IngressChannel;
   trace: RequestTrace;
   startedAt: number;
+  /** The answer reached the client: the attempt's deadline no longer applies (a stream's idle timeout does). */
+  committed: () => void;
   /** To report a failure that happens after the response was committed (a stream cut mid-way). */
   reportLateFailure: (errorClass: ErrorClass, message: string) => void;
 }
@@ -70,6 +94,7 @@ export class UpstreamCaller {
     private readonly pools: UpstreamPools,
     private readonly bus: MessageBus,
     private readonly env: IngressEnv,
+    private readonly cooldowns: ChannelCooldowns,
   ) {}
 
   async route(request: RouteRequest): Promise<void> {
@@ -79,36 +104,78 @@ export class UpstreamCaller {
         retryAfter: 1,
       });
     }
-    const exclude = new Set<string>();
-    let lastFailure: { errorClass: ErrorClass; status: number; message: string } | null = null;
-    for (let attempt = 0; attempt < this.env.maxAttempts; attempt++) {
-      const selection = selectChannel(
-        table,
-        { group: request.group, model: request.model, exclude },
-        Math.random,
-      );
-      if (!selection.ok) {
-        if (selection.reason === 'unknown_model') {
-          throw new GatewayError(404, `The model '${request.model}' does not exist.`, {
-            code: 'model_not_found',
-          });
-        }
-        if (lastFailure) break;
-        countNoChannel.inc();
-        throw noAvailableChannel(request.model, request.group);
+    const models = request.models ?? [request.model];
+    let lastFailure: Failure | null = null;
+    let anyKnown = false;
+    for (const [index, model] of models.entries()) {
+      if (index > 0) {
+        if (request.signal.aborted) break;
+        ingressModelFallbacks.inc();
       }
-      const channel = selection.channel;
-      exclude.add(channel.id);
-      if (!request.supports(channel)) {
-        attempt--;
-        continue;
+      const result = await this.routeModel(table, request, model);
+      if (result === 'served') return;
+      if (result !== 'unknown_model') anyKnown = true;
+      if (typeof result === 'object') {
+        lastFailure = result;
+        if (!isRetryable(result.errorClass)) break;
       }
-      const result = await this.attempt(request, channel, selection.upstreamModel);
-      if (result.ok) return;
-      lastFailure = result;
-      if (!isRetryable(result.errorClass) || request.signal.aborted) break;
     }
+    if (!anyKnown) {
+      throw new GatewayError(404, `The model '${request.model}' does not exist.`, {
+        code: 'model_not_found',
+      });
+    }
+    if (!lastFailure) countNoChannel.inc();
     throw this.finalError(lastFailure, request);
+  }
+
+  /**
+   * Tries one model: stage by stage of the provider preferences, channel by channel within a stage, up to
+   * the attempt budget. The last failure, or why no channel was tried.
+   */
+  private async routeModel(
+    table: RoutingTable<IngressChannel>,
+    request: RouteRequest,
+    model: string,
+  ): Promise<'served' | 'unknown_model' | 'no_channel' | Failure> {
+    const lookup = table.tiers(request.group, model);
+    if (!lookup.known) return 'unknown_model';
+    const stages = routingStages(
+      lookup.tiers.flatMap((tier) => tier.withEjected.map((route) => route.channel)),
+      request.preferences ?? NO_PREFERENCES,
+      (channel) => channel.latency_ms,
+    ) ?? [undefined];
+    const tried = new Set<string>();
+    let lastFailure: Failure | null = null;
+    let attempts = 0;
+    for (const within of stages) {
+      while (attempts < this.env.maxAttempts) {
+        const selection = selectChannel(
+          table,
+          {
+            group: request.group,
+            model,
+            exclude: tried,
+            avoid: this.cooldowns.cooling(),
+            within,
+          },
+          Math.random,
+        );
+        if (!selection.ok) break;
+        const channel = selection.channel;
+        tried.add(channel.id);
+        if (!request.supports(channel)) continue;
+        if (selection.panic) routingPanics.inc();
+        if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
+        attempts++;
+        request.trace.model = model;
+        const result = await this.attempt(request, channel, selection.upstreamModel);
+        if (result.ok) return 'served';
+        lastFailure = result;
+        if (!isRetryable(result.errorClass) || request.signal.aborted) return result;
+      }
+    }
+    return lastFailure ?? 'no_channel';
   }
 
   private async attempt(
@@ -124,53 +191,78 @@ export class UpstreamCaller {
     trace.channel = { id: channel.id, name: channel.name, type: channel.type };
     trace.upstreamModel = upstreamModel;
     const built = request.build(channel, upstreamModel);
-    let response: Dispatcher.ResponseData;
+    const deadline = new AttemptDeadline(request.signal, this.deadlineMs(channel, request.stream));
     try {
-      response = await this.pools.poolFor(channel).request({
-        method: 'POST',
-        path: built.path,
-        headers: built.headers,
-        body: built.body,
-        signal: request.signal,
-        headersTimeout: channel.timeout_ms,
-        bodyTimeout: channel.timeout_ms,
-      });
-    } catch (err) {
-      const errorClass = request.signal.aborted ? 'client' : classifyUpstreamError(err);
-      const message = `${channel.name}: ${(err as Error).message}`;
-      report(errorClass, 0, message);
-      return { ok: false, errorClass, status: 0, message };
-    }
-    if (response.statusCode >= 400) {
-      const text = await response.body.text().catch(() => '');
-      const errorClass = classifyUpstreamStatus(response.statusCode, text);
-      report(errorClass, response.statusCode, text.slice(0, 500) || null);
-      if (errorClass === 'client') {
-        throw new UpstreamClientError(
-          response.statusCode,
-          text,
-          String(response.headers['content-type'] ?? 'application/json'),
-        );
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await this.pools.poolFor(channel).request({
+          method: 'POST',
+          path: built.path,
+          headers: built.headers,
+          body: built.body,
+          signal: deadline.signal,
+          headersTimeout: channel.timeout_ms,
+          // Between two chunks of a stream once it flows; the deadline covers the wait for the first.
+          bodyTimeout: channel.timeout_ms,
+        });
+      } catch (err) {
+        const errorClass = deadline.expired
+          ? 'timeout'
+          : request.signal.aborted
+            ? 'client'
+            : classifyUpstreamError(err);
+        const message = `${channel.name}: ${deadline.expired ? `no answer within ${deadline.ms} ms` : (err as Error).message}`;
+        report(errorClass, 0, message);
+        return { ok: false, errorClass, status: 0, message };
       }
-      return {
-        ok: false,
-        errorClass,
-        status: response.statusCode,
-        message: `${channel.name}: upstream ${response.statusCode}`,
-      };
+      if (response.statusCode >= 400) {
+        const text = await response.body.text().catch(() => '');
+        const errorClass = classifyUpstreamStatus(response.statusCode, text);
+        report(errorClass, response.statusCode, text.slice(0, 500) || null);
+        if (errorClass === 'rate_limited') this.cooldowns.cool(channel, response.headers);
+        if (errorClass === 'client') {
+          throw new UpstreamClientError(
+            response.statusCode,
+            text,
+            String(response.headers['content-type'] ?? 'application/json'),
+          );
+        }
+        return {
+          ok: false,
+          errorClass,
+          status: response.statusCode,
+          message: `${channel.name}: upstream ${response.statusCode}`,
+        };
+      }
+      let result = await request.consume(response, {
+        channel,
+        trace,
+        startedAt,
+        committed: () => deadline.clear(),
+        reportLateFailure: (errorClass, message) => {
+          trace.lateError = errorClass;
+          report(errorClass, response.statusCode, message);
+        },
+      });
+      if (!result.ok && deadline.expired) {
+        result = {
+          ...result,
+          errorClass: 'timeout',
+          message: `${channel.name}: no first byte within ${deadline.ms} ms`,
+        };
+      }
+      if (result.ok) report('none', response.statusCode, null);
+      else report(result.errorClass, result.status, result.message);
+      return result;
+    } finally {
+      deadline.clear();
     }
-    const result = await request.consume(response, {
-      channel,
-      trace,
-      startedAt,
-      reportLateFailure: (errorClass, message) => {
-        trace.lateError = errorClass;
-        report(errorClass, response.statusCode, message);
-      },
-    });
-    if (result.ok) report('none', response.statusCode, null);
-    else report(result.errorClass, result.status, result.message);
-    return result;
+  }
+
+  /** How long an attempt may take before it is abandoned for another channel. */
+  private deadlineMs(channel: IngressChannel, stream: boolean): number {
+    const firstByte = this.env.firstByteTimeoutMs;
+    return stream && firstByte > 0 ? Math.min(channel.timeout_ms, firstByte) : channel.timeout_ms;
   }
 
   private report(
@@ -197,11 +289,21 @@ export class UpstreamCaller {
     });
   }
 
-  private finalError(
-    last: { errorClass: ErrorClass; status: number; message: string } | null,
-    request: RouteRequest,
-  ): GatewayError {
+  private finalError(last: Failure | null, request: RouteRequest): GatewayError {
     if (!last) return noAvailableChannel(request.model, request.group);
+    if (last.errorClass === 'rate_limited') {
+      // Every channel left was rate-limited upstream: a 429 with the time until the first cools down tells
+      // SDKs to back off and retry, which a 502 would not.
+      const table = this.store.table;
+      const ids = table
+        ? (request.models ?? [request.model]).flatMap((m) => channelIds(table, request.group, m))
+        : [];
+      return new GatewayError(
+        429,
+        `Every eligible channel for '${request.model}' is rate-limited upstream; retry after the Retry-After delay.`,
+        { code: 'upstream_rate_limited', retryAfter: this.cooldowns.secondsUntilFree(ids) ?? 5 },
+      );
+    }
     if (last.errorClass === 'timeout') {
       return new GatewayError(504, `Every eligible channel for '${request.model}' timed out.`, {
         code: 'upstream_timeout',
@@ -214,5 +316,44 @@ export class UpstreamCaller {
         code: 'upstream_error',
       },
     );
+  }
+}
+
+type Failure = Extract<AttemptResult<void>, { ok: false }>;
+
+function channelIds(table: RoutingTable<IngressChannel>, group: string, model: string): string[] {
+  const lookup = table.tiers(group, model);
+  return lookup.known ? lookup.tiers.flatMap((t) => t.withEjected.map((r) => r.channel.id)) : [];
+}
+
+/**
+ * The attempt's own abort signal: the client's, plus a deadline that `clear()` lifts once the answer has
+ * reached the client.
+ */
+class AttemptDeadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onClientAbort = () => this.controller.abort(this.clientSignal.reason);
+  expired = false;
+
+  constructor(
+    private readonly clientSignal: AbortSignal,
+    readonly ms: number,
+  ) {
+    if (clientSignal.aborted) this.controller.abort(clientSignal.reason);
+    else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort(new Error(`attempt deadline of ${ms} ms passed`));
+    }, ms);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.clientSignal.removeEventListener('abort', this.onClientAbort);
   }
 }

@@ -53,6 +53,7 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     // Folded from the prober's health by the self-healing work; until then every channel is fully in.
     ejected: false,
     weight_factor: 1,
+    latency_ms: channel.health?.latency_ms ?? null,
     timeout_ms: channel.timeoutMs,
     headers: channel.headers,
   };
