@@ -1,0 +1,199 @@
+// The real Claude Code CLI against relaymesh, as teams run it: `ANTHROPIC_BASE_URL` pointed at the gateway, a
+// relaymesh key as the API key. Claude Code is the most demanding Anthropic client there is (beta query string,
+// `anthropic-beta` headers, a large system prompt with cache_control, a dozen tools, streaming, a mid-conversation
+// system message for models it does not know, count_tokens). It runs once against an Anthropic channel
+// (pass-through) and once against an OpenAI channel (translated both ways), including a real tool round trip:
+// the fake model asks Claude Code to read a file, Claude Code reads it and sends the result back, and the fake
+// model's final answer quotes it.
+//
+// The CLI is the native build of `@anthropic-ai/claude-code` for linux-x64, a devDependency (the JS wrapper
+// package needs Node >= 22 and an install script; the platform package is the binary itself).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  AnthropicContentBlock,
+  AnthropicRequestBody,
+  Deployment,
+  FakeAnthropic,
+  FakeOpenAI,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
+
+const CLAUDE = resolve(__dirname, '../../node_modules/@anthropic-ai/claude-code-linux-x64/claude');
+const SECRET = 'relaymesh-tool-round-trip-7731';
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runClaude(args: string[], env: Record<string, string>, cwd: string): Promise<RunResult> {
+  return new Promise((done) => {
+    execFile(
+      CLAUDE,
+      args,
+      { cwd, env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The last user turn's tool_result text, if the turn carries one. */
+function toolResultText(request: AnthropicRequestBody): string | null {
+  const last = request.messages.at(-1);
+  if (!last || typeof last.content === 'string') return null;
+  const result = last.content.find((b: AnthropicContentBlock) => b.type === 'tool_result');
+  if (!result) return null;
+  const content = result['content'];
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return (content as AnthropicContentBlock[]).map((b) => b.text ?? '').join('');
+  }
+  return null;
+}
+
+describe('Claude Code CLI through relaymesh', () => {
+  let relay: Deployment;
+  let anthropic: FakeAnthropic;
+  let openai: FakeOpenAI;
+  let clientKey: string;
+  let home: string;
+  let project: string;
+
+  const env = (model: string): Record<string, string> => ({
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    ANTHROPIC_BASE_URL: relay.url,
+    ANTHROPIC_API_KEY: clientKey,
+    ANTHROPIC_MODEL: model,
+    ANTHROPIC_SMALL_FAST_MODEL: model,
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
+    ANTHROPIC_DEFAULT_SONNET_MODEL: model,
+    ANTHROPIC_DEFAULT_OPUS_MODEL: model,
+    // Nothing may leave 127.0.0.1: no update checks, telemetry or error reporting.
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CI: '1',
+  });
+
+  beforeAll(async () => {
+    if (!existsSync(CLAUDE)) {
+      throw new Error(`${CLAUDE} is missing: npm install (it is a devDependency for linux-x64)`);
+    }
+    home = mkdtempSync(join(tmpdir(), 'relaymesh-claude-home-'));
+    project = mkdtempSync(join(tmpdir(), 'relaymesh-claude-project-'));
+    writeFileSync(join(project, 'secret.txt'), `${SECRET}\n`);
+    [anthropic, openai] = await Promise.all([FakeAnthropic.start(), FakeOpenAI.start()]);
+    relay = await startDeployment('embedded', { label: 'claude_code' });
+    for (const channel of [
+      {
+        name: 'cc-anthropic',
+        type: 'anthropic',
+        base_url: anthropic.url,
+        keys: ['sk-ant-upstream'],
+        models: ['cc-sonnet'],
+      },
+      {
+        name: 'cc-openai',
+        type: 'openai',
+        base_url: openai.url,
+        keys: ['sk-upstream'],
+        models: ['cc-gpt'],
+      },
+    ]) {
+      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+    }
+    clientKey = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'claude-code' })).body
+      .key;
+    await waitFor(
+      async () => {
+        const res = await fetch(`${relay.url}/v1/models`, {
+          headers: { authorization: `Bearer ${clientKey}` },
+        });
+        const list = (await res.json()) as { data?: { id: string }[] };
+        return (list.data ?? []).length >= 2;
+      },
+      { what: 'both channels routable', timeoutMs: 10_000 },
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await relay?.stop();
+    await Promise.all([anthropic?.close(), openai?.close()]);
+    for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should answer a prompt over an Anthropic channel, passing Claude Code requests through', async () => {
+    anthropic.reset();
+    anthropic.setResponder(() => ({ text: 'Hello from the fake Claude behind relaymesh.' }));
+    const run = await runClaude(
+      ['-p', 'Say hello.', '--output-format', 'json', '--model', 'cc-sonnet'],
+      env('cc-sonnet'),
+      project,
+    );
+    expect(run.stderr).not.toMatch(/API Error|ECONNREFUSED/);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { result: string; is_error: boolean };
+    expect(result.is_error).toBe(false);
+    expect(result.result).toContain('Hello from the fake Claude behind relaymesh.');
+
+    const messages = anthropic.requests.filter((r) => r.path === '/v1/messages');
+    expect(messages.length).toBeGreaterThan(0);
+    const main = messages.find((r) => ((r.body as AnthropicRequestBody).tools ?? []).length > 0)!;
+    expect(main).toBeDefined();
+    // Passed through: Claude Code's own fields and betas reach the upstream as it sent them.
+    expect(main.headers['anthropic-beta']).toBeTruthy();
+    expect(main.headers['x-api-key']).toBe('sk-ant-upstream');
+    expect(JSON.stringify(main.body)).toContain('cache_control');
+  });
+
+  it.each([
+    ['an Anthropic channel (pass-through)', 'cc-sonnet'],
+    ['an OpenAI channel (translated)', 'cc-gpt'],
+  ])('should run a tool round trip over %s', async (_, model) => {
+    anthropic.reset();
+    openai.reset();
+    const file = join(project, 'secret.txt');
+    const answer = (result: string) =>
+      `The file says: ${result.includes(SECRET) ? SECRET : 'something else'}`;
+    anthropic.setResponder((request) => {
+      const result = toolResultText(request);
+      return result === null
+        ? { toolCalls: [{ name: 'Read', input: { file_path: file } }] }
+        : { text: answer(result) };
+    });
+    openai.setResponder((request) => {
+      const last = request.messages.at(-1);
+      return last?.role === 'tool'
+        ? { text: answer(JSON.stringify(last.content)) }
+        : { toolCalls: [{ name: 'Read', arguments: JSON.stringify({ file_path: file }) }] };
+    });
+    const run = await runClaude(
+      [
+        '-p',
+        'Read secret.txt and tell me what it says.',
+        '--output-format',
+        'json',
+        '--model',
+        model,
+        '--allowedTools',
+        'Read',
+      ],
+      env(model),
+      project,
+    );
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { result: string; num_turns: number };
+    expect(result.result).toContain(`The file says: ${SECRET}`);
+    expect(result.num_turns).toBeGreaterThanOrEqual(2);
+  });
+});
