@@ -29,3 +29,6 @@ export { openAIResponses } from './openai-responses/openai-responses.adapter';
 
 // Channel type -> the adapter of the wire format it speaks upstream
 export { adapterForChannel } from './channel-adapters';
+
+// The `mock` channel type's local model, and the token estimate used where no upstream count is at hand
+export { estimateInputTokens, mockAnswer, mockStream } from './mock/mock-model';

@@ -12,6 +12,8 @@ import {
   StreamEncoder,
   TokenUsage,
   adapterForChannel,
+  mockAnswer,
+  mockStream,
 } from '@relaymesh/protocols';
 import { ProviderPreferences } from '@relaymesh/routing';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
@@ -160,9 +162,15 @@ export class FormatService {
       signal,
       trace: request.trace,
       supports: (channel) => {
+        // A mock channel answers from the hub, so it serves every request the hub can carry.
+        if (channel.type === 'mock') return hub !== null;
         const target = adapterForChannel(channel.type);
         return target !== null && (hub !== null || target.format === client.format);
       },
+      serveLocally: (channel, upstreamModel, attempt) =>
+        channel.type === 'mock'
+          ? serveMock(hub!, upstreamModel, reply, client, ctx, attempt, stream)
+          : null,
       build: (channel, upstreamModel) => {
         const target = adapterForChannel(channel.type)!;
         const built =
@@ -194,6 +202,33 @@ export class FormatService {
       },
     });
   }
+}
+
+/** A `mock` channel's answer (libs/protocols mock model), rendered in the client's format like any other. */
+async function serveMock(
+  hub: HubRequest,
+  upstreamModel: string,
+  reply: FastifyReply,
+  client: ProtocolAdapter,
+  ctx: ClientContext,
+  attempt: AttemptContext,
+  stream: boolean,
+): Promise<AttemptResult<void>> {
+  const id = `mock-${ctx.requestId}`;
+  const { trace } = attempt;
+  trace.firstByteAt = performance.now();
+  const answer = mockAnswer(hub, upstreamModel, id);
+  trace.usage = answer.usage;
+  if (!stream) {
+    await reply.code(200).send(client.client.renderResponse(answer, ctx));
+    return { ok: true, value: undefined };
+  }
+  const encoder = client.client.streamEncoder(ctx);
+  const writer = new SseWriter(reply, client.client.streamContentType(ctx));
+  for (const event of mockStream(hub, upstreamModel, id)) await writer.write(encoder.encode(event));
+  await writer.write(encoder.end());
+  writer.end();
+  return { ok: true, value: undefined };
 }
 
 function protocolError(error: ProtocolError): GatewayError {

@@ -13,6 +13,7 @@ import { DataPlane } from '../http/data-plane';
 import { WireFormat } from '../http/error-envelope';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
+import { CountTokensService } from './count-tokens.service';
 import { EmbeddingsService } from './embeddings.service';
 import { FormatService } from './format.service';
 
@@ -31,6 +32,7 @@ export class FormatsController {
     private readonly auth: Authenticator,
     private readonly formats: FormatService,
     private readonly embeddingsService: EmbeddingsService,
+    private readonly countTokensService: CountTokensService,
   ) {}
 
   @Post('v1/chat/completions')
@@ -52,6 +54,29 @@ export class FormatsController {
   @Post('v1/responses')
   responses(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.serve('responses', 'openai', openAIResponses, request, reply, null);
+  }
+
+  @Post('v1/messages/count_tokens')
+  countTokens(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.dataPlane.serve(
+      'count_tokens',
+      'anthropic',
+      request,
+      reply,
+      async (signal, trace) => {
+        trace.key = await this.auth.authenticate(
+          request.headers,
+          request.query as Record<string, unknown>,
+        );
+        await this.countTokensService.count(
+          trace,
+          request.body,
+          formatHeaders(request.headers),
+          reply,
+          signal,
+        );
+      },
+    );
   }
 
   /** Anthropic Messages; `?beta=true` (sent by Claude Code) changes nothing here. */

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { KeysModule } from '../keys/keys.module';
+import { RoutingSnapshotModule } from '../routing-snapshot/routing-snapshot.module';
 import { UpstreamModule } from '../upstream/upstream.module';
+import { CountTokensService } from './count-tokens.service';
 import { EmbeddingsService } from './embeddings.service';
 import { FormatService } from './format.service';
 import { FormatsController } from './formats.controller';
 
 @Module({
-  imports: [KeysModule, UpstreamModule],
+  imports: [KeysModule, RoutingSnapshotModule, UpstreamModule],
   controllers: [FormatsController],
-  providers: [EmbeddingsService, FormatService],
+  providers: [CountTokensService, EmbeddingsService, FormatService],
 })
 export class FormatsModule {}

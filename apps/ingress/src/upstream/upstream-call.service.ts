@@ -54,6 +54,15 @@ export interface RouteRequest {
   supports: (channel: IngressChannel) => boolean;
   build: (channel: IngressChannel, upstreamModel: string) => UpstreamRequest;
   /**
+   * Answers for a channel that needs no HTTP call (the `mock` type), or null to call the upstream. Counted and
+   * reported like any attempt.
+   */
+  serveLocally?: (
+    channel: IngressChannel,
+    upstreamModel: string,
+    attempt: AttemptContext,
+  ) => Promise<AttemptResult<void>> | null;
+  /**
    * Consumes an upstream response with status < 400. Returns ok once the response is committed to the
    * client; a failure before that lets the next channel try.
    */
@@ -190,6 +199,19 @@ export class UpstreamCaller {
     trace.attempts += 1;
     trace.channel = { id: channel.id, name: channel.name, type: channel.type };
     trace.upstreamModel = upstreamModel;
+    const local = request.serveLocally?.(channel, upstreamModel, {
+      channel,
+      trace,
+      startedAt,
+      committed: () => undefined,
+      reportLateFailure: (errorClass, message) => report(errorClass, 200, message),
+    });
+    if (local) {
+      const result = await local;
+      if (result.ok) report('none', 200, null);
+      else report(result.errorClass, result.status, result.message);
+      return result;
+    }
     const built = request.build(channel, upstreamModel);
     const deadline = new AttemptDeadline(request.signal, this.deadlineMs(channel, request.stream));
     try {
