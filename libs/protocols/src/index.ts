@@ -32,3 +32,6 @@ export { adapterForChannel } from './channel-adapters';
 
 // The `mock` channel type's local model, and the token estimate used where no upstream count is at hand
 export { estimateInputTokens, mockAnswer, mockStream } from './mock/mock-model';
+
+// Embeddings across the OpenAI and Gemini formats
+export * from './embeddings/embeddings';

@@ -24,6 +24,7 @@ function formatHeaders(headers: FastifyRequest['headers']): Record<string, strin
 }
 
 const GEMINI_TARGET = /^(.+):(generateContent|streamGenerateContent)$/;
+const GEMINI_EMBED_TARGET = /^(.+):(embedContent|batchEmbedContents)$/;
 
 @Controller()
 export class FormatsController {
@@ -47,7 +48,7 @@ export class FormatsController {
         request.headers,
         request.query as Record<string, unknown>,
       );
-      await this.embeddingsService.embed(trace, request.body, reply, signal);
+      await this.embeddingsService.embedOpenAI(trace, request.body, reply, signal);
     });
   }
 
@@ -91,7 +92,7 @@ export class FormatsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.serve('generate_content', 'gemini', gemini, request, reply, target);
+    return this.gemini(target, request, reply);
   }
 
   @Post('v1/models/:target')
@@ -100,7 +101,32 @@ export class FormatsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.serve('generate_content', 'gemini', gemini, request, reply, target);
+    return this.gemini(target, request, reply);
+  }
+
+  /** Gemini puts the method in the path: generation, or embeddings. */
+  private gemini(target: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const embed = GEMINI_EMBED_TARGET.exec(decodeURIComponent(target));
+    if (!embed) return this.serve('generate_content', 'gemini', gemini, request, reply, target);
+    return this.dataPlane.serve(
+      'embed_content',
+      'gemini',
+      request,
+      reply,
+      async (signal, trace) => {
+        trace.key = await this.auth.authenticate(
+          request.headers,
+          request.query as Record<string, unknown>,
+        );
+        await this.embeddingsService.embedGemini(
+          trace,
+          { model: embed[1], batch: embed[2] === 'batchEmbedContents' },
+          request.body,
+          reply,
+          signal,
+        );
+      },
+    );
   }
 
   private serve(
