@@ -87,9 +87,8 @@ describe('embeddings translation', () => {
     const base64 = renderOpenAIEmbeddings(result, 'm', 3, 'base64') as {
       data: { embedding: string }[];
     };
-    const decoded = new Float32Array(
-      Buffer.from(base64.data[0].embedding, 'base64').buffer.slice(0),
-    );
+    const bytes = Buffer.from(base64.data[0].embedding, 'base64');
+    const decoded = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
     expect([...decoded]).toEqual([0.5, -1]);
     expect(renderOpenAIEmbeddings(result, 'm', 3, 'float')).toMatchObject({
       data: [{ object: 'embedding', index: 0, embedding: [0.5, -1] }],
