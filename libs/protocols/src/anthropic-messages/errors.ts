@@ -25,6 +25,32 @@ export function anthropicErrorType(status: number): string {
   }
 }
 
+/** The status an Anthropic error type stands for (the inverse of `anthropicErrorType`); 500 when unknown. */
+export function anthropicErrorStatus(type: unknown): number {
+  switch (type) {
+    case 'invalid_request_error':
+      return 400;
+    case 'authentication_error':
+      return 401;
+    case 'billing_error':
+      return 402;
+    case 'permission_error':
+      return 403;
+    case 'not_found_error':
+      return 404;
+    case 'request_too_large':
+      return 413;
+    case 'rate_limit_error':
+      return 429;
+    case 'timeout_error':
+      return 504;
+    case 'overloaded_error':
+      return 529;
+    default:
+      return 500;
+  }
+}
+
 export function anthropicErrorBody(status: number, message: string): string {
   return JSON.stringify({ type: 'error', error: { type: anthropicErrorType(status), message } });
 }

@@ -227,7 +227,7 @@ describe('upstream.streamDecoder edge cases', () => {
       { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
       { type: 'message_stop' },
     );
-    expect(out.slice(2)).toEqual([{ type: 'error', message: 'Overloaded' }]);
+    expect(out.slice(2)).toEqual([{ type: 'error', message: 'Overloaded', status: 529 }]);
   });
 
   it('ignores pings, unknown events and data that is not JSON', () => {
@@ -428,5 +428,17 @@ describe('client.streamEncoder', () => {
       anthropicStreamErrorEvent(500, 'upstream went away'),
     );
     expect(encoder.end()).toBe('');
+  });
+});
+
+describe('stream errors keep their kind across formats', () => {
+  it('an overloaded Anthropic stream reaches an Anthropic client as overloaded_error', () => {
+    const encoder = anthropicMessages.client.streamEncoder({
+      requestId: 'r',
+      sse: true,
+      model: 'm',
+    });
+    const out = encoder.encode({ type: 'error', message: 'Overloaded', status: 529 });
+    expect(out).toContain('"type":"overloaded_error"');
   });
 });

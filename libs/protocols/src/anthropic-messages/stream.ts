@@ -9,7 +9,7 @@ import type { HubBlockStart, HubStopReason, HubStreamEvent } from '../hub/hub.ty
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import type { TokenUsage } from '../usage';
-import { anthropicStreamErrorEvent } from './errors';
+import { anthropicErrorStatus, anthropicStreamErrorEvent } from './errors';
 import { anthropicStopReason, messageId } from './from-hub';
 import { hubStopReason } from './to-hub';
 import type { AnthropicDelta, AnthropicResponseBlock, AnthropicStreamEvent } from './types';
@@ -86,7 +86,7 @@ export class MessagesStreamEncoder implements StreamEncoder {
         return this.finish(event.stopReason, event.stopSequence);
       case 'error':
         this.closed = true;
-        return this.start() + anthropicStreamErrorEvent(500, event.message);
+        return this.start() + anthropicStreamErrorEvent(event.status ?? 500, event.message);
     }
   }
 
@@ -250,7 +250,7 @@ export class MessagesStreamDecoder implements StreamDecoder {
           typeof error.message === 'string'
             ? error.message
             : 'The upstream stream reported an error.';
-        return [{ type: 'error', message }];
+        return [{ type: 'error', message, status: anthropicErrorStatus(error.type) }];
       }
       default:
         return []; // ping, and event types newer than this decoder

@@ -220,7 +220,7 @@ describe('GeminiStreamDecoder on the recorded SSE stream', () => {
         { type: 'start', id: '', model: '' },
         { type: 'block_start', index: 0, block: { type: 'text' } },
         { type: 'text_delta', index: 0, text: 'Hi' },
-        { type: 'error', message: 'The model is overloaded.' },
+        { type: 'error', message: 'The model is overloaded.', status: 503 },
       ],
     ],
     [

@@ -118,7 +118,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
       }
       case 'error':
         this.finished = true;
-        return this.framer.error(500, event.message);
+        return this.framer.error(event.status ?? 500, event.message);
     }
   }
 
@@ -198,8 +198,14 @@ export class GeminiStreamDecoder implements StreamDecoder {
     }
     if (isRecord(json) && isRecord(json.error)) {
       this.finished = true;
-      const message = json.error.message;
-      return [{ type: 'error', message: typeof message === 'string' ? message : data }];
+      const { message, code } = json.error;
+      return [
+        {
+          type: 'error',
+          message: typeof message === 'string' ? message : data,
+          ...(typeof code === 'number' && code >= 400 ? { status: code } : {}),
+        },
+      ];
     }
 
     const chunk = readGeminiResponse(json);

@@ -109,7 +109,11 @@ export type HubStreamEvent =
   | { type: 'block_stop'; index: number }
   | { type: 'usage'; usage: Partial<TokenUsage> }
   | { type: 'finish'; stopReason: HubStopReason; stopSequence: string | null }
-  | { type: 'error'; message: string };
+  /**
+   * The upstream ended the stream with an error. `status` is the HTTP status its error type stands for
+   * (Anthropic `overloaded_error` 529, a rate limit 429, ...), so the client's format can name the same kind.
+   */
+  | { type: 'error'; message: string; status?: number };
 
 export type HubBlockStart =
   | { type: 'text' }

@@ -29,6 +29,15 @@ export function openAIErrorBody(err: OpenAIErrorFields): string {
  *   a refusal on the tpm limit should pass `tokens` instead.
  * - 5xx: `server_error`, which OpenAI also uses for 502/503 overload responses.
  */
+/** The status an OpenAI error `type`/`code` stands for (a stream's error carries no status); 500 when unknown. */
+export function openAIErrorStatus(error: { type?: unknown; code?: unknown }): number {
+  const kind = `${String(error.type ?? '')} ${String(error.code ?? '')}`;
+  if (/rate_limit|requests|tokens/.test(kind)) return 429;
+  if (/insufficient_quota/.test(kind)) return 402;
+  if (/invalid_request|context_length/.test(kind)) return 400;
+  return 500;
+}
+
 export function openAIErrorType(status: number): string {
   if (status === 402) return 'insufficient_quota';
   if (status === 429) return 'requests';

@@ -225,7 +225,7 @@ describe('ChatStreamDecoder edge cases', () => {
     decoder.decode(null, chunk({ content: 'a' }));
     expect(
       decoder.decode(null, '{"error":{"message":"overloaded","type":"server_error"}}'),
-    ).toEqual([{ type: 'error', message: 'overloaded' }]);
+    ).toEqual([{ type: 'error', message: 'overloaded', status: 500 }]);
     expect(decoder.decode(null, '[DONE]')).toEqual([]);
   });
 

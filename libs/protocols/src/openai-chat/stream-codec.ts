@@ -7,7 +7,7 @@
 import type { HubStopReason, HubStreamEvent } from '../hub/hub.types';
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
-import { openAIErrorType } from './errors';
+import { openAIErrorStatus, openAIErrorType } from './errors';
 import { chatFinishReason, chatUsage } from './from-hub';
 import type { TokenUsage } from '../usage';
 import { clientId } from './hub-extensions';
@@ -85,7 +85,7 @@ export class ChatStreamEncoder implements StreamEncoder {
       }
       case 'error':
         this.closed = true;
-        return openAIStreamErrorEvent(event.message, 'server_error');
+        return openAIStreamErrorEvent(event.message, openAIErrorType(event.status ?? 500));
     }
   }
 
@@ -164,11 +164,12 @@ export class ChatStreamDecoder implements StreamDecoder {
     if (!isRecord(chunk)) return [];
     if (chunk.error !== undefined && chunk.error !== null) {
       this.finished = true;
+      const error = isRecord(chunk.error) ? chunk.error : {};
       const message =
-        isRecord(chunk.error) && typeof chunk.error.message === 'string'
-          ? chunk.error.message
+        typeof error.message === 'string'
+          ? error.message
           : 'The upstream stream reported an error.';
-      return [{ type: 'error', message }];
+      return [{ type: 'error', message, status: openAIErrorStatus(error) }];
     }
 
     const out: HubStreamEvent[] = [];

@@ -250,7 +250,7 @@ describe('ResponsesStreamDecoder edge cases', () => {
           },
         },
       ]).slice(1),
-    ).toEqual([{ type: 'error', message: 'The model crashed.' }]);
+    ).toEqual([{ type: 'error', message: 'The model crashed.', status: 500 }]);
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -263,7 +263,9 @@ describe('ResponsesStreamDecoder edge cases', () => {
       { type: 'error', error: { type: 'too_many_requests', message: 'Slow down.' } },
     ],
   ])('turns an error event in %s into an error event', (_case, event) => {
-    expect(decode([created, event]).slice(1)).toEqual([{ type: 'error', message: 'Slow down.' }]);
+    expect(decode([created, event]).slice(1)).toEqual([
+      { type: 'error', message: 'Slow down.', status: 429 },
+    ]);
   });
 
   it('reads an incomplete response as max_tokens, closing the open text block first', () => {

@@ -12,6 +12,7 @@ import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import { clientId } from '../openai-chat/hub-extensions';
 import type { TokenUsage } from '../usage';
+import { openAIErrorStatus } from '../openai-chat/errors';
 import { responsesStreamErrorEvent } from './errors';
 import { outputItemId, responseObject, responseStatus, responsesUsage } from './from-hub';
 import { responsesStopReason } from './to-hub';
@@ -128,7 +129,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'error':
         this.closed = true;
-        return responsesStreamErrorEvent(502, event.message, this.sequence++);
+        return responsesStreamErrorEvent(event.status ?? 502, event.message, this.sequence++);
     }
   }
 
@@ -413,12 +414,13 @@ export class ResponsesStreamDecoder implements StreamDecoder {
         break;
       case 'response.failed': {
         const error = isRecord(event.response) ? event.response.error : null;
-        out.push(this.fail(isRecord(error) ? error.message : null));
+        out.push(this.fail(isRecord(error) ? error.message : null, isRecord(error) ? error : {}));
         break;
       }
       case 'error': {
-        const nested = isRecord(event.error) ? event.error.message : null;
-        out.push(this.fail(typeof event.message === 'string' ? event.message : nested));
+        const nested = isRecord(event.error) ? event.error : {};
+        const message = typeof event.message === 'string' ? event.message : nested.message;
+        out.push(this.fail(message, { code: event.code ?? nested.code, type: nested.type }));
         break;
       }
       default:
@@ -536,12 +538,13 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     this.finished = true;
   }
 
-  private fail(message: unknown): HubStreamEvent {
+  private fail(message: unknown, error: { type?: unknown; code?: unknown }): HubStreamEvent {
     this.finished = true;
     return {
       type: 'error',
       message:
         typeof message === 'string' && message !== '' ? message : 'The upstream response failed.',
+      status: openAIErrorStatus(error),
     };
   }
 }
