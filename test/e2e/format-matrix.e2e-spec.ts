@@ -218,6 +218,23 @@ describe('every client format × every channel type (embedded)', () => {
     ),
   );
 
+  /** Each fake asked to call `get_weather` with `args`, whatever the question. */
+  const scriptToolCalls = (args: Record<string, unknown>) => {
+    openai.setResponder(() => ({
+      toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(args) }],
+    }));
+    anthropic.setResponder(() => ({ toolCalls: [{ name: 'get_weather', input: args }] }));
+    gemini.setResponder(() => ({ functionCalls: [{ name: 'get_weather', args }] }));
+  };
+  const resetFakes = () => {
+    openai.reset();
+    anthropic.reset();
+    gemini.reset();
+  };
+  const toolCells = upstreams.flatMap(([upstream, model]) =>
+    [false, true].map((stream) => [upstream, model, stream] as const),
+  );
+
   it.each(cells)('%s → %s channel (%s, stream %s)', async (client, upstream, model, stream) => {
     const fake = fakes()[upstream];
     fake.reset();
@@ -287,25 +304,10 @@ describe('every client format × every channel type (embedded)', () => {
     };
     const args = { city: 'Paris' };
 
-    beforeEach(() => {
-      openai.setResponder(() => ({
-        toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(args) }],
-      }));
-      anthropic.setResponder(() => ({ toolCalls: [{ name: 'get_weather', input: args }] }));
-      gemini.setResponder(() => ({ functionCalls: [{ name: 'get_weather', args }] }));
-    });
+    beforeEach(() => scriptToolCalls(args));
+    afterEach(resetFakes);
 
-    afterEach(() => {
-      openai.reset();
-      anthropic.reset();
-      gemini.reset();
-    });
-
-    it.each(
-      upstreams.flatMap(([upstream, model]) =>
-        [false, true].map((stream) => [upstream, model, stream] as const),
-      ),
-    )(
+    it.each(toolCells)(
       '%s channel (%s, stream %s): the call, then its result paired back',
       async (upstream, model, stream) => {
         const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
@@ -393,19 +395,8 @@ describe('every client format × every channel type (embedded)', () => {
     };
     const args = { city: 'Lyon' };
 
-    beforeEach(() => {
-      openai.setResponder(() => ({
-        toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(args) }],
-      }));
-      anthropic.setResponder(() => ({ toolCalls: [{ name: 'get_weather', input: args }] }));
-      gemini.setResponder(() => ({ functionCalls: [{ name: 'get_weather', args }] }));
-    });
-
-    afterEach(() => {
-      openai.reset();
-      anthropic.reset();
-      gemini.reset();
-    });
+    beforeEach(() => scriptToolCalls(args));
+    afterEach(resetFakes);
 
     it.each(upstreams)(
       '%s channel (%s): streamed tool_use, then the tool_result paired back',
@@ -455,6 +446,152 @@ describe('every client format × every channel type (embedded)', () => {
           'Hello from fake-',
         );
         expect(JSON.stringify(fake.lastRequest()!.body)).toContain('cloudy, 14°C');
+      },
+    );
+  });
+
+  describe('tool calls from the OpenAI Responses SDK, on every channel type', () => {
+    const tools: OpenAI.Responses.Tool[] = [
+      {
+        type: 'function',
+        name: 'get_weather',
+        description: 'Weather for a city',
+        parameters: {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+        },
+        strict: false,
+      },
+    ];
+    const args = { city: 'Rome' };
+    beforeEach(() => scriptToolCalls(args));
+    afterEach(resetFakes);
+
+    it.each(toolCells)(
+      '%s channel (%s, stream %s): a function_call, then its output paired back',
+      async (upstream, model, stream) => {
+        const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+        const question = 'weather in Rome?';
+        let output: OpenAI.Responses.ResponseOutputItem[] = [];
+        if (!stream) {
+          output = (await client.responses.create({ model, input: question, tools })).output;
+        } else {
+          let argumentDeltas = '';
+          for await (const event of await client.responses.create({
+            model,
+            input: question,
+            tools,
+            stream: true,
+          })) {
+            if (event.type === 'response.function_call_arguments.delta') {
+              argumentDeltas += event.delta;
+            }
+            if (event.type === 'response.completed') output = event.response.output;
+          }
+          expect(JSON.parse(argumentDeltas)).toEqual(args);
+        }
+        const call = output.find(
+          (item): item is OpenAI.Responses.ResponseFunctionToolCall =>
+            item.type === 'function_call',
+        );
+        expect(call?.name).toBe('get_weather');
+        expect(JSON.parse(call!.arguments)).toEqual(args);
+
+        const fake = fakes()[upstream];
+        fake.reset();
+        const followUp = await client.responses.create({
+          model,
+          tools,
+          input: [
+            { role: 'user', content: question },
+            {
+              type: 'function_call',
+              call_id: call!.call_id,
+              name: call!.name,
+              arguments: call!.arguments,
+            },
+            { type: 'function_call_output', call_id: call!.call_id, output: 'windy, 18°C' },
+          ],
+        });
+        expect(followUp.output_text).toContain('Hello from fake-');
+        expect(JSON.stringify(fake.lastRequest()!.body)).toContain('windy, 18°C');
+      },
+    );
+  });
+
+  describe('tool calls from the Gemini SDK, on every channel type', () => {
+    const config = {
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: 'get_weather',
+              description: 'Weather for a city',
+              parametersJsonSchema: {
+                type: 'object',
+                properties: { city: { type: 'string' } },
+                required: ['city'],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const args = { city: 'Oslo' };
+    beforeEach(() => scriptToolCalls(args));
+    afterEach(resetFakes);
+
+    it.each(toolCells)(
+      '%s channel (%s, stream %s): a functionCall, then its functionResponse paired back',
+      async (upstream, model, stream) => {
+        const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+        const question = { role: 'user', parts: [{ text: 'weather in Oslo?' }] };
+        // The model turn as the client got it (thought signatures included), to send back as history.
+        let modelParts: Record<string, unknown>[] = [];
+        if (!stream) {
+          const answer = await ai.models.generateContent({ model, contents: [question], config });
+          modelParts = (answer.candidates?.[0]?.content?.parts ?? []) as Record<string, unknown>[];
+        } else {
+          for await (const chunk of await ai.models.generateContentStream({
+            model,
+            contents: [question],
+            config,
+          })) {
+            modelParts.push(
+              ...((chunk.candidates?.[0]?.content?.parts ?? []) as Record<string, unknown>[]),
+            );
+          }
+        }
+        const call = modelParts.find((part) => part['functionCall'])?.['functionCall'] as
+          { id?: string; name: string; args: Record<string, unknown> } | undefined;
+        expect(call?.name).toBe('get_weather');
+        expect(call?.args).toEqual(args);
+
+        const fake = fakes()[upstream];
+        fake.reset();
+        const followUp = await ai.models.generateContent({
+          model,
+          config,
+          contents: [
+            question,
+            { role: 'model', parts: modelParts },
+            {
+              role: 'user',
+              parts: [
+                {
+                  functionResponse: {
+                    ...(call!.id ? { id: call!.id } : {}),
+                    name: call!.name,
+                    response: { content: 'snow, -3°C' },
+                  },
+                },
+              ],
+            },
+          ],
+        });
+        expect(followUp.text).toContain('Hello from fake-');
+        expect(JSON.stringify(fake.lastRequest()!.body)).toContain('snow, -3°C');
       },
     );
   });
