@@ -21,6 +21,8 @@ export async function startIngress(
     shutdownHooks,
     fastify: {
       bodyLimit: env.maxBodyBytes,
+      // request.ip: the socket's peer, or the X-Forwarded-For hop just before the nearest trusted proxy.
+      trustProxy: env.trustedProxies.length > 0 ? [...env.trustedProxies] : false,
       // A client's own x-request-id is kept (CONTRACT §1) when it is a sane token; otherwise we make one.
       genReqId: (req) => {
         const sent = req.headers['x-request-id'];

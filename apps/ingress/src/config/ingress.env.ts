@@ -2,6 +2,7 @@
 import { hashClientKey } from '@relaymesh/contracts';
 import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
 import { z } from 'zod';
+import { isCidr } from '../keys/ip-allow-list';
 
 export class IngressEnv {
   constructor(
@@ -18,6 +19,13 @@ export class IngressEnv {
     /** Attempts per request across distinct channels while nothing has reached the client. */
     readonly maxAttempts: number,
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
+    /**
+     * Proxies (CIDRs) whose `X-Forwarded-For` is believed: the client address is the nearest hop that is not one
+     * of them. Empty: the socket's peer address is the client, whatever the headers say.
+     */
+    readonly trustedProxies: readonly string[] = [],
+    /** How often this replica tells the others its per-key request and token counts (rpm/tpm limits). */
+    readonly limitsBroadcastMs: number = 200,
   ) {}
 }
 
@@ -43,6 +51,17 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .default(10 * 1024 * 1024),
       RELAYMESH_UNKNOWN_KEY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
       RELAYMESH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+      RELAYMESH_TRUSTED_PROXIES: z
+        .string()
+        .default('')
+        .transform((list) =>
+          list
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== ''),
+        )
+        .refine((list) => list.every(isCidr), 'must be a comma-separated list of IPs or CIDRs'),
+      RELAYMESH_LIMITS_BROADCAST_MS: z.coerce.number().int().min(20).max(5_000).default(200),
     },
     source,
   );
@@ -63,5 +82,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_UNKNOWN_KEY_TTL_MS,
     env.RELAYMESH_MAX_ATTEMPTS,
     logLevelsFrom(env.LOG_LEVEL),
+    env.RELAYMESH_TRUSTED_PROXIES,
+    env.RELAYMESH_LIMITS_BROADCAST_MS,
   );
 }

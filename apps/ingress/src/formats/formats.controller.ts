@@ -44,6 +44,7 @@ export class FormatsController {
       trace.key = await this.auth.authenticate(
         request.headers,
         request.query as Record<string, unknown>,
+        request.ip,
       );
       await this.embeddingsService.embed(trace, request.body, reply, signal);
     });
@@ -101,7 +102,7 @@ export class FormatsController {
         urlModel = match[1]!;
         stream = match[2] === 'streamGenerateContent';
       }
-      trace.key = await this.auth.authenticate(request.headers, query);
+      trace.key = await this.auth.authenticate(request.headers, query, request.ip);
       await this.formats.serve(
         adapter,
         {
