@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { Authenticator } from '../keys/authenticator.service';
+import { RateLimiter } from '../limits/rate-limiter.service';
 import { UpstreamCaller } from '../upstream/upstream-call.service';
 import { relayJson, upstreamHeaders } from './format.service';
 
@@ -17,6 +18,7 @@ export class EmbeddingsService {
   constructor(
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async embed(
@@ -53,6 +55,7 @@ export class EmbeddingsService {
     const key = trace.key!;
     trace.model = model;
     this.auth.authorize(key, model);
+    this.limiter.admit(trace);
     await this.upstream.route({
       group: key.group,
       model,

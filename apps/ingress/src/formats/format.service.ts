@@ -20,6 +20,7 @@ import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
 import { Authenticator } from '../keys/authenticator.service';
+import { RateLimiter } from '../limits/rate-limiter.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { classifyUpstreamError } from '../upstream/error-class';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
@@ -49,6 +50,7 @@ export class FormatService {
   constructor(
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async serve(
@@ -87,6 +89,7 @@ export class FormatService {
     request.trace.stream = stream;
     request.trace.maxTokens = hub?.maxTokens ?? null;
     this.auth.authorize(request.key, model);
+    this.limiter.admit(request.trace);
     const ctx: ClientContext = {
       requestId: request.requestId,
       sse: request.sse,
