@@ -229,7 +229,7 @@ describe('refusals in the caller’s format (embedded)', () => {
   it.each(CLIENTS)(
     '%s: a valid request is served (the baseline the refusals differ from)',
     async (client) => {
-      await expect(call(relay, client, keys['good']!)).resolves.toBeUndefined();
+      await expect(call(relay, client, keys['good'])).resolves.toBeUndefined();
     },
   );
 
@@ -291,28 +291,28 @@ describe('refusals in the caller’s format (embedded)', () => {
 
   describe('403', () => {
     it.each(CLIENTS)('%s: a disabled key', async (client) => {
-      await expectRefusal(client, call(relay, client, keys['disabled']!), 403, 'disabled');
+      await expectRefusal(client, call(relay, client, keys['disabled']), 403, 'disabled');
     });
 
     it.each(CLIENTS)('%s: an expired key', async (client) => {
-      await expectRefusal(client, call(relay, client, keys['expired']!), 403, 'expired');
+      await expectRefusal(client, call(relay, client, keys['expired']), 403, 'expired');
     });
 
     it.each(CLIENTS)('%s: a model outside the key’s allow-list', async (client) => {
       await expectRefusal(
         client,
-        call(relay, client, keys['narrow']!),
+        call(relay, client, keys['narrow']),
         403,
         `not allowed to use model '${MODEL}'`,
       );
     });
 
     it.each(CLIENTS)('%s: a caller outside the key’s allow_ips', async (client) => {
-      await expectRefusal(client, call(relay, client, keys['office']!), 403, 'allow_ips');
+      await expectRefusal(client, call(relay, client, keys['office']), 403, 'allow_ips');
     });
 
     it.each(CLIENTS)('%s: a caller inside the key’s allow_ips is served', async (client) => {
-      await expect(call(relay, client, keys['local']!)).resolves.toBeUndefined();
+      await expect(call(relay, client, keys['local'])).resolves.toBeUndefined();
     });
 
     it('should take the client address from X-Forwarded-For when the hop is a trusted proxy', async () => {
@@ -340,7 +340,7 @@ describe('refusals in the caller’s format (embedded)', () => {
 
     it('model lists refuse a disabled key too', async () => {
       const res = await fetch(`${relay.url}/v1beta/models`, {
-        headers: { 'x-goog-api-key': keys['disabled']! },
+        headers: { 'x-goog-api-key': keys['disabled'] },
       });
       await expectEnvelope(res, 'gemini', 403, 'disabled');
     });
@@ -350,7 +350,7 @@ describe('refusals in the caller’s format (embedded)', () => {
     it.each(CLIENTS)('%s: an unknown model', async (client) => {
       await expectRefusal(
         client,
-        call(relay, client, keys['good']!, 'no-such-model'),
+        call(relay, client, keys['good'], 'no-such-model'),
         404,
         "The model 'no-such-model' does not exist.",
       );
@@ -377,7 +377,7 @@ describe('refusals in the caller’s format (embedded)', () => {
     it.each(CLIENTS)('%s: a model no channel of the key’s group serves', async (client) => {
       await expectRefusal(
         client,
-        call(relay, client, keys['good']!, 'vip-model'),
+        call(relay, client, keys['good'], 'vip-model'),
         503,
         "There are currently no available channels for model 'vip-model' in the current group default.",
       );
@@ -491,7 +491,7 @@ describe('refusals in the caller’s format (embedded)', () => {
     it('Gemini: empty contents (the SDK refuses to send it, so raw)', async () => {
       const res = await fetch(`${relay.url}/v1beta/models/${MODEL}:generateContent`, {
         method: 'POST',
-        headers: { 'x-goog-api-key': keys['good']!, 'content-type': 'application/json' },
+        headers: { 'x-goog-api-key': keys['good'], 'content-type': 'application/json' },
         body: JSON.stringify({ contents: [] }),
       });
       await expectEnvelope(res, 'gemini', 400, 'contents');
@@ -500,7 +500,7 @@ describe('refusals in the caller’s format (embedded)', () => {
     it('Gemini: contents of the wrong type', async () => {
       const res = await fetch(`${relay.url}/v1beta/models/${MODEL}:generateContent`, {
         method: 'POST',
-        headers: { 'x-goog-api-key': keys['good']!, 'content-type': 'application/json' },
+        headers: { 'x-goog-api-key': keys['good'], 'content-type': 'application/json' },
         body: JSON.stringify({ contents: 42 }),
       });
       await expectEnvelope(res, 'gemini', 400, 'contents');
@@ -513,7 +513,7 @@ describe('refusals in the caller’s format (embedded)', () => {
     it.each(CLIENTS)('%s: a body over RELAYMESH_MAX_BODY_BYTES', async (client) => {
       await expectRefusal(
         client,
-        call(relay, client, keys['good']!, MODEL, huge),
+        call(relay, client, keys['good'], MODEL, huge),
         413,
         `larger than the limit of ${MAX_BODY_BYTES} bytes`,
       );
@@ -534,10 +534,10 @@ describe('refusals in the caller’s format (embedded)', () => {
       });
       const res = await fetch(`${relay.url}/v1/messages`, {
         method: 'POST',
-        headers: { 'x-api-key': keys['good']!, 'content-type': 'application/json' },
+        headers: { 'x-api-key': keys['good'], 'content-type': 'application/json' },
         body,
         duplex: 'half',
-      } as RequestInit);
+      });
       await expectEnvelope(
         res,
         'anthropic',
@@ -549,7 +549,7 @@ describe('refusals in the caller’s format (embedded)', () => {
 
   describe('429', () => {
     it.each(CLIENTS)('%s: the key’s rpm, with Retry-After', async (client) => {
-      const key = keys[`rpm-${client}`]!;
+      const key = keys[`rpm-${client}`];
       await expect(call(relay, client, key)).resolves.toBeUndefined();
       const err = await expectRefusal(client, call(relay, client, key), 429, 'requests per minute');
       if (client === 'gemini') return; // ApiError carries no headers; the raw case below checks them.
@@ -563,7 +563,7 @@ describe('refusals in the caller’s format (embedded)', () => {
     it('Gemini: Retry-After on the raw answer', async () => {
       const res = await fetch(`${relay.url}${RAW.gemini.path(MODEL)}`, {
         method: 'POST',
-        headers: { 'x-goog-api-key': keys['rpm-gemini']!, 'content-type': 'application/json' },
+        headers: { 'x-goog-api-key': keys['rpm-gemini'], 'content-type': 'application/json' },
         body: JSON.stringify(RAW.gemini.body(MODEL)),
       });
       const retryAfter = Number(res.headers.get('retry-after'));

@@ -4,6 +4,7 @@ import { TransportConfig, runApp } from '@relaymesh/messaging';
 import { randomUUID } from 'node:crypto';
 import { IngressEnv } from './config/ingress.env';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
+import { lingerOnEarlyClose } from './http/lingering-close';
 import { IngressModule } from './ingress.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -42,6 +43,7 @@ export async function startIngress(
           reply.header('x-request-id', request.id);
           done();
         });
+      app.getHttpAdapter().getInstance().addHook('onSend', lingerOnEarlyClose);
     },
   });
   return app;
