@@ -6,7 +6,13 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { GoogleGenAI as GoogleGenAIType } from '@google/genai' with {
   'resolution-mode': 'import',
 };
-import { Deployment, FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
+import {
+  Deployment,
+  FakeAnthropic,
+  FakeOpenAI,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
 import OpenAI from 'openai';
 
 // @google/genai ships types only for its ES module build; its CommonJS build is what jest loads here.
@@ -101,6 +107,9 @@ async function expectRefusal(
     expect(apiError.status).toBe(status);
     expect(apiError.requestID).toBeTruthy();
     expect(apiError.message).toContain(message);
+    // The whole OpenAI envelope: `code` and `param` are present (null when they do not apply).
+    expect(apiError.code).not.toBeUndefined();
+    expect(apiError.param).not.toBeUndefined();
   }
   return err;
 }
@@ -165,6 +174,7 @@ async function expectEnvelope(
 describe('refusals in the caller’s format (embedded)', () => {
   let relay: Deployment;
   let openai: FakeOpenAI;
+  let anthropic: FakeAnthropic;
   const keys: Record<string, string> = {};
 
   const makeKey = async (name: string, fields: Record<string, unknown> = {}) => {
@@ -174,7 +184,7 @@ describe('refusals in the caller’s format (embedded)', () => {
   };
 
   beforeAll(async () => {
-    openai = await FakeOpenAI.start();
+    [openai, anthropic] = await Promise.all([FakeOpenAI.start(), FakeAnthropic.start()]);
     relay = await startDeployment('embedded', {
       env: {
         RELAYMESH_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
@@ -189,6 +199,13 @@ describe('refusals in the caller’s format (embedded)', () => {
         base_url: openai.url,
         keys: ['sk-up'],
         model_mapping: { [MODEL]: 'gpt-upstream' },
+      },
+      {
+        name: 'ant',
+        type: 'anthropic',
+        base_url: anthropic.url,
+        keys: ['sk-ant-up'],
+        model_mapping: { 'claude-public': 'claude-upstream' },
       },
       // A model that exists, but only for keys of the `vip` group: the default group gets the 503.
       {
@@ -223,7 +240,7 @@ describe('refusals in the caller’s format (embedded)', () => {
 
   afterAll(async () => {
     await relay?.stop();
-    await openai?.close();
+    await Promise.all([openai?.close(), anthropic?.close()]);
   });
 
   it.each(CLIENTS)(
@@ -504,6 +521,44 @@ describe('refusals in the caller’s format (embedded)', () => {
         body: JSON.stringify({ contents: 42 }),
       });
       await expectEnvelope(res, 'gemini', 400, 'contents');
+    });
+  });
+
+  describe('an upstream refusing the caller’s request', () => {
+    it.each<Client>(['openai-chat', 'openai-responses', 'gemini'])(
+      '%s: an Anthropic channel’s 400 arrives in the caller’s own envelope',
+      async (client) => {
+        anthropic.enqueueFault({
+          kind: 'status',
+          status: 400,
+          body: {
+            type: 'error',
+            error: { type: 'invalid_request_error', message: 'messages.0: upstream says no' },
+          },
+        });
+        await expectRefusal(
+          client,
+          call(relay, client, keys['good'], 'claude-public'),
+          400,
+          'upstream says no',
+        );
+      },
+    );
+
+    it('anthropic: a same-format refusal is relayed byte for byte', async () => {
+      const body = {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'relayed as is' },
+        request_id: 'req_upstream',
+      };
+      anthropic.enqueueFault({ kind: 'status', status: 400, body });
+      const res = await fetch(`${relay.url}${RAW.anthropic.path('claude-public')}`, {
+        method: 'POST',
+        headers: { 'x-api-key': keys['good'], 'content-type': 'application/json' },
+        body: JSON.stringify(RAW.anthropic.body('claude-public')),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual(body);
     });
   });
 
