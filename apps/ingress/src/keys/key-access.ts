@@ -8,8 +8,9 @@ export type AccessDecision =
   { ok: true } | { ok: false; status: 403; reason: AccessRefusal; message: string };
 
 export function checkKeyAccess(key: KeyRecord, model: string | null, now: number): AccessDecision {
-  if (!key.enabled)
-    {return { ok: false, status: 403, reason: 'disabled', message: 'This API key is disabled.' };}
+  if (!key.enabled) {
+    return { ok: false, status: 403, reason: 'disabled', message: 'This API key is disabled.' };
+  }
   if (key.expires_at !== null && Date.parse(key.expires_at) <= now) {
     return { ok: false, status: 403, reason: 'expired', message: 'This API key has expired.' };
   }
