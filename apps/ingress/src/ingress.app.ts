@@ -3,7 +3,9 @@
 import { TransportConfig, runApp } from '@relaymesh/messaging';
 import { randomUUID } from 'node:crypto';
 import { IngressEnv } from './config/ingress.env';
+import { renderFrameworkError } from './http/framework-errors';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
+import { lingerOnEarlyClose } from './http/lingering-close';
 import { IngressModule } from './ingress.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -21,6 +23,9 @@ export async function startIngress(
     shutdownHooks,
     fastify: {
       bodyLimit: env.maxBodyBytes,
+      frameworkErrors: renderFrameworkError,
+      // request.ip: the socket's peer, or the X-Forwarded-For hop just before the nearest trusted proxy.
+      trustProxy: env.trustedProxies.length > 0 ? [...env.trustedProxies] : false,
       // A client's own x-request-id is kept (CONTRACT §1) when it is a sane token; otherwise we make one.
       genReqId: (req) => {
         const sent = req.headers['x-request-id'];
@@ -40,6 +45,7 @@ export async function startIngress(
           reply.header('x-request-id', request.id);
           done();
         });
+      app.getHttpAdapter().getInstance().addHook('onSend', lingerOnEarlyClose);
     },
   });
   return app;

@@ -7,3 +7,4 @@ export * from './health/channel-health-changed';
 export * from './admin/admin';
 export * from './secrets/secret-box';
 export * from './config/declarative-config';
+export * from './limits/limits-usage';

@@ -84,3 +84,24 @@ export const channelCooldowns = new Counter({
   labelNames: ['channel'] as const,
   registers: [registry],
 });
+
+export const authRefusals = new Counter({
+  name: 'relaymesh_ingress_auth_refusals_total',
+  help: 'Data-plane requests refused by key checks, by reason (missing_key, invalid_key, disabled, expired, model_not_allowed, ip_not_allowed).',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const rateLimitRefusals = new Counter({
+  name: 'relaymesh_ingress_rate_limit_refusals_total',
+  help: "Requests refused with 429 by a key's own limit (rpm or tpm), by limit and wire format.",
+  labelNames: ['limit', 'format'] as const,
+  registers: [registry],
+});
+
+export const rateLimitBroadcasts = new Counter({
+  name: 'relaymesh_ingress_rate_limit_broadcasts_total',
+  help: 'Per-key usage windows exchanged between ingress replicas, by direction (sent, received).',
+  labelNames: ['direction'] as const,
+  registers: [registry],
+});

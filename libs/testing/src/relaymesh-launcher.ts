@@ -24,6 +24,8 @@ export interface Deployment {
   mode: DeploymentMode;
   /** Ingress, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** Every ingress replica (`url` is the first); more than one with `ingressReplicas` in distributed mode. */
+  ingressUrls: string[];
   adminToken: string;
   /** Everything the processes printed so far (for failure messages and secret-leak checks). */
   output(): string;
@@ -40,6 +42,8 @@ export interface DeploymentOptions {
   /** Extra environment for every process (e.g. RELAYMESH_CONFIG). */
   env?: Record<string, string>;
   label?: string;
+  /** Distributed mode: this many ingress processes on the same NATS prefix and database (default 1). */
+  ingressReplicas?: number;
 }
 
 interface Proc {
@@ -112,10 +116,12 @@ function deployment(
   adminToken: string,
   procs: Proc[],
   cleanup: () => Promise<void>,
+  ingressUrls: string[] = [url],
 ): Deployment {
   return {
     mode,
     url,
+    ingressUrls,
     adminToken,
     output: () => procs.map((p) => p.output.join('')).join('\n'),
     async admin<T>(method: string, path: string, body?: unknown) {
@@ -199,9 +205,22 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     }),
   ];
   const url = `http://127.0.0.1:${ingressPort}`;
+  const extraIngressPorts = await Promise.all(
+    Array.from({ length: Math.max(0, (options.ingressReplicas ?? 1) - 1) }, () => freePort()),
+  );
+  extraIngressPorts.forEach((port, i) => {
+    procs.push(
+      launch(`ingress-${i + 2}`, entry('apps/ingress/src/main.js'), {
+        ...shared,
+        PORT: String(port),
+        RELAYMESH_ADMIN_TOKEN: adminToken,
+      }),
+    );
+  });
+  const ingressUrls = [ingressPort, ...extraIngressPorts].map((port) => `http://127.0.0.1:${port}`);
   try {
     await Promise.all(
-      [routerPort, ledgerPort, proberPort, ingressPort].map((port) =>
+      [routerPort, ledgerPort, proberPort, ingressPort, ...extraIngressPorts].map((port) =>
         waitReady(procs, `http://127.0.0.1:${port}`),
       ),
     );
@@ -210,7 +229,14 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
     throw err;
   }
-  return deployment('distributed', url, adminToken, procs, async () => {
-    await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
-  });
+  return deployment(
+    'distributed',
+    url,
+    adminToken,
+    procs,
+    async () => {
+      await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+    },
+    ingressUrls,
+  );
 }

@@ -2,6 +2,7 @@
 import { hashClientKey } from '@relaymesh/contracts';
 import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
 import { z } from 'zod';
+import { isCidr } from '../keys/ip-allow-list';
 
 export class IngressEnv {
   constructor(
@@ -23,6 +24,13 @@ export class IngressEnv {
      */
     readonly firstByteTimeoutMs: number,
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
+    /**
+     * Proxies (CIDRs) whose `X-Forwarded-For` is believed: the client address is the nearest hop that is not one
+     * of them. Empty: the socket's peer address is the client, whatever the headers say.
+     */
+    readonly trustedProxies: readonly string[] = [],
+    /** How often this replica tells the others its per-key request and token counts (rpm/tpm limits). */
+    readonly limitsBroadcastMs: number = 200,
   ) {}
 }
 
@@ -51,6 +59,17 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       // Long enough for a reasoning model's first token, short enough that a stuck channel does not hold a
       // client for the 300 s default `timeout_ms`.
       RELAYMESH_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
+      RELAYMESH_TRUSTED_PROXIES: z
+        .string()
+        .default('')
+        .transform((list) =>
+          list
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== ''),
+        )
+        .refine((list) => list.every(isCidr), 'must be a comma-separated list of IPs or CIDRs'),
+      RELAYMESH_LIMITS_BROADCAST_MS: z.coerce.number().int().min(20).max(5_000).default(200),
     },
     source,
   );
@@ -72,5 +91,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_MAX_ATTEMPTS,
     env.RELAYMESH_FIRST_BYTE_TIMEOUT_MS,
     logLevelsFrom(env.LOG_LEVEL),
+    env.RELAYMESH_TRUSTED_PROXIES,
+    env.RELAYMESH_LIMITS_BROADCAST_MS,
   );
 }

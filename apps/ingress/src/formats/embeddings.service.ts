@@ -28,6 +28,7 @@ import { RequestTrace } from '../http/request-trace';
 import { Authenticator } from '../keys/authenticator.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
+import { RateLimiter } from '../limits/rate-limiter.service';
 import { relayJson, upstreamHeaders } from './format.service';
 
 const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
@@ -49,6 +50,7 @@ export class EmbeddingsService {
   constructor(
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** OpenAI `POST /v1/embeddings`. */
@@ -158,6 +160,7 @@ export class EmbeddingsService {
     const key = trace.key!;
     trace.model = model;
     this.auth.authorize(key, model);
+    this.limiter.admit(trace);
     const adapterOf = (family: 'openai' | 'gemini') => (family === 'openai' ? openAIChat : gemini);
     return this.upstream.route({
       group: key.group,

@@ -23,6 +23,7 @@ import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
 import { Authenticator } from '../keys/authenticator.service';
+import { RateLimiter } from '../limits/rate-limiter.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { classifyUpstreamError } from '../upstream/error-class';
 import { routingOptions } from '../upstream/routing-options';
@@ -53,6 +54,7 @@ export class FormatService {
   constructor(
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async serve(
@@ -100,6 +102,7 @@ export class FormatService {
     }
     // Fallback models the key may not use are skipped, not refused: the requested one was allowed.
     const models = options.options.models.filter((m) => this.auth.allows(request.key, m));
+    this.limiter.admit(request.trace);
     const ctx: ClientContext = {
       requestId: request.requestId,
       sse: request.sse,

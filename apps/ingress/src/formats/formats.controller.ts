@@ -47,6 +47,7 @@ export class FormatsController {
       trace.key = await this.auth.authenticate(
         request.headers,
         request.query as Record<string, unknown>,
+        request.ip,
       );
       await this.embeddingsService.embedOpenAI(trace, request.body, reply, signal);
     });
@@ -152,7 +153,7 @@ export class FormatsController {
         urlModel = match[1]!;
         stream = match[2] === 'streamGenerateContent';
       }
-      trace.key = await this.auth.authenticate(request.headers, query);
+      trace.key = await this.auth.authenticate(request.headers, query, request.ip);
       await this.formats.serve(
         adapter,
         {

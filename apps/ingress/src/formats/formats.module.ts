@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { KeysModule } from '../keys/keys.module';
 import { RoutingSnapshotModule } from '../routing-snapshot/routing-snapshot.module';
+import { LimitsModule } from '../limits/limits.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { CountTokensService } from './count-tokens.service';
 import { EmbeddingsService } from './embeddings.service';
@@ -8,7 +9,7 @@ import { FormatService } from './format.service';
 import { FormatsController } from './formats.controller';
 
 @Module({
-  imports: [KeysModule, RoutingSnapshotModule, UpstreamModule],
+  imports: [KeysModule, LimitsModule, RoutingSnapshotModule, UpstreamModule],
   controllers: [FormatsController],
   providers: [CountTokensService, EmbeddingsService, FormatService],
 })

@@ -8,6 +8,7 @@ import { UpstreamClientError } from '../upstream/upstream-call.service';
 import { WireFormat, errorEnvelope } from './error-envelope';
 import { GatewayError } from './gateway-error';
 import { RequestObservers, RequestTrace, startTrace } from './request-trace';
+import { foreignUpstreamError } from './upstream-error';
 
 const logger = new Logger('DataPlane');
 
@@ -57,8 +58,14 @@ function renderFailure(
   } else if (err instanceof GatewayError) {
     sendError(reply, format, err.status, err.message, err.details);
   } else if (err instanceof UpstreamClientError) {
-    // The provider refused the request itself (400, 404, 422, ...): relayed as it said it, same format.
-    void reply.code(err.status).header('content-type', err.contentType).send(err.body);
+    // The provider refused the request itself (400, 404, 422, ...): relayed as it said it when it speaks the
+    // caller's format, else its message in the caller's envelope.
+    const foreign = foreignUpstreamError(format, err.body);
+    if (foreign === null) {
+      void reply.code(err.status).header('content-type', err.contentType).send(err.body);
+    } else {
+      sendError(reply, format, err.status, foreign, {});
+    }
   } else {
     logger.error(`request ${request.id} failed: ${(err as Error).stack ?? String(err)}`);
     sendError(

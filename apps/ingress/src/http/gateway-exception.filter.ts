@@ -5,6 +5,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './data-plane';
 import { formatOfPath } from './error-envelope';
+import { GatewayError } from './gateway-error';
 
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
@@ -20,6 +21,10 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       return;
     }
     const format = formatOfPath(request.url);
+    if (exception instanceof GatewayError) {
+      sendError(reply, format, exception.status, exception.message, exception.details);
+      return;
+    }
     const { status, message, code } = this.describe(exception, request);
     if (status >= 500) {
       this.logger.error(
@@ -34,51 +39,45 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     request: FastifyRequest,
   ): { status: number; message: string; code: string | null } {
     const path = request.url.split('?')[0];
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 404) {
+    // Nest turns Fastify's own errors (body parser, body limit, bad URL) into an HttpException that keeps only
+    // the status and Fastify's message, so they are told apart by status here.
+    const status =
+      exception instanceof HttpException
+        ? exception.getStatus()
+        : (exception as { statusCode?: number }).statusCode;
+    const message = exception instanceof Error ? exception.message : '';
+    const unparsable = /JSON|[Bb]ody/.test(message);
+    switch (status) {
+      case 404:
         return {
           status,
           message: `Unknown endpoint: ${request.method} ${path}`,
           code: 'unknown_endpoint',
         };
-      }
-      return { status, message: exception.message, code: null };
-    }
-    const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
-    switch (fastifyError.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      case 413:
         return {
-          status: 413,
+          status,
           message: `Request body is larger than the limit of ${this.maxBodyBytes} bytes.`,
           code: 'request_too_large',
         };
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 415:
         return {
           status: 400,
           message: 'Unsupported content type: send the body as application/json.',
           code: 'invalid_content_type',
         };
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return {
-          status: 400,
-          message: `We could not parse the JSON body of your request: ${fastifyError.message ?? ''}`,
-          code: 'invalid_json',
-        };
-      default:
+      case undefined:
         break;
-    }
-    if (
-      fastifyError.statusCode &&
-      fastifyError.statusCode >= 400 &&
-      fastifyError.statusCode < 500
-    ) {
-      return {
-        status: fastifyError.statusCode,
-        message: `We could not parse the JSON body of your request: ${fastifyError.message ?? ''}`,
-        code: fastifyError.code ?? null,
-      };
+      default:
+        if (status >= 400 && status < 500) {
+          return {
+            status,
+            message: unparsable
+              ? `We could not parse the JSON body of your request: ${message}`
+              : message,
+            code: unparsable ? 'invalid_json' : null,
+          };
+        }
     }
     return {
       status: 500,

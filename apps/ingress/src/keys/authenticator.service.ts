@@ -2,7 +2,9 @@
 import { Injectable } from '@nestjs/common';
 import { KeyRecord } from '@relaymesh/contracts';
 import { BusRequestError } from '@relaymesh/messaging';
+import { authRefusals } from '@relaymesh/telemetry';
 import { GatewayError } from '../http/gateway-error';
+import { IpAllowList, compileIpAllowList } from './ip-allow-list';
 import { checkKeyAccess, presentedKey } from './key-access';
 import { KeyCache } from './key-cache.service';
 
@@ -10,17 +12,28 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 @Injectable()
 export class Authenticator {
+  /** Compiled `allow_ips` per record: a key change brings a new record object, so entries never go stale. */
+  private readonly allowLists = new WeakMap<KeyRecord, IpAllowList>();
+
   constructor(private readonly cache: KeyCache) {}
 
+  /**
+   * `clientIp` is the caller's address as Fastify resolved it (the socket's peer, or the `X-Forwarded-For` hop
+   * a trusted proxy vouches for; see RELAYMESH_TRUSTED_PROXIES), checked against the key's `allow_ips`.
+   */
   async authenticate(
     headers: Headers,
     query: Readonly<Record<string, unknown>>,
+    clientIp: string | null = null,
   ): Promise<KeyRecord> {
     const presented = presentedKey(headers, query);
     if (!presented) {
-      throw new GatewayError(401, 'Missing API key: send it as "Authorization: Bearer <key>".', {
-        code: 'missing_api_key',
-      });
+      authRefusals.inc({ reason: 'missing_key' });
+      throw new GatewayError(
+        401,
+        'Missing API key: send it as "Authorization: Bearer <key>" (or x-api-key, x-goog-api-key, ?key=).',
+        { code: 'missing_api_key' },
+      );
     }
     let key: KeyRecord | null;
     try {
@@ -33,7 +46,18 @@ export class Authenticator {
       }
       throw err;
     }
-    if (!key) throw new GatewayError(401, 'Invalid API key.', { code: 'invalid_api_key' });
+    if (!key) {
+      authRefusals.inc({ reason: 'invalid_key' });
+      throw new GatewayError(401, 'Invalid API key.', { code: 'invalid_api_key' });
+    }
+    if (!this.allowListOf(key).allows(clientIp)) {
+      authRefusals.inc({ reason: 'ip_not_allowed' });
+      throw new GatewayError(
+        403,
+        `This API key may not be used from your address (${clientIp ?? 'unknown'}): it is outside the key's allow_ips.`,
+        { code: 'ip_not_allowed' },
+      );
+    }
     return key;
   }
 
@@ -46,7 +70,17 @@ export class Authenticator {
   authorize(key: KeyRecord, model: string | null): void {
     const decision = checkKeyAccess(key, model, Date.now());
     if (!decision.ok) {
+      authRefusals.inc({ reason: decision.reason });
       throw new GatewayError(decision.status, decision.message, { code: 'forbidden' });
     }
+  }
+
+  private allowListOf(key: KeyRecord): IpAllowList {
+    let list = this.allowLists.get(key);
+    if (!list) {
+      list = compileIpAllowList(key.allow_ips);
+      this.allowLists.set(key, list);
+    }
+    return list;
   }
 }

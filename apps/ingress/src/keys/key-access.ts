@@ -2,17 +2,23 @@
 // (Client-IP allow-lists, rate limits and credit come with the keys-and-limits and ledger issues.)
 import { KeyRecord } from '@relaymesh/contracts';
 
-export type AccessDecision = { ok: true } | { ok: false; status: 403; message: string };
+export type AccessRefusal = 'disabled' | 'expired' | 'model_not_allowed';
+
+export type AccessDecision =
+  { ok: true } | { ok: false; status: 403; reason: AccessRefusal; message: string };
 
 export function checkKeyAccess(key: KeyRecord, model: string | null, now: number): AccessDecision {
-  if (!key.enabled) return { ok: false, status: 403, message: 'This API key is disabled.' };
+  if (!key.enabled) {
+    return { ok: false, status: 403, reason: 'disabled', message: 'This API key is disabled.' };
+  }
   if (key.expires_at !== null && Date.parse(key.expires_at) <= now) {
-    return { ok: false, status: 403, message: 'This API key has expired.' };
+    return { ok: false, status: 403, reason: 'expired', message: 'This API key has expired.' };
   }
   if (model !== null && key.models.length > 0 && !key.models.includes(model)) {
     return {
       ok: false,
       status: 403,
+      reason: 'model_not_allowed',
       message: `This API key is not allowed to use model '${model}'.`,
     };
   }

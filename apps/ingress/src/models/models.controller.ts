@@ -35,6 +35,7 @@ export class ModelsController {
       const key = await this.auth.authenticate(
         request.headers,
         request.query as Record<string, unknown>,
+        request.ip,
       );
       this.auth.authorize(key, null);
       const table = this.store.table;

@@ -31,7 +31,8 @@ export function openAIErrorBody(err: OpenAIErrorFields): string {
  */
 /** The status an OpenAI error `type`/`code` stands for (a stream's error carries no status); 500 when unknown. */
 export function openAIErrorStatus(error: { type?: unknown; code?: unknown }): number {
-  const kind = `${String(error.type ?? '')} ${String(error.code ?? '')}`;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const kind = `${text(error.type)} ${text(error.code)}`;
   if (/rate_limit|requests|tokens/.test(kind)) return 429;
   if (/insufficient_quota/.test(kind)) return 402;
   if (/invalid_request|context_length/.test(kind)) return 400;
