@@ -7,3 +7,5 @@ export * from './health/channel-health-changed';
 export * from './admin/admin';
 export * from './secrets/secret-box';
 export * from './config/declarative-config';
+export * from './usage/usage-recorded';
+export * from './pricing/model-price';
