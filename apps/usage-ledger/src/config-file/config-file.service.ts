@@ -4,6 +4,7 @@ import { parseDeclarativeConfig } from '@relaymesh/contracts';
 import { readFile } from 'node:fs/promises';
 import { UsageLedgerEnv } from '../config/usage-ledger.env';
 import { KeysService } from '../keys/keys.service';
+import { PricingService } from '../pricing/pricing.service';
 
 @Injectable()
 export class ConfigFileService implements OnModuleInit {
@@ -12,6 +13,7 @@ export class ConfigFileService implements OnModuleInit {
   constructor(
     private readonly env: UsageLedgerEnv,
     private readonly keys: KeysService,
+    private readonly pricing: PricingService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -21,8 +23,9 @@ export class ConfigFileService implements OnModuleInit {
       this.env.variables,
     );
     const result = await this.keys.applyConfig(config.keys);
+    const priced = await this.pricing.applyConfig(config.models);
     this.logger.log(
-      `config file ${this.env.configFile}: ${result.created} keys created, ${result.updated} updated`,
+      `config file ${this.env.configFile}: ${result.created} keys created, ${result.updated} updated, ${priced} model prices set`,
     );
   }
 }

@@ -57,4 +57,8 @@ export const UsageQuerySchema = z
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;
 
 /** `GET /admin/usage`: newest first. */
-export const AdminUsageList = defineRequest('admin.usage.list.v1', UsageQuerySchema, AdminReplySchema);
+export const AdminUsageList = defineRequest(
+  'admin.usage.list.v1',
+  UsageQuerySchema,
+  AdminReplySchema,
+);
