@@ -9,3 +9,4 @@ export * from './secrets/secret-box';
 export * from './config/declarative-config';
 export * from './usage/usage-recorded';
 export * from './pricing/model-price';
+export * from './pricing/price-usage';

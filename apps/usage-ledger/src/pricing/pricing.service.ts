@@ -1,11 +1,16 @@
 // Model prices: set through the admin API or the config file, announced on every change so ingress can
 // estimate credit reservations, and read by the usage writer to price each record.
 import { Injectable } from '@nestjs/common';
-import { AdminError, ModelPrice, ModelPriceChanged, ModelPriceInput } from '@relaymesh/contracts';
+import {
+  AdminError,
+  ModelPrice,
+  ModelPriceChanged,
+  ModelPriceInput,
+  Price,
+} from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { ModelPriceEntity } from './model-price.entity';
 import { PricingRepository } from './pricing.repository';
-import { Price } from './price-usage';
 
 export function toModelPrice(entity: ModelPriceEntity): ModelPrice {
   return {

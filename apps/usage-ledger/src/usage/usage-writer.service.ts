@@ -3,7 +3,13 @@
 // redelivery. After the commit it announces each debited key's new balance (one key.changed per key per
 // batch, carrying the record ids it debited so ingress can drop its pending estimates for them).
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { KeyChanged, UsageRecord, UsageRecorded } from '@relaymesh/contracts';
+import {
+  KeyChanged,
+  Price,
+  UsageRecord,
+  UsageRecorded,
+  priceUsage,
+} from '@relaymesh/contracts';
 import {
   DurableChannel,
   DurableConsumption,
@@ -20,7 +26,6 @@ import {
   ledgerUnpriced,
 } from '@relaymesh/telemetry';
 import { toKeyRecord } from '../keys/client-key-view';
-import { Price, priceUsage } from '../pricing/price-usage';
 import { PricingService } from '../pricing/pricing.service';
 import { PricedRecord, UsageRepository } from './usage.repository';
 
