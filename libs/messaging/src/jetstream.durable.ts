@@ -33,7 +33,7 @@ const PUBLISH_TIMEOUT_MS = 5_000;
 /** Stored records are kept a week (a replay window for audits), acknowledged or not. */
 const MAX_AGE_MS = 7 * 24 * 3600_000;
 /** An unacknowledged delivery is redelivered after this (a consumer that died mid-batch). */
-const ACK_WAIT_MS = 30_000;
+const ACK_WAIT_MS = 10_000;
 
 const codec = JSONCodec();
 

@@ -3,6 +3,16 @@ import { hashClientKey } from '@relaymesh/contracts';
 import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
 import { z } from 'zod';
 
+export interface UsageSettings {
+  outboxMax: number;
+  defaultOutputTokens: number;
+}
+
+export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
+  outboxMax: 100_000,
+  defaultOutputTokens: 1024,
+};
+
 export class IngressEnv {
   constructor(
     readonly port: number,
@@ -18,6 +28,8 @@ export class IngressEnv {
     /** Attempts per request across distinct channels while nothing has reached the client. */
     readonly maxAttempts: number,
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
+    /** Usage metering and credit: the outbox bound and the output assumed when a request sets no cap. */
+    readonly usage: UsageSettings = DEFAULT_USAGE_SETTINGS,
   ) {}
 }
 
@@ -43,6 +55,16 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .default(10 * 1024 * 1024),
       RELAYMESH_UNKNOWN_KEY_TTL_MS: z.coerce.number().int().min(0).default(5_000),
       RELAYMESH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+      RELAYMESH_USAGE_OUTBOX_MAX: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(DEFAULT_USAGE_SETTINGS.outboxMax),
+      RELAYMESH_CREDIT_DEFAULT_OUTPUT_TOKENS: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_USAGE_SETTINGS.defaultOutputTokens),
     },
     source,
   );
@@ -63,5 +85,9 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_UNKNOWN_KEY_TTL_MS,
     env.RELAYMESH_MAX_ATTEMPTS,
     logLevelsFrom(env.LOG_LEVEL),
+    {
+      outboxMax: env.RELAYMESH_USAGE_OUTBOX_MAX,
+      defaultOutputTokens: env.RELAYMESH_CREDIT_DEFAULT_OUTPUT_TOKENS,
+    },
   );
 }

@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { GATEWAY_EXTENSION_FIELDS, openAIChat } from '@relaymesh/protocols';
 import type { FastifyReply } from 'fastify';
+import { CreditGuard } from '../credit/credit-guard.service';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { Authenticator } from '../keys/authenticator.service';
@@ -17,6 +18,7 @@ export class EmbeddingsService {
   constructor(
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
+    private readonly credit: CreditGuard,
   ) {}
 
   async embed(
@@ -53,6 +55,7 @@ export class EmbeddingsService {
     const key = trace.key!;
     trace.model = model;
     this.auth.authorize(key, model);
+    this.credit.admit(trace, key, model, body);
     await this.upstream.route({
       group: key.group,
       model,

@@ -16,6 +16,7 @@ import {
 import { EventSourceMessage, createParser } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
+import { CreditGuard } from '../credit/credit-guard.service';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
@@ -49,6 +50,7 @@ export class FormatService {
   constructor(
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
+    private readonly credit: CreditGuard,
   ) {}
 
   async serve(
@@ -87,6 +89,7 @@ export class FormatService {
     request.trace.stream = stream;
     request.trace.maxTokens = hub?.maxTokens ?? null;
     this.auth.authorize(request.key, model);
+    this.credit.admit(request.trace, request.key, model, body);
     const ctx: ClientContext = {
       requestId: request.requestId,
       sse: request.sse,

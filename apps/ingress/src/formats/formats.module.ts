@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CreditModule } from '../credit/credit.module';
 import { KeysModule } from '../keys/keys.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { EmbeddingsService } from './embeddings.service';
@@ -6,7 +7,7 @@ import { FormatService } from './format.service';
 import { FormatsController } from './formats.controller';
 
 @Module({
-  imports: [KeysModule, UpstreamModule],
+  imports: [CreditModule, KeysModule, UpstreamModule],
   controllers: [FormatsController],
   providers: [EmbeddingsService, FormatService],
 })

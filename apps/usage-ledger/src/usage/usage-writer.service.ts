@@ -3,13 +3,7 @@
 // redelivery. After the commit it announces each debited key's new balance (one key.changed per key per
 // batch, carrying the record ids it debited so ingress can drop its pending estimates for them).
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  KeyChanged,
-  Price,
-  UsageRecord,
-  UsageRecorded,
-  priceUsage,
-} from '@relaymesh/contracts';
+import { KeyChanged, Price, UsageRecord, UsageRecorded, priceUsage } from '@relaymesh/contracts';
 import {
   DurableChannel,
   DurableConsumption,
