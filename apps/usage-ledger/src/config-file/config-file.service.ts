@@ -1,4 +1,5 @@
-// Applies the keys of the declarative config file (RELAYMESH_CONFIG) at start, as an idempotent upsert by name.
+// Applies the keys and model prices of the declarative config file (RELAYMESH_CONFIG) at start, as an idempotent
+// upsert by name.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { parseDeclarativeConfig } from '@relaymesh/contracts';
 import { readFile } from 'node:fs/promises';
