@@ -5,6 +5,7 @@ import { SecretBox } from '@relaymesh/contracts';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { OpsModule } from '@relaymesh/telemetry';
 import { AdminModule } from './admin/admin.module';
+import { CreditModule } from './credit/credit.module';
 import { FormatsModule } from './formats/formats.module';
 import { DataPlane } from './http/data-plane';
 import { RequestObservers } from './http/request-trace';
@@ -12,6 +13,7 @@ import { IngressEnv } from './config/ingress.env';
 import { KeysModule } from './keys/keys.module';
 import { ModelsModule } from './models/models.module';
 import { RoutingSnapshotModule } from './routing-snapshot/routing-snapshot.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({})
 export class IngressModule {
@@ -21,12 +23,14 @@ export class IngressModule {
       global: true,
       imports: [
         AdminModule,
+        CreditModule,
         FormatsModule,
         KeysModule,
         MessagingModule.forRoot(options.transport),
         ModelsModule,
         OpsModule,
         RoutingSnapshotModule,
+        UsageModule,
       ],
       providers: [
         { provide: IngressEnv, useValue: env },

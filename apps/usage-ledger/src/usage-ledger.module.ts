@@ -1,5 +1,6 @@
 // The usage-ledger: money and usage. Owns client keys (hashes, limits, credit) in its own schema and answers
-// key look-ups; metering (usage.recorded over JetStream), pricing and debits come with the ledger issue.
+// key look-ups; prices models; consumes usage.recorded from JetStream, writing each record and debiting its
+// key exactly once; answers usage queries.
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { DatabaseModule } from '@relaymesh/persistence';
@@ -9,6 +10,9 @@ import { UsageLedgerEnv } from './config/usage-ledger.env';
 import { usageLedgerMigrations } from './database/migrations';
 import { ClientKey } from './keys/client-key.entity';
 import { KeysModule } from './keys/keys.module';
+import { ModelPriceEntity } from './pricing/model-price.entity';
+import { PricingModule } from './pricing/pricing.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({})
 export class UsageLedgerModule {
@@ -22,10 +26,12 @@ export class UsageLedgerModule {
       imports: [
         ConfigFileModule,
         DatabaseModule.forRoot('usage-ledger', env.database, {
-          entities: [ClientKey],
+          entities: [ClientKey, ModelPriceEntity],
           migrations: usageLedgerMigrations,
         }),
         KeysModule,
+        PricingModule,
+        UsageModule,
         MessagingModule.forRoot(options.transport),
         ...(options.ops ? [OpsModule] : []),
       ],

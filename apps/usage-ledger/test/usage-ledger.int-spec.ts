@@ -27,6 +27,7 @@ import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
 import {
   TEST_DATABASE_URL,
   TEST_NATS_URL,
+  deleteStreamsWithPrefix,
   dropSchemasWithPrefix,
   uniqueTestId,
   waitFor,
@@ -121,6 +122,7 @@ describe('usage-ledger over NATS and Postgres', () => {
     await wire?.close();
     await pg?.end();
     await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
+    await deleteStreamsWithPrefix(TEST_NATS_URL, natsPrefix);
     if (configDir) await rm(configDir, { recursive: true, force: true });
   });
 
@@ -186,11 +188,19 @@ describe('usage-ledger over NATS and Postgres', () => {
         `SELECT name FROM "${schema}".migrations`,
       );
 
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['client_keys', 'migrations']);
-      expect(migrations.rows.map((r) => r.name)).toEqual(['CreateClientKeys1763900100000']);
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'client_keys',
+        'migrations',
+        'model_prices',
+        'usage_records',
+      ]);
+      expect(migrations.rows.map((r) => r.name)).toEqual([
+        'CreateClientKeys1763900100000',
+        'CreateUsageAndPricing1763900300000',
+      ]);
     });
 
-    it('should undo its migration with down()', async () => {
+    it('should undo its migrations with down(), newest first', async () => {
       const scratch = `${schemaPrefix}scratch`;
       const dataSource = await openDatabase(
         dataSourceOptions(
@@ -206,10 +216,17 @@ describe('usage-ledger over NATS and Postgres', () => {
         return rows.map((r) => r.table_name);
       };
       try {
+        expect(await tables()).toEqual([
+          'client_keys',
+          'migrations',
+          'model_prices',
+          'usage_records',
+        ]);
+
+        await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await tables()).toEqual(['client_keys', 'migrations']);
 
         await dataSource.undoLastMigration({ transaction: 'each' });
-
         expect(await tables()).toEqual(['migrations']);
       } finally {
         await dataSource.destroy();

@@ -8,3 +8,6 @@ export * from './admin/admin';
 export * from './secrets/secret-box';
 export * from './config/declarative-config';
 export * from './limits/limits-usage';
+export * from './usage/usage-recorded';
+export * from './pricing/model-price';
+export * from './pricing/price-usage';

@@ -6,3 +6,6 @@ export * from './messaging.module';
 export * from './nats.transport';
 export * from './app-runner';
 export * from './env';
+export * from './durable';
+export * from './in-process.durable';
+export * from './jetstream.durable';

@@ -3,7 +3,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { readiness } from '@relaymesh/telemetry';
+import { DurableChannel } from './durable';
 import { InProcessBroker } from './in-process.broker';
+import { InProcessDurableChannel } from './in-process.durable';
+import { JetStreamChannel } from './jetstream.durable';
 import { InProcessClient, InProcessServer } from './in-process.transport';
 import { BusClient, ClientProxyBus, MessageBus } from './message-bus';
 import { NatsConnection, PrefixedNatsClient, PrefixedNatsServer } from './nats.transport';
@@ -40,8 +43,15 @@ export class MessagingModule {
             return bus;
           },
         },
+        {
+          provide: DurableChannel,
+          useFactory: () =>
+            transport.kind === 'nats'
+              ? new JetStreamChannel(transport)
+              : InProcessDurableChannel.for(transport.broker),
+        },
       ],
-      exports: [MessageBus],
+      exports: [MessageBus, DurableChannel],
     };
   }
 }

@@ -105,3 +105,75 @@ export const rateLimitBroadcasts = new Counter({
   labelNames: ['direction'] as const,
   registers: [registry],
 });
+
+// Usage metering (usage-ledger) and credit (ingress).
+export const ledgerRecords = new Counter({
+  name: 'relaymesh_ledger_records_total',
+  help: 'Usage records consumed by the ledger, by result: committed (new), duplicate (already stored), poison (dropped: broke the contract).',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+
+export const ledgerBatchFailures = new Counter({
+  name: 'relaymesh_ledger_batch_failures_total',
+  help: 'Batches whose transaction failed and were left for redelivery.',
+  registers: [registry],
+});
+
+export const ledgerTokens = new Counter({
+  name: 'relaymesh_ledger_tokens_total',
+  help: 'Tokens metered, by model and kind (input, output, cache_read, cache_write).',
+  labelNames: ['model', 'kind'] as const,
+  registers: [registry],
+});
+
+export const ledgerCost = new Counter({
+  name: 'relaymesh_ledger_cost_usd_total',
+  help: 'USD debited, by model.',
+  labelNames: ['model'] as const,
+  registers: [registry],
+});
+
+export const ledgerUnpriced = new Counter({
+  name: 'relaymesh_ledger_unpriced_records_total',
+  help: 'Records of a model without a price (metered at zero cost).',
+  registers: [registry],
+});
+
+export const ledgerConsumerPending = new Gauge({
+  name: 'relaymesh_ledger_consumer_pending_messages',
+  help: 'usage.recorded messages stored but not yet delivered to the ledger (consumer lag).',
+  registers: [registry],
+});
+
+export const ledgerConsumerUnacknowledged = new Gauge({
+  name: 'relaymesh_ledger_consumer_unacknowledged_messages',
+  help: 'usage.recorded messages delivered to the ledger and not yet acknowledged.',
+  registers: [registry],
+});
+
+export const usageOutboxDepth = new Gauge({
+  name: 'relaymesh_ingress_usage_outbox_records',
+  help: 'Usage records held by ingress until JetStream acknowledges them.',
+  registers: [registry],
+});
+
+export const usageOutboxDropped = new Counter({
+  name: 'relaymesh_ingress_usage_outbox_dropped_total',
+  help: 'Usage records dropped because the outbox was full (NATS unreachable for too long): lost revenue.',
+  registers: [registry],
+});
+
+export const usagePublishes = new Counter({
+  name: 'relaymesh_ingress_usage_publishes_total',
+  help: 'Attempts to publish a usage record to JetStream, by result (stored, failed).',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+
+export const creditRefusals = new Counter({
+  name: 'relaymesh_ingress_credit_refusals_total',
+  help: 'Requests refused for credit, by reason (exhausted: 402; unpriced: a finite-credit key asked for a model without a price).',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});

@@ -3,6 +3,7 @@
 // happens asynchronously with a deadline instead of a fixed sleep.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { connect as connectNats } from 'nats';
 import { Client } from 'pg';
 
 export const TEST_DATABASE_URL =
@@ -111,4 +112,24 @@ export function freePort(): Promise<number> {
       probe.close((err) => (err ? reject(err) : resolve(port)));
     });
   });
+}
+
+/** Deletes the JetStream streams of a suite (their names carry its subject prefix, upper-cased). */
+export async function deleteStreamsWithPrefix(natsUrl: string, prefix: string): Promise<string[]> {
+  if (!prefix) throw new Error('deleteStreamsWithPrefix: refusing an empty prefix');
+  const nc = await connectNats({ servers: natsUrl, name: 'relaymesh-test-cleanup' });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const marker = prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase();
+    const deleted: string[] = [];
+    for (const info of await jsm.streams.list().next()) {
+      if (info.config.name.includes(marker)) {
+        await jsm.streams.delete(info.config.name);
+        deleted.push(info.config.name);
+      }
+    }
+    return deleted;
+  } finally {
+    await nc.close();
+  }
 }

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import {
   TEST_DATABASE_URL,
   TEST_NATS_URL,
+  deleteStreamsWithPrefix,
   dropSchemasWithPrefix,
   freePort,
   uniqueTestId,
@@ -36,7 +37,13 @@ export interface Deployment {
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
+  /** Distributed mode: stops one app's process (SIGKILL: a crash; SIGTERM: a graceful stop). */
+  stopApp(app: AppName, signal?: NodeJS.Signals): Promise<void>;
+  /** Distributed mode: starts a stopped app's process again, as it was, and waits until it is ready. */
+  startApp(app: AppName): Promise<void>;
 }
+
+export type AppName = 'router' | 'usage-ledger' | 'health-prober' | 'ingress';
 
 export interface DeploymentOptions {
   /** Extra environment for every process (e.g. RELAYMESH_CONFIG). */
@@ -44,12 +51,18 @@ export interface DeploymentOptions {
   label?: string;
   /** Distributed mode: this many ingress processes on the same NATS prefix and database (default 1). */
   ingressReplicas?: number;
+  /** Distributed mode: a NATS server of the test's own (e.g. one it restarts) instead of the shared one. */
+  natsUrl?: string;
 }
 
 interface Proc {
   name: string;
   child: ChildProcess;
   output: string[];
+  /** How it was launched, so it can be launched again. */
+  file: string;
+  env: Record<string, string | undefined>;
+  port?: number;
 }
 
 function entry(relative: string): string {
@@ -72,7 +85,7 @@ function launch(name: string, file: string, env: Record<string, string | undefin
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  return { name, child, output };
+  return { name, child, output, file, env };
 }
 
 async function waitReady(procs: Proc[], url: string): Promise<void> {
@@ -110,6 +123,14 @@ async function stopAll(procs: Proc[]): Promise<void> {
   );
 }
 
+function stopOne(p: Proc, signal: NodeJS.Signals): Promise<void> {
+  return new Promise<void>((done) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return done();
+    p.child.once('exit', () => done());
+    p.child.kill(signal);
+  });
+}
+
 function deployment(
   mode: DeploymentMode,
   url: string,
@@ -118,6 +139,11 @@ function deployment(
   cleanup: () => Promise<void>,
   ingressUrls: string[] = [url],
 ): Deployment {
+  const find = (app: AppName): Proc => {
+    const proc = procs.find((p) => p.name === app);
+    if (!proc) throw new Error(`${mode} deployment has no ${app} process`);
+    return proc;
+  };
   return {
     mode,
     url,
@@ -139,6 +165,14 @@ function deployment(
     async stop() {
       await stopAll(procs);
       await cleanup();
+    },
+    stopApp: (app, signal = 'SIGKILL') => stopOne(find(app), signal),
+    async startApp(app) {
+      const old = find(app);
+      const fresh = { ...launch(old.name, old.file, old.env), port: old.port };
+      fresh.output.unshift(...old.output);
+      procs[procs.indexOf(old)] = fresh;
+      await waitReady([fresh], `http://127.0.0.1:${fresh.port}`);
     },
   };
 }
@@ -180,7 +214,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     freePort(),
   ]);
   const shared = {
-    NATS_URL: TEST_NATS_URL,
+    NATS_URL: options.natsUrl ?? TEST_NATS_URL,
     RELAYMESH_NATS_PREFIX: id,
     DATABASE_URL: TEST_DATABASE_URL,
     RELAYMESH_DB_SCHEMA_PREFIX: `${id}_`,
@@ -204,6 +238,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
       RELAYMESH_ADMIN_TOKEN: adminToken,
     }),
   ];
+  [routerPort, ledgerPort, proberPort, ingressPort].forEach((port, i) => (procs[i].port = port));
   const url = `http://127.0.0.1:${ingressPort}`;
   const extraIngressPorts = await Promise.all(
     Array.from({ length: Math.max(0, (options.ingressReplicas ?? 1) - 1) }, () => freePort()),
@@ -236,6 +271,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     procs,
     async () => {
       await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+      await deleteStreamsWithPrefix(shared.NATS_URL, id).catch(() => undefined);
     },
     ingressUrls,
   );

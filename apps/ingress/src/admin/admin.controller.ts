@@ -1,5 +1,5 @@
 // The admin API of CONTRACT §2, served here and handled by the app that owns the data, over NATS.
-import { Controller, Delete, Get, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import {
   AdminChannelCreate,
   AdminChannelDelete,
@@ -12,6 +12,10 @@ import {
   AdminKeyGet,
   AdminKeyList,
   AdminKeyUpdate,
+  AdminModelDelete,
+  AdminModelList,
+  AdminModelPut,
+  AdminUsageList,
 } from '@relaymesh/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminRelay } from './admin-relay.service';
@@ -109,5 +113,33 @@ export class AdminController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     return this.admin.relay(req, reply, AdminKeyCredit, { ...body(req), id });
+  }
+
+  @Put('models/:model')
+  putModelPrice(
+    @Param('model') model: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminModelPut, { model, price: req.body });
+  }
+
+  @Get('models')
+  listModelPrices(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminModelList, {});
+  }
+
+  @Delete('models/:model')
+  deleteModelPrice(
+    @Param('model') model: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminModelDelete, { model });
+  }
+
+  @Get('usage')
+  listUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageList, req.query);
   }
 }

@@ -4,6 +4,16 @@ import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/m
 import { z } from 'zod';
 import { isCidr } from '../keys/ip-allow-list';
 
+export interface UsageSettings {
+  outboxMax: number;
+  defaultOutputTokens: number;
+}
+
+export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
+  outboxMax: 100_000,
+  defaultOutputTokens: 1024,
+};
+
 export class IngressEnv {
   constructor(
     readonly port: number,
@@ -31,6 +41,8 @@ export class IngressEnv {
     readonly trustedProxies: readonly string[] = [],
     /** How often this replica tells the others its per-key request and token counts (rpm/tpm limits). */
     readonly limitsBroadcastMs: number = 200,
+    /** Usage metering and credit: the outbox bound and the output assumed when a request sets no cap. */
+    readonly usage: UsageSettings = DEFAULT_USAGE_SETTINGS,
   ) {}
 }
 
@@ -70,6 +82,16 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         )
         .refine((list) => list.every(isCidr), 'must be a comma-separated list of IPs or CIDRs'),
       RELAYMESH_LIMITS_BROADCAST_MS: z.coerce.number().int().min(20).max(5_000).default(200),
+      RELAYMESH_USAGE_OUTBOX_MAX: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(DEFAULT_USAGE_SETTINGS.outboxMax),
+      RELAYMESH_CREDIT_DEFAULT_OUTPUT_TOKENS: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_USAGE_SETTINGS.defaultOutputTokens),
     },
     source,
   );
@@ -93,5 +115,9 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     logLevelsFrom(env.LOG_LEVEL),
     env.RELAYMESH_TRUSTED_PROXIES,
     env.RELAYMESH_LIMITS_BROADCAST_MS,
+    {
+      outboxMax: env.RELAYMESH_USAGE_OUTBOX_MAX,
+      defaultOutputTokens: env.RELAYMESH_CREDIT_DEFAULT_OUTPUT_TOKENS,
+    },
   );
 }

@@ -23,6 +23,7 @@ import {
 } from '@relaymesh/protocols';
 import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
+import { CreditGuard } from '../credit/credit-guard.service';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { Authenticator } from '../keys/authenticator.service';
@@ -51,6 +52,7 @@ export class EmbeddingsService {
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
     private readonly limiter: RateLimiter,
+    private readonly credit: CreditGuard,
   ) {}
 
   /** OpenAI `POST /v1/embeddings`. */
@@ -96,6 +98,7 @@ export class EmbeddingsService {
         clientFamily: 'openai',
         estimate: () => (texts.ok ? estimateEmbeddingTokens(texts.request) : 0),
         reply,
+        body: request,
       }),
     );
   }
@@ -139,6 +142,7 @@ export class EmbeddingsService {
       clientFamily: 'gemini',
       estimate: () => estimateEmbeddingTokens(texts.request),
       reply,
+      body: request,
     });
   }
 
@@ -147,6 +151,8 @@ export class EmbeddingsService {
     model: string,
     signal: AbortSignal,
     plan: {
+      /** The client's body, for the credit reservation's input estimate. */
+      body: Record<string, unknown>;
       supports: (family: 'openai' | 'gemini') => boolean;
       passThrough: (upstreamModel: string) => { path: string; body: string };
       translated: (upstreamModel: string) => { path: string; body: string };
@@ -161,6 +167,7 @@ export class EmbeddingsService {
     trace.model = model;
     this.auth.authorize(key, model);
     this.limiter.admit(trace);
+    this.credit.admit(trace, key, model, plan.body);
     const adapterOf = (family: 'openai' | 'gemini') => (family === 'openai' ? openAIChat : gemini);
     return this.upstream.route({
       group: key.group,

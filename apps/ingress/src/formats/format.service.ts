@@ -19,6 +19,7 @@ import { ProviderPreferences } from '@relaymesh/routing';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
+import { CreditGuard } from '../credit/credit-guard.service';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
@@ -55,6 +56,7 @@ export class FormatService {
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
     private readonly limiter: RateLimiter,
+    private readonly credit: CreditGuard,
   ) {}
 
   async serve(
@@ -103,6 +105,7 @@ export class FormatService {
     // Fallback models the key may not use are skipped, not refused: the requested one was allowed.
     const models = options.options.models.filter((m) => this.auth.allows(request.key, m));
     this.limiter.admit(request.trace);
+    this.credit.admit(request.trace, request.key, model, body);
     const ctx: ClientContext = {
       requestId: request.requestId,
       sse: request.sse,

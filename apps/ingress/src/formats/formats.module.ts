@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CreditModule } from '../credit/credit.module';
 import { KeysModule } from '../keys/keys.module';
 import { RoutingSnapshotModule } from '../routing-snapshot/routing-snapshot.module';
 import { LimitsModule } from '../limits/limits.module';
@@ -9,7 +10,7 @@ import { FormatService } from './format.service';
 import { FormatsController } from './formats.controller';
 
 @Module({
-  imports: [KeysModule, LimitsModule, RoutingSnapshotModule, UpstreamModule],
+  imports: [CreditModule, KeysModule, LimitsModule, RoutingSnapshotModule, UpstreamModule],
   controllers: [FormatsController],
   providers: [CountTokensService, EmbeddingsService, FormatService],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { KeysModule } from '../keys/keys.module';
+import { PricingModule } from '../pricing/pricing.module';
 import { ConfigFileService } from './config-file.service';
 
-@Module({ imports: [KeysModule], providers: [ConfigFileService] })
+@Module({ imports: [KeysModule, PricingModule], providers: [ConfigFileService] })
 export class ConfigFileModule {}

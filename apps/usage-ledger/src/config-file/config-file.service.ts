@@ -1,9 +1,11 @@
-// Applies the keys of the declarative config file (RELAYMESH_CONFIG) at start, as an idempotent upsert by name.
+// Applies the keys and model prices of the declarative config file (RELAYMESH_CONFIG) at start, as an idempotent
+// upsert by name.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { parseDeclarativeConfig } from '@relaymesh/contracts';
 import { readFile } from 'node:fs/promises';
 import { UsageLedgerEnv } from '../config/usage-ledger.env';
 import { KeysService } from '../keys/keys.service';
+import { PricingService } from '../pricing/pricing.service';
 
 @Injectable()
 export class ConfigFileService implements OnModuleInit {
@@ -12,6 +14,7 @@ export class ConfigFileService implements OnModuleInit {
   constructor(
     private readonly env: UsageLedgerEnv,
     private readonly keys: KeysService,
+    private readonly pricing: PricingService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -21,8 +24,9 @@ export class ConfigFileService implements OnModuleInit {
       this.env.variables,
     );
     const result = await this.keys.applyConfig(config.keys);
+    const priced = await this.pricing.applyConfig(config.models);
     this.logger.log(
-      `config file ${this.env.configFile}: ${result.created} keys created, ${result.updated} updated`,
+      `config file ${this.env.configFile}: ${result.created} keys created, ${result.updated} updated, ${priced} model prices set`,
     );
   }
 }

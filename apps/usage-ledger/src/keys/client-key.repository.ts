@@ -69,15 +69,18 @@ export class TypeOrmClientKeyRepository extends ClientKeyRepository {
 
   async addCredit(id: string, amountUsd: number): Promise<ClientKey | null> {
     if (!isUuid(id)) return null;
-    // One statement, so concurrent credits add up instead of overwriting each other.
-    await this.keys
+    // One statement, so concurrent credits add up instead of overwriting each other; RETURNING gives the row
+    // this very update produced (a re-read could see a later one), and updated_at orders the broadcasts.
+    const result = await this.keys
       .createQueryBuilder()
       .update()
-      .set({ creditUsd: () => 'credit_usd + :amount' })
+      .set({ creditUsd: () => 'credit_usd + :amount', updatedAt: () => 'clock_timestamp()' })
       .setParameter('amount', amountUsd)
       .where('id = :id', { id })
+      .returning('*')
       .execute();
-    return this.findById(id);
+    const [row] = result.raw as ClientKeyRow[];
+    return row ? clientKeyFromRow(row) : null;
   }
 
   async delete(id: string): Promise<ClientKey | null> {
@@ -86,4 +89,46 @@ export class TypeOrmClientKeyRepository extends ClientKeyRepository {
     await this.keys.delete({ id });
     return key;
   }
+}
+
+/** A client_keys row as Postgres returns it (numeric and bigint as strings). */
+export interface ClientKeyRow {
+  id: string;
+  name: string;
+  key_hash: string;
+  key_hint: string;
+  group: string;
+  unlimited: boolean;
+  credit_usd: string;
+  used_usd: string;
+  models: string[];
+  allow_ips: string[];
+  rpm: number | null;
+  tpm: string | null;
+  expires_at: Date | null;
+  enabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** For `UPDATE … RETURNING *`, which TypeORM hands back raw. */
+export function clientKeyFromRow(row: ClientKeyRow): ClientKey {
+  return Object.assign(new ClientKey(), {
+    id: row.id,
+    name: row.name,
+    keyHash: row.key_hash,
+    keyHint: row.key_hint,
+    group: row.group,
+    unlimited: row.unlimited,
+    creditUsd: Number(row.credit_usd),
+    usedUsd: Number(row.used_usd),
+    models: row.models,
+    allowIps: row.allow_ips,
+    rpm: row.rpm,
+    tpm: row.tpm === null ? null : Number(row.tpm),
+    expiresAt: row.expires_at,
+    enabled: row.enabled,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
 }

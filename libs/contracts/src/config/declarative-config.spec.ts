@@ -38,6 +38,29 @@ describe('parseDeclarativeConfig', () => {
   });
 
   it('should accept an empty file', () => {
-    expect(parseDeclarativeConfig('', {})).toEqual({ channels: [], keys: [] });
+    expect(parseDeclarativeConfig('', {})).toEqual({ channels: [], keys: [], models: [] });
+  });
+
+  it('should read model prices with the default cache multipliers, refusing a model priced twice', () => {
+    const config = parseDeclarativeConfig(
+      'models: [{model: gpt-5-mini, input_usd_per_mtok: 0.25, output_usd_per_mtok: 2}]',
+      {},
+    );
+
+    expect(config.models).toEqual([
+      {
+        model: 'gpt-5-mini',
+        input_usd_per_mtok: 0.25,
+        output_usd_per_mtok: 2,
+        cache_read_multiplier: 0.1,
+        cache_write_multiplier: 1.25,
+      },
+    ]);
+    expect(() =>
+      parseDeclarativeConfig(
+        'models: [{model: m, input_usd_per_mtok: 1, output_usd_per_mtok: 1}, {model: m, input_usd_per_mtok: 2, output_usd_per_mtok: 2}]',
+        {},
+      ),
+    ).toThrow(/models name 'm' appears twice/);
   });
 });

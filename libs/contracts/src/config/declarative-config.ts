@@ -5,11 +5,14 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ChannelCreateSchema } from '../channels/channel';
 import { KeyCreateSchema } from '../keys/key';
+import { ModelPriceConfigSchema } from '../pricing/model-price';
 
 export const DeclarativeConfigSchema = z
   .object({
     channels: z.array(ChannelCreateSchema).default([]),
     keys: z.array(KeyCreateSchema).default([]),
+    /** Model prices (usage-ledger), upserted by model name. */
+    models: z.array(ModelPriceConfigSchema).default([]),
   })
   .strict();
 export type DeclarativeConfig = z.infer<typeof DeclarativeConfigSchema>;
@@ -46,6 +49,7 @@ export function parseDeclarativeConfig(
   for (const [section, list] of [
     ['channels', names(result.data.channels)],
     ['keys', names(result.data.keys)],
+    ['models', result.data.models.map((m) => m.model)],
   ] as const) {
     const dupe = list.find((name, i) => list.indexOf(name) !== i);
     if (dupe) {

@@ -93,5 +93,11 @@ export const KeyLookup = defineRequest(
 /** Broadcast on every change of a key (created, patched, credited, debited, deleted: `key` null). */
 export const KeyChanged = defineEvent(
   'key.changed.v1',
-  z.object({ id: z.string(), key_hash: z.string(), key: KeyRecordSchema.nullable() }),
+  z.object({
+    id: z.string(),
+    key_hash: z.string(),
+    key: KeyRecordSchema.nullable(),
+    /** Usage record ids whose cost this change debited (ingress stops counting them as pending). */
+    debited: z.array(z.string()).optional(),
+  }),
 );

@@ -1,0 +1,133 @@
+// Credit at ingress without a round trip (reservation.ts has the arithmetic and why): admits or refuses each
+// request of a key with finite credit, reserves its estimate while it runs, and when it ends holds its actual
+// cost as pending until the ledger's key.changed lists its record as debited.
+import { Injectable } from '@nestjs/common';
+import { KeyRecord, Price, UsageRecord, priceUsage } from '@relaymesh/contracts';
+import { creditRefusals } from '@relaymesh/telemetry';
+import { IngressEnv } from '../config/ingress.env';
+import { GatewayError } from '../http/gateway-error';
+import { RequestTrace } from '../http/request-trace';
+import { PriceBook } from './price-book.service';
+import { admit, reservationFor } from './reservation';
+
+/**
+ * A finished request's cost is forgotten after this even if no key.changed named it (a broadcast lost while
+ * this replica was disconnected), so a lost message cannot hold a key's credit for ever.
+ */
+const PENDING_TTL_MS = 5 * 60_000;
+
+interface KeyCredit {
+  reserved: Map<Readonly<RequestTrace>, number>;
+  /** Record id → actual cost and when it was settled. */
+  pending: Map<string, { costUsd: number; at: number }>;
+}
+
+@Injectable()
+export class CreditGuard {
+  private readonly keys = new Map<string, KeyCredit>();
+
+  constructor(
+    private readonly prices: PriceBook,
+    private readonly env: IngressEnv,
+  ) {}
+
+  /**
+   * Refuses with 402 once the key's credit is used up, or with 403 a model without a price (it cannot be
+   * metered against a finite credit); otherwise reserves the request's estimated cost. Unlimited keys pass.
+   */
+  admit(trace: RequestTrace, key: KeyRecord, model: string, body: unknown, now = Date.now()): void {
+    if (key.unlimited || key.remaining_usd === null) return;
+    const price = this.prices.priceOf(model);
+    if (!price) {
+      creditRefusals.inc({ reason: 'unpriced' });
+      throw new GatewayError(
+        403,
+        `Model '${model}' has no price, so keys with a credit limit cannot use it; ask the operator to price it.`,
+        { code: 'model_not_priced' },
+      );
+    }
+    const credit = this.creditOf(key.id);
+    this.expire(credit, now);
+    const decision = admit({
+      remainingUsd: key.remaining_usd,
+      reservedUsd: sum(credit.reserved.values()),
+      pendingUsd: sum([...credit.pending.values()].map((p) => p.costUsd)),
+    });
+    if (!decision.ok) {
+      creditRefusals.inc({ reason: decision.reason });
+      throw new GatewayError(
+        402,
+        'You exceeded your current quota: the credit of this API key is used up. Ask the operator to add credit.',
+        { code: 'insufficient_quota' },
+      );
+    }
+    credit.reserved.set(trace, this.estimate(trace, body, price));
+  }
+
+  /** The request ended: its reservation gives way to its actual cost, pending until the ledger debits it. */
+  settle(trace: Readonly<RequestTrace>, record: UsageRecord, now = Date.now()): void {
+    const credit = this.keys.get(record.key_id);
+    if (!credit) return;
+    credit.reserved.delete(trace);
+    const price = this.prices.priceOf(record.model, record.upstream_model);
+    const cost = price
+      ? priceUsage(
+          {
+            input: record.input_tokens,
+            output: record.output_tokens,
+            cacheRead: record.cache_read_tokens,
+            cacheWrite: record.cache_write_tokens,
+          },
+          price,
+        )
+      : 0;
+    if (cost > 0) credit.pending.set(record.id, { costUsd: cost, at: now });
+    this.forgetIfIdle(record.key_id, credit);
+  }
+
+  /** key.changed from the ledger: the listed records are now in the key's used_usd. */
+  debited(keyId: string, recordIds: readonly string[]): void {
+    const credit = this.keys.get(keyId);
+    if (!credit) return;
+    for (const id of recordIds) credit.pending.delete(id);
+    this.forgetIfIdle(keyId, credit);
+  }
+
+  private estimate(trace: RequestTrace, body: unknown, price: Price): number {
+    return reservationFor(
+      {
+        bodyChars: JSON.stringify(body ?? null).length,
+        maxTokens: trace.maxTokens,
+        defaultOutputTokens: this.env.usage.defaultOutputTokens,
+        producesOutput: trace.route !== 'embeddings',
+      },
+      price,
+    );
+  }
+
+  private creditOf(keyId: string): KeyCredit {
+    let credit = this.keys.get(keyId);
+    if (!credit) {
+      credit = { reserved: new Map(), pending: new Map() };
+      this.keys.set(keyId, credit);
+    }
+    return credit;
+  }
+
+  private expire(credit: KeyCredit, now: number): void {
+    for (const [id, { at }] of credit.pending) {
+      if (at > now - PENDING_TTL_MS) break;
+      credit.pending.delete(id);
+    }
+  }
+
+  private forgetIfIdle(keyId: string, credit: KeyCredit): void {
+    if (credit.reserved.size === 0 && credit.pending.size === 0) this.keys.delete(keyId);
+  }
+}
+
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}

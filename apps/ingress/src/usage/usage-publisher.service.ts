@@ -1,0 +1,115 @@
+// Publishes one usage.recorded per finished data-plane request that had a key, durably (JetStream, or the
+// in-process channel in embedded mode), through the bounded outbox: a failed publish is retried with back-off
+// under the same id until it is stored; on graceful shutdown the outbox is flushed before the connection
+// closes. The request path never waits on any of it: the observer only builds the record and enqueues it.
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { UsageRecord, UsageRecorded } from '@relaymesh/contracts';
+import { DurableChannel } from '@relaymesh/messaging';
+import { usageOutboxDepth, usageOutboxDropped, usagePublishes } from '@relaymesh/telemetry';
+import { randomUUID } from 'node:crypto';
+import { IngressEnv } from '../config/ingress.env';
+import { RequestObservers, RequestTrace } from '../http/request-trace';
+import { CreditGuard } from '../credit/credit-guard.service';
+import { UsageOutbox } from './usage-outbox';
+import { toUsageRecord } from './usage-record';
+
+/** Publishes in flight at once: enough to keep up with thousands of requests a second. */
+const MAX_IN_FLIGHT = 256;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5_000;
+/** How long a graceful shutdown waits for the outbox to empty. */
+const FLUSH_TIMEOUT_MS = 10_000;
+
+@Injectable()
+export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(UsagePublisher.name);
+  private readonly outbox: UsageOutbox;
+  private retryDelayMs = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private lastDropLog = 0;
+  private readonly drained: (() => void)[] = [];
+
+  constructor(
+    private readonly observers: RequestObservers,
+    private readonly durable: DurableChannel,
+    private readonly credit: CreditGuard,
+    env: IngressEnv,
+  ) {
+    this.outbox = new UsageOutbox(env.usage.outboxMax);
+  }
+
+  onModuleInit(): void {
+    this.observers.add((trace) => this.record(trace));
+  }
+
+  /** Waits (bounded) until every held record is stored: a rolling restart loses nothing. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.outbox.size === 0) return;
+    this.logger.log(`flushing ${this.outbox.size} usage records before shutdown`);
+    this.retryDelayMs = 0;
+    this.pump();
+    const flushed = await Promise.race([
+      new Promise<boolean>((resolve) => this.drained.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), FLUSH_TIMEOUT_MS)),
+    ]);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (!flushed) {
+      this.logger.error(`shutdown: ${this.outbox.size} usage records could not be published`);
+    }
+  }
+
+  record(trace: Readonly<RequestTrace>): void {
+    const record = toUsageRecord(trace, randomUUID(), performance.now());
+    if (!record) return;
+    this.credit.settle(trace, record);
+    if (!this.outbox.add(record)) {
+      usageOutboxDropped.inc();
+      const now = Date.now();
+      if (now - this.lastDropLog > 10_000) {
+        this.lastDropLog = now;
+        this.logger.error(
+          `usage outbox full (${this.outbox.capacity} records): dropping usage records until NATS is back`,
+        );
+      }
+      return;
+    }
+    usageOutboxDepth.set(this.outbox.size);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.retryTimer) return;
+    const room = MAX_IN_FLIGHT - this.outbox.inFlightCount;
+    if (room <= 0) return;
+    for (const record of this.outbox.take(room)) void this.publish(record);
+  }
+
+  private async publish(record: UsageRecord): Promise<void> {
+    try {
+      await this.durable.publish(UsageRecorded, record, record.id);
+      this.outbox.stored(record.id);
+      usagePublishes.inc({ result: 'stored' });
+      this.retryDelayMs = 0;
+    } catch (err) {
+      this.outbox.failed(record.id);
+      usagePublishes.inc({ result: 'failed' });
+      this.backOff((err as Error).message);
+    }
+    usageOutboxDepth.set(this.outbox.size);
+    if (this.outbox.size === 0) this.drained.splice(0).forEach((done) => done());
+    else this.pump();
+  }
+
+  /** Stops publishing for a while after a failure (NATS away), doubling the pause up to a few seconds. */
+  private backOff(reason: string): void {
+    if (this.retryTimer) return;
+    this.retryDelayMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.retryDelayMs * 2));
+    if (this.retryDelayMs === RETRY_MIN_MS) {
+      this.logger.warn(`usage publish failed (${reason}); holding records and retrying`);
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.pump();
+    }, this.retryDelayMs);
+  }
+}

@@ -1,0 +1,44 @@
+// A finished request's trace as the usage record the ledger meters: pure, so what is billed is table-tested.
+// Only requests that had an authenticated key are metered; refusals before authentication (401) are not.
+//
+// An interrupted stream is billed for what the upstream had reported before the cut: OpenAI and Gemini report
+// usage at the end (so a cut stream usually carries none, and is recorded with zero tokens and its late error),
+// Anthropic reports input at the start and output at the end.
+import { UsageRecord } from '@relaymesh/contracts';
+import { RequestTrace } from '../http/request-trace';
+
+export function toUsageRecord(
+  trace: Readonly<RequestTrace>,
+  id: string,
+  endedAt: number,
+): UsageRecord | null {
+  if (!trace.key) return null;
+  const usage = trace.usage;
+  return {
+    id,
+    request_id: trace.requestId,
+    key_id: trace.key.id,
+    channel_id: trace.channel?.id ?? null,
+    model: trace.model,
+    upstream_model: trace.upstreamModel,
+    format: trace.format,
+    route: trace.route,
+    stream: trace.stream,
+    input_tokens: usage?.inputTokens ?? 0,
+    output_tokens: usage?.outputTokens ?? 0,
+    cache_read_tokens: usage?.cacheReadTokens ?? 0,
+    cache_write_tokens: usage?.cacheWriteTokens ?? 0,
+    status: trace.status,
+    late_error: trace.lateError,
+    latency_ms: roundMs(endedAt - trace.startedAt),
+    ttft_ms: trace.firstByteAt === null ? null : roundMs(trace.firstByteAt - trace.startedAt),
+    referer: trace.referer,
+    title: trace.title,
+    attempts: trace.attempts,
+    created_at: new Date(trace.receivedAt).toISOString(),
+  };
+}
+
+function roundMs(ms: number): number {
+  return Math.max(0, Math.round(ms * 1000) / 1000);
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PricingModule } from '../pricing/pricing.module';
+import { UsageWriter } from './usage-writer.service';
+import { UsageHandler } from './usage.handler';
+import { SqlUsageRepository, UsageRepository } from './usage.repository';
+
+@Module({
+  imports: [PricingModule],
+  controllers: [UsageHandler],
+  providers: [UsageWriter, { provide: UsageRepository, useClass: SqlUsageRepository }],
+})
+export class UsageModule {}

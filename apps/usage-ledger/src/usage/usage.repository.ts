@@ -1,0 +1,158 @@
+// Usage records and the debit of their cost, written together: one transaction per batch inserts the records
+// (a record id already stored is skipped, so a redelivery is a no-op) and adds the cost of the records that
+// were new to their keys' used_usd. Nothing is acknowledged to JetStream before this commits.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UsageQuery, UsageRecord, UsageView } from '@relaymesh/contracts';
+import { isUuid, quoteIdent } from '@relaymesh/persistence';
+import { DataSource, EntityManager } from 'typeorm';
+import { ClientKey } from '../keys/client-key.entity';
+import { ClientKeyRow, clientKeyFromRow } from '../keys/client-key.repository';
+
+export interface PricedRecord {
+  record: UsageRecord;
+  costUsd: number;
+}
+
+export interface CommittedBatch {
+  /** The records of the batch that were new (the others had been stored before). */
+  inserted: PricedRecord[];
+  /** Each debited key as it is after the debit, with the record ids whose cost it took. */
+  debited: { key: ClientKey; recordIds: string[] }[];
+}
+
+export abstract class UsageRepository {
+  abstract commit(batch: PricedRecord[]): Promise<CommittedBatch>;
+  abstract query(query: UsageQuery): Promise<UsageView[]>;
+}
+
+/** The record's columns, in the order of jsonb_to_recordset's column list. */
+const COLUMNS = `id uuid, request_id text, key_id text, channel_id text, model text, upstream_model text,
+  format text, route text, stream boolean, input_tokens bigint, output_tokens bigint, cache_read_tokens bigint,
+  cache_write_tokens bigint, cost_usd numeric, status integer, late_error text, latency_ms double precision,
+  ttft_ms double precision, referer text, title text, attempts integer, created_at timestamptz`;
+const NAMES = COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
+
+interface UsageRow {
+  id: string;
+  request_id: string;
+  key_id: string;
+  channel_id: string | null;
+  model: string | null;
+  upstream_model: string | null;
+  format: string;
+  route: string;
+  stream: boolean;
+  input_tokens: string;
+  output_tokens: string;
+  cache_read_tokens: string;
+  cache_write_tokens: string;
+  cost_usd: string;
+  status: number;
+  late_error: string | null;
+  latency_ms: number;
+  ttft_ms: number | null;
+  referer: string | null;
+  title: string | null;
+  attempts: number;
+  created_at: Date;
+}
+
+function toView(row: UsageRow): UsageView {
+  return {
+    ...row,
+    input_tokens: Number(row.input_tokens),
+    output_tokens: Number(row.output_tokens),
+    cache_read_tokens: Number(row.cache_read_tokens),
+    cache_write_tokens: Number(row.cache_write_tokens),
+    cost_usd: Number(row.cost_usd),
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+@Injectable()
+export class SqlUsageRepository extends UsageRepository {
+  private readonly records: string;
+  private readonly keys: string;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    super();
+    const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
+    this.records = `${schema}.usage_records`;
+    this.keys = `${schema}.client_keys`;
+  }
+
+  commit(batch: PricedRecord[]): Promise<CommittedBatch> {
+    return this.dataSource.transaction((manager) => this.commitIn(manager, batch));
+  }
+
+  private async commitIn(manager: EntityManager, batch: PricedRecord[]): Promise<CommittedBatch> {
+    const rows = batch.map(({ record, costUsd }) => ({ ...record, cost_usd: costUsd }));
+    const inserted = await manager.query<{ id: string }[]>(
+      `INSERT INTO ${this.records} (${NAMES.join(', ')})
+       SELECT ${NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(rows)],
+    );
+    const fresh = new Set(inserted.map((row) => row.id));
+    const insertedRecords = batch.filter((p) => fresh.has(p.record.id));
+
+    const perKey = new Map<string, { cost: number; ids: string[] }>();
+    for (const { record, costUsd } of insertedRecords) {
+      if (!isUuid(record.key_id)) continue;
+      const entry = perKey.get(record.key_id) ?? { cost: 0, ids: [] };
+      entry.cost += costUsd;
+      entry.ids.push(record.id);
+      perKey.set(record.key_id, entry);
+    }
+    if (perKey.size === 0) return { inserted: insertedRecords, debited: [] };
+
+    // Rows locked in id order, so two ledger replicas debiting the same keys never deadlock.
+    const keyIds = [...perKey.keys()].sort();
+    await manager.query(
+      `SELECT id FROM ${this.keys} WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [keyIds],
+    );
+    const updated = await manager.query<[ClientKeyRow[], number] | ClientKeyRow[]>(
+      `UPDATE ${this.keys} AS k
+       SET used_usd = k.used_usd + d.cost, updated_at = clock_timestamp()
+       FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, cost numeric)
+       WHERE k.id = d.id
+       RETURNING k.*`,
+      [JSON.stringify(keyIds.map((id) => ({ id, cost: perKey.get(id)!.cost })))],
+    );
+    // TypeORM's postgres driver answers UPDATE … RETURNING with [rows, affected].
+    const keyRows = (Array.isArray(updated[0]) ? updated[0] : updated) as ClientKeyRow[];
+    return {
+      inserted: insertedRecords,
+      debited: keyRows.map((row) => ({
+        key: clientKeyFromRow(row),
+        recordIds: perKey.get(row.id)?.ids ?? [],
+      })),
+    };
+  }
+
+  async query(query: UsageQuery): Promise<UsageView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.key_id !== undefined) add('key_id = ?', query.key_id);
+    if (query.request_id !== undefined) add('request_id = ?', query.request_id);
+    if (query.model !== undefined) add('model = ?', query.model);
+    if (query.since !== undefined) add('created_at >= ?', query.since);
+    if (query.until !== undefined) add('created_at < ?', query.until);
+    params.push(query.limit);
+    const rows = await this.dataSource.query<UsageRow[]>(
+      `SELECT ${NAMES.join(', ')} FROM ${this.records}
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC
+       LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toView);
+  }
+}

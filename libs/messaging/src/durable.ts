@@ -1,0 +1,56 @@
+// At-least-once messages for what must not be lost (usage records): a publish resolves only once the message is
+// stored, and a consumer's message is removed only after its handler resolved. Publishes carry a message id;
+// a second publish of the same id within the dedup window is dropped, so retrying a publish whose answer was
+// lost is safe. Distributed mode: a JetStream stream and durable pull consumer; embedded mode: an in-process
+// log with the same semantics. Consumers must still be idempotent (a redelivery after a crash, or a duplicate
+// outside the window, reaches them twice).
+import { EventContract, EventPayload } from '@relaymesh/contracts';
+
+export interface DurableMessage<E extends EventContract> {
+  payload: EventPayload<E>;
+  msgId: string;
+  /** How many times this message was delivered before (0 the first time). */
+  redeliveries: number;
+}
+
+export interface DurableConsumerOptions {
+  /** The consumer's durable name: replicas with the same name share the messages. */
+  durable: string;
+  /** Messages handed to the handler at most at once (one transaction per batch in the ledger). */
+  batchSize: number;
+  /** Wait before a failed batch is delivered again. */
+  retryDelayMs: number;
+  /** Called with a message that fails its contract: it is dropped (terminated), never retried. */
+  onPoison?: (msgId: string, reason: string) => void;
+}
+
+/** Resolves when the whole batch is durably handled (then acknowledged); rejects to have it redelivered. */
+export type DurableBatchHandler<E extends EventContract> = (
+  batch: DurableMessage<E>[],
+) => Promise<void>;
+
+export interface DurableConsumption {
+  stop(): Promise<void>;
+  /** Settles when the consumption ended, by stop() or because the server ended it (then consume again). */
+  readonly done: Promise<void>;
+  /** Messages stored but not yet delivered, and delivered but not yet acknowledged (consumer lag). */
+  backlog(): Promise<{ pending: number; unacknowledged: number }>;
+}
+
+export abstract class DurableChannel {
+  /** Stores `payload` under `msgId`; rejects when it could not be stored (the caller keeps it and retries). */
+  abstract publish<E extends EventContract>(
+    event: E,
+    payload: EventPayload<E>,
+    msgId: string,
+  ): Promise<void>;
+
+  abstract consume<E extends EventContract>(
+    event: E,
+    options: DurableConsumerOptions,
+    handler: DurableBatchHandler<E>,
+  ): Promise<DurableConsumption>;
+}
+
+/** How long a message id is remembered for de-duplication (JetStream's default DuplicateWindow). */
+export const DEDUP_WINDOW_MS = 2 * 60_000;

@@ -1,0 +1,103 @@
+import { defineEvent } from '@relaymesh/contracts';
+import { z } from 'zod';
+import { DurableMessage } from './durable';
+import { InProcessBroker } from './in-process.broker';
+import { InProcessDurableChannel } from './in-process.durable';
+
+const Recorded = defineEvent('test.recorded.v1', z.object({ n: z.number() }));
+type Message = DurableMessage<typeof Recorded>;
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+const options = { durable: 'ledger', batchSize: 10, retryDelayMs: 5 };
+
+describe('InProcessDurableChannel', () => {
+  it('should be one channel per broker, shared by every app of the process', () => {
+    const broker = new InProcessBroker();
+
+    expect(InProcessDurableChannel.for(broker)).toBe(InProcessDurableChannel.for(broker));
+    expect(InProcessDurableChannel.for(new InProcessBroker())).not.toBe(
+      InProcessDurableChannel.for(broker),
+    );
+  });
+
+  it('should keep what was published before any consumer and hand it to the first, once per message id', async () => {
+    const channel = new InProcessDurableChannel();
+    await channel.publish(Recorded, { n: 1 }, 'a');
+    await channel.publish(Recorded, { n: 1 }, 'a');
+    await channel.publish(Recorded, { n: 2 }, 'b');
+    const received: Message[] = [];
+
+    const consumption = await channel.consume(Recorded, options, (batch) => {
+      received.push(...batch);
+      return Promise.resolve();
+    });
+    await until(() => received.length === 2);
+    await channel.publish(Recorded, { n: 3 }, 'c');
+    await until(() => received.length === 3);
+    await consumption.stop();
+
+    expect(received.map((m) => [m.msgId, m.payload.n, m.redeliveries])).toEqual([
+      ['a', 1, 0],
+      ['b', 2, 0],
+      ['c', 3, 0],
+    ]);
+  });
+
+  it('should deliver a batch again until its handler resolves', async () => {
+    const channel = new InProcessDurableChannel();
+    let failures = 2;
+    const handled: Message[] = [];
+    const consumption = await channel.consume(Recorded, options, (batch) => {
+      if (failures-- > 0) return Promise.reject(new Error('database down'));
+      handled.push(...batch);
+      return Promise.resolve();
+    });
+
+    await channel.publish(Recorded, { n: 1 }, 'a');
+    await until(() => handled.length === 1);
+    await consumption.stop();
+
+    expect(handled[0]).toMatchObject({ msgId: 'a', redeliveries: 2 });
+    expect(await consumption.backlog()).toEqual({ pending: 0, unacknowledged: 0 });
+  });
+
+  it('should drop a message that breaks its contract, telling onPoison, and go on', async () => {
+    const channel = new InProcessDurableChannel();
+    const poisoned: string[] = [];
+    const handled: Message[] = [];
+    const consumption = await channel.consume(
+      Recorded,
+      { ...options, onPoison: (id) => poisoned.push(id) },
+      (batch) => {
+        handled.push(...batch);
+        return Promise.resolve();
+      },
+    );
+
+    await channel.publish(Recorded, { n: 'not a number' } as never, 'bad');
+    await channel.publish(Recorded, { n: 2 }, 'good');
+    await until(() => handled.length === 1);
+    await consumption.stop();
+
+    expect(poisoned).toEqual(['bad']);
+    expect(handled.map((m) => m.msgId)).toEqual(['good']);
+  });
+
+  it('should forget message ids after the dedup window', async () => {
+    const channel = new InProcessDurableChannel();
+    const handled: Message[] = [];
+    await channel.publish(Recorded, { n: 1 }, 'a', 0);
+    await channel.publish(Recorded, { n: 1 }, 'a', 3 * 60_000);
+    const consumption = await channel.consume(Recorded, options, (batch) => {
+      handled.push(...batch);
+      return Promise.resolve();
+    });
+
+    await until(() => handled.length === 2);
+    await consumption.stop();
+  });
+});
