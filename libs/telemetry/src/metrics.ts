@@ -177,3 +177,22 @@ export const creditRefusals = new Counter({
   labelNames: ['reason'] as const,
   registers: [registry],
 });
+
+export const ingressInFlight = new Gauge({
+  name: 'relaymesh_ingress_in_flight_requests',
+  help: 'Data-plane requests being served by this ingress replica now.',
+  registers: [registry],
+});
+
+export const ingressInFlightStreams = new Gauge({
+  name: 'relaymesh_ingress_in_flight_streams',
+  help: 'Streams being relayed to clients by this ingress replica now.',
+  registers: [registry],
+});
+
+export const ingressOverloadRefusals = new Counter({
+  name: 'relaymesh_ingress_overload_refusals_total',
+  help: 'Requests refused with 503 at once because the replica was at RELAYMESH_MAX_IN_FLIGHT, by route.',
+  labelNames: ['route'] as const,
+  registers: [registry],
+});

@@ -43,6 +43,11 @@ export class IngressEnv {
     readonly limitsBroadcastMs: number = 200,
     /** Usage metering and credit: the outbox bound and the output assumed when a request sets no cap. */
     readonly usage: UsageSettings = DEFAULT_USAGE_SETTINGS,
+    /**
+     * Data-plane requests one replica serves at once; past it a request is refused at once with 503 and
+     * Retry-After rather than queued until everything times out (memory stays bounded under overload).
+     */
+    readonly maxInFlight: number = 1_000,
   ) {}
 }
 
@@ -92,6 +97,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .int()
         .min(0)
         .default(DEFAULT_USAGE_SETTINGS.defaultOutputTokens),
+      RELAYMESH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(1_000),
     },
     source,
   );
@@ -119,5 +125,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       outboxMax: env.RELAYMESH_USAGE_OUTBOX_MAX,
       defaultOutputTokens: env.RELAYMESH_CREDIT_DEFAULT_OUTPUT_TOKENS,
     },
+    env.RELAYMESH_MAX_IN_FLIGHT,
   );
 }

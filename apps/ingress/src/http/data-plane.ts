@@ -2,8 +2,14 @@
 // any failure in the caller's format (or, once a stream is under way, leaves ending it to the stream code),
 // logs gateway faults with the request id, counts the request and hands its trace to the observers.
 import { Injectable, Logger } from '@nestjs/common';
-import { ingressRequestDuration, ingressRequests } from '@relaymesh/telemetry';
+import {
+  ingressInFlight,
+  ingressOverloadRefusals,
+  ingressRequestDuration,
+  ingressRequests,
+} from '@relaymesh/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IngressEnv } from '../config/ingress.env';
 import { UpstreamClientError } from '../upstream/upstream-call.service';
 import { WireFormat, errorEnvelope } from './error-envelope';
 import { GatewayError } from './gateway-error';
@@ -14,7 +20,13 @@ const logger = new Logger('DataPlane');
 
 @Injectable()
 export class DataPlane {
-  constructor(private readonly observers: RequestObservers) {}
+  /** Data-plane requests being served by this replica now. */
+  private inFlight = 0;
+
+  constructor(
+    private readonly observers: RequestObservers,
+    private readonly env: IngressEnv,
+  ) {}
 
   async serve(
     route: string,
@@ -23,6 +35,16 @@ export class DataPlane {
     reply: FastifyReply,
     handle: (signal: AbortSignal, trace: RequestTrace) => Promise<void>,
   ): Promise<void> {
+    if (this.inFlight >= this.env.maxInFlight) {
+      ingressOverloadRefusals.inc({ route });
+      sendError(reply, format, 503, 'The gateway is at capacity; retry shortly.', {
+        code: 'overloaded',
+        retryAfter: 1,
+      });
+      return;
+    }
+    this.inFlight++;
+    ingressInFlight.inc();
     const trace = startTrace(request.id, route, format, request.headers);
     const abort = new AbortController();
     const onClose = () => {
@@ -34,6 +56,8 @@ export class DataPlane {
     } catch (err) {
       renderFailure(err, format, request, reply);
     } finally {
+      this.inFlight--;
+      ingressInFlight.dec();
       reply.raw.off('close', onClose);
       trace.status = reply.raw.statusCode;
       const code = String(trace.status);

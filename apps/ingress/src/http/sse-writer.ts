@@ -1,6 +1,7 @@
 // Writes a server-sent-event stream to the client over the raw Node response: headers once, then each
 // event as soon as it is ready (no batching), honouring backpressure so a slow reader slows the upstream
 // read instead of growing a buffer here.
+import { ingressInFlightStreams } from '@relaymesh/telemetry';
 import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
@@ -37,6 +38,8 @@ export class SseWriter {
 
   private start(): void {
     this.started = true;
+    ingressInFlightStreams.inc();
+    this.reply.raw.once('close', () => ingressInFlightStreams.dec());
     this.reply.hijack();
     const headers = this.reply.getHeaders() as OutgoingHttpHeaders;
     this.reply.raw.writeHead(200, {
