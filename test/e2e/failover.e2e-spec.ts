@@ -46,8 +46,14 @@ describe.each<DeploymentMode>(['embedded', 'distributed'])('failover (%s)', (mod
       timeoutMs: 5_000,
       intervalMs: 50,
     });
-  const post = (path: string, body: Json, headers: Record<string, string> = {}) =>
+  const post = (
+    path: string,
+    body: Json,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ) =>
     fetch(`${relay.url}${path}`, {
+      signal,
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -236,6 +242,37 @@ describe.each<DeploymentMode>(['embedded', 'distributed'])('failover (%s)', (mod
       expect(endsInError(events.at(-1)!)).toBe(true);
     },
   );
+
+  it('should cancel the upstream call at once when the client goes away mid-stream', async () => {
+    await channel({ name: 'abort-a', base_url: a.url, models: ['abort-m'] });
+    await routable('abort-m');
+    // Requests still being served: the relay holds one until its upstream read ends.
+    const inFlight = async () => {
+      const text = await (await fetch(`${relay.url}/metrics`)).text();
+      return Number(/^relaymesh_ingress_in_flight_requests (\S+)$/m.exec(text)?.[1] ?? NaN);
+    };
+    a.setStreamChunkDelayMs(3_000);
+    const controller = new AbortController();
+    const res = await post(
+      '/v1/chat/completions',
+      {
+        model: 'abort-m',
+        stream: true,
+        messages: [{ role: 'user', content: 'one two three four' }],
+      },
+      {},
+      controller.signal,
+    );
+    const reader = res.body!.getReader();
+    await reader.read();
+    expect(await inFlight()).toBe(1);
+    controller.abort();
+    // The next upstream chunk is 3 s away: only a cancelled upstream read ends the request before it.
+    await waitFor(async () => (await inFlight()) === 0, {
+      what: 'the relayed stream to be released',
+      timeoutMs: 1_500,
+    });
+  });
 
   it('should move down the models chain when the requested model fails', async () => {
     await channel({ name: 'chain-a', base_url: a.url, models: ['chain-main'] });

@@ -33,11 +33,30 @@ export async function runApp(
     { strategy: createServerStrategy(options.transport) },
     { inheritAppConfig: true },
   );
-  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) exitAfterClose(app);
   await app.startAllMicroservices();
   if (options.listenPort === null) await app.init();
   else await app.listen(options.listenPort, options.host ?? '0.0.0.0');
   return app as INestApplication & NestFastifyApplication;
+}
+
+/**
+ * On SIGTERM/SIGINT: the graceful close (every provider's shutdown hooks: drain, flush), then exit 0, as an
+ * orchestrator expects of a clean stop. Nest's own `enableShutdownHooks` re-raises the signal after closing,
+ * which reads as a kill, hence this. A close that fails exits 1.
+ */
+function exitAfterClose(app: INestApplication): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`shutdown failed: ${String(err)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 export function logLevelsFrom(level: string): LogLevel[] {

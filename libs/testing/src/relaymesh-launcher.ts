@@ -41,6 +41,8 @@ export interface Deployment {
   stopApp(app: AppName, signal?: NodeJS.Signals): Promise<void>;
   /** Distributed mode: starts a stopped app's process again, as it was, and waits until it is ready. */
   startApp(app: AppName): Promise<void>;
+  /** Distributed mode: how a stopped app's process exited (its code, or the signal that ended it). */
+  exitOf(app: AppName): { code: number | null; signal: NodeJS.Signals | null };
 }
 
 export type AppName = 'router' | 'usage-ledger' | 'health-prober' | 'ingress';
@@ -167,6 +169,7 @@ function deployment(
       await cleanup();
     },
     stopApp: (app, signal = 'SIGKILL') => stopOne(find(app), signal),
+    exitOf: (app) => ({ code: find(app).child.exitCode, signal: find(app).child.signalCode }),
     async startApp(app) {
       const old = find(app);
       const fresh = { ...launch(old.name, old.file, old.env), port: old.port };

@@ -48,6 +48,8 @@ export class IngressEnv {
      * Retry-After rather than queued until everything times out (memory stays bounded under overload).
      */
     readonly maxInFlight: number = 1_000,
+    /** How long a graceful shutdown lets requests under way (streams included) finish before cancelling them. */
+    readonly shutdownGraceMs: number = 25_000,
   ) {}
 }
 
@@ -98,6 +100,8 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .min(0)
         .default(DEFAULT_USAGE_SETTINGS.defaultOutputTokens),
       RELAYMESH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(1_000),
+      // Below Kubernetes' default 30 s terminationGracePeriodSeconds, leaving time to flush the usage outbox.
+      RELAYMESH_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
     },
     source,
   );
@@ -126,5 +130,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       defaultOutputTokens: env.RELAYMESH_CREDIT_DEFAULT_OUTPUT_TOKENS,
     },
     env.RELAYMESH_MAX_IN_FLIGHT,
+    env.RELAYMESH_SHUTDOWN_GRACE_MS,
   );
 }

@@ -1,12 +1,16 @@
 // The frame every data-plane handler runs in: cancels the upstream call when the client goes away, renders
 // any failure in the caller's format (or, once a stream is under way, leaves ending it to the stream code),
-// logs gateway faults with the request id, counts the request and hands its trace to the observers.
-import { Injectable, Logger } from '@nestjs/common';
+// logs gateway faults with the request id, counts the request and hands its trace to the observers. It also
+// bounds the requests in flight, and drains them on graceful shutdown: new requests are refused (the load
+// balancer sends them elsewhere), the ones under way, streams included, finish up to a deadline, then the rest
+// are cancelled, so their streams end with the format's error event rather than a cut connection.
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import {
   ingressInFlight,
   ingressOverloadRefusals,
   ingressRequestDuration,
   ingressRequests,
+  readiness,
 } from '@relaymesh/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IngressEnv } from '../config/ingress.env';
@@ -19,14 +23,48 @@ import { foreignUpstreamError } from './upstream-error';
 const logger = new Logger('DataPlane');
 
 @Injectable()
-export class DataPlane {
-  /** Data-plane requests being served by this replica now. */
-  private inFlight = 0;
+export class DataPlane implements BeforeApplicationShutdown {
+  /** The requests being served by this replica now, each with the signal that cancels its upstream call. */
+  private readonly active = new Set<AbortController>();
+  private draining: Promise<void> | null = null;
+  private onIdle: (() => void) | null = null;
 
   constructor(
     private readonly observers: RequestObservers,
     private readonly env: IngressEnv,
-  ) {}
+  ) {
+    readiness.register('ingress:accepting', () => this.draining === null);
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.drain();
+  }
+
+  /**
+   * Stops taking requests and waits for those under way, up to RELAYMESH_SHUTDOWN_GRACE_MS, then cancels the
+   * rest. Idempotent: whoever must act after the drain (the usage outbox's flush) awaits the same promise.
+   */
+  drain(): Promise<void> {
+    this.draining ??= this.waitForIdle();
+    return this.draining;
+  }
+
+  private async waitForIdle(): Promise<void> {
+    if (this.active.size === 0) return;
+    logger.log(`draining ${this.active.size} requests before shutdown`);
+    const idle = new Promise<void>((resolve) => (this.onIdle = resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace over'>((resolve) => {
+      timer = setTimeout(() => resolve('grace over'), this.env.shutdownGraceMs);
+    });
+    if ((await Promise.race([idle, graceOver])) === 'grace over') {
+      logger.warn(`shutdown: cancelling ${this.active.size} requests still under way`);
+      for (const controller of this.active) controller.abort();
+      // Cancelled streams end with their error event within moments; do not wait on a stuck socket.
+      await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    }
+    clearTimeout(timer);
+  }
 
   async serve(
     route: string,
@@ -35,7 +73,14 @@ export class DataPlane {
     reply: FastifyReply,
     handle: (signal: AbortSignal, trace: RequestTrace) => Promise<void>,
   ): Promise<void> {
-    if (this.inFlight >= this.env.maxInFlight) {
+    if (this.draining !== null) {
+      sendError(reply, format, 503, 'This gateway replica is shutting down; retry.', {
+        code: 'shutting_down',
+        retryAfter: 1,
+      });
+      return;
+    }
+    if (this.active.size >= this.env.maxInFlight) {
       ingressOverloadRefusals.inc({ route });
       sendError(reply, format, 503, 'The gateway is at capacity; retry shortly.', {
         code: 'overloaded',
@@ -43,10 +88,10 @@ export class DataPlane {
       });
       return;
     }
-    this.inFlight++;
+    const abort = new AbortController();
+    this.active.add(abort);
     ingressInFlight.inc();
     const trace = startTrace(request.id, route, format, request.headers);
-    const abort = new AbortController();
     const onClose = () => {
       if (!reply.raw.writableFinished) abort.abort();
     };
@@ -56,7 +101,8 @@ export class DataPlane {
     } catch (err) {
       renderFailure(err, format, request, reply);
     } finally {
-      this.inFlight--;
+      this.active.delete(abort);
+      if (this.active.size === 0) this.onIdle?.();
       ingressInFlight.dec();
       reply.raw.off('close', onClose);
       trace.status = reply.raw.statusCode;

@@ -260,7 +260,7 @@ export class UpstreamCaller {
         channel,
         trace,
         startedAt,
-        committed: () => deadline.clear(),
+        committed: () => deadline.lift(),
         reportLateFailure: (errorClass, message) => {
           trace.lateError = errorClass;
           report(errorClass, response.statusCode, message);
@@ -277,7 +277,7 @@ export class UpstreamCaller {
       else report(result.errorClass, result.status, result.message);
       return result;
     } finally {
-      deadline.clear();
+      deadline.dispose();
     }
   }
 
@@ -349,8 +349,8 @@ function channelIds(table: RoutingTable<IngressChannel>, group: string, model: s
 }
 
 /**
- * The attempt's own abort signal: the client's, plus a deadline that `clear()` lifts once the answer has
- * reached the client.
+ * The attempt's own abort signal: the client's (a client that goes away cancels the upstream call, mid-stream
+ * too), plus a deadline that `lift()` removes once the answer has reached the client.
  */
 class AttemptDeadline {
   private readonly controller = new AbortController();
@@ -374,7 +374,12 @@ class AttemptDeadline {
     return this.controller.signal;
   }
 
-  clear(): void {
+  lift(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** The attempt is over: nothing to cancel any more. */
+  dispose(): void {
     clearTimeout(this.timer);
     this.clientSignal.removeEventListener('abort', this.onClientAbort);
   }

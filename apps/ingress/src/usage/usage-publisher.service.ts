@@ -8,6 +8,7 @@ import { DurableChannel } from '@relaymesh/messaging';
 import { usageOutboxDepth, usageOutboxDropped, usagePublishes } from '@relaymesh/telemetry';
 import { randomUUID } from 'node:crypto';
 import { IngressEnv } from '../config/ingress.env';
+import { DataPlane } from '../http/data-plane';
 import { RequestObservers, RequestTrace } from '../http/request-trace';
 import { CreditGuard } from '../credit/credit-guard.service';
 import { UsageOutbox } from './usage-outbox';
@@ -33,6 +34,7 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     private readonly observers: RequestObservers,
     private readonly durable: DurableChannel,
     private readonly credit: CreditGuard,
+    private readonly dataPlane: DataPlane,
     env: IngressEnv,
   ) {
     this.outbox = new UsageOutbox(env.usage.outboxMax);
@@ -42,8 +44,12 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     this.observers.add((trace) => this.record(trace));
   }
 
-  /** Waits (bounded) until every held record is stored: a rolling restart loses nothing. */
+  /**
+   * Waits (bounded) until every held record is stored: a rolling restart loses nothing. The requests still
+   * under way are drained first, so that their records are in the outbox too.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.dataPlane.drain();
     if (this.outbox.size === 0) return;
     this.logger.log(`flushing ${this.outbox.size} usage records before shutdown`);
     this.retryDelayMs = 0;
