@@ -1,14 +1,14 @@
-// The health-prober: channel health. Today it folds upstream outcomes into each channel's health record and
-// publishes changes; the ejection state machine, active probes and the panic threshold come with the
-// self-healing issue.
+// The health-prober: self-healing channels. Folds upstream outcomes into each channel's health state machine,
+// takes failing channels out of rotation, probes them back in, and publishes every change to the router.
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { DatabaseModule } from '@relaymesh/persistence';
 import { OpsModule } from '@relaymesh/telemetry';
 import { HealthProberEnv } from './config/health-prober.env';
 import { healthProberMigrations } from './database/migrations';
-import { ChannelHealthRecord } from './outcomes/channel-health.entity';
-import { OutcomesModule } from './outcomes/outcomes.module';
+import { ChannelHealthRecord } from './health/channel-health.entity';
+import { HealthTransitionRecord } from './health/health-transition.entity';
+import { HealthModule } from './health/health.module';
 
 @Module({})
 export class HealthProberModule {
@@ -21,11 +21,11 @@ export class HealthProberModule {
       global: true,
       imports: [
         DatabaseModule.forRoot('health-prober', env.database, {
-          entities: [ChannelHealthRecord],
+          entities: [ChannelHealthRecord, HealthTransitionRecord],
           migrations: healthProberMigrations,
         }),
         MessagingModule.forRoot(options.transport),
-        OutcomesModule,
+        HealthModule,
         ...(options.ops ? [OpsModule] : []),
       ],
       providers: [{ provide: HealthProberEnv, useValue: env }],

@@ -225,10 +225,13 @@ describe('router over NATS and Postgres', () => {
           'health',
         ]),
       );
-      expect(migrations.rows.map((r) => r.name)).toEqual(['CreateChannels1763900000000']);
+      expect(migrations.rows.map((r) => r.name)).toEqual([
+        'CreateChannels1763900000000',
+        'AddChannelWeightFactor1763900400000',
+      ]);
     });
 
-    it('should undo its migration with down(), and redo it with up()', async () => {
+    it('should undo its migrations with down(), and redo them with up()', async () => {
       const scratch = `${schemaPrefix}scratch`;
       const dataSource = await openDatabase(
         dataSourceOptions(
@@ -252,6 +255,17 @@ describe('router over NATS and Postgres', () => {
           'routing_snapshot_version_seq',
         ]);
 
+        const columns = async (): Promise<string[]> => {
+          const { rows } = await pg.query<{ column_name: string }>(
+            `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'channels'`,
+            [scratch],
+          );
+          return rows.map((r) => r.column_name);
+        };
+        expect(await columns()).toContain('weight_factor');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await columns()).not.toContain('weight_factor');
+        expect(await columns()).toContain('auto_disabled');
         await dataSource.undoLastMigration({ transaction: 'each' });
 
         expect(await relations()).toEqual(['migrations', 'migrations_id_seq']);
@@ -261,6 +275,7 @@ describe('router over NATS and Postgres', () => {
 
         expect(await relations()).toContain('channels');
         expect(await relations()).toContain('routing_snapshot_version_seq');
+        expect(await columns()).toContain('weight_factor');
       } finally {
         await dataSource.destroy();
       }
@@ -542,7 +557,7 @@ describe('router over NATS and Postgres', () => {
   });
 
   describe('channel health', () => {
-    it('should show the health a channel.health.changed event reports, without counting it as an edit', async () => {
+    it('should show the health a channel.health.changed event reports and route by it, without counting it as an edit', async () => {
       const created = viewOf(
         await createChannel({
           name: 'health',
@@ -552,7 +567,7 @@ describe('router over NATS and Postgres', () => {
         }),
       );
 
-      bus.emit(ChannelHealthChanged, { channel_id: created.id, health: EJECTED });
+      bus.emit(ChannelHealthChanged, { channel_id: created.id, health: EJECTED, weight_factor: 1 });
 
       const seen = await waitFor(
         async () => {
@@ -563,7 +578,32 @@ describe('router over NATS and Postgres', () => {
       );
       expect(seen.health).toEqual(EJECTED);
       expect(seen.updated_at).toBe(created.updated_at);
-      expect(seen.status).toBe('enabled');
+      expect(seen.status).toBe('auto_disabled');
+      const ejected = await waitFor(
+        () =>
+          snapshots
+            .flatMap((snapshot) => snapshot.channels)
+            .find((channel) => channel.id === created.id && channel.ejected),
+        { what: 'a snapshot with the channel ejected' },
+      );
+      expect(ejected).toMatchObject({ status: 'auto_disabled', latency_ms: 812 });
+
+      // Re-admitted at a quarter of its weight, then fully back.
+      const recovering: ChannelHealth = { ...EJECTED, state: 'recovering', reason: null };
+      bus.emit(ChannelHealthChanged, {
+        channel_id: created.id,
+        health: recovering,
+        weight_factor: 0.25,
+      });
+      const ramping = await waitFor(
+        () =>
+          snapshots
+            .flatMap((snapshot) => snapshot.channels)
+            .find((channel) => channel.id === created.id && channel.weight_factor === 0.25),
+        { what: 'a snapshot with the channel ramping' },
+      );
+      expect(ramping).toMatchObject({ status: 'enabled', ejected: false });
+      expect((await getChannel(created.id)).status).toBe('enabled');
     });
 
     it('should ignore a health event that breaks the contract or names no known channel', async () => {
@@ -574,7 +614,11 @@ describe('router over NATS and Postgres', () => {
         state: 'degraded',
         consecutive_failures: 2,
       };
-      bus.emit(ChannelHealthChanged, { channel_id: watched.id, health: degraded });
+      bus.emit(ChannelHealthChanged, {
+        channel_id: watched.id,
+        health: degraded,
+        weight_factor: 1,
+      });
       await waitFor(async () => (await getChannel(watched.id)).health.state === 'degraded', {
         what: 'the degraded health to be read back',
       });
@@ -585,13 +629,18 @@ describe('router over NATS and Postgres', () => {
           health: { state: 'on-fire' },
         })
         .subscribe();
-      bus.emit(ChannelHealthChanged, { channel_id: 'not-a-uuid', health: EJECTED });
+      bus.emit(ChannelHealthChanged, {
+        channel_id: 'not-a-uuid',
+        health: EJECTED,
+        weight_factor: 1,
+      });
       bus.emit(ChannelHealthChanged, {
         channel_id: '00000000-0000-4000-8000-000000000000',
         health: EJECTED,
+        weight_factor: 1,
       });
       // Sent last on the same connection: once it is applied, the ones before it have been handled.
-      bus.emit(ChannelHealthChanged, { channel_id: marker.id, health: EJECTED });
+      bus.emit(ChannelHealthChanged, { channel_id: marker.id, health: EJECTED, weight_factor: 1 });
       await waitFor(async () => (await getChannel(marker.id)).health.state === 'ejected', {
         what: 'the marker channel’s health to be read back',
       });

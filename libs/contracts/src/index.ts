@@ -11,3 +11,4 @@ export * from './limits/limits-usage';
 export * from './usage/usage-recorded';
 export * from './pricing/model-price';
 export * from './pricing/price-usage';
+export * from './admin/channel-test';

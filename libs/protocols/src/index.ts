@@ -35,3 +35,12 @@ export { estimateInputTokens, mockAnswer, mockStream } from './mock/mock-model';
 
 // Embeddings across the OpenAI and Gemini formats
 export * from './embeddings/embeddings';
+
+// What an upstream failure means for the channel (ingress failover and the prober's probes share it)
+export {
+  classifyUpstreamError,
+  classifyUpstreamStatus,
+  describeUpstreamStatus,
+  isRetryable,
+} from './upstream-errors';
+export type { UpstreamErrorDetail } from './upstream-errors';

@@ -196,3 +196,38 @@ export const ingressOverloadRefusals = new Counter({
   labelNames: ['route'] as const,
   registers: [registry],
 });
+
+// The health-prober (self-healing channels). Counted by the leader, which makes the decisions.
+export const healthChannelState = new Gauge({
+  name: 'relaymesh_health_channel_state',
+  help: 'One-hot: 1 for the health state each channel is in (unknown, healthy, degraded, ejected, disabled, recovering).',
+  labelNames: ['channel', 'state'] as const,
+  registers: [registry],
+});
+
+export const healthEjections = new Counter({
+  name: 'relaymesh_health_ejections_total',
+  help: 'Channels taken out of rotation, by cause (consecutive, failure_ratio, relapse, auth, quota).',
+  labelNames: ['channel', 'reason'] as const,
+  registers: [registry],
+});
+
+export const healthProbes = new Counter({
+  name: 'relaymesh_health_probes_total',
+  help: 'Probes sent to channels, by result error class (none = success).',
+  labelNames: ['channel', 'result'] as const,
+  registers: [registry],
+});
+
+export const healthTransitions = new Counter({
+  name: 'relaymesh_health_transitions_total',
+  help: 'Health state transitions, by from and to state.',
+  labelNames: ['from', 'to'] as const,
+  registers: [registry],
+});
+
+export const healthLeader = new Gauge({
+  name: 'relaymesh_health_leader',
+  help: '1 when this health-prober replica is the leader (persists, publishes, probes).',
+  registers: [registry],
+});

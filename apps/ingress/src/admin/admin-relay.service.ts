@@ -31,6 +31,7 @@ export class AdminRelay {
     reply: FastifyReply,
     contract: R,
     payload: unknown,
+    options: { timeoutMs?: number } = {},
   ): Promise<void> {
     if (!this.authorised(request.headers.authorization)) {
       reply.header('www-authenticate', 'Bearer');
@@ -48,7 +49,7 @@ export class AdminRelay {
     }
     let answer: AdminReply;
     try {
-      answer = await this.bus.request(contract, parsed.data as RequestPayload<R>);
+      answer = await this.bus.request(contract, parsed.data as RequestPayload<R>, options);
     } catch (err) {
       if (err instanceof BusRequestError) {
         reply.header('retry-after', '1');

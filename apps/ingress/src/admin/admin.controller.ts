@@ -5,6 +5,7 @@ import {
   AdminChannelDelete,
   AdminChannelGet,
   AdminChannelList,
+  AdminChannelTest,
   AdminChannelUpdate,
   AdminKeyCreate,
   AdminKeyCredit,
@@ -21,6 +22,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminRelay } from './admin-relay.service';
 
 type Body = Record<string, unknown>;
+
+const CHANNEL_TEST_TIMEOUT_MS = 30_000;
 
 function body(request: FastifyRequest): Body {
   return request.body && typeof request.body === 'object' ? (request.body as Body) : {};
@@ -65,6 +68,22 @@ export class AdminController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     return this.admin.relay(req, reply, AdminChannelDelete, { id });
+  }
+
+  @Post('channels/:id/test')
+  testChannel(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // A probe waits for the upstream (bounded by the prober's probe timeout): allow it more than the default.
+    return this.admin.relay(
+      req,
+      reply,
+      AdminChannelTest,
+      { id },
+      { timeoutMs: CHANNEL_TEST_TIMEOUT_MS },
+    );
   }
 
   @Post('keys')

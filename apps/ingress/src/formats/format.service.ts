@@ -12,6 +12,7 @@ import {
   StreamEncoder,
   TokenUsage,
   adapterForChannel,
+  classifyUpstreamError,
   mockAnswer,
   mockStream,
 } from '@relaymesh/protocols';
@@ -26,7 +27,6 @@ import { SseWriter } from '../http/sse-writer';
 import { Authenticator } from '../keys/authenticator.service';
 import { RateLimiter } from '../limits/rate-limiter.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
-import { classifyUpstreamError } from '../upstream/error-class';
 import { routingOptions } from '../upstream/routing-options';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
 

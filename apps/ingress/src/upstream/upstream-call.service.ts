@@ -8,6 +8,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorClass, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
+import { classifyUpstreamError, classifyUpstreamStatus, isRetryable } from '@relaymesh/protocols';
 import {
   NO_PREFERENCES,
   ProviderPreferences,
@@ -28,7 +29,6 @@ import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { ChannelCooldowns } from './channel-cooldowns';
-import { classifyUpstreamError, classifyUpstreamStatus, isRetryable } from './error-class';
 import { UpstreamPools } from './upstream-pool.service';
 
 export interface UpstreamRequest {

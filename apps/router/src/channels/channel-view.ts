@@ -50,9 +50,9 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     priority: channel.priority,
     weight: channel.weight,
     status: channelStatus(channel),
-    // Folded from the prober's health by the self-healing work; until then every channel is fully in.
-    ejected: false,
-    weight_factor: 1,
+    // Only an enabled channel out for transient faults may be panic-routed (never a bad key or an empty account).
+    ejected: channel.enabled && channel.autoDisabled && channel.health?.state === 'ejected',
+    weight_factor: channel.weightFactor,
     latency_ms: channel.health?.latency_ms ?? null,
     timeout_ms: channel.timeoutMs,
     headers: channel.headers,

@@ -47,9 +47,13 @@ export class Channel {
   @Column({ type: 'boolean' })
   enabled!: boolean;
 
-  /** Set by the health-prober's decisions (self-healing issue); reads back as status `auto_disabled`. */
+  /** Set from the health-prober's state (ejected or disabled); reads back as status `auto_disabled`. */
   @Column({ type: 'boolean', default: false })
   autoDisabled!: boolean;
+
+  /** Share of `weight` while the channel ramps back in after an ejection (the health-prober's call). */
+  @Column({ type: 'double precision', default: 1 })
+  weightFactor!: number;
 
   @Column({ type: 'integer' })
   timeoutMs!: number;

@@ -9,7 +9,7 @@ import { Channel } from './channel.entity';
 
 export type ChannelFields = Omit<
   Channel,
-  'id' | 'createdAt' | 'updatedAt' | 'health' | 'autoDisabled'
+  'id' | 'createdAt' | 'updatedAt' | 'health' | 'autoDisabled' | 'weightFactor'
 >;
 
 export class DuplicateChannelName extends Error {}
@@ -21,7 +21,11 @@ export abstract class ChannelRepository {
   abstract insert(fields: ChannelFields): Promise<Channel>;
   abstract update(id: string, fields: Partial<ChannelFields>): Promise<Channel | null>;
   abstract delete(id: string): Promise<boolean>;
-  abstract setHealth(id: string, health: ChannelHealth): Promise<boolean>;
+  abstract setHealth(
+    id: string,
+    health: ChannelHealth,
+    routing: { autoDisabled: boolean; weightFactor: number },
+  ): Promise<boolean>;
   abstract nextSnapshotVersion(): Promise<number>;
 }
 
@@ -70,13 +74,17 @@ export class TypeOrmChannelRepository extends ChannelRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async setHealth(id: string, health: ChannelHealth): Promise<boolean> {
+  async setHealth(
+    id: string,
+    health: ChannelHealth,
+    routing: { autoDisabled: boolean; weightFactor: number },
+  ): Promise<boolean> {
     if (!isUuid(id)) return false;
     // Not through save(): a health report must not bump updated_at, which tracks the operator's edits.
     const result = await this.channels
       .createQueryBuilder()
       .update()
-      .set({ health, updatedAt: () => 'updated_at' })
+      .set({ health, ...routing, updatedAt: () => 'updated_at' })
       .where('id = :id', { id })
       .execute();
     return (result.affected ?? 0) > 0;

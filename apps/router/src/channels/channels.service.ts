@@ -13,6 +13,7 @@ import {
 import { Subject } from 'rxjs';
 import { ChannelFields, ChannelRepository, DuplicateChannelName } from './channel.repository';
 import { toChannelView } from './channel-view';
+import { changesRouting, healthRouting } from './health-routing';
 
 @Injectable()
 export class ChannelsService {
@@ -91,8 +92,20 @@ export class ChannelsService {
     return { created, updated };
   }
 
-  async recordHealth(channelId: string, health: ChannelHealth): Promise<void> {
-    await this.channels.setHealth(channelId, health);
+  /**
+   * The health-prober's view: shown on reads, and folded into routing (auto_disabled, ramp weight). A new
+   * snapshot goes out only when that changes what ingress routes with, not on every latency report.
+   */
+  async recordHealth(
+    channelId: string,
+    health: ChannelHealth,
+    weightFactor: number,
+  ): Promise<void> {
+    const before = await this.channels.findById(channelId);
+    if (!before) return;
+    const routing = healthRouting(health, weightFactor);
+    await this.channels.setHealth(channelId, health, routing);
+    if (changesRouting(before, { ...routing, health })) this.changed$.next();
   }
 
   private async write<T>(run: () => Promise<T>): Promise<T> {

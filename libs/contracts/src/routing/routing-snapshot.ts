@@ -24,7 +24,7 @@ export const SnapshotChannelSchema = z.object({
   ejected: z.boolean().default(false),
   /** Share of `weight` the channel gets: below 1 while it ramps back in after an ejection. */
   weight_factor: z.number().min(0).max(1).default(1),
-  /** The prober's smoothed latency of the channel (for `provider.sort: latency`); null until measured. */
+  /** The health-prober's smoothed upstream latency (for `provider.sort: latency`); null before any call. */
   latency_ms: z.number().nullable().default(null),
   timeout_ms: z.number(),
   headers: z.record(z.string(), z.string()),

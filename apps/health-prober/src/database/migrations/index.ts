@@ -1,4 +1,8 @@
 // The health-prober's migrations in order.
 import { CreateChannelHealth1763900200000 } from './1763900200000-CreateChannelHealth';
+import { AddHealthMachineAndTransitions1763900300000 } from './1763900300000-AddHealthMachineAndTransitions';
 
-export const healthProberMigrations = [CreateChannelHealth1763900200000];
+export const healthProberMigrations = [
+  CreateChannelHealth1763900200000,
+  AddHealthMachineAndTransitions1763900300000,
+];

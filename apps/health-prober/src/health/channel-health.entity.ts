@@ -1,7 +1,8 @@
 import { HealthState } from '@relaymesh/contracts';
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { MachineState } from './health-state-machine';
 
-/** The prober's current view of one channel (the state machine's state lives here from the self-healing issue). */
+/** The state machine's state of one channel: its health as the contract shows it, and the rest as JSON. */
 @Entity('channel_health')
 export class ChannelHealthRecord {
   @PrimaryColumn({ type: 'text' })
@@ -27,6 +28,10 @@ export class ChannelHealthRecord {
 
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
+
+  /** Ejection count, window, probe schedule and ramp: what a new leader needs to carry on. */
+  @Column({ type: 'jsonb', nullable: true })
+  machine!: Omit<MachineState, 'health'> | null;
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;

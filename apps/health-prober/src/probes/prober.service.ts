@@ -1,0 +1,86 @@
+// Sends a probe to a channel and says what the answer means, with the classifier ingress uses for requests.
+// Probes are rare (ejected and disabled channels, the admin test), so they use undici's shared global pool.
+import { Injectable } from '@nestjs/common';
+import { classifyUpstreamError, classifyUpstreamStatus } from '@relaymesh/protocols';
+import { healthProbes } from '@relaymesh/telemetry';
+import { request } from 'undici';
+import { KnownChannel } from '../channels/known-channel';
+import { HealthProberEnv } from '../config/health-prober.env';
+import { CallResult } from '../health/health-state-machine';
+import { buildProbeRequest, probeModel } from './probe-request';
+
+export interface ProbeResult extends CallResult {
+  /** The upstream model asked for; null when there was nothing to ask. */
+  model: string | null;
+}
+
+const MAX_MESSAGE = 500;
+
+@Injectable()
+export class Prober {
+  /** Probes take the channel's keys in turn, so a revoked second key is found too. */
+  private turn = 0;
+
+  constructor(private readonly env: HealthProberEnv) {}
+
+  async probe(channel: KnownChannel): Promise<ProbeResult> {
+    const result = await this.send(channel);
+    healthProbes.inc({ channel: channel.name, result: result.errorClass });
+    return result;
+  }
+
+  private async send(channel: KnownChannel): Promise<ProbeResult> {
+    // A mock channel answers locally in ingress: there is nothing upstream to fail.
+    if (channel.type === 'mock') {
+      return {
+        errorClass: 'none',
+        status: 200,
+        latencyMs: 0,
+        message: null,
+        model: probeModel(channel),
+      };
+    }
+    const key = channel.keys[this.turn++ % Math.max(1, channel.keys.length)] ?? '';
+    const built = buildProbeRequest(channel, key);
+    if (!built) {
+      // Not a health failure: the channel is not routable for any model either way.
+      return {
+        errorClass: 'client',
+        status: 0,
+        latencyMs: 0,
+        message: 'nothing to probe: the channel lists no model',
+        model: null,
+      };
+    }
+    const timeoutMs = Math.min(channel.timeout_ms, this.env.probeTimeoutMs);
+    const startedAt = performance.now();
+    const elapsed = () => Math.round(performance.now() - startedAt);
+    try {
+      const response = await request(`${built.origin}${built.path}`, {
+        method: 'POST',
+        headers: built.headers,
+        body: built.body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await response.body.text();
+      const status = response.statusCode;
+      return {
+        errorClass: classifyUpstreamStatus(status, text),
+        status,
+        latencyMs: elapsed(),
+        message: status >= 400 ? text.slice(0, MAX_MESSAGE) : null,
+        model: built.model,
+      };
+    } catch (err) {
+      return {
+        errorClass: classifyUpstreamError(err),
+        status: 0,
+        latencyMs: elapsed(),
+        message: `${channel.name}: ${(err as Error).message}`.slice(0, MAX_MESSAGE),
+        model: built.model,
+      };
+    }
+  }
+}

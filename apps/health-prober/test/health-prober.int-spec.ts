@@ -1,0 +1,343 @@
+// The health-prober against the real Postgres and NATS, as two replicas: upstream outcomes in as ingress emits
+// them, channels from a routing snapshot as the router broadcasts it, probes against a fake OpenAI, health
+// changes observed on the wire. One replica leads (persists, publishes, probes); the other takes over when it
+// goes.
+import { INestApplication } from '@nestjs/common';
+import {
+  AdminChannelTest,
+  ChannelHealthChanged,
+  ChannelTestResultSchema,
+  EventPayload,
+  RoutingSnapshotPublished,
+  SecretBox,
+  SnapshotChannel,
+  UpstreamOutcome,
+  UpstreamOutcomeRecorded,
+} from '@relaymesh/contracts';
+import { ClientProxyBus, PrefixedNatsClient, prefixed } from '@relaymesh/messaging';
+import {
+  FakeOpenAI,
+  TEST_DATABASE_URL,
+  TEST_NATS_URL,
+  dropSchemasWithPrefix,
+  uniqueTestId,
+  waitFor,
+} from '@relaymesh/testing';
+import { NatsConnection, Subscription, connect } from 'nats';
+import { Client } from 'pg';
+import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
+import { loadHealthProberEnv } from '../src/config/health-prober.env';
+import { healthProberMigrations } from '../src/database/migrations';
+import { ChannelHealthRecord } from '../src/health/channel-health.entity';
+import { HealthTransitionRecord } from '../src/health/health-transition.entity';
+import { startHealthProber } from '../src/health-prober.app';
+import { LeaderElection } from '../src/leadership/leader-election.service';
+import { PROBE_HEADER } from '../src/probes/probe-request';
+
+const id = uniqueTestId('it_prober');
+const schemaPrefix = `${id}_`;
+const schema = `${schemaPrefix}prober`;
+const secretKey = SecretBox.generateSecret();
+const secrets = new SecretBox(secretKey);
+
+type HealthEvent = EventPayload<typeof ChannelHealthChanged>;
+
+const CHANNEL_HEALTHY = '11111111-1111-4111-8111-111111111111';
+const CHANNEL_BAD_KEY = '22222222-2222-4222-8222-222222222222';
+const CHANNEL_FLAKY = '33333333-3333-4333-8333-333333333333';
+
+describe('health-prober over NATS and Postgres, two replicas', () => {
+  let upstream: FakeOpenAI;
+  const replicas: INestApplication[] = [];
+  let bus: ClientProxyBus;
+  let wire: NatsConnection;
+  let subscription: Subscription;
+  let pg: Client;
+  /** Every channel.health.changed under the suite's prefix, in wire order. */
+  const published: HealthEvent[] = [];
+
+  const snapshotChannel = (
+    channelId: string,
+    name: string,
+    key: string,
+    baseUrl: string,
+  ): SnapshotChannel => ({
+    id: channelId,
+    name,
+    type: 'openai',
+    base_url: baseUrl,
+    keys_encrypted: [secrets.encrypt(key)],
+    models: ['house-model'],
+    model_mapping: { 'house-model': 'gpt-5-mini' },
+    groups: ['default'],
+    priority: 0,
+    weight: 1,
+    status: 'enabled',
+    ejected: false,
+    weight_factor: 1,
+    latency_ms: null,
+    timeout_ms: 5_000,
+    headers: {},
+  });
+
+  const outcome = (channelId: string, over: Partial<UpstreamOutcome> = {}): UpstreamOutcome => ({
+    channel_id: channelId,
+    model: 'house-model',
+    status: 500,
+    error_class: 'server',
+    latency_ms: 20,
+    message: '{"error":{"message":"boom","type":"server_error","code":null}}',
+    at: new Date().toISOString(),
+    ...over,
+  });
+
+  const leaders = () => replicas.filter((app) => app.get(LeaderElection).isLeader);
+  const eventsFor = (channelId: string, state?: string) =>
+    published.filter((e) => e.channel_id === channelId && (!state || e.health.state === state));
+
+  beforeAll(async () => {
+    upstream = await FakeOpenAI.start({ keys: ['sk-upstream-good'] });
+    wire = await connect({ servers: TEST_NATS_URL, name: 'prober-it-wire' });
+    subscription = wire.subscribe(prefixed(id, ChannelHealthChanged.subject), {
+      callback: (err, msg) => {
+        if (err) return;
+        published.push(ChannelHealthChanged.schema.parse(msg.json<{ data: unknown }>().data));
+      },
+    });
+    await wire.flush();
+    pg = new Client({ connectionString: TEST_DATABASE_URL });
+    await pg.connect();
+    bus = new ClientProxyBus(
+      new PrefixedNatsClient({ url: TEST_NATS_URL, prefix: id, name: 'prober-it-ingress' }),
+    );
+    await bus.onModuleInit();
+
+    const env = loadHealthProberEnv({
+      DATABASE_URL: TEST_DATABASE_URL,
+      RELAYMESH_DB_SCHEMA_PREFIX: schemaPrefix,
+      NATS_URL: TEST_NATS_URL,
+      RELAYMESH_NATS_PREFIX: id,
+      RELAYMESH_SECRET_KEY: secretKey,
+      LOG_LEVEL: 'error',
+      RELAYMESH_HEALTH_TICK_MS: '50',
+      RELAYMESH_HEALTH_FLUSH_MS: '100',
+      RELAYMESH_HEALTH_LEADER_CHECK_MS: '200',
+      RELAYMESH_HEALTH_EJECTION_BASE_MS: '300',
+      RELAYMESH_HEALTH_EJECTION_JITTER: '0',
+      RELAYMESH_HEALTH_PROBE_INTERVAL_MS: '100',
+      RELAYMESH_HEALTH_RAMP_MS: '300',
+    });
+    for (const name of ['prober-a', 'prober-b']) {
+      replicas.push(
+        await startHealthProber(env, { kind: 'nats', url: TEST_NATS_URL, prefix: id, name }, false),
+      );
+    }
+    bus.emit(RoutingSnapshotPublished, {
+      version: 1,
+      published_at: new Date().toISOString(),
+      channels: [
+        snapshotChannel(CHANNEL_HEALTHY, 'healthy-one', 'sk-upstream-good', upstream.url),
+        snapshotChannel(CHANNEL_BAD_KEY, 'bad-key', 'sk-upstream-revoked', upstream.url),
+        snapshotChannel(CHANNEL_FLAKY, 'flaky', 'sk-upstream-good', upstream.url),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((app) => app.close()));
+    await bus?.onApplicationShutdown();
+    subscription?.unsubscribe();
+    await wire?.close();
+    await pg?.end();
+    await upstream?.close();
+    await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
+  });
+
+  it('should undo its last migration with down(), and redo it with up()', async () => {
+    const scratch = `${schemaPrefix}scratch`;
+    const dataSource = await openDatabase(
+      dataSourceOptions(
+        { url: TEST_DATABASE_URL, schema: scratch, poolSize: 1 },
+        {
+          entities: [ChannelHealthRecord, HealthTransitionRecord],
+          migrations: healthProberMigrations,
+        },
+      ),
+    );
+    const shape = async () => {
+      const { rows } = await pg.query<{ table_name: string; column_name: string }>(
+        `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1`,
+        [scratch],
+      );
+      return {
+        history: rows.some((r) => r.table_name === 'channel_health_transitions'),
+        machine: rows.some((r) => r.table_name === 'channel_health' && r.column_name === 'machine'),
+      };
+    };
+    try {
+      expect(await shape()).toEqual({ history: true, machine: true });
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await shape()).toEqual({ history: false, machine: false });
+      await dataSource.runMigrations({ transaction: 'each' });
+      expect(await shape()).toEqual({ history: true, machine: true });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('should elect exactly one leader', async () => {
+    await waitFor(() => leaders().length === 1, { what: 'one leader' });
+    expect(leaders()).toHaveLength(1);
+  });
+
+  it('should eject a channel after 5 consecutive failures, publish it once and store the transition', async () => {
+    // The admin test needs the snapshot: ask until the channels are known.
+    await waitFor(
+      async () => (await bus.request(AdminChannelTest, { id: CHANNEL_HEALTHY })).status === 200,
+      { what: 'the prober to know the channels' },
+    );
+    for (let i = 0; i < 5; i++) bus.emit(UpstreamOutcomeRecorded, outcome(CHANNEL_FLAKY));
+    const ejected = await waitFor(() => eventsFor(CHANNEL_FLAKY, 'ejected')[0], {
+      what: 'the flaky channel ejected on the wire',
+    });
+    expect(ejected.health).toMatchObject({
+      consecutive_failures: 5,
+      last_error: '500 server_error: boom',
+    });
+    expect(ejected.health.reason).toMatch(/^5 consecutive failures/);
+
+    const { rows } = await waitFor(
+      async () => {
+        const result = await pg.query<{ from_state: string; to_state: string; reason: string }>(
+          `SELECT from_state, to_state, reason FROM "${schema}".channel_health_transitions
+           WHERE channel_id = $1 ORDER BY id`,
+          [CHANNEL_FLAKY],
+        );
+        return result.rows.some((r) => r.to_state === 'ejected') ? result : null;
+      },
+      { what: 'the ejection in the transition history' },
+    );
+    expect(rows.slice(0, 2)).toEqual([
+      expect.objectContaining({ from_state: 'unknown', to_state: 'degraded' }),
+      expect.objectContaining({ from_state: 'degraded', to_state: 'ejected' }),
+    ]);
+  });
+
+  it('should probe the ejected channel with one token, re-admit it at reduced weight, then fully', async () => {
+    const recovering = await waitFor(() => eventsFor(CHANNEL_FLAKY, 'recovering')[0], {
+      what: 'the flaky channel re-admitted after its probes',
+    });
+    expect(recovering.weight_factor).toBe(0.25);
+    await waitFor(
+      () =>
+        published.findIndex((e) => e === recovering) <
+        published.findLastIndex(
+          (e) => e.channel_id === CHANNEL_FLAKY && e.health.state === 'healthy',
+        ),
+      { what: 'the flaky channel healthy after its ramp' },
+    );
+    const probes = upstream.requests.filter((r) => r.headers[PROBE_HEADER] === '1');
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    expect(probes[0]).toMatchObject({
+      path: '/v1/chat/completions',
+      headers: { authorization: 'Bearer sk-upstream-good' },
+      body: { model: 'gpt-5-mini', max_completion_tokens: 1 },
+    });
+    // Only the leader probes and publishes: two leaders would double the probes and the transition events.
+    const ejectedAt = Date.parse(eventsFor(CHANNEL_FLAKY, 'ejected')[0].health.disabled_at!);
+    expect(probes.filter((r) => r.at >= ejectedAt)).toHaveLength(2);
+    const ejections = eventsFor(CHANNEL_FLAKY, 'ejected').filter(
+      (e) => e.health.last_checked_at === e.health.disabled_at,
+    );
+    expect(ejections).toHaveLength(1);
+    expect(eventsFor(CHANNEL_FLAKY, 'recovering')).toHaveLength(1);
+    const { rows } = await pg.query<{ to_state: string }>(
+      `SELECT to_state FROM "${schema}".channel_health_transitions WHERE channel_id = $1 ORDER BY id`,
+      [CHANNEL_FLAKY],
+    );
+    expect(rows.map((r) => r.to_state)).toEqual(['degraded', 'ejected', 'recovering', 'healthy']);
+  });
+
+  it('should disable a channel whose key is rejected and say why, through the admin test', async () => {
+    const reply = await bus.request(AdminChannelTest, { id: CHANNEL_BAD_KEY });
+    expect(reply.status).toBe(200);
+    const result = ChannelTestResultSchema.parse(reply.body);
+    expect(result).toMatchObject({
+      ok: false,
+      status: 401,
+      error_class: 'auth',
+      model: 'gpt-5-mini',
+    });
+    // Whichever replica answered, the leader's state is what gets published; the answering one folded it.
+    expect(result.health.state).toBe('disabled');
+    expect(result.health.reason).toMatch(/^upstream key rejected: 401 invalid_api_key/);
+  });
+
+  it('should answer 404 for a channel it does not know', async () => {
+    const reply = await bus.request(AdminChannelTest, {
+      id: '99999999-9999-4999-8999-999999999999',
+    });
+    expect(reply.status).toBe(404);
+  });
+
+  it('should probe a disabled channel at once when its key is replaced, and re-admit it', async () => {
+    bus.emit(
+      UpstreamOutcomeRecorded,
+      outcome(CHANNEL_BAD_KEY, {
+        status: 401,
+        error_class: 'auth',
+        message: '{"error":{"message":"Incorrect API key provided","code":"invalid_api_key"}}',
+      }),
+    );
+    await waitFor(() => eventsFor(CHANNEL_BAD_KEY, 'disabled')[0], {
+      what: 'the bad-key channel disabled by the leader',
+    });
+    // The operator fixes the key: the router broadcasts a newer snapshot. Disabled channels are otherwise
+    // probed after a minute; this one is probed now.
+    bus.emit(RoutingSnapshotPublished, {
+      version: 2,
+      published_at: new Date().toISOString(),
+      channels: [
+        snapshotChannel(CHANNEL_HEALTHY, 'healthy-one', 'sk-upstream-good', upstream.url),
+        snapshotChannel(CHANNEL_BAD_KEY, 'bad-key', 'sk-upstream-good', upstream.url),
+        snapshotChannel(CHANNEL_FLAKY, 'flaky', 'sk-upstream-good', upstream.url),
+      ],
+    });
+    const recovering = await waitFor(() => eventsFor(CHANNEL_BAD_KEY, 'recovering')[0], {
+      what: 'the fixed channel re-admitted',
+      timeoutMs: 10_000,
+    });
+    expect(recovering.health.reason).toBeNull();
+  });
+
+  it('should hand the lead to the other replica when the leader goes, which then publishes', async () => {
+    const [leader] = leaders();
+    const follower = replicas.find((app) => app !== leader)!;
+    const before = published.length;
+    await leader.close();
+    replicas.splice(replicas.indexOf(leader), 1);
+    await waitFor(() => follower.get(LeaderElection).isLeader, {
+      what: 'the follower to take the lead',
+    });
+    // Taking over publishes every known channel once, from the stored states.
+    const republished = await waitFor(
+      () =>
+        published
+          .slice(before)
+          .find((e) => e.channel_id === CHANNEL_FLAKY && e.health.state === 'healthy'),
+      { what: 'the new leader to publish the flaky channel as stored' },
+    );
+    expect(republished.weight_factor).toBe(1);
+    // And it judges new outcomes from now on.
+    for (let i = 0; i < 5; i++) {
+      bus.emit(
+        UpstreamOutcomeRecorded,
+        outcome(CHANNEL_HEALTHY, { error_class: 'timeout', status: 0, message: null }),
+      );
+    }
+    const ejected = await waitFor(() => eventsFor(CHANNEL_HEALTHY, 'ejected')[0], {
+      what: 'the new leader to eject on outcomes',
+    });
+    expect(ejected.health.last_error).toBe('timeout');
+  });
+});
