@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   TEST_DATABASE_URL,
   TEST_NATS_URL,
@@ -19,7 +19,15 @@ import {
 
 export type DeploymentMode = 'embedded' | 'distributed';
 
-const ROOT = resolve(__dirname, '../../..');
+/** The repository: the nearest directory up with a package.json (this file also runs built, from dist/). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return resolve(__dirname, '../../..');
+}
+
+const ROOT = repositoryRoot();
 
 export interface Deployment {
   mode: DeploymentMode;
