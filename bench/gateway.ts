@@ -44,14 +44,18 @@ import { adminUsageQuery, countUsageRecords } from './gateway/usage-count';
 const ROOT = resolve(__dirname, '../..');
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-/** A gateway under test: where to send requests and which processes to meter. */
-interface GatewayUnderTest {
-  target: Exclude<Target, 'direct'>;
-  origins: string[];
-  call: (scenario: Scenario) => HttpCall;
+/** Processes whose CPU and memory a measurement reports: a gateway's, or for direct calls the fake's. */
+interface MeteredServer {
   processes: () => WatchedProcess[];
   /** The processes that make up its data plane (for the ingress-only CPU and RSS figures). */
   isIngress: (name: string) => boolean;
+}
+
+/** A gateway under test: where to send requests and which processes to meter. */
+interface GatewayUnderTest extends MeteredServer {
+  target: Exclude<Target, 'direct'>;
+  origins: string[];
+  call: (scenario: Scenario) => HttpCall;
 }
 
 function startFakeUpstreams(): Promise<{ child: ChildProcess; urls: FakeUpstreamUrls }> {
@@ -137,8 +141,8 @@ function perRequest(
   return (seconds * 1000) / requests;
 }
 
-function gatewayFigures(
-  gateway: GatewayUnderTest | null,
+function serverFigures(
+  gateway: MeteredServer | null,
   usage: ProcessUsage | null,
   requests: number,
 ): Pick<
@@ -183,15 +187,15 @@ async function measureLoad(
   target: Target,
   origins: string[],
   call: HttpCall,
-  gateway: GatewayUnderTest | null,
+  server: MeteredServer,
 ): Promise<Measurement> {
   const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
   const load = { origins, call, connections, complete };
   if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
-  const meter = gateway ? new ProcessMeter(gateway.processes) : null;
-  meter?.start();
+  const meter = new ProcessMeter(server.processes);
+  meter.start();
   const result = await runLoad({ ...load, seconds: options.loadSeconds });
-  const usage = meter?.stop() ?? null;
+  const usage = meter.stop();
   return {
     scenario: scenario.id,
     target,
@@ -203,7 +207,7 @@ async function measureLoad(
     latencyMs: { p50: result.p50, p99: result.p99 },
     firstByteMs: null,
     errors: result.errors,
-    ...gatewayFigures(gateway, usage, result.requests),
+    ...serverFigures(server, usage, result.requests),
   };
 }
 
@@ -213,16 +217,16 @@ async function measureProbe(
   target: Target,
   origin: string,
   call: HttpCall,
-  gateway: GatewayUnderTest | null,
+  server: MeteredServer,
 ): Promise<Measurement> {
   const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
   const probe = { origin, call, complete };
   const warmup = Math.min(200, Math.ceil(options.probeRequests / 5));
   await runProbe({ ...probe, requests: warmup });
-  const meter = gateway ? new ProcessMeter(gateway.processes) : null;
-  meter?.start();
+  const meter = new ProcessMeter(server.processes);
+  meter.start();
   const result = await runProbe({ ...probe, requests: options.probeRequests });
-  const usage = meter?.stop() ?? null;
+  const usage = meter.stop();
   const last = summarize(result.lastByteMs);
   const first = summarize(result.firstByteMs);
   const requests = result.lastByteMs.length;
@@ -237,13 +241,14 @@ async function measureProbe(
     latencyMs: { p50: last.p50, p99: last.p99 },
     firstByteMs: { p50: first.p50, p99: first.p99 },
     errors: result.errors,
-    ...gatewayFigures(gateway, usage, requests),
+    ...serverFigures(server, usage, requests),
   };
 }
 
 async function runScenarios(
   options: BenchOptions,
   upstreams: FakeUpstreamUrls,
+  fakes: MeteredServer,
   gateways: GatewayUnderTest[],
 ): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
@@ -263,7 +268,7 @@ async function runScenarios(
           'direct',
           [directOrigin],
           scenario.direct.call,
-          null,
+          fakes,
         ),
       );
       for (const gateway of gateways) {
@@ -282,7 +287,7 @@ async function runScenarios(
     }
     if (scenario.probe) {
       measurements.push(
-        await measureProbe(options, scenario, 'direct', directOrigin, scenario.direct.call, null),
+        await measureProbe(options, scenario, 'direct', directOrigin, scenario.direct.call, fakes),
       );
       for (const gateway of gateways) {
         measurements.push(
@@ -341,20 +346,33 @@ async function accountUsage(
   return account;
 }
 
-function profileTops(dir: string, names: Map<number, string>): Record<string, SelfTimeEntry[]> {
+/**
+ * The top self-time functions of each process's profile; the profiles themselves are kept beside the JSON
+ * (`<name>.cpuprofile`, for Chrome DevTools or speedscope).
+ */
+function profileTops(
+  dir: string,
+  names: Map<number, string>,
+  keepDir: string,
+): Record<string, SelfTimeEntry[]> {
   const tops: Record<string, SelfTimeEntry[]> = {};
+  mkdirSync(keepDir, { recursive: true });
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     // node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
     const pid = Number(file.split('.')[3]);
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-    tops[names.get(pid) ?? `pid ${pid}`] = topSelfTime(profile, 25);
+    const name = names.get(pid) ?? `pid-${pid}`;
+    const text = readFileSync(join(dir, file), 'utf8');
+    writeFileSync(join(keepDir, `${name}.cpuprofile`), text);
+    tops[name] = topSelfTime(JSON.parse(text) as CpuProfile, 25);
   }
   return tops;
 }
 
 function printProfile(tops: Record<string, SelfTimeEntry[]>): void {
   for (const [name, entries] of Object.entries(tops)) {
-    console.log(`\nCPU profile of ${name}: top self time (whole run, start-up included)`);
+    console.log(
+      `\nCPU profile of ${name}: top self time, share of busy time (whole run, start-up included)`,
+    );
     console.log(
       formatTable(
         ['self ms', 'share', 'function'],
@@ -421,7 +439,13 @@ async function main(): Promise<void> {
       }
     }
 
-    const measurements = await runScenarios(options, fakes.urls, gateways);
+    const fakeProcess = { name: 'fake-upstreams', pid: fakes.child.pid! };
+    const measurements = await runScenarios(
+      options,
+      fakes.urls,
+      { processes: () => [fakeProcess], isIngress: () => true },
+      gateways,
+    );
     log('counting usage records');
     const usage = await accountUsage(relay, key.id, startedAt, options.smoke);
     const targets = evaluateTargets(measurements, usage);
@@ -434,7 +458,8 @@ async function main(): Promise<void> {
     console.log(`\n${formatTable(TABLE_HEADER, tableRows(measurements))}`);
     console.log(
       '\nadded = relaymesh (or portkey) minus the direct call in the same run; load latencies are whole ms' +
-        ' (autocannon), sequential ones microsecond-timed; cpu = CPU time of the gateway processes per request.',
+        ' (autocannon), sequential ones microsecond-timed; cpu = CPU time per request of the gateway processes' +
+        ' (direct rows: of the fake upstream, the cost of one bare node:http exchange).',
     );
     console.log(`\n${formatTargets(targets)}`);
 
@@ -442,10 +467,12 @@ async function main(): Promise<void> {
     relay = null;
     await portkey?.stop();
     portkey = null;
-    const profile = profileDir ? profileTops(profileDir, names) : null;
+    const out = resolve(ROOT, options.out);
+    const profile = profileDir
+      ? profileTops(profileDir, names, join(dirname(out), 'cpu-profiles'))
+      : null;
     if (profile) printProfile(profile);
 
-    const out = resolve(ROOT, options.out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(
       out,

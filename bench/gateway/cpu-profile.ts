@@ -21,7 +21,7 @@ export interface SelfTimeEntry {
   /** `name (file:line)`, the file shortened to what follows node_modules/ or dist/. */
   location: string;
   selfMs: number;
-  /** Share of all sampled time, idle included. */
+  /** Share of the busy time: every sample but `(idle)` (GC and V8's own work count as busy). */
   share: number;
 }
 
@@ -37,9 +37,9 @@ function shortUrl(url: string): string {
 }
 
 /**
- * Self time per function (every node of the same function, file and line summed), busiest first. Idle time
- * and the garbage collector are reported as such (GC is cost too); `(idle)` is left out of the ranking but
- * counted in the total the shares are taken of, so shares of a mostly-idle process stay honest.
+ * Self time per function (every node of the same function, file and line summed), busiest first, as a share
+ * of the process's busy time. The garbage collector and `(program)` (V8 and native work outside any JS
+ * function) are listed like functions, being cost too; `(idle)` is not.
  */
 export function topSelfTime(profile: CpuProfile, limit = 20): SelfTimeEntry[] {
   const byNode = new Map<number, number>();
@@ -50,13 +50,13 @@ export function topSelfTime(profile: CpuProfile, limit = 20): SelfTimeEntry[] {
     const micros = deltas[i + 1] ?? 0;
     byNode.set(samples[i], (byNode.get(samples[i]) ?? 0) + Math.max(0, micros));
   }
-  let total = 0;
+  let busy = 0;
   const byLocation = new Map<string, number>();
   for (const node of profile.nodes) {
     const micros = byNode.get(node.id) ?? 0;
-    total += micros;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)' || micros === 0) continue;
+    busy += micros;
     const name = functionName || '(anonymous)';
     const location =
       NOT_CODE.has(name) || !url ? name : `${name} (${shortUrl(url)}:${lineNumber + 1})`;
@@ -68,6 +68,6 @@ export function topSelfTime(profile: CpuProfile, limit = 20): SelfTimeEntry[] {
     .map(([location, micros]) => ({
       location,
       selfMs: micros / 1000,
-      share: total > 0 ? micros / total : 0,
+      share: busy > 0 ? micros / busy : 0,
     }));
 }
