@@ -9,6 +9,7 @@ import {
   WritePacket,
 } from '@nestjs/microservices';
 import { InProcessBroker } from './in-process.broker';
+import { routeOfSubject } from './nats.transport';
 
 export const IN_PROCESS_TRANSPORT = Symbol('in-process');
 
@@ -43,6 +44,10 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       this.unsubscribers.push(this.broker.subscribe(pattern, deliver, queue));
     }
     callback();
+  }
+
+  override getRouteFromPattern(pattern: string): string {
+    return routeOfSubject(pattern, (json) => super.getRouteFromPattern(json));
   }
 
   close(): void {
@@ -80,6 +85,11 @@ export class InProcessClient extends ClientProxy {
       (err: unknown) => callback({ err, isDisposed: true }),
     );
     return () => undefined;
+  }
+
+  /** Publishes an event without the RxJS pipeline of `emit` (see EventPublisher). */
+  publishEvent(subject: string, data: unknown): Promise<void> {
+    return this.dispatchEvent({ pattern: subject, data });
   }
 
   protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {

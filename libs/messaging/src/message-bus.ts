@@ -30,6 +30,19 @@ export type BusClient = Pick<ClientProxy, 'connect' | 'close' | 'emit' | 'send'>
   readonly status: Observable<string>;
 };
 
+/**
+ * A client that can publish an event directly. Nest's `ClientProxy.emit` builds an RxJS pipeline per call
+ * (defer, mergeMap, a connectable Subject) that a fire-and-forget event sent on every upstream attempt does
+ * not need; our two clients expose their `dispatchEvent` (same serializer, same wire) as `publishEvent`.
+ */
+export interface EventPublisher {
+  publishEvent(subject: string, data: unknown): Promise<void>;
+}
+
+function isEventPublisher(client: unknown): client is EventPublisher {
+  return typeof (client as Partial<EventPublisher>).publishEvent === 'function';
+}
+
 /** A request that got no usable answer: no responder, a timeout, or an error raised by the handler. */
 export class BusRequestError extends Error {
   constructor(
@@ -64,9 +77,14 @@ export class ClientProxyBus extends MessageBus implements OnModuleInit, OnApplic
   }
 
   emit<E extends EventContract>(event: E, payload: EventPayload<E>): void {
-    this.client.emit(event.subject, payload).subscribe({
-      error: (err: unknown) => this.logger.warn(`emit ${event.subject} failed: ${describe(err)}`),
-    });
+    const failed = (err: unknown) =>
+      this.logger.warn(`emit ${event.subject} failed: ${describe(err)}`);
+    // Once connected, straight to the wire; before that, Nest's emit waits for the connection.
+    if (this.connected && isEventPublisher(this.client)) {
+      this.client.publishEvent(event.subject, payload).catch(failed);
+      return;
+    }
+    this.client.emit(event.subject, payload).subscribe({ error: failed });
   }
 
   async request<R extends RequestContract>(

@@ -1,3 +1,4 @@
 export * from './metrics';
 export * from './ops.module';
 export * from './readiness';
+export * from './labelled';

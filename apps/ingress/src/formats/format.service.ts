@@ -344,7 +344,9 @@ function usageOf(text: string, target: ProtocolAdapter): TokenUsage | null {
 
 /**
  * Reads the upstream SSE stream and hands each event to `onEvent`, which returns the bytes for the client.
- * Nothing is written (so another channel may still be tried) until the first bytes exist.
+ * Nothing is written (so another channel may still be tried) until the first bytes exist. The events of one
+ * upstream read leave in one socket write (one syscall and one TCP segment, not one per event): they arrived
+ * together, so nothing waits for the batch; there is no timer, each read is forwarded as soon as it is parsed.
  */
 async function pumpStream(
   response: Dispatcher.ResponseData,
@@ -362,14 +364,19 @@ async function pumpStream(
   try {
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
-      while (pending.length > 0) {
-        const event = pending.shift()!;
-        const bytes = onEvent(event.event ?? null, event.data);
-        if (bytes !== '' && trace.firstByteAt === null) {
-          trace.firstByteAt = performance.now();
-          attempt.committed();
+      let out = '';
+      try {
+        for (const event of pending) out += onEvent(event.event ?? null, event.data);
+      } finally {
+        // Also when an event could not be handled: what came before it still reaches the client.
+        pending.length = 0;
+        if (out !== '') {
+          if (trace.firstByteAt === null) {
+            trace.firstByteAt = performance.now();
+            attempt.committed();
+          }
+          await writer.write(out);
         }
-        await writer.write(bytes);
       }
       if (writer.committed && writer.closed) break;
     }

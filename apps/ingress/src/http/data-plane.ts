@@ -10,6 +10,7 @@ import {
   ingressOverloadRefusals,
   ingressRequestDuration,
   ingressRequests,
+  labelledChildren,
   readiness,
 } from '@relaymesh/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,6 +22,8 @@ import { RequestObservers, RequestTrace, startTrace } from './request-trace';
 import { foreignUpstreamError } from './upstream-error';
 
 const logger = new Logger('DataPlane');
+const requestsBy = labelledChildren((...values) => ingressRequests.labels(...values));
+const durationBy = labelledChildren((...values) => ingressRequestDuration.labels(...values));
 
 @Injectable()
 export class DataPlane implements BeforeApplicationShutdown {
@@ -106,12 +109,8 @@ export class DataPlane implements BeforeApplicationShutdown {
       ingressInFlight.dec();
       reply.raw.off('close', onClose);
       trace.status = reply.raw.statusCode;
-      const code = String(trace.status);
-      ingressRequests.inc({ route, format, code });
-      ingressRequestDuration.observe(
-        { route, format },
-        (performance.now() - trace.startedAt) / 1000,
-      );
+      requestsBy(route, format, String(trace.status)).inc();
+      durationBy(route, format).observe((performance.now() - trace.startedAt) / 1000);
       this.observers.notify(trace);
     }
   }

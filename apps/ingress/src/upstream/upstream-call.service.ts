@@ -20,6 +20,7 @@ import {
   noAvailableChannel as countNoChannel,
   ingressFailovers,
   ingressModelFallbacks,
+  labelledChildren,
   routingPanics,
   upstreamAttempts,
 } from '@relaymesh/telemetry';
@@ -30,6 +31,8 @@ import { RequestTrace } from '../http/request-trace';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { ChannelCooldowns } from './channel-cooldowns';
 import { UpstreamPools } from './upstream-pool.service';
+
+const attemptsBy = labelledChildren((...values) => upstreamAttempts.labels(...values));
 
 export interface UpstreamRequest {
   path: string;
@@ -295,11 +298,7 @@ export class UpstreamCaller {
     startedAt: number,
     message: string | null,
   ): void {
-    upstreamAttempts.inc({
-      channel: channel.name,
-      provider: channel.type,
-      error_class: errorClass,
-    });
+    attemptsBy(channel.name, channel.type, errorClass).inc();
     this.bus.emit(UpstreamOutcomeRecorded, {
       channel_id: channel.id,
       model,
