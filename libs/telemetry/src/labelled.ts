@@ -12,7 +12,7 @@ export function labelledChildren<Child>(
 ): (...values: string[]) => Child {
   const children = new Map<string, Child>();
   return (...values) => {
-    const key = values.length === 1 ? values[0]! : values.join('\u0000');
+    const key = values.length === 1 ? values[0] : values.join('\u0000');
     let child = children.get(key);
     if (child === undefined) {
       child = labels(...values);
