@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Deployment, startDeployment, waitFor } from '@relaymesh/testing';
-import { CpuProfile, SelfTimeEntry, topSelfTime } from './gateway/cpu-profile';
+import { CpuProfile, ProfileWindow, SelfTimeEntry, topSelfTime } from './gateway/cpu-profile';
 import type { FakeUpstreamUrls } from './gateway/fake-upstreams';
 import { runLoad } from './gateway/load';
 import { sumCounter } from './gateway/metrics-text';
@@ -42,6 +42,16 @@ import { summarize } from './gateway/stats';
 import { adminUsageQuery, countUsageRecords } from './gateway/usage-count';
 
 const ROOT = resolve(__dirname, '../..');
+
+/** When relaymesh was under load (process.hrtime µs, V8's profile clock too): the profile's window. */
+const relaymeshWindow: ProfileWindow = { fromMicros: Number.POSITIVE_INFINITY, toMicros: 0 };
+const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+function loadedWhile<T>(target: Target, measure: () => Promise<T>): Promise<T> {
+  if (target !== 'relaymesh') return measure();
+  relaymeshWindow.fromMicros = Math.min(relaymeshWindow.fromMicros, nowMicros());
+  return measure().finally(() => (relaymeshWindow.toMicros = nowMicros()));
+}
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** Processes whose CPU and memory a measurement reports: a gateway's, or for direct calls the fake's. */
@@ -194,7 +204,9 @@ async function measureLoad(
   if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
   const meter = new ProcessMeter(server.processes);
   meter.start();
-  const result = await runLoad({ ...load, seconds: options.loadSeconds });
+  const result = await loadedWhile(target, () =>
+    runLoad({ ...load, seconds: options.loadSeconds }),
+  );
   const usage = meter.stop();
   return {
     scenario: scenario.id,
@@ -225,7 +237,9 @@ async function measureProbe(
   await runProbe({ ...probe, requests: warmup });
   const meter = new ProcessMeter(server.processes);
   meter.start();
-  const result = await runProbe({ ...probe, requests: options.probeRequests });
+  const result = await loadedWhile(target, () =>
+    runProbe({ ...probe, requests: options.probeRequests }),
+  );
   const usage = meter.stop();
   const last = summarize(result.lastByteMs);
   const first = summarize(result.firstByteMs);
@@ -363,16 +377,14 @@ function profileTops(
     const name = names.get(pid) ?? `pid-${pid}`;
     const text = readFileSync(join(dir, file), 'utf8');
     writeFileSync(join(keepDir, `${name}.cpuprofile`), text);
-    tops[name] = topSelfTime(JSON.parse(text) as CpuProfile, 25);
+    tops[name] = topSelfTime(JSON.parse(text) as CpuProfile, 25, relaymeshWindow);
   }
   return tops;
 }
 
 function printProfile(tops: Record<string, SelfTimeEntry[]>): void {
   for (const [name, entries] of Object.entries(tops)) {
-    console.log(
-      `\nCPU profile of ${name}: top self time, share of busy time (whole run, start-up included)`,
-    );
+    console.log(`\nCPU profile of ${name}: top self time while under load, share of busy time`);
     console.log(
       formatTable(
         ['self ms', 'share', 'function'],

@@ -49,6 +49,18 @@ describe('topSelfTime', () => {
     expect(ranked.reduce((sum, entry) => sum + entry.share, 0)).toBeCloseTo(1);
   });
 
+  it('should count only the samples taken within the window', () => {
+    // Sample times: 3 at 0, 2 at 3000, 4 at 4000, 5 at 8000, 6 at 8500, 7 at 9500, 4 at 10000 µs.
+    expect(topSelfTime(profile, 20, { fromMicros: 3000, toMicros: 8000 })).toEqual([
+      {
+        location: 'serve (apps/ingress/src/formats/format.service.js:10)',
+        selfMs: 1,
+        share: 1 / 1.5,
+      },
+      { location: '(garbage collector)', selfMs: 0.5, share: 0.5 / 1.5 },
+    ]);
+  });
+
   it('should stop at the limit and cope with a profile without samples', () => {
     expect(topSelfTime(profile, 1)).toHaveLength(1);
     expect(topSelfTime({ ...profile, samples: undefined, timeDeltas: undefined })).toEqual([]);

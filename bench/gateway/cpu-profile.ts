@@ -36,17 +36,31 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
+/** Microseconds on the monotonic clock that V8's profiler and `process.hrtime` share on Linux. */
+export interface ProfileWindow {
+  fromMicros: number;
+  toMicros: number;
+}
+
 /**
  * Self time per function (every node of the same function, file and line summed), busiest first, as a share
  * of the process's busy time. The garbage collector and `(program)` (V8 and native work outside any JS
- * function) are listed like functions, being cost too; `(idle)` is not.
+ * function) are listed like functions, being cost too; `(idle)` is not. With a window, only the samples taken
+ * within it count (the load, not the start-up).
  */
-export function topSelfTime(profile: CpuProfile, limit = 20): SelfTimeEntry[] {
+export function topSelfTime(
+  profile: CpuProfile,
+  limit = 20,
+  window?: ProfileWindow,
+): SelfTimeEntry[] {
   const byNode = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  let at = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
-    // The delta at i+1 is how long sample i lasted (V8's convention: delta i is the gap before sample i).
+    // Delta i is the gap before sample i, so sample i lasted until the next one: delta i+1.
+    at += deltas[i] ?? 0;
+    if (window && (at < window.fromMicros || at > window.toMicros)) continue;
     const micros = deltas[i + 1] ?? 0;
     byNode.set(samples[i], (byNode.get(samples[i]) ?? 0) + Math.max(0, micros));
   }

@@ -56,6 +56,8 @@ export class BusRequestError extends Error {
 export class ClientProxyBus extends MessageBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('MessageBus');
   private connected = false;
+  /** Events emitted during this turn of the event loop, published together at its end. */
+  private readonly queued: { subject: string; payload: unknown }[] = [];
 
   constructor(private readonly client: BusClient) {
     super();
@@ -69,6 +71,7 @@ export class ClientProxyBus extends MessageBus implements OnModuleInit, OnApplic
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.publishQueued();
     await this.client.close();
   }
 
@@ -77,14 +80,26 @@ export class ClientProxyBus extends MessageBus implements OnModuleInit, OnApplic
   }
 
   emit<E extends EventContract>(event: E, payload: EventPayload<E>): void {
-    const failed = (err: unknown) =>
-      this.logger.warn(`emit ${event.subject} failed: ${describe(err)}`);
-    // Once connected, straight to the wire; before that, Nest's emit waits for the connection.
+    // Once connected, straight to the wire at the end of this event-loop turn, together with every other event
+    // of the turn (one write to NATS for all of them); before that, Nest's emit waits for the connection.
     if (this.connected && isEventPublisher(this.client)) {
-      this.client.publishEvent(event.subject, payload).catch(failed);
+      if (this.queued.push({ subject: event.subject, payload }) === 1) {
+        setImmediate(() => this.publishQueued());
+      }
       return;
     }
-    this.client.emit(event.subject, payload).subscribe({ error: failed });
+    this.client.emit(event.subject, payload).subscribe({
+      error: (err: unknown) => this.logger.warn(`emit ${event.subject} failed: ${describe(err)}`),
+    });
+  }
+
+  private publishQueued(): void {
+    const client = this.client as BusClient & EventPublisher;
+    for (const { subject, payload } of this.queued.splice(0)) {
+      client
+        .publishEvent(subject, payload)
+        .catch((err: unknown) => this.logger.warn(`emit ${subject} failed: ${describe(err)}`));
+    }
   }
 
   async request<R extends RequestContract>(

@@ -18,9 +18,9 @@ import {
 } from '@relaymesh/protocols';
 import { ProviderPreferences } from '@relaymesh/routing';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
-import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
 import { CreditGuard } from '../credit/credit-guard.service';
+import { DataPlaneReply } from '../http/exchange';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
@@ -62,7 +62,7 @@ export class FormatService {
   async serve(
     client: ProtocolAdapter,
     request: FormatRequest,
-    reply: FastifyReply,
+    reply: DataPlaneReply,
     signal: AbortSignal,
   ): Promise<void> {
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
@@ -139,7 +139,7 @@ export class FormatService {
   private route(
     client: ProtocolAdapter,
     request: FormatRequest,
-    reply: FastifyReply,
+    reply: DataPlaneReply,
     signal: AbortSignal,
     {
       body,
@@ -214,7 +214,7 @@ export class FormatService {
 async function serveMock(
   hub: HubRequest,
   upstreamModel: string,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   ctx: ClientContext,
   attempt: AttemptContext,
@@ -288,7 +288,7 @@ async function readText(response: Dispatcher.ResponseData): Promise<string | Fai
 /** Relays the upstream's JSON answer byte for byte; usage is read from it, never re-serialised into it. */
 export async function relayJson(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   attempt: AttemptContext,
   target: ProtocolAdapter,
 ): Promise<AttemptResult<void>> {
@@ -306,7 +306,7 @@ export async function relayJson(
 
 async function translateJson(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,
@@ -413,7 +413,7 @@ async function pumpStream(
 
 function relayStream(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,
@@ -434,7 +434,7 @@ function relayStream(
 
 function translateStream(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,

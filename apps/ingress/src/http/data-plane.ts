@@ -13,10 +13,10 @@ import {
   labelledChildren,
   readiness,
 } from '@relaymesh/telemetry';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IngressEnv } from '../config/ingress.env';
 import { UpstreamClientError } from '../upstream/upstream-call.service';
 import { WireFormat, errorEnvelope } from './error-envelope';
+import { DataPlaneReply, DataPlaneRequest } from './exchange';
 import { GatewayError } from './gateway-error';
 import { RequestObservers, RequestTrace, startTrace } from './request-trace';
 import { foreignUpstreamError } from './upstream-error';
@@ -72,8 +72,8 @@ export class DataPlane implements BeforeApplicationShutdown {
   async serve(
     route: string,
     format: WireFormat,
-    request: FastifyRequest,
-    reply: FastifyReply,
+    request: DataPlaneRequest,
+    reply: DataPlaneReply,
     handle: (signal: AbortSignal, trace: RequestTrace) => Promise<void>,
   ): Promise<void> {
     if (this.draining !== null) {
@@ -119,8 +119,8 @@ export class DataPlane implements BeforeApplicationShutdown {
 function renderFailure(
   err: unknown,
   format: WireFormat,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: DataPlaneRequest,
+  reply: DataPlaneReply,
 ): void {
   if (reply.sent || reply.raw.headersSent) {
     if (!reply.raw.writableEnded) reply.raw.end();
@@ -148,7 +148,7 @@ function renderFailure(
 }
 
 export function sendError(
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   format: WireFormat,
   status: number,
   message: string,
