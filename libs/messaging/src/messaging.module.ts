@@ -23,9 +23,14 @@ function createClient(transport: TransportConfig): BusClient {
 
 /** The server strategy to pass to `app.connectMicroservice({ strategy })`. */
 export function createServerStrategy(transport: TransportConfig): CustomTransportStrategy {
-  return transport.kind === 'nats'
-    ? new PrefixedNatsServer(transport)
-    : new InProcessServer(transport.broker);
+  if (transport.kind !== 'nats') return new InProcessServer(transport.broker);
+  // The handlers' connection is not the client's: /readyz asks after both, so an app that can send but no
+  // longer hears its subjects is not called ready.
+  const server = new PrefixedNatsServer(transport);
+  let listening = false;
+  server.status.subscribe((status) => (listening = status === 'connected'));
+  readiness.register(`${transport.name}:bus-handlers`, () => listening);
+  return server;
 }
 
 @Global()

@@ -42,3 +42,4 @@ export type { FakeUpstreamOptions } from './fake-upstream/fake-upstream.types';
 export * from './infra';
 export * from './relaymesh-launcher';
 export { PrivateNats, PrivatePostgres } from './private-servers';
+export * from './drills';

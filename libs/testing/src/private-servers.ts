@@ -81,7 +81,9 @@ function postgresBin(): string {
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (majors.length === 0) {
-    throw new Error(`no Postgres server binaries under ${POSTGRES_ROOT}/*/bin (apt install postgresql)`);
+    throw new Error(
+      `no Postgres server binaries under ${POSTGRES_ROOT}/*/bin (apt install postgresql)`,
+    );
   }
   return join(POSTGRES_ROOT, majors[0], 'bin');
 }
@@ -165,7 +167,8 @@ export class PrivatePostgres {
       .split('\n')
       .map((line) => line.split(':'))
       .find((fields) => fields[0] === 'postgres');
-    if (!passwd) throw new Error('running as root but there is no `postgres` user to run Postgres as');
+    if (!passwd)
+      throw new Error('running as root but there is no `postgres` user to run Postgres as');
     return { uid: Number(passwd[2]), gid: Number(passwd[3]) };
   }
 }
