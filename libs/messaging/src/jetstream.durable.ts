@@ -11,6 +11,7 @@ import {
   ConsumerConfig,
   DeliverPolicy,
   DiscardPolicy,
+  Events,
   JsMsg,
   JSONCodec,
   NatsConnection as NatsClient,
@@ -219,8 +220,8 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     readiness.register(`${this.connection.name}:jetstream`, () => connected && !nc.isClosed());
     void (async () => {
       for await (const status of nc.status()) {
-        if (status.type === 'disconnect') connected = false;
-        else if (status.type === 'reconnect') connected = true;
+        if (status.type === Events.Disconnect) connected = false;
+        else if (status.type === Events.Reconnect) connected = true;
       }
     })();
   }

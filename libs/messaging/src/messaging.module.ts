@@ -3,6 +3,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { readiness } from '@relaymesh/telemetry';
+import { Observable } from 'rxjs';
 import { DurableChannel } from './durable';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessDurableChannel } from './in-process.durable';
@@ -28,7 +29,8 @@ export function createServerStrategy(transport: TransportConfig): CustomTranspor
   // longer hears its subjects is not called ready.
   const server = new PrefixedNatsServer(transport);
   let listening = false;
-  server.status.subscribe((status) => (listening = status === 'connected'));
+  // Nest's NatsStatus is a const enum (not importable under isolated modules): its values are these strings.
+  (server.status as Observable<string>).subscribe((status) => (listening = status === 'connected'));
   readiness.register(`${transport.name}:bus-handlers`, () => listening);
   return server;
 }

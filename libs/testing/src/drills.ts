@@ -142,8 +142,9 @@ export async function settledUsage(
   expected: number,
   timeoutMs = 60_000,
 ): Promise<{ rows: UsageRow[]; usedUsd: number }> {
-  if (expected > 1000)
+  if (expected > 1000) {
     throw new Error(`settledUsage reads one page of 1,000 records, not ${expected}`);
+  }
   return waitFor(
     async () => {
       const usage = await relay.admin<{ data: UsageRow[] }>(

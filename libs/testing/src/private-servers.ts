@@ -167,8 +167,9 @@ export class PrivatePostgres {
       .split('\n')
       .map((line) => line.split(':'))
       .find((fields) => fields[0] === 'postgres');
-    if (!passwd)
+    if (!passwd) {
       throw new Error('running as root but there is no `postgres` user to run Postgres as');
+    }
     return { uid: Number(passwd[2]), gid: Number(passwd[3]) };
   }
 }
