@@ -129,6 +129,7 @@ export interface UsageRow {
   status: number;
   input_tokens: number;
   output_tokens: number;
+  late_error: string | null;
 }
 
 /**
