@@ -5,6 +5,7 @@
 // ever, like the bus's.
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventContract, EventPayload, parsePayload } from '@relaymesh/contracts';
+import { TraceCarrier, carrierFromHeaders } from '@relaymesh/telemetry';
 import {
   AckPolicy,
   ConsumerConfig,
@@ -16,6 +17,7 @@ import {
   RetentionPolicy,
   StorageType,
   connect,
+  headers,
   nanos,
 } from 'nats';
 import {
@@ -26,6 +28,7 @@ import {
   DurableConsumption,
   DurableMessage,
 } from './durable';
+import { batchHandledInSpans } from './message-spans';
 import { NatsConnection, prefixed } from './nats.transport';
 
 /** A publish not acknowledged by JetStream within this is failed (the caller keeps the message and retries). */
@@ -54,6 +57,12 @@ function withTimeout<T>(pending: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
+function headersOf(carrier: TraceCarrier) {
+  const h = headers();
+  for (const [key, value] of Object.entries(carrier)) h.set(key, value);
+  return h;
+}
+
 export class JetStreamChannel extends DurableChannel implements OnApplicationShutdown {
   private readonly logger = new Logger('JetStream');
   private client: Promise<NatsClient> | null = null;
@@ -68,6 +77,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     event: E,
     payload: EventPayload<E>,
     msgId: string,
+    traceContext: TraceCarrier | null = null,
   ): Promise<void> {
     const nc = await withTimeout(this.nats(), PUBLISH_TIMEOUT_MS, 'NATS connection');
     try {
@@ -75,6 +85,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       await nc.jetstream().publish(this.subject(event), codec.encode(payload), {
         msgID: msgId,
         timeout: PUBLISH_TIMEOUT_MS,
+        ...(traceContext && { headers: headersOf(traceContext) }),
       });
     } catch (err) {
       // The stream may have gone (a NATS without storage restarted): look for it again next time.
@@ -172,6 +183,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
             payload: parsePayload(event.subject, event.schema, msg.json()) as EventPayload<E>,
             msgId,
             redeliveries: msg.info.redeliveryCount - 1,
+            traceContext: carrierFromHeaders(msg.headers),
           },
         });
       } catch (err) {
@@ -181,7 +193,10 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     }
     if (batch.length === 0) return;
     try {
-      await handler(batch.map((b) => b.message));
+      const messages = batch.map((b) => b.message);
+      await batchHandledInSpans(event.subject, options.durable, 'nats', messages, () =>
+        handler(messages),
+      );
     } catch (err) {
       this.logger.warn(
         `${event.subject}: batch of ${batch.length} failed, redelivered in ${options.retryDelayMs} ms: ${(err as Error).message}`,
