@@ -1,3 +1,5 @@
 export * from './metrics';
 export * from './ops.module';
 export * from './readiness';
+export * from './tracing/trace-context';
+export { shutdownTracing, startTracing } from './tracing/tracing-sdk';
