@@ -47,9 +47,9 @@ async function main(): Promise<void> {
       dataSourceOptions({ ...database, poolSize: 1 }, { entities: [], migrations }),
     );
     try {
-      const rows = (await dataSource.query(
+      const rows = await dataSource.query<{ applied: number }[]>(
         `SELECT count(*)::int AS applied FROM ${quoteIdent(database.schema)}.migrations`,
-      )) as { applied: number }[];
+      );
       console.log(
         `migrate: ${app}: schema ${database.schema} up to date (${rows[0].applied} of ${migrations.length} migrations applied)`,
       );
