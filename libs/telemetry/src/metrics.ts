@@ -110,7 +110,8 @@ export const ingressModelFallbacks = new Counter({
 
 export const routingPanics = new Counter({
   name: 'relaymesh_routing_panic_total',
-  help: 'Channel picks made in panic mode: too few channels in rotation, so ejected ones were used too.',
+  help: 'Channel picks made in panic mode: too few channels in rotation, so ejected ones were used too; by model.',
+  labelNames: ['model'] as const,
   registers: [registry],
 });
 

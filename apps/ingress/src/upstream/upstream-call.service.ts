@@ -178,7 +178,7 @@ export class UpstreamCaller {
         const channel = selection.channel;
         tried.add(channel.id);
         if (!request.supports(channel)) continue;
-        if (selection.panic) routingPanics.inc();
+        if (selection.panic) routingPanics.inc({ model });
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
         request.trace.model = model;
