@@ -11,6 +11,7 @@ import {
   RequestPayload,
   parsePayload,
 } from '@relaymesh/contracts';
+import { tracingEnabled } from '@relaymesh/telemetry';
 import { Observable, lastValueFrom, timeout } from 'rxjs';
 
 export abstract class MessageBus {
@@ -81,9 +82,16 @@ export class ClientProxyBus extends MessageBus implements OnModuleInit, OnApplic
 
   emit<E extends EventContract>(event: E, payload: EventPayload<E>): void {
     // Once connected, straight to the wire at the end of this event-loop turn, together with every other event
-    // of the turn (one write to NATS for all of them); before that, Nest's emit waits for the connection.
+    // of the turn (one write to NATS for all of them); before that, Nest's emit waits for the connection. With
+    // tracing on, each event leaves at once: its trace context is the sender's, read as it is published.
     if (this.connected && isEventPublisher(this.client)) {
-      if (this.queued.push({ subject: event.subject, payload }) === 1) {
+      if (tracingEnabled()) {
+        this.client
+          .publishEvent(event.subject, payload)
+          .catch((err: unknown) =>
+            this.logger.warn(`emit ${event.subject} failed: ${describe(err)}`),
+          );
+      } else if (this.queued.push({ subject: event.subject, payload }) === 1) {
         setImmediate(() => this.publishQueued());
       }
       return;

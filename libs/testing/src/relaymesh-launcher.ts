@@ -51,6 +51,10 @@ export interface Deployment {
   startApp(app: AppName): Promise<void>;
   /** Distributed mode: how a stopped app's process exited (its code, or the signal that ended it). */
   exitOf(app: AppName): { code: number | null; signal: NodeJS.Signals | null };
+  /** The base URL of one app's own HTTP port (/healthz, /readyz, /metrics); embedded mode: the one process. */
+  appUrl(app: AppName): string;
+  /** The process id of one app (embedded mode: of the one process), for /proc inspection. */
+  pidOf(app: AppName): number;
   /** The running processes with their pids (the benchmark reads their CPU time and memory in /proc). */
   processes(): RelaymeshProcess[];
 }
@@ -71,6 +75,8 @@ export interface DeploymentOptions {
   ingressReplicas?: number;
   /** Distributed mode: a NATS server of the test's own (e.g. one it restarts) instead of the shared one. */
   natsUrl?: string;
+  /** Distributed mode: a Postgres of the test's own (e.g. one it restarts) instead of the shared one. */
+  databaseUrl?: string;
   /** Arguments for node before the entry point, e.g. `--cpu-prof` (the benchmark's profile). */
   nodeArgs?: string[];
 }
@@ -166,7 +172,8 @@ function deployment(
   ingressUrls: string[] = [url],
 ): Deployment {
   const find = (app: AppName): Proc => {
-    const proc = procs.find((p) => p.name === app);
+    // Embedded mode: every app is the one process.
+    const proc = procs.find((p) => p.name === app || p.name === 'embedded');
     if (!proc) throw new Error(`${mode} deployment has no ${app} process`);
     return proc;
   };
@@ -194,6 +201,12 @@ function deployment(
     },
     stopApp: (app, signal = 'SIGKILL') => stopOne(find(app), signal),
     exitOf: (app) => ({ code: find(app).child.exitCode, signal: find(app).child.signalCode }),
+    appUrl: (app) => `http://127.0.0.1:${find(app).port}`,
+    pidOf: (app) => {
+      const pid = find(app).child.pid;
+      if (pid === undefined) throw new Error(`${app} has no process id (it failed to spawn)`);
+      return pid;
+    },
     processes: () =>
       procs
         .filter((p) => p.child.pid !== undefined && p.child.exitCode === null)
@@ -233,6 +246,7 @@ async function startEmbedded(options: DeploymentOptions): Promise<Deployment> {
     },
     options.nodeArgs,
   );
+  proc.port = port;
   const url = `http://127.0.0.1:${port}`;
   await waitReady([proc], url);
   return deployment('embedded', url, adminToken, [proc], async () => {
@@ -252,7 +266,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
   const shared = {
     NATS_URL: options.natsUrl ?? TEST_NATS_URL,
     RELAYMESH_NATS_PREFIX: id,
-    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_URL: options.databaseUrl ?? TEST_DATABASE_URL,
     RELAYMESH_DB_SCHEMA_PREFIX: `${id}_`,
     RELAYMESH_SECRET_KEY: randomBytes(32).toString('base64'),
     HOST: '127.0.0.1',
@@ -308,7 +322,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     );
   } catch (err) {
     await stopAll(procs);
-    await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+    await dropSchemasWithPrefix(shared.DATABASE_URL, `${id}_`);
     throw err;
   }
   return deployment(
@@ -317,7 +331,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     adminToken,
     procs,
     async () => {
-      await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+      await dropSchemasWithPrefix(shared.DATABASE_URL, `${id}_`);
       await deleteStreamsWithPrefix(shared.NATS_URL, id).catch(() => undefined);
     },
     ingressUrls,

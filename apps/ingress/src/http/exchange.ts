@@ -15,6 +15,8 @@ export interface DataPlaneRequest {
   readonly body: unknown;
   /** The caller's address (the socket's peer, or what a trusted proxy says). */
   readonly ip: string;
+  /** The route as declared (`/v1beta/models/:target`), for span names. */
+  readonly routeOptions: { readonly url?: string };
 }
 
 export type ReplyHeaders = Record<string, number | string | string[] | undefined>;
