@@ -40,6 +40,11 @@ export class DataPlane implements BeforeApplicationShutdown {
     readiness.register('ingress:accepting', () => this.draining === null);
   }
 
+  /** False once the replica drains (new requests are refused). */
+  get accepting(): boolean {
+    return this.draining === null;
+  }
+
   beforeApplicationShutdown(): Promise<void> {
     return this.drain();
   }
