@@ -140,6 +140,12 @@ async function provision(
   return key;
 }
 
+function share(usage: ProcessUsage): number | null {
+  const sum = (by: Record<string, number>) => Object.values(by).reduce((a, b) => a + b, 0);
+  const total = sum(usage.cpuSeconds);
+  return total > 0 ? sum(usage.systemCpuSeconds) / total : null;
+}
+
 function perRequest(
   usage: ProcessUsage,
   requests: number,
@@ -160,6 +166,7 @@ function serverFigures(
   | 'cpuMsPerRequest'
   | 'ingressCpuMsPerRequest'
   | 'cpuMsPerRequestByProcess'
+  | 'systemCpuShare'
   | 'peakRssMb'
   | 'peakRssMbByProcess'
 > {
@@ -168,6 +175,7 @@ function serverFigures(
       cpuMsPerRequest: null,
       ingressCpuMsPerRequest: null,
       cpuMsPerRequestByProcess: null,
+      systemCpuShare: null,
       peakRssMb: null,
       peakRssMbByProcess: null,
     };
@@ -185,6 +193,7 @@ function serverFigures(
     cpuMsPerRequest: perRequest(usage, requests, () => true),
     ingressCpuMsPerRequest: perRequest(usage, requests, gateway.isIngress),
     cpuMsPerRequestByProcess: byProcess,
+    systemCpuShare: share(usage),
     peakRssMb: ingressRss.length > 0 ? Math.max(...ingressRss) : null,
     peakRssMbByProcess: usage.peakRssMb,
   };
