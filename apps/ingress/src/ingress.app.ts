@@ -31,8 +31,16 @@ export async function startIngress(
         const sent = req.headers['x-request-id'];
         return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
       },
-      // Long generations are normal: no request timeout on the data plane; slow request heads are cut.
-      requestTimeout: 0,
+      // Slowloris: a request head or a whole request that takes too long to arrive is cut (408, connection
+      // closed). These limits stop once the request has arrived, so long generations are not cut; nor is there an
+      // idle-socket timeout (connectionTimeout), which would cut a stream whose model is thinking.
+      requestTimeout: env.clientTimeouts.requestMs,
+      http: {
+        headersTimeout: env.clientTimeouts.headersMs,
+        requestTimeout: env.clientTimeouts.requestMs,
+        // node:http checks the two limits on a timer, every 30 s by default: far too coarse for either.
+        connectionsCheckingInterval: Math.min(1_000, env.clientTimeouts.headersMs),
+      },
       connectionTimeout: 0,
       keepAliveTimeout: 75_000,
     },
