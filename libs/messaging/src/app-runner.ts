@@ -4,6 +4,7 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { recordBuildInfo, shutdownTracing } from '@relaymesh/telemetry';
 import { TransportConfig, createServerStrategy } from './messaging.module';
 
 export interface AppRunOptions {
@@ -29,6 +30,8 @@ export async function runApp(
     { logger: options.logLevels ?? ['log', 'warn', 'error', 'fatal'], bufferLogs: false },
   );
   options.configure?.(app);
+  // The transport is named after the app: `relaymesh_build_info{app}` says which apps run in this process.
+  recordBuildInfo(options.transport.name);
   app.connectMicroservice(
     { strategy: createServerStrategy(options.transport) },
     { inheritAppConfig: true },
@@ -43,13 +46,14 @@ export async function runApp(
 /**
  * On SIGTERM/SIGINT: the graceful close (every provider's shutdown hooks: drain, flush), then exit 0, as an
  * orchestrator expects of a clean stop. Nest's own `enableShutdownHooks` re-raises the signal after closing,
- * which reads as a kill, hence this. A close that fails exits 1.
+ * which reads as a kill, hence this. A close that fails exits 1. The spans still buffered are flushed last, so
+ * the shutdown's own spans (drained requests, flushed usage) reach the collector.
  */
 function exitAfterClose(app: INestApplication): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.close().then(
-        () => process.exit(0),
+        () => void shutdownTracing().then(() => process.exit(0)),
         (err: unknown) => {
           console.error(`shutdown failed: ${String(err)}`);
           process.exit(1);

@@ -46,7 +46,12 @@ export class MessagingModule {
           provide: MessageBus,
           useFactory: () => {
             const bus = new ClientProxyBus(createClient(transport));
-            readiness.register(`${transport.name}:bus`, () => bus.isConnected());
+            readiness.register(
+              `${transport.name}:bus`,
+              () => bus.isConnected(),
+              // The in-process bus of embedded mode is no outside dependency.
+              transport.kind === 'nats' ? { app: transport.name, dependency: 'nats' } : undefined,
+            );
             return bus;
           },
         },

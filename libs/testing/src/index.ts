@@ -43,3 +43,4 @@ export * from './infra';
 export * from './relaymesh-launcher';
 export { PrivateNats, PrivatePostgres } from './private-servers';
 export * from './drills';
+export * from './otlp-receiver';

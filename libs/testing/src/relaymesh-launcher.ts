@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   TEST_DATABASE_URL,
   TEST_NATS_URL,
@@ -19,7 +19,15 @@ import {
 
 export type DeploymentMode = 'embedded' | 'distributed';
 
-const ROOT = resolve(__dirname, '../../..');
+/** The repository: the nearest directory up with a package.json (this file also runs built, from dist/). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return resolve(__dirname, '../../..');
+}
+
+const ROOT = repositoryRoot();
 
 export interface Deployment {
   mode: DeploymentMode;
@@ -47,6 +55,14 @@ export interface Deployment {
   appUrl(app: AppName): string;
   /** The process id of one app (embedded mode: of the one process), for /proc inspection. */
   pidOf(app: AppName): number;
+  /** The running processes with their pids (the benchmark reads their CPU time and memory in /proc). */
+  processes(): RelaymeshProcess[];
+}
+
+export interface RelaymeshProcess {
+  /** `embedded`, or the app's name (`ingress-2` for a second ingress replica). */
+  name: string;
+  pid: number;
 }
 
 export type AppName = 'router' | 'usage-ledger' | 'health-prober' | 'ingress';
@@ -61,6 +77,8 @@ export interface DeploymentOptions {
   natsUrl?: string;
   /** Distributed mode: a Postgres of the test's own (e.g. one it restarts) instead of the shared one. */
   databaseUrl?: string;
+  /** Arguments for node before the entry point, e.g. `--cpu-prof` (the benchmark's profile). */
+  nodeArgs?: string[];
 }
 
 interface Proc {
@@ -70,6 +88,7 @@ interface Proc {
   /** How it was launched, so it can be launched again. */
   file: string;
   env: Record<string, string | undefined>;
+  nodeArgs: string[];
   port?: number;
 }
 
@@ -81,9 +100,14 @@ function entry(relative: string): string {
   return file;
 }
 
-function launch(name: string, file: string, env: Record<string, string | undefined>): Proc {
+function launch(
+  name: string,
+  file: string,
+  env: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
+): Proc {
   const output: string[] = [];
-  const child = spawn(process.execPath, [file], {
+  const child = spawn(process.execPath, [...nodeArgs, file], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,7 +117,7 @@ function launch(name: string, file: string, env: Record<string, string | undefin
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  return { name, child, output, file, env };
+  return { name, child, output, file, env, nodeArgs };
 }
 
 async function waitReady(procs: Proc[], url: string): Promise<void> {
@@ -183,9 +207,13 @@ function deployment(
       if (pid === undefined) throw new Error(`${app} has no process id (it failed to spawn)`);
       return pid;
     },
+    processes: () =>
+      procs
+        .filter((p) => p.child.pid !== undefined && p.child.exitCode === null)
+        .map((p) => ({ name: p.name, pid: p.child.pid! })),
     async startApp(app) {
       const old = find(app);
-      const fresh = { ...launch(old.name, old.file, old.env), port: old.port };
+      const fresh = { ...launch(old.name, old.file, old.env, old.nodeArgs), port: old.port };
       fresh.output.unshift(...old.output);
       procs[procs.indexOf(old)] = fresh;
       await waitReady([fresh], `http://127.0.0.1:${fresh.port}`);
@@ -204,15 +232,20 @@ async function startEmbedded(options: DeploymentOptions): Promise<Deployment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relaymesh-e2e-'));
   const port = await freePort();
   const adminToken = `rm-admin-test-${randomBytes(12).toString('hex')}`;
-  const proc = launch('embedded', entry('embedded/main.js'), {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    RELAYMESH_DATA_DIR: dataDir,
-    RELAYMESH_ADMIN_TOKEN: adminToken,
-    DATABASE_URL: undefined,
-    NATS_URL: undefined,
-    ...options.env,
-  });
+  const proc = launch(
+    'embedded',
+    entry('embedded/main.js'),
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RELAYMESH_DATA_DIR: dataDir,
+      RELAYMESH_ADMIN_TOKEN: adminToken,
+      DATABASE_URL: undefined,
+      NATS_URL: undefined,
+      ...options.env,
+    },
+    options.nodeArgs,
+  );
   proc.port = port;
   const url = `http://127.0.0.1:${port}`;
   await waitReady([proc], url);
@@ -240,20 +273,30 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     ...options.env,
   };
   const procs = [
-    launch('router', entry('apps/router/src/main.js'), { ...shared, PORT: String(routerPort) }),
-    launch('usage-ledger', entry('apps/usage-ledger/src/main.js'), {
-      ...shared,
-      PORT: String(ledgerPort),
-    }),
-    launch('health-prober', entry('apps/health-prober/src/main.js'), {
-      ...shared,
-      PORT: String(proberPort),
-    }),
-    launch('ingress', entry('apps/ingress/src/main.js'), {
-      ...shared,
-      PORT: String(ingressPort),
-      RELAYMESH_ADMIN_TOKEN: adminToken,
-    }),
+    launch(
+      'router',
+      entry('apps/router/src/main.js'),
+      { ...shared, PORT: String(routerPort) },
+      options.nodeArgs,
+    ),
+    launch(
+      'usage-ledger',
+      entry('apps/usage-ledger/src/main.js'),
+      { ...shared, PORT: String(ledgerPort) },
+      options.nodeArgs,
+    ),
+    launch(
+      'health-prober',
+      entry('apps/health-prober/src/main.js'),
+      { ...shared, PORT: String(proberPort) },
+      options.nodeArgs,
+    ),
+    launch(
+      'ingress',
+      entry('apps/ingress/src/main.js'),
+      { ...shared, PORT: String(ingressPort), RELAYMESH_ADMIN_TOKEN: adminToken },
+      options.nodeArgs,
+    ),
   ];
   [routerPort, ledgerPort, proberPort, ingressPort].forEach((port, i) => (procs[i].port = port));
   const url = `http://127.0.0.1:${ingressPort}`;
@@ -262,11 +305,12 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
   );
   extraIngressPorts.forEach((port, i) => {
     procs.push(
-      launch(`ingress-${i + 2}`, entry('apps/ingress/src/main.js'), {
-        ...shared,
-        PORT: String(port),
-        RELAYMESH_ADMIN_TOKEN: adminToken,
-      }),
+      launch(
+        `ingress-${i + 2}`,
+        entry('apps/ingress/src/main.js'),
+        { ...shared, PORT: String(port), RELAYMESH_ADMIN_TOKEN: adminToken },
+        options.nodeArgs,
+      ),
     );
   });
   const ingressUrls = [ingressPort, ...extraIngressPorts].map((port) => `http://127.0.0.1:${port}`);

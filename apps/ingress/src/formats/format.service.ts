@@ -18,6 +18,7 @@ import {
   mockStream,
 } from '@relaymesh/protocols';
 import { ProviderPreferences } from '@relaymesh/routing';
+import { tracingEnabled } from '@relaymesh/telemetry';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
 import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
@@ -31,6 +32,7 @@ import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { routingOptions } from '../upstream/routing-options';
 import { CHARS_PER_TOKEN, DeliveredOutput, usageOfCutStream } from '../usage/cut-stream-usage';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
+import { RESPONSE_MODEL_EVENTS, responseModelOf, responseModelOfEvent } from './response-model';
 
 export interface FormatRequest {
   trace: RequestTrace;
@@ -300,7 +302,9 @@ export async function relayJson(
   const text = await readText(response);
   if (typeof text !== 'string') return text;
   attempt.committed();
-  attempt.trace.usage = usageOf(text, target);
+  const read = readAnswer(text, target);
+  attempt.trace.usage = read.usage;
+  attempt.trace.responseModel = read.model;
   attempt.trace.firstByteAt = performance.now();
   await reply
     .code(response.statusCode)
@@ -324,6 +328,7 @@ async function translateJson(
   try {
     const hub = target.upstream.parseResponse(JSON.parse(text));
     trace.usage = hub.usage;
+    trace.responseModel = hub.model || null;
     rendered = client.client.renderResponse(hub, ctx);
   } catch (err) {
     return {
@@ -339,11 +344,16 @@ async function translateJson(
   return { ok: true, value: undefined };
 }
 
-function usageOf(text: string, target: ProtocolAdapter): TokenUsage | null {
+/** Usage and the answering model from a relayed JSON answer, parsed once. */
+function readAnswer(
+  text: string,
+  target: ProtocolAdapter,
+): { usage: TokenUsage | null; model: string | null } {
   try {
-    return target.passThrough.usageFromResponse(JSON.parse(text));
+    const json: unknown = JSON.parse(text);
+    return { usage: target.passThrough.usageFromResponse(json), model: responseModelOf(json) };
   } catch {
-    return null;
+    return { usage: null, model: null };
   }
 }
 
@@ -443,12 +453,20 @@ function relayStream(
   // count the answer delivered (one more JSON.parse of a small chunk per event).
   const reader = target.upstream.streamDecoder();
   const delivered = new DeliveredOutput();
+  const { trace } = attempt;
+  // The answering model, for the request's span only: a relayed stream is not otherwise parsed for it.
+  let modelLookups = tracingEnabled() ? RESPONSE_MODEL_EVENTS : 0;
   return pumpStream(
     response,
     writer,
     attempt,
     client.client.streamEncoder(ctx),
     (name, data) => {
+      if (modelLookups > 0) {
+        modelLookups -= 1;
+        trace.responseModel = responseModelOfEvent(data);
+        if (trace.responseModel !== null) modelLookups = 0;
+      }
       const bytes = relay.push(name, data);
       if (bytes !== '') {
         try {
@@ -487,6 +505,7 @@ function translateStream(
       decoder
         .decode(name, data)
         .map((event) => {
+          if (event.type === 'start' && event.model) attempt.trace.responseModel = event.model;
           if (event.type === 'finish') finished = true;
           delivered.add(event);
           return encoder.encode(event);

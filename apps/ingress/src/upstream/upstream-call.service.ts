@@ -18,18 +18,26 @@ import {
 } from '@relaymesh/routing';
 import {
   noAvailableChannel as countNoChannel,
+  genAiClientOperationDuration,
+  genAiOperationName,
+  genAiProviderName,
   ingressFailovers,
   ingressModelFallbacks,
   routingPanics,
+  upstreamAttemptDuration,
   upstreamAttempts,
 } from '@relaymesh/telemetry';
 import { Dispatcher } from 'undici';
 import { IngressEnv } from '../config/ingress.env';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
+import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { ChannelCooldowns } from './channel-cooldowns';
+import { UpstreamClientError } from './upstream-client-error';
 import { UpstreamPools } from './upstream-pool.service';
+
+export { UpstreamClientError };
 
 export interface UpstreamRequest {
   path: string;
@@ -85,17 +93,6 @@ export interface AttemptContext {
   reportLateFailure: (errorClass: ErrorClass, message: string) => void;
 }
 
-/** The last failed upstream answer when it is the caller's own fault: relayed as the provider said it. */
-export class UpstreamClientError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-    readonly contentType: string,
-  ) {
-    super(`upstream answered ${status}`);
-  }
-}
-
 @Injectable()
 export class UpstreamCaller {
   constructor(
@@ -134,7 +131,7 @@ export class UpstreamCaller {
         code: 'model_not_found',
       });
     }
-    if (!lastFailure) countNoChannel.inc();
+    if (!lastFailure) countNoChannel.inc({ model: request.model, group: request.group });
     throw this.finalError(lastFailure, request);
   }
 
@@ -174,11 +171,13 @@ export class UpstreamCaller {
         const channel = selection.channel;
         tried.add(channel.id);
         if (!request.supports(channel)) continue;
-        if (selection.panic) routingPanics.inc();
+        if (selection.panic) routingPanics.inc({ model });
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
         request.trace.model = model;
-        const result = await this.attempt(request, channel, selection.upstreamModel);
+        const result = await tracedAttempt(request.trace, channel, selection.upstreamModel, () =>
+          this.attempt(request, channel, selection.upstreamModel),
+        );
         if (result.ok) return 'served';
         lastFailure = result;
         if (!isRetryable(result.errorClass) || request.signal.aborted) return result;
@@ -194,7 +193,7 @@ export class UpstreamCaller {
   ): Promise<AttemptResult<void>> {
     const startedAt = performance.now();
     const report = (errorClass: ErrorClass, status: number, message: string | null) =>
-      this.report(channel, request.model, errorClass, status, startedAt, message);
+      this.report(channel, request, errorClass, status, startedAt, message);
     const { trace } = request;
     trace.attempts += 1;
     trace.channel = { id: channel.id, name: channel.name, type: channel.type };
@@ -289,23 +288,45 @@ export class UpstreamCaller {
 
   private report(
     channel: IngressChannel,
-    model: string,
+    request: RouteRequest,
     errorClass: ErrorClass,
     status: number,
     startedAt: number,
     message: string | null,
   ): void {
+    const { model } = request;
+    const latencyMs = Math.max(0, performance.now() - startedAt);
+    const outcome = errorClass === 'none' ? 'success' : 'error';
     upstreamAttempts.inc({
       channel: channel.name,
       provider: channel.type,
+      // The model being tried (a fallback's own name), a catalogue model: a bounded label.
+      model: request.trace.model ?? model,
+      outcome,
       error_class: errorClass,
     });
+    upstreamAttemptDuration.observe(
+      { channel: channel.name, provider: channel.type, outcome },
+      latencyMs / 1000,
+    );
+    const operation = genAiOperationName(request.trace.route);
+    if (operation !== null) {
+      genAiClientOperationDuration.observe(
+        {
+          gen_ai_operation_name: operation,
+          gen_ai_provider_name: genAiProviderName(channel.type),
+          gen_ai_request_model: request.trace.model ?? model,
+          error_type: errorClass === 'none' ? '' : errorClass,
+        },
+        latencyMs / 1000,
+      );
+    }
     this.bus.emit(UpstreamOutcomeRecorded, {
       channel_id: channel.id,
       model,
       status,
       error_class: errorClass,
-      latency_ms: Math.max(0, performance.now() - startedAt),
+      latency_ms: latencyMs,
       message: message?.slice(0, 1000) ?? null,
       at: new Date().toISOString(),
     });
