@@ -3,11 +3,12 @@
 // on the real NATS and Postgres), then for --minutes starts --rate requests a second whatever their latency
 // (an open loop): OpenAI chat streamed and not, Anthropic messages translated to the OpenAI channel, and one in
 // twenty streams left by the client mid-way. Every --sample seconds it reads each relaymesh process's resident
-// memory and open file descriptors from /proc, and its V8 heap and active handles from its /metrics. At the end it prints the samples and, for memory, the slope of a
-// least-squares line after the warm-up and a verdict: flat, or growing. Handles and descriptors rise and fall
-// with the requests in flight, so they are judged at rest instead: counted idle before the load and again once
-// it has stopped and connections have closed, they must come back. Not part of CI (it takes minutes); its
-// figures are in the README's operations section. Exits 1 when something grows or requests failed.
+// memory and open file descriptors from /proc, and its V8 heap and active handles from its /metrics. At the
+// end it prints the samples and, for memory, the slope of a least-squares line after the warm-up and a
+// verdict: flat, or growing. Handles and descriptors rise and fall with the requests in flight, so they are
+// judged at rest instead: counted idle before the load and again once it has stopped and connections have
+// closed, they must come back. Not part of CI (it takes minutes); its figures are in the README's operations
+// section. Exits 1 when something grows or requests failed.
 import { FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
 import type { Deployment, RelaymeshProcess } from '@relaymesh/testing';
 import { readdirSync } from 'node:fs';
