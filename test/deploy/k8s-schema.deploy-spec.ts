@@ -55,7 +55,7 @@ describe('Kubernetes schema validation (offline)', () => {
     const typos = deployment() as Mutable;
     typos.spec.replicaz = 3;
     typos.spec.template.spec.containers[0].readinessProbe.httpGett = { path: '/x' };
-    (typos.metadata as Mutable).labelz = {};
+    (typos.metadata as Record<string, unknown>).labelz = {};
     expect(unknownFields(typos).sort()).toEqual([
       'metadata.labelz',
       'spec.replicaz',
