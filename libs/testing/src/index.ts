@@ -41,3 +41,4 @@ export type { FakeUpstream } from './fake-upstream/fake-upstream.server';
 export type { FakeUpstreamOptions } from './fake-upstream/fake-upstream.types';
 export * from './infra';
 export * from './relaymesh-launcher';
+export * from './prometheus-server';
