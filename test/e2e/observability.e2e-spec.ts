@@ -187,6 +187,25 @@ describe('observability: a real Prometheus scraping relaymesh (distributed)', ()
       jobs: [...jobs].map(([job, urls]) => ({ job, urls })),
       ruleFiles: [RULES_FILE],
     });
+    // Every app's target is scraped (up) before the traffic starts, so counters move between scrapes.
+    const jobsUp = await waitFor(
+      async () => {
+        const { activeTargets } = await prometheus.api<{
+          activeTargets: { labels: { job: string }; health: string }[];
+        }>('targets');
+        return activeTargets.length === relay.metricsUrls.length &&
+          activeTargets.every((t) => t.health === 'up')
+          ? activeTargets.map((t) => t.labels.job).sort()
+          : null;
+      },
+      { what: 'every target scraped', timeoutMs: 20_000, intervalMs: 200 },
+    );
+    expect(jobsUp).toEqual([
+      'relaymesh-health-prober',
+      'relaymesh-ingress',
+      'relaymesh-router',
+      'relaymesh-usage-ledger',
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -216,16 +235,6 @@ describe('observability: a real Prometheus scraping relaymesh (distributed)', ()
           scrapes.push({ name, text: await (await fetch(`${url}/metrics`)).text() });
         }
       })(),
-    ]);
-
-    const targets = await prometheus.api<{
-      activeTargets: { labels: { job: string }; health: string }[];
-    }>('targets');
-    expect(targets.activeTargets.map((t) => t.labels.job).sort()).toEqual([
-      'relaymesh-health-prober',
-      'relaymesh-ingress',
-      'relaymesh-router',
-      'relaymesh-usage-ledger',
     ]);
 
     // Every query that must have data has it, within the deadline (scrapes every second, ledger commits).
