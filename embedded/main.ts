@@ -2,11 +2,13 @@
 // PGlite (served over a loopback socket) instead of Postgres, data under ./data, ingress on PORT (8080).
 // Only the transport and the database URL differ from the four-process deployment: the apps are the same
 // code, started through the same functions. (A launcher, not a fifth app: it owns no capability.)
+import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { SecretBox, hashClientKey } from '@relaymesh/contracts';
 import { InProcessBroker, TransportConfig } from '@relaymesh/messaging';
 import { EmbeddedPostgres } from '@relaymesh/persistence';
+import { shutdownTracing } from '@relaymesh/telemetry';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
     await ingress.close();
     await Promise.allSettled([prober.close(), ledger.close(), router.close()]);
     await embeddedPostgres?.stop();
+    await shutdownTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,4 +1,5 @@
 // The health-prober as its own process (one per pod): NATS and Postgres from the environment.
+import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { loadHealthProberEnv } from './config/health-prober.env';
 import { startHealthProber } from './health-prober.app';

@@ -1,4 +1,5 @@
 // Ingress as its own process (N replicas behind a Service): NATS from the environment, no database.
+import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { loadIngressEnv } from './config/ingress.env';
 import { startIngress } from './ingress.app';

@@ -1,4 +1,5 @@
 // The router as its own process (one per pod): NATS and Postgres from the environment.
+import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { loadRouterEnv } from './config/router.env';
 import { startRouter } from './router.app';

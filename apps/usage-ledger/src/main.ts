@@ -1,4 +1,5 @@
 // The usage-ledger as its own process (one per pod): NATS and Postgres from the environment.
+import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { loadUsageLedgerEnv } from './config/usage-ledger.env';
 import { startUsageLedger } from './usage-ledger.app';

@@ -4,7 +4,7 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { recordBuildInfo } from '@relaymesh/telemetry';
+import { recordBuildInfo, shutdownTracing } from '@relaymesh/telemetry';
 import { TransportConfig, createServerStrategy } from './messaging.module';
 
 export interface AppRunOptions {
@@ -46,13 +46,14 @@ export async function runApp(
 /**
  * On SIGTERM/SIGINT: the graceful close (every provider's shutdown hooks: drain, flush), then exit 0, as an
  * orchestrator expects of a clean stop. Nest's own `enableShutdownHooks` re-raises the signal after closing,
- * which reads as a kill, hence this. A close that fails exits 1.
+ * which reads as a kill, hence this. A close that fails exits 1. The spans still buffered are flushed last, so
+ * the shutdown's own spans (drained requests, flushed usage) reach the collector.
  */
 function exitAfterClose(app: INestApplication): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.close().then(
-        () => process.exit(0),
+        () => void shutdownTracing().then(() => process.exit(0)),
         (err: unknown) => {
           console.error(`shutdown failed: ${String(err)}`);
           process.exit(1);

@@ -3,14 +3,18 @@
 // a second publish of the same id within the dedup window is dropped, so retrying a publish whose answer was
 // lost is safe. Distributed mode: a JetStream stream and durable pull consumer; embedded mode: an in-process
 // log with the same semantics. Consumers must still be idempotent (a redelivery after a crash, or a duplicate
-// outside the window, reaches them twice).
+// outside the window, reaches them twice). A message may carry the trace context of the request that caused it
+// (NATS headers on JetStream, beside the payload in memory), so its consumer's span joins that request's trace.
 import { EventContract, EventPayload } from '@relaymesh/contracts';
+import type { TraceCarrier } from '@relaymesh/telemetry';
 
 export interface DurableMessage<E extends EventContract> {
   payload: EventPayload<E>;
   msgId: string;
   /** How many times this message was delivered before (0 the first time). */
   redeliveries: number;
+  /** The W3C trace context it was published with, or null. */
+  traceContext: TraceCarrier | null;
 }
 
 export interface DurableConsumerOptions {
@@ -38,11 +42,15 @@ export interface DurableConsumption {
 }
 
 export abstract class DurableChannel {
-  /** Stores `payload` under `msgId`; rejects when it could not be stored (the caller keeps it and retries). */
+  /**
+   * Stores `payload` under `msgId`; rejects when it could not be stored (the caller keeps it and retries).
+   * `traceContext` travels with it to the consumer.
+   */
   abstract publish<E extends EventContract>(
     event: E,
     payload: EventPayload<E>,
     msgId: string,
+    traceContext?: TraceCarrier | null,
   ): Promise<void>;
 
   abstract consume<E extends EventContract>(

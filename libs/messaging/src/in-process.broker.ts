@@ -1,8 +1,13 @@
 // The in-process stand-in for NATS in embedded mode (`npm start`): same subjects, same semantics (fan-out for
 // plain subscribers, one member per queue group, request/reply with "no responders"), payloads copied through
 // JSON as they would be on the wire, delivery always asynchronous. So embedded mode exercises the same handler
-// code as the distributed mode; only this class and the NATS client differ.
-export type Delivery = (data: unknown) => Promise<unknown>;
+// code as the distributed mode; only this class and the NATS client differ. Messages may carry headers, as NATS
+// messages do (the trace context travels in them), copied per delivery like the payload.
+
+/** Message headers (NATS headers in distributed mode): the W3C trace context, when a traced request sent it. */
+export type MessageHeaders = Readonly<Record<string, string>>;
+
+export type Delivery = (data: unknown, headers: MessageHeaders | null) => Promise<unknown>;
 
 interface Subscription {
   queue: string | undefined;
@@ -34,24 +39,24 @@ export class InProcessBroker {
   }
 
   /** Fire-and-forget: every plain subscriber, and one member of each queue group. */
-  publish(subject: string, data: unknown): void {
+  publish(subject: string, data: unknown, headers: MessageHeaders | null = null): void {
     const wire = JSON.stringify(data);
     for (const sub of this.recipients(subject)) {
       setImmediate(() => {
-        sub.deliver(JSON.parse(wire)).catch(() => undefined);
+        sub.deliver(JSON.parse(wire), copy(headers)).catch(() => undefined);
       });
     }
   }
 
   /** Delivered to one subscriber; its answer (copied through JSON) is the reply. */
-  request(subject: string, data: unknown): Promise<unknown> {
+  request(subject: string, data: unknown, headers: MessageHeaders | null = null): Promise<unknown> {
     const [sub] = this.recipients(subject);
     if (!sub) return Promise.reject(new NoRespondersError(subject));
     const wire = JSON.stringify(data);
     return new Promise<unknown>((resolve, reject) => {
       setImmediate(() => {
         sub
-          .deliver(JSON.parse(wire))
+          .deliver(JSON.parse(wire), copy(headers))
           .then(
             (reply) => resolve(reply === undefined ? undefined : JSON.parse(JSON.stringify(reply))),
             reject,
@@ -76,4 +81,8 @@ export class InProcessBroker {
     }
     return picked;
   }
+}
+
+function copy(headers: MessageHeaders | null): MessageHeaders | null {
+  return headers === null ? null : { ...headers };
 }

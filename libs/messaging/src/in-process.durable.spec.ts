@@ -90,8 +90,8 @@ describe('InProcessDurableChannel', () => {
   it('should forget message ids after the dedup window', async () => {
     const channel = new InProcessDurableChannel();
     const handled: Message[] = [];
-    await channel.publish(Recorded, { n: 1 }, 'a', 0);
-    await channel.publish(Recorded, { n: 1 }, 'a', 3 * 60_000);
+    await channel.publish(Recorded, { n: 1 }, 'a', null, 0);
+    await channel.publish(Recorded, { n: 1 }, 'a', null, 3 * 60_000);
     const consumption = await channel.consume(Recorded, options, (batch) => {
       handled.push(...batch);
       return Promise.resolve();

@@ -4,6 +4,7 @@
 // It lives as long as the process: in embedded mode ingress and the ledger share that process, so a record
 // can only be lost together with the ledger that would have written it.
 import { EventContract, EventPayload, parsePayload } from '@relaymesh/contracts';
+import type { TraceCarrier } from '@relaymesh/telemetry';
 import {
   DEDUP_WINDOW_MS,
   DurableBatchHandler,
@@ -13,12 +14,14 @@ import {
   DurableMessage,
 } from './durable';
 import { InProcessBroker } from './in-process.broker';
+import { batchHandledInSpans } from './message-spans';
 
 interface Stored {
   msgId: string;
   /** The payload as it would be on the wire (each delivery parses a fresh copy). */
   wire: string;
   redeliveries: number;
+  traceContext: TraceCarrier | null;
 }
 
 interface DurableQueue {
@@ -54,6 +57,7 @@ export class InProcessDurableChannel extends DurableChannel {
     event: E,
     payload: EventPayload<E>,
     msgId: string,
+    traceContext: TraceCarrier | null = null,
     now = Date.now(),
   ): Promise<void> {
     const log = this.log(event.subject);
@@ -63,7 +67,12 @@ export class InProcessDurableChannel extends DurableChannel {
     }
     if (log.seen.has(msgId)) return Promise.resolve();
     log.seen.set(msgId, now);
-    const stored: Stored = { msgId, wire: JSON.stringify(payload), redeliveries: 0 };
+    const stored: Stored = {
+      msgId,
+      wire: JSON.stringify(payload),
+      redeliveries: 0,
+      traceContext: traceContext && { ...traceContext },
+    };
     if (log.durables.size === 0) log.backlog.push(stored);
     for (const queue of log.durables.values()) {
       queue.ready.push({ ...stored });
@@ -104,13 +113,18 @@ export class InProcessDurableChannel extends DurableChannel {
               ) as EventPayload<E>,
               msgId: stored.msgId,
               redeliveries: stored.redeliveries,
+              traceContext: stored.traceContext,
             });
           } catch (err) {
             options.onPoison?.(stored.msgId, (err as Error).message);
           }
         }
         try {
-          if (batch.length > 0) await handler(batch);
+          if (batch.length > 0) {
+            await batchHandledInSpans(event.subject, options.durable, 'in-process', batch, () =>
+              handler(batch),
+            );
+          }
           consumer.inFlight -= taken.length;
         } catch {
           // Redelivered after the delay, in front of what arrived meanwhile.

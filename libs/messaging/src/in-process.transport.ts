@@ -1,5 +1,7 @@
 // Nest's microservice plumbing over the InProcessBroker: a server strategy that subscribes every
-// @MessagePattern/@EventPattern handler, and a ClientProxy that publishes and requests through the broker.
+// @MessagePattern/@EventPattern handler, and a ClientProxy that publishes and requests through the broker. The
+// trace context travels in the message headers exactly as on NATS (nats.transport.ts), so embedded mode's traces
+// have the same shape as the distributed mode's.
 import {
   BaseRpcContext,
   ClientProxy,
@@ -8,7 +10,9 @@ import {
   Server,
   WritePacket,
 } from '@nestjs/microservices';
-import { InProcessBroker } from './in-process.broker';
+import { traceCarrier } from '@relaymesh/telemetry';
+import { InProcessBroker, MessageHeaders } from './in-process.broker';
+import { handledInSpan } from './message-spans';
 
 export const IN_PROCESS_TRANSPORT = Symbol('in-process');
 
@@ -24,7 +28,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     for (const [pattern, handler] of this.messageHandlers) {
       const queue = handler.extras?.['queue'] as string | undefined;
       const context = new BaseRpcContext([pattern]);
-      const deliver = async (data: unknown): Promise<unknown> => {
+      const handle = async (data: unknown): Promise<unknown> => {
         if (handler.isEventHandler) {
           await this.handleEvent(pattern, { pattern, data }, context);
           return undefined;
@@ -40,6 +44,10 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
           });
         });
       };
+      const deliver = (data: unknown, headers: MessageHeaders | null): Promise<unknown> =>
+        handledInSpan(pattern, headers, handler.isEventHandler === true, 'in-process', () =>
+          handle(data),
+        );
       this.unsubscribers.push(this.broker.subscribe(pattern, deliver, queue));
     }
     callback();
@@ -75,15 +83,21 @@ export class InProcessClient extends ClientProxy {
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    this.broker.request(this.normalizePattern(packet.pattern as string), packet.data).then(
-      (response) => callback({ response, isDisposed: true }),
-      (err: unknown) => callback({ err, isDisposed: true }),
-    );
+    this.broker
+      .request(this.normalizePattern(packet.pattern as string), packet.data, traceCarrier())
+      .then(
+        (response) => callback({ response, isDisposed: true }),
+        (err: unknown) => callback({ err, isDisposed: true }),
+      );
     return () => undefined;
   }
 
   protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    this.broker.publish(this.normalizePattern(packet.pattern as string), packet.data);
+    this.broker.publish(
+      this.normalizePattern(packet.pattern as string),
+      packet.data,
+      traceCarrier(),
+    );
     return Promise.resolve(undefined as T);
   }
 }

@@ -5,17 +5,20 @@
 // ever, like the bus's.
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventContract, EventPayload, parsePayload } from '@relaymesh/contracts';
+import { TraceCarrier, carrierFromHeaders, readiness } from '@relaymesh/telemetry';
 import {
   AckPolicy,
   ConsumerConfig,
   DeliverPolicy,
   DiscardPolicy,
+  Events,
   JsMsg,
   JSONCodec,
   NatsConnection as NatsClient,
   RetentionPolicy,
   StorageType,
   connect,
+  headers,
   nanos,
 } from 'nats';
 import {
@@ -26,6 +29,7 @@ import {
   DurableConsumption,
   DurableMessage,
 } from './durable';
+import { batchHandledInSpans } from './message-spans';
 import { NatsConnection, prefixed } from './nats.transport';
 
 /** A publish not acknowledged by JetStream within this is failed (the caller keeps the message and retries). */
@@ -54,6 +58,12 @@ function withTimeout<T>(pending: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
+function headersOf(carrier: TraceCarrier) {
+  const h = headers();
+  for (const [key, value] of Object.entries(carrier)) h.set(key, value);
+  return h;
+}
+
 export class JetStreamChannel extends DurableChannel implements OnApplicationShutdown {
   private readonly logger = new Logger('JetStream');
   private client: Promise<NatsClient> | null = null;
@@ -68,6 +78,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     event: E,
     payload: EventPayload<E>,
     msgId: string,
+    traceContext: TraceCarrier | null = null,
   ): Promise<void> {
     const nc = await withTimeout(this.nats(), PUBLISH_TIMEOUT_MS, 'NATS connection');
     try {
@@ -75,6 +86,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       await nc.jetstream().publish(this.subject(event), codec.encode(payload), {
         msgID: msgId,
         timeout: PUBLISH_TIMEOUT_MS,
+        ...(traceContext && { headers: headersOf(traceContext) }),
       });
     } catch (err) {
       // The stream may have gone (a NATS without storage restarted): look for it again next time.
@@ -172,6 +184,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
             payload: parsePayload(event.subject, event.schema, msg.json()) as EventPayload<E>,
             msgId,
             redeliveries: msg.info.redeliveryCount - 1,
+            traceContext: carrierFromHeaders(msg.headers),
           },
         });
       } catch (err) {
@@ -181,7 +194,10 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     }
     if (batch.length === 0) return;
     try {
-      await handler(batch.map((b) => b.message));
+      const messages = batch.map((b) => b.message);
+      await batchHandledInSpans(event.subject, options.durable, 'nats', messages, () =>
+        handler(messages),
+      );
     } catch (err) {
       this.logger.warn(
         `${event.subject}: batch of ${batch.length} failed, redelivered in ${options.retryDelayMs} ms: ${(err as Error).message}`,
@@ -205,8 +221,23 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+    }).then((nc) => {
+      this.reportReadiness(nc);
+      return nc;
     });
     return this.client;
+  }
+
+  /** From its first use on, /readyz also asks whether this connection (not the bus's) is up. */
+  private reportReadiness(nc: NatsClient): void {
+    let connected = true;
+    readiness.register(`${this.connection.name}:jetstream`, () => connected && !nc.isClosed());
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === Events.Disconnect) connected = false;
+        else if (status.type === Events.Reconnect) connected = true;
+      }
+    })();
   }
 
   /** The stream holding `subject`, created if missing; concurrent callers share one look-up. */

@@ -1,8 +1,17 @@
 // Nest's NATS transport with a subject prefix, so that several deployments (and parallel test suites) share
 // one NATS server without hearing each other. The prefix is added on the wire only: handlers and packets keep
-// the bare subject names of libs/contracts.
+// the bare subject names of libs/contracts. When tracing is on, the sender's trace context goes in the message
+// headers (W3C `traceparent`) and the receiver handles the message in a span under it (message-spans.ts).
 import { ClientNats, MsPattern, NatsOptions, ServerNats } from '@nestjs/microservices';
-import type { NatsConnection as NatsClient, Subscription } from 'nats';
+import { carrierFromHeaders, injectInto, tracingEnabled } from '@relaymesh/telemetry';
+import {
+  type MsgHdrs,
+  type Msg,
+  type NatsConnection as NatsClient,
+  type Subscription,
+  headers,
+} from 'nats';
+import { handledInSpan } from './message-spans';
 
 export interface NatsConnection {
   url: string;
@@ -47,6 +56,17 @@ export class PrefixedNatsServer extends ServerNats {
     }
   }
 
+  override handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
+    if (!tracingEnabled()) return super.handleMessage(channel, natsMsg);
+    return handledInSpan(
+      channel,
+      carrierFromHeaders(natsMsg.headers),
+      !natsMsg.reply,
+      'nats',
+      () => super.handleMessage(channel, natsMsg) as Promise<unknown>,
+    );
+  }
+
   override async close(): Promise<void> {
     this.prefixedSubscriptions.splice(0).forEach((sub) => sub.unsubscribe());
     await super.close();
@@ -60,5 +80,15 @@ export class PrefixedNatsClient extends ClientNats {
 
   protected override normalizePattern(pattern: MsPattern): string {
     return prefixed(this.connection.prefix, super.normalizePattern(pattern));
+  }
+
+  /** Called as each request or event is sent, in the sender's context: adds its trace context. */
+  protected override mergeHeaders<THeaders = MsgHdrs>(
+    requestHeaders?: THeaders,
+  ): MsgHdrs | undefined {
+    const merged = super.mergeHeaders(requestHeaders) as MsgHdrs | undefined;
+    if (!tracingEnabled()) return merged;
+    const withTrace = merged ?? headers();
+    return injectInto(withTrace) ? withTrace : merged;
   }
 }

@@ -2,3 +2,5 @@ export * from './gen-ai';
 export * from './metrics';
 export * from './ops.module';
 export * from './readiness';
+export * from './tracing/trace-context';
+export { shutdownTracing, startTracing } from './tracing/tracing-sdk';

@@ -14,6 +14,7 @@ import {
 } from '@relaymesh/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IngressEnv } from '../config/ingress.env';
+import { RequestSpan } from '../tracing/request-spans';
 import { UpstreamClientError } from '../upstream/upstream-call.service';
 import { WireFormat, errorEnvelope } from './error-envelope';
 import { GatewayError } from './gateway-error';
@@ -92,13 +93,16 @@ export class DataPlane implements BeforeApplicationShutdown {
     this.active.add(abort);
     ingressInFlight.inc();
     const trace = startTrace(request.id, route, format, request.headers);
+    const span = RequestSpan.start(request, trace);
     const onClose = () => {
       if (!reply.raw.writableFinished) abort.abort();
     };
     reply.raw.once('close', onClose);
+    let failure: unknown = null;
     try {
-      await handle(abort.signal, trace);
+      await (span ? span.run(() => handle(abort.signal, trace)) : handle(abort.signal, trace));
     } catch (err) {
+      failure = err;
       renderFailure(err, format, request, reply);
     } finally {
       this.active.delete(abort);
@@ -112,6 +116,7 @@ export class DataPlane implements BeforeApplicationShutdown {
         { route, format },
         (performance.now() - trace.startedAt) / 1000,
       );
+      span?.end(trace, failure);
       this.observers.notify(trace);
     }
   }

@@ -4,6 +4,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelType, ErrorClass, KeyRecord } from '@relaymesh/contracts';
 import { TokenUsage } from '@relaymesh/protocols';
+import type { TraceCarrier } from '@relaymesh/telemetry';
 import type { WireFormat } from './error-envelope';
 
 export interface RequestTrace {
@@ -27,6 +28,8 @@ export interface RequestTrace {
   /** The channel that served the request, or the last one that failed it. */
   channel: { id: string; name: string; type: ChannelType } | null;
   upstreamModel: string | null;
+  /** The model the upstream said answered (`model`, Gemini `modelVersion`), where it is known. */
+  responseModel: string | null;
   /** Upstream attempts made (failovers are attempts - 1). */
   attempts: number;
   /** As the upstream reported it; for a stream cut short, what was reported before the cut. */
@@ -37,6 +40,8 @@ export interface RequestTrace {
   status: number;
   /** Set when the answer failed after it had started (a stream cut mid-way, status stays 200). */
   lateError: ErrorClass | null;
+  /** The request span's W3C trace context when tracing is on (the usage record carries it to the ledger). */
+  traceContext: TraceCarrier | null;
 }
 
 export function startTrace(
@@ -59,11 +64,13 @@ export function startTrace(
     maxTokens: null,
     channel: null,
     upstreamModel: null,
+    responseModel: null,
     attempts: 0,
     usage: null,
     firstByteAt: null,
     status: 0,
     lateError: null,
+    traceContext: null,
   };
 }
 

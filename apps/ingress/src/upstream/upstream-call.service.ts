@@ -31,9 +31,13 @@ import { Dispatcher } from 'undici';
 import { IngressEnv } from '../config/ingress.env';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
+import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { ChannelCooldowns } from './channel-cooldowns';
+import { UpstreamClientError } from './upstream-client-error';
 import { UpstreamPools } from './upstream-pool.service';
+
+export { UpstreamClientError };
 
 export interface UpstreamRequest {
   path: string;
@@ -87,17 +91,6 @@ export interface AttemptContext {
   committed: () => void;
   /** To report a failure that happens after the response was committed (a stream cut mid-way). */
   reportLateFailure: (errorClass: ErrorClass, message: string) => void;
-}
-
-/** The last failed upstream answer when it is the caller's own fault: relayed as the provider said it. */
-export class UpstreamClientError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-    readonly contentType: string,
-  ) {
-    super(`upstream answered ${status}`);
-  }
 }
 
 @Injectable()
@@ -182,7 +175,9 @@ export class UpstreamCaller {
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
         request.trace.model = model;
-        const result = await this.attempt(request, channel, selection.upstreamModel);
+        const result = await tracedAttempt(request.trace, channel, selection.upstreamModel, () =>
+          this.attempt(request, channel, selection.upstreamModel),
+        );
         if (result.ok) return 'served';
         lastFailure = result;
         if (!isRetryable(result.errorClass) || request.signal.aborted) return result;

@@ -1,13 +1,14 @@
 // The records ingress holds until JetStream acknowledges them: every record goes through here, so a NATS outage
 // only lengthens the queue. Bounded, because memory is: past the bound a new record is refused (and counted by
 // the caller) rather than growing until the process dies and loses them all. Records keep their id, so a
-// publish retried after a lost acknowledgement is de-duplicated by JetStream and then by the ledger.
+// publish retried after a lost acknowledgement is de-duplicated by JetStream and then by the ledger. Generic over
+// what is held with a record (the publisher keeps each record's trace context beside it).
 import { UsageRecord } from '@relaymesh/contracts';
 
-export class UsageOutbox {
+export class UsageOutbox<T extends { readonly id: string } = UsageRecord> {
   /** Insertion-ordered: the oldest waiting records are published first. */
-  private readonly waiting = new Map<string, UsageRecord>();
-  private readonly inFlight = new Map<string, UsageRecord>();
+  private readonly waiting = new Map<string, T>();
+  private readonly inFlight = new Map<string, T>();
 
   constructor(readonly capacity: number) {}
 
@@ -25,15 +26,15 @@ export class UsageOutbox {
   }
 
   /** False when the outbox is full: the record is not kept. */
-  add(record: UsageRecord): boolean {
+  add(record: T): boolean {
     if (this.size >= this.capacity) return false;
     this.waiting.set(record.id, record);
     return true;
   }
 
   /** Up to `max` waiting records, oldest first, now in flight. */
-  take(max: number): UsageRecord[] {
-    const taken: UsageRecord[] = [];
+  take(max: number): T[] {
+    const taken: T[] = [];
     for (const [id, record] of this.waiting) {
       if (taken.length >= max) break;
       this.waiting.delete(id);

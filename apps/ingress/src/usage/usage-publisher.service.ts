@@ -2,10 +2,17 @@
 // in-process channel in embedded mode), through the bounded outbox: a failed publish is retried with back-off
 // under the same id until it is stored; on graceful shutdown the outbox is flushed before the connection
 // closes. The request path never waits on any of it: the observer only builds the record and enqueues it.
+// Each record travels with its request's trace context (when tracing is on), so the ledger's commit of it is a
+// span of that request's trace.
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { UsageRecord, UsageRecorded } from '@relaymesh/contracts';
 import { DurableChannel } from '@relaymesh/messaging';
-import { usageOutboxDepth, usageOutboxDropped, usagePublishes } from '@relaymesh/telemetry';
+import {
+  TraceCarrier,
+  usageOutboxDepth,
+  usageOutboxDropped,
+  usagePublishes,
+} from '@relaymesh/telemetry';
 import { randomUUID } from 'node:crypto';
 import { IngressEnv } from '../config/ingress.env';
 import { DataPlane } from '../http/data-plane';
@@ -21,10 +28,16 @@ const RETRY_MAX_MS = 5_000;
 /** How long a graceful shutdown waits for the outbox to empty. */
 const FLUSH_TIMEOUT_MS = 10_000;
 
+interface PendingRecord {
+  readonly id: string;
+  readonly record: UsageRecord;
+  readonly traceContext: TraceCarrier | null;
+}
+
 @Injectable()
 export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(UsagePublisher.name);
-  private readonly outbox: UsageOutbox;
+  private readonly outbox: UsageOutbox<PendingRecord>;
   private retryDelayMs = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private lastDropLog = 0;
@@ -37,7 +50,7 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     private readonly dataPlane: DataPlane,
     env: IngressEnv,
   ) {
-    this.outbox = new UsageOutbox(env.usage.outboxMax);
+    this.outbox = new UsageOutbox<PendingRecord>(env.usage.outboxMax);
   }
 
   onModuleInit(): void {
@@ -68,7 +81,7 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     const record = toUsageRecord(trace, randomUUID(), performance.now());
     if (!record) return;
     this.credit.settle(trace, record);
-    if (!this.outbox.add(record)) {
+    if (!this.outbox.add({ id: record.id, record, traceContext: trace.traceContext })) {
       usageOutboxDropped.inc();
       const now = Date.now();
       if (now - this.lastDropLog > 10_000) {
@@ -87,12 +100,12 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     if (this.retryTimer) return;
     const room = MAX_IN_FLIGHT - this.outbox.inFlightCount;
     if (room <= 0) return;
-    for (const record of this.outbox.take(room)) void this.publish(record);
+    for (const pending of this.outbox.take(room)) void this.publish(pending);
   }
 
-  private async publish(record: UsageRecord): Promise<void> {
+  private async publish({ record, traceContext }: PendingRecord): Promise<void> {
     try {
-      await this.durable.publish(UsageRecorded, record, record.id);
+      await this.durable.publish(UsageRecorded, record, record.id, traceContext);
       this.outbox.stored(record.id);
       usagePublishes.inc({ result: 'stored' });
       this.retryDelayMs = 0;
