@@ -8,7 +8,7 @@ import { Logger } from '@nestjs/common';
 import { SecretBox, hashClientKey } from '@relaymesh/contracts';
 import { InProcessBroker, TransportConfig } from '@relaymesh/messaging';
 import { EmbeddedPostgres } from '@relaymesh/persistence';
-import { buildInfo, shutdownTracing } from '@relaymesh/telemetry';
+import { shutdownTracing } from '@relaymesh/telemetry';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -78,7 +78,6 @@ async function main(): Promise<void> {
       ? { kind: 'nats', url: env.NATS_URL, prefix: env.RELAYMESH_NATS_PREFIX, name }
       : { kind: 'in-process', broker, name };
 
-  buildInfo.set({ version: process.env['npm_package_version'] ?? 'dev', app: 'embedded' }, 1);
   const router = await startRouter(loadRouterEnv(source), transport('router'), false);
   const ledger = await startUsageLedger(
     loadUsageLedgerEnv(source),

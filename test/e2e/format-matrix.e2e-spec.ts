@@ -595,4 +595,184 @@ describe('every client format × every channel type (embedded)', () => {
       },
     );
   });
+
+  describe('images and sampling parameters, every client format on every channel type', () => {
+    // A 1×1 PNG.
+    const PNG =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const DATA_URL = `data:image/png;base64,${PNG}`;
+    const IMAGE_URL = 'https://example.com/cat.png';
+    const ask = 'what is in this picture?';
+
+    /** Asks with an image (base64, or a URL), temperature 0.3, top_p 0.9, 77 output tokens and stop "STOP". */
+    const askWithImage: Record<ClientName, (model: string, url?: string) => Promise<string>> = {
+      'openai-chat': async (model, url) => {
+        const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+        const completion = await client.chat.completions.create({
+          model,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: ask },
+                { type: 'image_url', image_url: { url: url ?? DATA_URL } },
+              ],
+            },
+          ],
+          temperature: 0.3,
+          top_p: 0.9,
+          max_tokens: 77,
+          stop: ['STOP'],
+        });
+        return completion.choices[0].message.content ?? '';
+      },
+      'openai-responses': async (model) => {
+        const client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+        const response = await client.responses.create({
+          model,
+          input: [
+            {
+              role: 'user',
+              content: [
+                { type: 'input_text', text: ask },
+                { type: 'input_image', image_url: DATA_URL, detail: 'auto' },
+              ],
+            },
+          ],
+          temperature: 0.3,
+          top_p: 0.9,
+          max_output_tokens: 77,
+        });
+        return response.output_text;
+      },
+      anthropic: async (model) => {
+        const client = new Anthropic({ apiKey: key, baseURL: relay.url, maxRetries: 0 });
+        const message = await client.messages.create({
+          model,
+          max_tokens: 77,
+          // Sampling parameters are no longer in this SDK's types; the API still takes them.
+          ...({ temperature: 0.3, top_p: 0.9 } as object),
+          stop_sequences: ['STOP'],
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: ask },
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+              ],
+            },
+          ],
+        });
+        return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+      },
+      gemini: async (model) => {
+        const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+        const response = await ai.models.generateContent({
+          model,
+          contents: [
+            {
+              role: 'user',
+              parts: [{ text: ask }, { inlineData: { mimeType: 'image/png', data: PNG } }],
+            },
+          ],
+          config: { temperature: 0.3, topP: 0.9, maxOutputTokens: 77, stopSequences: ['STOP'] },
+        });
+        return response.text ?? '';
+      },
+    };
+
+    /** The user turn's parts as the upstream received them. */
+    const userParts = (upstream: Upstream, body: Record<string, unknown>): unknown[] => {
+      const turns = (upstream === 'gemini' ? body['contents'] : body['messages']) as Record<
+        string,
+        unknown
+      >[];
+      const user = turns.find((turn) => turn['role'] === 'user')!;
+      return (upstream === 'gemini' ? user['parts'] : user['content']) as unknown[];
+    };
+
+    /** The image in the upstream's own shape. */
+    const expectedImage = (upstream: Upstream, url?: string): unknown => {
+      switch (upstream) {
+        case 'openai':
+          return {
+            type: 'image_url',
+            image_url: expect.objectContaining({ url: url ?? DATA_URL }),
+          };
+        case 'anthropic':
+          return {
+            type: 'image',
+            source: url
+              ? { type: 'url', url }
+              : { type: 'base64', media_type: 'image/png', data: PNG },
+          };
+        case 'gemini':
+          return url
+            ? { fileData: { mimeType: 'image/png', fileUri: url } }
+            : { inlineData: { mimeType: 'image/png', data: PNG } };
+      }
+    };
+
+    /** Sampling parameters in the upstream's own names (Responses has no stop sequences). */
+    const expectParams = (
+      client: ClientName,
+      upstream: Upstream,
+      body: Record<string, unknown>,
+    ) => {
+      const stop = client === 'openai-responses' ? undefined : ['STOP'];
+      switch (upstream) {
+        case 'openai':
+          expect(body['temperature']).toBe(0.3);
+          expect(body['top_p']).toBe(0.9);
+          // Pass-through keeps the client's `max_tokens`; translation writes `max_completion_tokens`.
+          expect(body['max_tokens'] ?? body['max_completion_tokens']).toBe(77);
+          expect(body['stop']).toEqual(stop);
+          break;
+        case 'anthropic':
+          expect(body['temperature']).toBe(0.3);
+          // Translation leaves top_p out next to temperature (newer Claude models refuse both).
+          expect(body['top_p']).toBe(client === 'anthropic' ? 0.9 : undefined);
+          expect(body['max_tokens']).toBe(77);
+          expect(body['stop_sequences']).toEqual(stop);
+          break;
+        case 'gemini':
+          expect(body['generationConfig']).toEqual(
+            expect.objectContaining({
+              temperature: 0.3,
+              topP: 0.9,
+              maxOutputTokens: 77,
+              ...(stop ? { stopSequences: stop } : {}),
+            }),
+          );
+          break;
+      }
+    };
+
+    afterEach(resetFakes);
+
+    it.each(
+      clients.flatMap((client) => upstreams.map(([up, model]) => [client, up, model] as const)),
+    )(
+      '%s → %s channel (%s): a base64 image, temperature, top_p, max tokens, stop',
+      async (client, upstream, model) => {
+        const fake = fakes()[upstream];
+        fake.reset();
+        expect(await askWithImage[client](model)).toContain(`Hello from fake-${upstream}!`);
+        const body = fake.lastRequest()!.body as Record<string, unknown>;
+        expect(userParts(upstream, body)).toContainEqual(expectedImage(upstream));
+        expectParams(client, upstream, body);
+      },
+    );
+
+    it.each(upstreams)(
+      'an image by URL reaches a %s channel in its own shape',
+      async (upstream, model) => {
+        const fake = fakes()[upstream];
+        fake.reset();
+        expect(await askWithImage['openai-chat'](model, IMAGE_URL)).toContain('Hello from fake-');
+        const body = fake.lastRequest()!.body as Record<string, unknown>;
+        expect(userParts(upstream, body)).toContainEqual(expectedImage(upstream, IMAGE_URL));
+      },
+    );
+  });
 });

@@ -2,60 +2,14 @@
 // one is never restarted): the ledger is killed mid-run and started again, then NATS is restarted while traffic
 // flows. Every request made must end as exactly one usage record, and the key's balance must be the sum of
 // their costs: nothing lost, nothing doubled.
-import { Deployment, FakeOpenAI, freePort, startDeployment, waitFor } from '@relaymesh/testing';
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-const NATS_SERVER = '/usr/sbin/nats-server';
-
-/** A private JetStream server: stop() and start() again on the same port and storage directory. */
-class PrivateNats {
-  private child: ChildProcess | null = null;
-  readonly storeDir = mkdtempSync(join(tmpdir(), 'relaymesh-nats-'));
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.child = spawn(
-      NATS_SERVER,
-      ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir],
-      { stdio: 'ignore' },
-    );
-    await waitFor(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const socket = connect(this.port, '127.0.0.1');
-          socket.once('connect', () => {
-            socket.destroy();
-            resolve(true);
-          });
-          socket.once('error', () => resolve(false));
-        }),
-      { what: `nats-server on ${this.port}`, timeoutMs: 10_000, intervalMs: 50 },
-    );
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    });
-  }
-
-  async dispose(): Promise<void> {
-    await this.stop();
-    rmSync(this.storeDir, { recursive: true, force: true });
-  }
-}
+import {
+  Deployment,
+  FakeOpenAI,
+  PrivateNats,
+  freePort,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
 
 function metricSum(text: string, series: string): number {
   return text

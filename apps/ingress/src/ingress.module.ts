@@ -11,6 +11,7 @@ import { DataPlane } from './http/data-plane';
 import { RequestObservers } from './http/request-trace';
 import { IngressEnv } from './config/ingress.env';
 import { KeysModule } from './keys/keys.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ModelsModule } from './models/models.module';
 import { RoutingSnapshotModule } from './routing-snapshot/routing-snapshot.module';
 import { UsageModule } from './usage/usage.module';
@@ -27,6 +28,7 @@ export class IngressModule {
         FormatsModule,
         KeysModule,
         MessagingModule.forRoot(options.transport),
+        MetricsModule,
         ModelsModule,
         OpsModule,
         RoutingSnapshotModule,

@@ -4,7 +4,7 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { shutdownTracing } from '@relaymesh/telemetry';
+import { recordBuildInfo, shutdownTracing } from '@relaymesh/telemetry';
 import { TransportConfig, createServerStrategy } from './messaging.module';
 
 export interface AppRunOptions {
@@ -30,6 +30,8 @@ export async function runApp(
     { logger: options.logLevels ?? ['log', 'warn', 'error', 'fatal'], bufferLogs: false },
   );
   options.configure?.(app);
+  // The transport is named after the app: `relaymesh_build_info{app}` says which apps run in this process.
+  recordBuildInfo(options.transport.name);
   app.connectMicroservice(
     { strategy: createServerStrategy(options.transport) },
     { inheritAppConfig: true },

@@ -5,12 +5,13 @@
 // ever, like the bus's.
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventContract, EventPayload, parsePayload } from '@relaymesh/contracts';
-import { TraceCarrier, carrierFromHeaders } from '@relaymesh/telemetry';
+import { TraceCarrier, carrierFromHeaders, readiness } from '@relaymesh/telemetry';
 import {
   AckPolicy,
   ConsumerConfig,
   DeliverPolicy,
   DiscardPolicy,
+  Events,
   JsMsg,
   JSONCodec,
   NatsConnection as NatsClient,
@@ -220,8 +221,23 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+    }).then((nc) => {
+      this.reportReadiness(nc);
+      return nc;
     });
     return this.client;
+  }
+
+  /** From its first use on, /readyz also asks whether this connection (not the bus's) is up. */
+  private reportReadiness(nc: NatsClient): void {
+    let connected = true;
+    readiness.register(`${this.connection.name}:jetstream`, () => connected && !nc.isClosed());
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === Events.Disconnect) connected = false;
+        else if (status.type === Events.Reconnect) connected = true;
+      }
+    })();
   }
 
   /** The stream holding `subject`, created if missing; concurrent callers share one look-up. */

@@ -3,6 +3,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { readiness } from '@relaymesh/telemetry';
+import { Observable } from 'rxjs';
 import { DurableChannel } from './durable';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessDurableChannel } from './in-process.durable';
@@ -23,9 +24,15 @@ function createClient(transport: TransportConfig): BusClient {
 
 /** The server strategy to pass to `app.connectMicroservice({ strategy })`. */
 export function createServerStrategy(transport: TransportConfig): CustomTransportStrategy {
-  return transport.kind === 'nats'
-    ? new PrefixedNatsServer(transport)
-    : new InProcessServer(transport.broker);
+  if (transport.kind !== 'nats') return new InProcessServer(transport.broker);
+  // The handlers' connection is not the client's: /readyz asks after both, so an app that can send but no
+  // longer hears its subjects is not called ready.
+  const server = new PrefixedNatsServer(transport);
+  let listening = false;
+  // Nest's NatsStatus is a const enum (not importable under isolated modules): its values are these strings.
+  (server.status as Observable<string>).subscribe((status) => (listening = status === 'connected'));
+  readiness.register(`${transport.name}:bus-handlers`, () => listening);
+  return server;
 }
 
 @Global()
@@ -39,7 +46,12 @@ export class MessagingModule {
           provide: MessageBus,
           useFactory: () => {
             const bus = new ClientProxyBus(createClient(transport));
-            readiness.register(`${transport.name}:bus`, () => bus.isConnected());
+            readiness.register(
+              `${transport.name}:bus`,
+              () => bus.isConnected(),
+              // The in-process bus of embedded mode is no outside dependency.
+              transport.kind === 'nats' ? { app: transport.name, dependency: 'nats' } : undefined,
+            );
             return bus;
           },
         },

@@ -24,7 +24,10 @@ export class DatabaseModule {
           useFactory: () => dataSourceOptions(config, parts),
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = await openDatabase(options!);
-            readiness.register(`${app}:database`, () => isAnswering(dataSource));
+            readiness.register(`${app}:database`, () => isAnswering(dataSource), {
+              app,
+              dependency: 'postgres',
+            });
             return dataSource;
           },
         }),

@@ -20,6 +20,7 @@ export { geminiErrorBody, geminiErrorStatus } from './gemini/errors';
 // The hub and the adapter interface
 export type * from './hub/hub.types';
 export type * from './hub/protocol-adapter';
+export { hubRequest } from './hub/hub-request';
 
 // The adapters, one per wire format
 export { anthropicMessages } from './anthropic-messages/anthropic-messages.adapter';

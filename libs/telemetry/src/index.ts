@@ -1,3 +1,4 @@
+export * from './gen-ai';
 export * from './metrics';
 export * from './ops.module';
 export * from './readiness';

@@ -1,6 +1,9 @@
 // Every Prometheus metric of relaymesh, declared once (STYLE: telemetry never inside business code). Names follow
 // relaymesh_<component>_<what>_<unit>; labels come from bounded sets only (never a key, request id or IP).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { readiness } from './readiness';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -29,14 +32,23 @@ export const ingressRequestDuration = new Histogram({
 
 export const upstreamAttempts = new Counter({
   name: 'relaymesh_upstream_attempts_total',
-  help: 'Calls to upstream channels, by channel, provider type and outcome error class (none = success).',
-  labelNames: ['channel', 'provider', 'error_class'] as const,
+  help: 'Calls to upstream channels, by channel, provider type, public model, outcome (success, error) and error class (none = success).',
+  labelNames: ['channel', 'provider', 'model', 'outcome', 'error_class'] as const,
+  registers: [registry],
+});
+
+export const upstreamAttemptDuration = new Histogram({
+  name: 'relaymesh_upstream_attempt_duration_seconds',
+  help: 'Time of one upstream attempt until its outcome was known (a stream: until it ended), by channel and outcome.',
+  labelNames: ['channel', 'provider', 'outcome'] as const,
+  buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
   registers: [registry],
 });
 
 export const noAvailableChannel = new Counter({
   name: 'relaymesh_ingress_no_available_channel_total',
-  help: 'Requests refused because no channel of the group could serve the model.',
+  help: 'Requests refused because no channel of the group could serve the model (a catalogue model), by model and group.',
+  labelNames: ['model', 'group'] as const,
   registers: [registry],
 });
 
@@ -50,6 +62,30 @@ export const keyCacheLookups = new Counter({
 export const routingSnapshotVersion = new Gauge({
   name: 'relaymesh_routing_snapshot_version',
   help: 'Version of the routing snapshot this process routes with.',
+  registers: [registry],
+});
+
+/** When the router last confirmed this replica's snapshot (ms since the epoch), for the age gauge below. */
+let snapshotConfirmedAt: number | null = null;
+
+/** The router sent the snapshot in use, or re-announced it: the age starts again from zero. */
+export function markRoutingSnapshotConfirmed(at: number = Date.now()): void {
+  snapshotConfirmedAt = at;
+}
+
+export const routingSnapshotAge = new Gauge({
+  name: 'relaymesh_ingress_routing_snapshot_age_seconds',
+  help: 'Seconds since the router last sent or re-announced (every 15 s) the snapshot this replica routes with; grows while the router or NATS is away.',
+  registers: [registry],
+  collect() {
+    if (snapshotConfirmedAt !== null) this.set((Date.now() - snapshotConfirmedAt) / 1000);
+  },
+});
+
+export const routerModelChannels = new Gauge({
+  name: 'relaymesh_router_model_channels',
+  help: 'Channels serving each model in each group, by rotation: in (routable), ejected (only in panic), out (disabled). A model with none in or ejected cannot be served.',
+  labelNames: ['group', 'model', 'rotation'] as const,
   registers: [registry],
 });
 
@@ -74,7 +110,8 @@ export const ingressModelFallbacks = new Counter({
 
 export const routingPanics = new Counter({
   name: 'relaymesh_routing_panic_total',
-  help: 'Channel picks made in panic mode: too few channels in rotation, so ejected ones were used too.',
+  help: 'Channel picks made in panic mode: too few channels in rotation, so ejected ones were used too; by model.',
+  labelNames: ['model'] as const,
   registers: [registry],
 });
 
@@ -231,3 +268,102 @@ export const healthLeader = new Gauge({
   help: '1 when this health-prober replica is the leader (persists, publishes, probes).',
   registers: [registry],
 });
+
+// Dependencies, per app in this process: the readiness checks that stand for NATS and Postgres, run at each
+// scrape, so a graph of them matches what /readyz said at that moment.
+export const dependencyUp = new Gauge({
+  name: 'relaymesh_dependency_up',
+  help: '1 when the app can reach the dependency (nats, postgres) now, checked at each scrape.',
+  labelNames: ['app', 'dependency'] as const,
+  registers: [registry],
+  async collect() {
+    for (const { app, dependency, up } of await readiness.dependencies()) {
+      this.set({ app, dependency }, up ? 1 : 0);
+    }
+  },
+});
+
+// OpenTelemetry GenAI metrics (semantic conventions gen-ai-metrics), in the names an OTel collector would give
+// them in Prometheus: dots become underscores, `s` becomes `_seconds`, `{token}` is dropped. Attributes become
+// labels with the same names. `gen_ai_server_*` is the request as the caller sees it (the SLO);
+// `gen_ai_client_*` is ingress as the provider's client, per upstream attempt. Buckets are the conventions'.
+const GEN_AI_DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+
+export const genAiClientTokenUsage = new Histogram({
+  name: 'gen_ai_client_token_usage',
+  help: 'Tokens used per request, as the upstream reported them, by token type (input, output).',
+  labelNames: [
+    'gen_ai_operation_name',
+    'gen_ai_provider_name',
+    'gen_ai_request_model',
+    'gen_ai_response_model',
+    'gen_ai_token_type',
+  ] as const,
+  buckets: [
+    1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+  ],
+  registers: [registry],
+});
+
+export const genAiClientOperationDuration = new Histogram({
+  name: 'gen_ai_client_operation_duration_seconds',
+  help: 'Duration of each upstream call (one attempt), by operation, provider, model and error type (empty on success).',
+  labelNames: [
+    'gen_ai_operation_name',
+    'gen_ai_provider_name',
+    'gen_ai_request_model',
+    'error_type',
+  ] as const,
+  buckets: GEN_AI_DURATION_BUCKETS,
+  registers: [registry],
+});
+
+export const genAiServerRequestDuration = new Histogram({
+  name: 'gen_ai_server_request_duration_seconds',
+  help: 'Duration of each GenAI request as its caller saw it, failovers included, by operation, provider, model and error type (empty on success).',
+  labelNames: [
+    'gen_ai_operation_name',
+    'gen_ai_provider_name',
+    'gen_ai_request_model',
+    'error_type',
+  ] as const,
+  buckets: GEN_AI_DURATION_BUCKETS,
+  registers: [registry],
+});
+
+export const genAiServerTimeToFirstToken = new Histogram({
+  name: 'gen_ai_server_time_to_first_token_seconds',
+  help: 'Time from request received to the first byte of a successful stream sent to the caller.',
+  labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'] as const,
+  buckets: [
+    0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+  ],
+  registers: [registry],
+});
+
+/** Sets `relaymesh_build_info{app, version}` for an app started in this process. */
+export function recordBuildInfo(app: string): void {
+  buildInfo.set({ app, version: packageVersion() }, 1);
+}
+
+let version: string | null = null;
+
+/** relaymesh's version from its package.json (present in the repo and in the image), read once. */
+function packageVersion(): string {
+  if (version !== null) return version;
+  version = 'unknown';
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'relaymesh' && typeof pkg.version === 'string') {
+        version = pkg.version;
+        break;
+      }
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return version;
+}

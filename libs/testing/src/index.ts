@@ -41,4 +41,6 @@ export type { FakeUpstream } from './fake-upstream/fake-upstream.server';
 export type { FakeUpstreamOptions } from './fake-upstream/fake-upstream.types';
 export * from './infra';
 export * from './relaymesh-launcher';
+export { PrivateNats, PrivatePostgres } from './private-servers';
+export * from './drills';
 export * from './otlp-receiver';

@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   TEST_DATABASE_URL,
   TEST_NATS_URL,
@@ -19,7 +19,15 @@ import {
 
 export type DeploymentMode = 'embedded' | 'distributed';
 
-const ROOT = resolve(__dirname, '../../..');
+/** The repository: the nearest directory up with a package.json (this file also runs built, from dist/). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return resolve(__dirname, '../../..');
+}
+
+const ROOT = repositoryRoot();
 
 export interface Deployment {
   mode: DeploymentMode;
@@ -43,6 +51,18 @@ export interface Deployment {
   startApp(app: AppName): Promise<void>;
   /** Distributed mode: how a stopped app's process exited (its code, or the signal that ended it). */
   exitOf(app: AppName): { code: number | null; signal: NodeJS.Signals | null };
+  /** The base URL of one app's own HTTP port (/healthz, /readyz, /metrics); embedded mode: the one process. */
+  appUrl(app: AppName): string;
+  /** The process id of one app (embedded mode: of the one process), for /proc inspection. */
+  pidOf(app: AppName): number;
+  /** The running processes with their pids (the benchmark reads their CPU time and memory in /proc). */
+  processes(): RelaymeshProcess[];
+}
+
+export interface RelaymeshProcess {
+  /** `embedded`, or the app's name (`ingress-2` for a second ingress replica). */
+  name: string;
+  pid: number;
 }
 
 export type AppName = 'router' | 'usage-ledger' | 'health-prober' | 'ingress';
@@ -55,6 +75,10 @@ export interface DeploymentOptions {
   ingressReplicas?: number;
   /** Distributed mode: a NATS server of the test's own (e.g. one it restarts) instead of the shared one. */
   natsUrl?: string;
+  /** Distributed mode: a Postgres of the test's own (e.g. one it restarts) instead of the shared one. */
+  databaseUrl?: string;
+  /** Arguments for node before the entry point, e.g. `--cpu-prof` (the benchmark's profile). */
+  nodeArgs?: string[];
 }
 
 interface Proc {
@@ -64,6 +88,7 @@ interface Proc {
   /** How it was launched, so it can be launched again. */
   file: string;
   env: Record<string, string | undefined>;
+  nodeArgs: string[];
   port?: number;
 }
 
@@ -75,9 +100,14 @@ function entry(relative: string): string {
   return file;
 }
 
-function launch(name: string, file: string, env: Record<string, string | undefined>): Proc {
+function launch(
+  name: string,
+  file: string,
+  env: Record<string, string | undefined>,
+  nodeArgs: string[] = [],
+): Proc {
   const output: string[] = [];
-  const child = spawn(process.execPath, [file], {
+  const child = spawn(process.execPath, [...nodeArgs, file], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +117,7 @@ function launch(name: string, file: string, env: Record<string, string | undefin
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  return { name, child, output, file, env };
+  return { name, child, output, file, env, nodeArgs };
 }
 
 async function waitReady(procs: Proc[], url: string): Promise<void> {
@@ -142,7 +172,8 @@ function deployment(
   ingressUrls: string[] = [url],
 ): Deployment {
   const find = (app: AppName): Proc => {
-    const proc = procs.find((p) => p.name === app);
+    // Embedded mode: every app is the one process.
+    const proc = procs.find((p) => p.name === app || p.name === 'embedded');
     if (!proc) throw new Error(`${mode} deployment has no ${app} process`);
     return proc;
   };
@@ -170,9 +201,19 @@ function deployment(
     },
     stopApp: (app, signal = 'SIGKILL') => stopOne(find(app), signal),
     exitOf: (app) => ({ code: find(app).child.exitCode, signal: find(app).child.signalCode }),
+    appUrl: (app) => `http://127.0.0.1:${find(app).port}`,
+    pidOf: (app) => {
+      const pid = find(app).child.pid;
+      if (pid === undefined) throw new Error(`${app} has no process id (it failed to spawn)`);
+      return pid;
+    },
+    processes: () =>
+      procs
+        .filter((p) => p.child.pid !== undefined && p.child.exitCode === null)
+        .map((p) => ({ name: p.name, pid: p.child.pid! })),
     async startApp(app) {
       const old = find(app);
-      const fresh = { ...launch(old.name, old.file, old.env), port: old.port };
+      const fresh = { ...launch(old.name, old.file, old.env, old.nodeArgs), port: old.port };
       fresh.output.unshift(...old.output);
       procs[procs.indexOf(old)] = fresh;
       await waitReady([fresh], `http://127.0.0.1:${fresh.port}`);
@@ -191,15 +232,21 @@ async function startEmbedded(options: DeploymentOptions): Promise<Deployment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relaymesh-e2e-'));
   const port = await freePort();
   const adminToken = `rm-admin-test-${randomBytes(12).toString('hex')}`;
-  const proc = launch('embedded', entry('embedded/main.js'), {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    RELAYMESH_DATA_DIR: dataDir,
-    RELAYMESH_ADMIN_TOKEN: adminToken,
-    DATABASE_URL: undefined,
-    NATS_URL: undefined,
-    ...options.env,
-  });
+  const proc = launch(
+    'embedded',
+    entry('embedded/main.js'),
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RELAYMESH_DATA_DIR: dataDir,
+      RELAYMESH_ADMIN_TOKEN: adminToken,
+      DATABASE_URL: undefined,
+      NATS_URL: undefined,
+      ...options.env,
+    },
+    options.nodeArgs,
+  );
+  proc.port = port;
   const url = `http://127.0.0.1:${port}`;
   await waitReady([proc], url);
   return deployment('embedded', url, adminToken, [proc], async () => {
@@ -219,27 +266,37 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
   const shared = {
     NATS_URL: options.natsUrl ?? TEST_NATS_URL,
     RELAYMESH_NATS_PREFIX: id,
-    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_URL: options.databaseUrl ?? TEST_DATABASE_URL,
     RELAYMESH_DB_SCHEMA_PREFIX: `${id}_`,
     RELAYMESH_SECRET_KEY: randomBytes(32).toString('base64'),
     HOST: '127.0.0.1',
     ...options.env,
   };
   const procs = [
-    launch('router', entry('apps/router/src/main.js'), { ...shared, PORT: String(routerPort) }),
-    launch('usage-ledger', entry('apps/usage-ledger/src/main.js'), {
-      ...shared,
-      PORT: String(ledgerPort),
-    }),
-    launch('health-prober', entry('apps/health-prober/src/main.js'), {
-      ...shared,
-      PORT: String(proberPort),
-    }),
-    launch('ingress', entry('apps/ingress/src/main.js'), {
-      ...shared,
-      PORT: String(ingressPort),
-      RELAYMESH_ADMIN_TOKEN: adminToken,
-    }),
+    launch(
+      'router',
+      entry('apps/router/src/main.js'),
+      { ...shared, PORT: String(routerPort) },
+      options.nodeArgs,
+    ),
+    launch(
+      'usage-ledger',
+      entry('apps/usage-ledger/src/main.js'),
+      { ...shared, PORT: String(ledgerPort) },
+      options.nodeArgs,
+    ),
+    launch(
+      'health-prober',
+      entry('apps/health-prober/src/main.js'),
+      { ...shared, PORT: String(proberPort) },
+      options.nodeArgs,
+    ),
+    launch(
+      'ingress',
+      entry('apps/ingress/src/main.js'),
+      { ...shared, PORT: String(ingressPort), RELAYMESH_ADMIN_TOKEN: adminToken },
+      options.nodeArgs,
+    ),
   ];
   [routerPort, ledgerPort, proberPort, ingressPort].forEach((port, i) => (procs[i].port = port));
   const url = `http://127.0.0.1:${ingressPort}`;
@@ -248,11 +305,12 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
   );
   extraIngressPorts.forEach((port, i) => {
     procs.push(
-      launch(`ingress-${i + 2}`, entry('apps/ingress/src/main.js'), {
-        ...shared,
-        PORT: String(port),
-        RELAYMESH_ADMIN_TOKEN: adminToken,
-      }),
+      launch(
+        `ingress-${i + 2}`,
+        entry('apps/ingress/src/main.js'),
+        { ...shared, PORT: String(port), RELAYMESH_ADMIN_TOKEN: adminToken },
+        options.nodeArgs,
+      ),
     );
   });
   const ingressUrls = [ingressPort, ...extraIngressPorts].map((port) => `http://127.0.0.1:${port}`);
@@ -264,7 +322,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     );
   } catch (err) {
     await stopAll(procs);
-    await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+    await dropSchemasWithPrefix(shared.DATABASE_URL, `${id}_`);
     throw err;
   }
   return deployment(
@@ -273,7 +331,7 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     adminToken,
     procs,
     async () => {
-      await dropSchemasWithPrefix(TEST_DATABASE_URL, `${id}_`);
+      await dropSchemasWithPrefix(shared.DATABASE_URL, `${id}_`);
       await deleteStreamsWithPrefix(shared.NATS_URL, id).catch(() => undefined);
     },
     ingressUrls,

@@ -1,6 +1,6 @@
 // The cheapest real request a channel answers: one user word, max_tokens 1, its own key and its mapped model,
 // in the channel's own wire format (the same adapters ingress calls it with). Pure, unit-tested.
-import { HubRequest, adapterForChannel } from '@relaymesh/protocols';
+import { adapterForChannel, hubRequest } from '@relaymesh/protocols';
 import { KnownChannel } from '../channels/known-channel';
 
 /** Marks probe requests, so upstream logs (and the e2e fakes) can tell them from user traffic. */
@@ -27,23 +27,9 @@ export function buildProbeRequest(channel: KnownChannel, key: string): ProbeRequ
   const adapter = adapterForChannel(channel.type);
   const model = probeModel(channel);
   if (!adapter || !channel.base_url || model === null) return null;
-  const hub: HubRequest = {
-    model,
-    system: null,
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'ping' }] }],
-    tools: [],
-    toolChoice: null,
+  const hub = hubRequest(model, [{ role: 'user', content: [{ type: 'text', text: 'ping' }] }], {
     maxTokens: 1,
-    temperature: null,
-    topP: null,
-    topK: null,
-    stop: [],
-    stream: false,
-    reasoning: null,
-    responseFormat: null,
-    parallelToolCalls: null,
-    user: null,
-  };
+  });
   const built = adapter.upstream.buildRequest(hub, model);
   return {
     origin: channel.base_url,

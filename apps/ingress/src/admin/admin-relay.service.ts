@@ -1,29 +1,29 @@
-// The admin API's one mechanism: check the admin token (constant time), validate the body at the HTTP edge
-// with the contract's schema, send it to the owning app over NATS and relay its status and body.
+// The admin API's one mechanism: check the admin token (constant time; a read-only token may only read),
+// validate the body at the HTTP edge with the contract's schema, send it to the owning app over NATS and relay
+// its status and body.
 import { Injectable } from '@nestjs/common';
 import {
   AdminReply,
   AdminReplySchema,
   RequestContract,
   RequestPayload,
-  hashClientKey,
 } from '@relaymesh/contracts';
 import { BusRequestError, MessageBus } from '@relaymesh/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { IngressEnv } from '../config/ingress.env';
 import { sendError } from '../http/data-plane';
+import { AdminTokens, mayUse } from './admin-access';
 
 @Injectable()
 export class AdminRelay {
-  private readonly tokenHash: Buffer;
+  private readonly tokens: AdminTokens;
 
   constructor(
     private readonly bus: MessageBus,
     env: IngressEnv,
   ) {
-    this.tokenHash = Buffer.from(env.adminTokenHash, 'hex');
+    this.tokens = new AdminTokens(env.adminTokenHash, env.adminReadOnlyTokenHashes);
   }
 
   async relay<R extends RequestContract<z.ZodType, typeof AdminReplySchema>>(
@@ -33,9 +33,19 @@ export class AdminRelay {
     payload: unknown,
     options: { timeoutMs?: number } = {},
   ): Promise<void> {
-    if (!this.authorised(request.headers.authorization)) {
+    const access = this.tokens.accessOf(request.headers.authorization);
+    if (access === 'none') {
       reply.header('www-authenticate', 'Bearer');
       return sendError(reply, 'admin', 401, 'Missing or invalid admin token.', {});
+    }
+    if (!mayUse(access, request.method)) {
+      return sendError(
+        reply,
+        'admin',
+        403,
+        'This admin token is read-only: it may only read (GET).',
+        {},
+      );
     }
     const parsed = contract.request.safeParse(payload);
     if (!parsed.success) {
@@ -68,12 +78,5 @@ export class AdminRelay {
       return;
     }
     void reply.code(answer.status).send(answer.body);
-  }
-
-  private authorised(header: string | undefined): boolean {
-    const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? '');
-    if (!match) return false;
-    // Hash first so both sides have the same length, then compare in constant time.
-    return timingSafeEqual(Buffer.from(hashClientKey(match[1].trim()), 'hex'), this.tokenHash);
   }
 }

@@ -50,6 +50,8 @@ export class IngressEnv {
     readonly maxInFlight: number = 1_000,
     /** How long a graceful shutdown lets requests under way (streams included) finish before cancelling them. */
     readonly shutdownGraceMs: number = 25_000,
+    /** SHA-256 of each read-only admin token (GET on /admin only). */
+    readonly adminReadOnlyTokenHashes: readonly string[] = [],
   ) {}
 }
 
@@ -102,6 +104,19 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       RELAYMESH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(1_000),
       // Below Kubernetes' default 30 s terminationGracePeriodSeconds, leaving time to flush the usage outbox.
       RELAYMESH_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+      RELAYMESH_ADMIN_READONLY_TOKENS: z
+        .string()
+        .default('')
+        .transform((list) =>
+          list
+            .split(',')
+            .map((token) => token.trim())
+            .filter((token) => token !== ''),
+        )
+        .refine(
+          (list) => list.every((token) => token.length >= 16),
+          'each read-only admin token must have at least 16 characters',
+        ),
     },
     source,
   );
@@ -131,5 +146,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     },
     env.RELAYMESH_MAX_IN_FLIGHT,
     env.RELAYMESH_SHUTDOWN_GRACE_MS,
+    env.RELAYMESH_ADMIN_READONLY_TOKENS.map(hashClientKey),
   );
 }

@@ -13,6 +13,7 @@ import {
   TokenUsage,
   adapterForChannel,
   classifyUpstreamError,
+  estimateInputTokens,
   mockAnswer,
   mockStream,
 } from '@relaymesh/protocols';
@@ -29,6 +30,7 @@ import { Authenticator } from '../keys/authenticator.service';
 import { RateLimiter } from '../limits/rate-limiter.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { routingOptions } from '../upstream/routing-options';
+import { CHARS_PER_TOKEN, DeliveredOutput, usageOfCutStream } from '../usage/cut-stream-usage';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
 import { RESPONSE_MODEL_EVENTS, responseModelOf, responseModelOfEvent } from './response-model';
 
@@ -204,9 +206,12 @@ export class FormatService {
             ? relayJson(response, reply, attempt, target)
             : translateJson(response, reply, client, target, ctx, attempt);
         }
+        // Only a stream that ends early needs it (see cut-stream-usage.ts), hence lazily.
+        const promptTokens = () =>
+          hub ? estimateInputTokens(hub) : Math.ceil(JSON.stringify(body).length / CHARS_PER_TOKEN);
         return same
-          ? relayStream(response, reply, client, target, ctx, attempt)
-          : translateStream(response, reply, client, target, ctx, attempt);
+          ? relayStream(response, reply, client, target, ctx, attempt, promptTokens)
+          : translateStream(response, reply, client, target, ctx, attempt, promptTokens);
       },
     });
   }
@@ -352,9 +357,18 @@ function readAnswer(
   }
 }
 
+/** How a stream is billed: what the upstream reported, and what to estimate from if it ends early. */
+interface StreamMetering {
+  reported: () => TokenUsage | null;
+  promptTokens: () => number;
+  delivered: DeliveredOutput;
+}
+
 /**
  * Reads the upstream SSE stream and hands each event to `onEvent`, which returns the bytes for the client.
- * Nothing is written (so another channel may still be tried) until the first bytes exist.
+ * Nothing is written (so another channel may still be tried) until the first bytes exist. A client that goes
+ * away ends the read at once (its abort cancels the upstream call), is no fault of the channel, and is billed
+ * for what had reached it.
  */
 async function pumpStream(
   response: Dispatcher.ResponseData,
@@ -363,8 +377,12 @@ async function pumpStream(
   encoderForErrors: StreamEncoder,
   onEvent: (name: string | null, data: string) => string,
   finish: () => { complete: boolean; tail: string },
-  usage: () => TokenUsage | null,
+  metering: StreamMetering,
 ): Promise<AttemptResult<void>> {
+  const cutUsage = () =>
+    usageOfCutStream(metering.reported(), metering.promptTokens(), metering.delivered.tokens);
+  const clientLeft = () =>
+    attempt.reportLateFailure('client', `${attempt.channel.name}: the client left mid-stream`);
   const { trace } = attempt;
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event) });
@@ -387,15 +405,19 @@ async function pumpStream(
     const errorClass = classifyUpstreamError(err);
     const message = `${attempt.channel.name}: stream interrupted (${(err as Error).message})`;
     if (!writer.committed) return { ok: false, errorClass, status: response.statusCode, message };
-    // Billed for what was delivered: the usage the upstream reported before the cut (often none).
-    trace.usage = usage();
-    attempt.reportLateFailure(errorClass, message);
-    await writer.write(encoderForErrors.error(502, 'The upstream stream was interrupted.'));
+    // Billed for what was delivered: what the upstream reported before the cut, the rest estimated.
+    trace.usage = cutUsage();
+    if (writer.closed) {
+      clientLeft();
+    } else {
+      attempt.reportLateFailure(errorClass, message);
+      await writer.write(encoderForErrors.error(502, 'The upstream stream was interrupted.'));
+    }
     writer.end();
     return { ok: true, value: undefined };
   }
   const { complete, tail } = finish();
-  trace.usage = usage();
+  trace.usage = complete ? metering.reported() : cutUsage();
   if (!writer.committed && !complete) {
     return {
       ok: false,
@@ -406,7 +428,9 @@ async function pumpStream(
   }
   if (complete) {
     await writer.write(tail);
-  } else if (!writer.closed) {
+  } else if (writer.closed) {
+    clientLeft();
+  } else {
     attempt.reportLateFailure('reset', `${attempt.channel.name}: stream ended early`);
     await writer.write(encoderForErrors.error(502, 'The upstream stream ended early.'));
   }
@@ -421,9 +445,14 @@ function relayStream(
   target: ProtocolAdapter,
   ctx: ClientContext,
   attempt: AttemptContext,
+  promptTokens: () => number,
 ): Promise<AttemptResult<void>> {
   const relay = target.passThrough.streamRelay(ctx);
   const writer = new SseWriter(reply, client.client.streamContentType(ctx));
+  // The relay forwards bytes untouched; the upstream's hub decoder reads the same events beside it, only to
+  // count the answer delivered (one more JSON.parse of a small chunk per event).
+  const reader = target.upstream.streamDecoder();
+  const delivered = new DeliveredOutput();
   const { trace } = attempt;
   // The answering model, for the request's span only: a relayed stream is not otherwise parsed for it.
   let modelLookups = tracingEnabled() ? RESPONSE_MODEL_EVENTS : 0;
@@ -438,10 +467,18 @@ function relayStream(
         trace.responseModel = responseModelOfEvent(data);
         if (trace.responseModel !== null) modelLookups = 0;
       }
-      return relay.push(name, data);
+      const bytes = relay.push(name, data);
+      if (bytes !== '') {
+        try {
+          for (const event of reader.decode(name, data)) delivered.add(event);
+        } catch {
+          // What the hub cannot read is relayed all the same; it is just not counted.
+        }
+      }
+      return bytes;
     },
     () => ({ complete: relay.complete, tail: relay.end() }),
-    () => relay.usage,
+    { reported: () => relay.usage, promptTokens, delivered },
   );
 }
 
@@ -452,10 +489,12 @@ function translateStream(
   target: ProtocolAdapter,
   ctx: ClientContext,
   attempt: AttemptContext,
+  promptTokens: () => number,
 ): Promise<AttemptResult<void>> {
   const decoder = target.upstream.streamDecoder();
   const encoder = client.client.streamEncoder(ctx);
   const writer = new SseWriter(reply, client.client.streamContentType(ctx));
+  const delivered = new DeliveredOutput();
   let finished = false;
   return pumpStream(
     response,
@@ -468,10 +507,11 @@ function translateStream(
         .map((event) => {
           if (event.type === 'start' && event.model) attempt.trace.responseModel = event.model;
           if (event.type === 'finish') finished = true;
+          delivered.add(event);
           return encoder.encode(event);
         })
         .join(''),
     () => ({ complete: finished, tail: finished ? encoder.end() : '' }),
-    () => decoder.usage,
+    { reported: () => decoder.usage, promptTokens, delivered },
   );
 }

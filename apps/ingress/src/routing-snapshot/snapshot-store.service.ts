@@ -10,7 +10,12 @@ import {
 } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { RoutingTable } from '@relaymesh/routing';
-import { readiness, routingSnapshotPublished, routingSnapshotVersion } from '@relaymesh/telemetry';
+import {
+  markRoutingSnapshotConfirmed,
+  readiness,
+  routingSnapshotPublished,
+  routingSnapshotVersion,
+} from '@relaymesh/telemetry';
 
 export interface IngressChannel extends Omit<SnapshotChannel, 'keys_encrypted'> {
   keys: string[];
@@ -55,6 +60,8 @@ export class SnapshotStore implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Keeps `snapshot` if it is newer than the one in use; older or equal versions are ignored. */
   adopt(snapshot: RoutingSnapshot): boolean {
+    // The router's periodic re-announcement of the version in use says the table is still current.
+    if (!this.current || snapshot.version >= this.current.version) markRoutingSnapshotConfirmed();
     if (this.current && snapshot.version <= this.current.version) return false;
     const channels = snapshot.channels.flatMap((channel) => this.unseal(channel));
     this.current = { version: snapshot.version, table: RoutingTable.build(channels) };

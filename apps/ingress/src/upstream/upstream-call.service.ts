@@ -18,9 +18,13 @@ import {
 } from '@relaymesh/routing';
 import {
   noAvailableChannel as countNoChannel,
+  genAiClientOperationDuration,
+  genAiOperationName,
+  genAiProviderName,
   ingressFailovers,
   ingressModelFallbacks,
   routingPanics,
+  upstreamAttemptDuration,
   upstreamAttempts,
 } from '@relaymesh/telemetry';
 import { Dispatcher } from 'undici';
@@ -127,7 +131,7 @@ export class UpstreamCaller {
         code: 'model_not_found',
       });
     }
-    if (!lastFailure) countNoChannel.inc();
+    if (!lastFailure) countNoChannel.inc({ model: request.model, group: request.group });
     throw this.finalError(lastFailure, request);
   }
 
@@ -167,7 +171,7 @@ export class UpstreamCaller {
         const channel = selection.channel;
         tried.add(channel.id);
         if (!request.supports(channel)) continue;
-        if (selection.panic) routingPanics.inc();
+        if (selection.panic) routingPanics.inc({ model });
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
         request.trace.model = model;
@@ -189,7 +193,7 @@ export class UpstreamCaller {
   ): Promise<AttemptResult<void>> {
     const startedAt = performance.now();
     const report = (errorClass: ErrorClass, status: number, message: string | null) =>
-      this.report(channel, request.model, errorClass, status, startedAt, message);
+      this.report(channel, request, errorClass, status, startedAt, message);
     const { trace } = request;
     trace.attempts += 1;
     trace.channel = { id: channel.id, name: channel.name, type: channel.type };
@@ -284,23 +288,45 @@ export class UpstreamCaller {
 
   private report(
     channel: IngressChannel,
-    model: string,
+    request: RouteRequest,
     errorClass: ErrorClass,
     status: number,
     startedAt: number,
     message: string | null,
   ): void {
+    const { model } = request;
+    const latencyMs = Math.max(0, performance.now() - startedAt);
+    const outcome = errorClass === 'none' ? 'success' : 'error';
     upstreamAttempts.inc({
       channel: channel.name,
       provider: channel.type,
+      // The model being tried (a fallback's own name), a catalogue model: a bounded label.
+      model: request.trace.model ?? model,
+      outcome,
       error_class: errorClass,
     });
+    upstreamAttemptDuration.observe(
+      { channel: channel.name, provider: channel.type, outcome },
+      latencyMs / 1000,
+    );
+    const operation = genAiOperationName(request.trace.route);
+    if (operation !== null) {
+      genAiClientOperationDuration.observe(
+        {
+          gen_ai_operation_name: operation,
+          gen_ai_provider_name: genAiProviderName(channel.type),
+          gen_ai_request_model: request.trace.model ?? model,
+          error_type: errorClass === 'none' ? '' : errorClass,
+        },
+        latencyMs / 1000,
+      );
+    }
     this.bus.emit(UpstreamOutcomeRecorded, {
       channel_id: channel.id,
       model,
       status,
       error_class: errorClass,
-      latency_ms: Math.max(0, performance.now() - startedAt),
+      latency_ms: latencyMs,
       message: message?.slice(0, 1000) ?? null,
       at: new Date().toISOString(),
     });

@@ -1,9 +1,9 @@
 // A finished request's trace as the usage record the ledger meters: pure, so what is billed is table-tested.
 // Only requests that had an authenticated key are metered; refusals before authentication (401) are not.
 //
-// An interrupted stream is billed for what the upstream had reported before the cut: OpenAI and Gemini report
-// usage at the end (so a cut stream usually carries none, and is recorded with zero tokens and its late error),
-// Anthropic reports input at the start and output at the end.
+// An interrupted stream (the client left, or the upstream cut it) is billed for what the upstream had reported
+// before the cut, and what it had not is estimated from the prompt and the answer delivered (see
+// ../usage/cut-stream-usage.ts); its late error says why it ended (`client` when the client left).
 import { UsageRecord } from '@relaymesh/contracts';
 import { RequestTrace } from '../http/request-trace';
 

@@ -4,10 +4,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { RoutingSnapshot, RoutingSnapshotPublished } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
+import { routerModelChannels } from '@relaymesh/telemetry';
 import { Subscription } from 'rxjs';
 import { ChannelRepository } from '../channels/channel.repository';
 import { toSnapshotChannel } from '../channels/channel-view';
 import { ChannelsService } from '../channels/channels.service';
+import { modelChannelCounts } from './model-channels';
 
 const SNAPSHOT_HEARTBEAT_MS = 15_000;
 
@@ -51,7 +53,13 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** A snapshot another router replica published: keep it if it is newer than ours. */
   adopt(snapshot: RoutingSnapshot): void {
-    if (!this.current || snapshot.version > this.current.version) this.current = snapshot;
+    if (this.current && snapshot.version <= this.current.version) return;
+    this.current = snapshot;
+    // Models that left the catalogue leave the gauge too.
+    routerModelChannels.reset();
+    for (const { group, model, rotation, channels } of modelChannelCounts(snapshot.channels)) {
+      routerModelChannels.set({ group, model, rotation }, channels);
+    }
   }
 
   requestRebuild(): Promise<void> {

@@ -65,8 +65,18 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
     await this.consumption?.stop();
   }
 
-  /** Writes one batch; rejects (so it is redelivered) when the transaction fails. */
+  /** Writes one batch; rejects (so it is redelivered) when the price look-up or the transaction fails. */
   async write(batch: DurableMessage<typeof UsageRecorded>[]): Promise<void> {
+    try {
+      await this.writeBatch(batch);
+    } catch (err) {
+      // Counted whichever step failed (a database outage fails the price look-up first).
+      ledgerBatchFailures.inc();
+      throw err;
+    }
+  }
+
+  private async writeBatch(batch: DurableMessage<typeof UsageRecorded>[]): Promise<void> {
     const records = batch.map((m) => m.payload);
     const prices = await this.pricing.pricesOf(
       records.flatMap((r) => [r.model, r.upstream_model].filter((m): m is string => m !== null)),
@@ -89,13 +99,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
           : 0,
       };
     });
-    let committed;
-    try {
-      committed = await this.usage.commit(priced);
-    } catch (err) {
-      ledgerBatchFailures.inc();
-      throw err;
-    }
+    const committed = await this.usage.commit(priced);
     ledgerRecords.inc({ result: 'committed' }, committed.inserted.length);
     ledgerRecords.inc({ result: 'duplicate' }, batch.length - committed.inserted.length);
     for (const { record, costUsd } of committed.inserted) {

@@ -1,6 +1,7 @@
 // The hub to the Messages API: upstream request bodies the API accepts, round trips through the hub, and the
 // message a client gets for an answer from another format.
 import { readFileSync } from 'node:fs';
+import { hubRequest } from '../hub/hub-request';
 import { join } from 'node:path';
 import type { HubMessage, HubRequest, HubResponse } from '../hub/hub.types';
 import type { ClientContext } from '../hub/protocol-adapter';
@@ -14,24 +15,7 @@ const userSays = (text: string): HubMessage => ({
 });
 
 function hub(over: Partial<HubRequest> = {}): HubRequest {
-  return {
-    model: 'gpt-4o',
-    system: null,
-    messages: [userSays('hi')],
-    tools: [],
-    toolChoice: null,
-    maxTokens: null,
-    temperature: null,
-    topP: null,
-    topK: null,
-    stop: [],
-    stream: false,
-    reasoning: null,
-    responseFormat: null,
-    parallelToolCalls: null,
-    user: null,
-    ...over,
-  };
+  return hubRequest('gpt-4o', [userSays('hi')], over);
 }
 
 function build(request: HubRequest): Record<string, unknown> {

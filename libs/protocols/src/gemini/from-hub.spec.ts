@@ -1,6 +1,7 @@
 // Hub → Gemini: the upstream request body (round trips from the recorded request and hub requests another format
 // would produce) and the response a Gemini client reads.
 import { readFileSync } from 'node:fs';
+import { hubRequest } from '../hub/hub-request';
 import { join } from 'node:path';
 import type { HubMessage, HubRequest, HubResponse, HubStopReason } from '../hub/hub.types';
 import {
@@ -19,23 +20,9 @@ const fixture = (name: string): Record<string, unknown> =>
     unknown
   >;
 
-const base: HubRequest = {
-  model: 'public-model',
-  system: null,
-  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
-  tools: [],
-  toolChoice: null,
-  maxTokens: null,
-  temperature: null,
-  topP: null,
-  topK: null,
-  stop: [],
-  stream: false,
-  reasoning: null,
-  responseFormat: null,
-  parallelToolCalls: null,
-  user: null,
-};
+const base: HubRequest = hubRequest('public-model', [
+  { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+]);
 
 function build(hub: Partial<HubRequest>, model = 'gemini-2.5-flash') {
   const built = hubToGeminiRequest({ ...base, ...hub }, model);

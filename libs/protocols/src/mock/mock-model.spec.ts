@@ -1,24 +1,9 @@
 import type { HubRequest } from '../hub/hub.types';
+import { hubRequest } from '../hub/hub-request';
 import { estimateInputTokens, mockAnswer, mockStream } from './mock-model';
 
-const request = (over: Partial<HubRequest> = {}): HubRequest => ({
-  model: 'demo',
-  system: null,
-  messages: [{ role: 'user', content: [{ type: 'text', text: 'hello there' }] }],
-  tools: [],
-  toolChoice: null,
-  maxTokens: null,
-  temperature: null,
-  topP: null,
-  topK: null,
-  stop: [],
-  stream: false,
-  reasoning: null,
-  responseFormat: null,
-  parallelToolCalls: null,
-  user: null,
-  ...over,
-});
+const request = (over: Partial<HubRequest> = {}): HubRequest =>
+  hubRequest('demo', [{ role: 'user', content: [{ type: 'text', text: 'hello there' }] }], over);
 
 describe('mock model', () => {
   it('echoes the last user text and reports usage', () => {

@@ -1,5 +1,6 @@
 // The hub to Responses: the upstream request, the client's `response` object, and round trips through both.
 import { readFileSync } from 'node:fs';
+import { hubRequest } from '../hub/hub-request';
 import { join } from 'node:path';
 import type { Response } from 'openai/resources/responses/responses';
 import type { HubRequest, HubResponse } from '../hub/hub.types';
@@ -19,24 +20,12 @@ function hubOf(body: unknown): HubRequest {
   return result.request;
 }
 
-const request = (over: Partial<HubRequest> = {}): HubRequest => ({
-  model: 'claude-sonnet-4-6',
-  system: null,
-  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
-  tools: [],
-  toolChoice: null,
-  maxTokens: null,
-  temperature: null,
-  topP: null,
-  topK: null,
-  stop: [],
-  stream: false,
-  reasoning: null,
-  responseFormat: null,
-  parallelToolCalls: null,
-  user: null,
-  ...over,
-});
+const request = (over: Partial<HubRequest> = {}): HubRequest =>
+  hubRequest(
+    'claude-sonnet-4-6',
+    [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    over,
+  );
 
 const bodyOf = (hub: HubRequest): Record<string, unknown> =>
   JSON.parse(buildResponsesRequest(hub, 'gpt-5-mini').body) as Record<string, unknown>;

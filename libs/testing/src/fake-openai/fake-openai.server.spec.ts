@@ -158,6 +158,27 @@ describe('FakeOpenAI', () => {
   });
 
   describe('chat completions with streaming', () => {
+    it('counts a stream read to the end as finished and one the client left as abandoned', async () => {
+      const body = JSON.stringify({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true });
+      const whole = await post('/v1/chat/completions', body);
+      const text = await whole.text();
+      await waitFor(() => fake.streams.finished === 1);
+      expect(fake.streams.bytesFlushed).toBe(Buffer.byteLength(text));
+
+      fake.setStreamChunkDelayMs(200);
+      const left = new AbortController();
+      const cut = await fetch(`${fake.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+        body,
+        signal: left.signal,
+      });
+      await cut.body?.getReader().read();
+      left.abort();
+      await waitFor(() => fake.streams.abandoned === 1);
+      expect(fake.streams).toMatchObject({ started: 2, finished: 1, abandoned: 1 });
+    });
+
     it('streams the reply word by word so the deltas add up to the text', async () => {
       const stream = await client.chat.completions.create({
         model: 'gpt-4o-mini',

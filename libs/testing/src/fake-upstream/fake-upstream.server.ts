@@ -119,6 +119,7 @@ export abstract class FakeUpstream<TResponder> {
   private queuedFaults: Fault[] = [];
   private stickyFault: Fault | null = null;
   private streamChunkDelayMs = 0;
+  private readonly streamCounts = { started: 0, finished: 0, abandoned: 0, bytesFlushed: 0 };
   private port = 0;
   private closed = false;
 
@@ -152,6 +153,7 @@ export abstract class FakeUpstream<TResponder> {
     this.stickyFault = null;
     this.responder = this.defaultResponder;
     this.streamChunkDelayMs = 0;
+    Object.assign(this.streamCounts, { started: 0, finished: 0, abandoned: 0, bytesFlushed: 0 });
   }
 
   /** Applies `fault` to the next request it matches, once; queued faults are used first in, first out. */
@@ -174,6 +176,20 @@ export abstract class FakeUpstream<TResponder> {
   setStreamChunkDelayMs(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`stream chunk delay must be >= 0 ms, got ${ms}`);
     this.streamChunkDelayMs = ms;
+  }
+
+  /**
+   * Streams so far: `started`; `finished` (written to the end); `abandoned` (the client, e.g. relaymesh
+   * cancelling the call, closed the connection before the end; the fake's own drops are not counted); and
+   * `bytesFlushed`, the stream bytes the kernel has taken (a client that stops reading stalls it: backpressure).
+   */
+  get streams(): Readonly<{
+    started: number;
+    finished: number;
+    abandoned: number;
+    bytesFlushed: number;
+  }> {
+    return { ...this.streamCounts };
   }
 
   /** Stops listening and destroys every open socket, hung and streaming ones included, so it never hangs. */
@@ -256,6 +272,11 @@ export abstract class FakeUpstream<TResponder> {
     res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
     // The headers leave now, so a stream dropped before its first frame still shows the client a 200.
     res.flushHeaders();
+    this.streamCounts.started += 1;
+    res.once('close', () => {
+      if (res.writableFinished) this.streamCounts.finished += 1;
+      else if (plan.dropAfterChunks === undefined) this.streamCounts.abandoned += 1;
+    });
     for (const [i, next] of framesBeforeDrop(frames, plan.dropAfterChunks).entries()) {
       if (i > 0 && this.streamChunkDelayMs > 0) await this.sleep(this.streamChunkDelayMs);
       await this.writeFlushed(res, next.wire);
@@ -353,7 +374,11 @@ export abstract class FakeUpstream<TResponder> {
   /** Resolves once the chunk reached the socket, so every frame leaves in its own write. */
   private writeFlushed(res: ServerResponse, data: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      res.write(data, (error) => (error ? reject(error) : resolve()));
+      res.write(data, (error) => {
+        if (error) return reject(error);
+        this.streamCounts.bytesFlushed += Buffer.byteLength(data);
+        resolve();
+      });
     });
   }
 }

@@ -1,0 +1,34 @@
+# relaymesh: one image for the four apps (each Deployment picks its entry point) and the migration Job.
+# Multi-stage: build with dev dependencies, run with production dependencies only, as a non-root user.
+#   docker build -t relaymesh:0.1.0 .
+#   docker run -p 8080:8080 relaymesh:0.1.0 node dist/embedded/main.js   # everything in one process
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY .swcrc tsconfig.json ./
+COPY scripts ./scripts
+COPY libs ./libs
+COPY apps ./apps
+COPY embedded ./embedded
+COPY bench ./bench
+RUN node scripts/build.js
+
+FROM ${NODE_IMAGE} AS production-dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=production-dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json relaymesh.example.yaml ./
+# The image's own `node` user (uid 1000); Kubernetes also enforces runAsNonRoot with this uid.
+USER 1000:1000
+EXPOSE 8080
+# Node handles SIGTERM itself (graceful drain, then exit 0), so no init process is needed.
+CMD ["node", "dist/apps/ingress/src/main.js"]

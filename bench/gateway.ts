@@ -1,0 +1,486 @@
+// `npm run bench`: what relaymesh costs on the request path, measured against the direct call in the same run.
+// Starts the fake upstreams of libs/testing (own process, zero delay), relaymesh as users run it (embedded by
+// default; --mode=distributed for the four processes on the real NATS and Postgres), creates channels and a
+// key through the admin API, then for each scenario of issue 9 measures the direct call, the call through
+// relaymesh (and, with --portkey, through Portkey's gateway): autocannon load for throughput, a sequential
+// hrtime probe for sub-millisecond latency and time to first byte, CPU seconds and peak RSS of the gateway's
+// processes from /proc. Prints a table and the targets, writes bench/results/latest.json, and checks that the
+// ledger holds one usage record per request ingress served. Bounded in time: it stops itself.
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Deployment, startDeployment, waitFor } from '@relaymesh/testing';
+import { CpuProfile, SelfTimeEntry, topSelfTime } from './gateway/cpu-profile';
+import type { FakeUpstreamUrls } from './gateway/fake-upstreams';
+import { runLoad } from './gateway/load';
+import { sumCounter } from './gateway/metrics-text';
+import { BenchOptions, USAGE, parseBenchArgs } from './gateway/options';
+import { PortkeyGateway, portkeyCall, startPortkey } from './gateway/portkey';
+import { runProbe } from './gateway/probe';
+import { ProcessMeter, ProcessUsage, WatchedProcess } from './gateway/process-meter';
+import {
+  Measurement,
+  TABLE_HEADER,
+  Target,
+  UsageAccount,
+  evaluateTargets,
+  formatTable,
+  formatTargets,
+  tableRows,
+} from './gateway/report';
+import {
+  ANTHROPIC_MODEL,
+  HttpCall,
+  OPENAI_MODEL,
+  SCENARIOS,
+  Scenario,
+  UPSTREAM_ANTHROPIC_KEY,
+  UPSTREAM_OPENAI_KEY,
+} from './gateway/scenarios';
+import { summarize } from './gateway/stats';
+import { adminUsageQuery, countUsageRecords } from './gateway/usage-count';
+
+const ROOT = resolve(__dirname, '../..');
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** A gateway under test: where to send requests and which processes to meter. */
+interface GatewayUnderTest {
+  target: Exclude<Target, 'direct'>;
+  origins: string[];
+  call: (scenario: Scenario) => HttpCall;
+  processes: () => WatchedProcess[];
+  /** The processes that make up its data plane (for the ingress-only CPU and RSS figures). */
+  isIngress: (name: string) => boolean;
+}
+
+function startFakeUpstreams(): Promise<{ child: ChildProcess; urls: FakeUpstreamUrls }> {
+  const child = fork(join(__dirname, 'gateway', 'fake-upstreams.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolveUrls, reject) => {
+    child.once('message', (urls) => resolveUrls({ child, urls: urls as FakeUpstreamUrls }));
+    child.once('exit', (code) => reject(new Error(`fake upstreams exited with ${code}`)));
+  });
+}
+
+async function adminOk<T>(
+  relay: Deployment,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await relay.admin<T>(method, path, body);
+  if (res.status >= 300) {
+    throw new Error(`${method} /admin${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res.body;
+}
+
+/** Channels to both fakes, prices for both models, and one unlimited client key; returns the key. */
+async function provision(
+  relay: Deployment,
+  upstreams: FakeUpstreamUrls,
+): Promise<{ key: string; id: string }> {
+  for (const model of [OPENAI_MODEL, ANTHROPIC_MODEL]) {
+    await adminOk(relay, 'PUT', `/models/${encodeURIComponent(model)}`, {
+      input_usd_per_mtok: 1,
+      output_usd_per_mtok: 4,
+    });
+  }
+  await adminOk(relay, 'POST', '/channels', {
+    name: 'bench-openai',
+    type: 'openai',
+    base_url: upstreams.openai,
+    keys: [UPSTREAM_OPENAI_KEY],
+    models: [OPENAI_MODEL],
+  });
+  await adminOk(relay, 'POST', '/channels', {
+    name: 'bench-anthropic',
+    type: 'anthropic',
+    base_url: upstreams.anthropic,
+    keys: [UPSTREAM_ANTHROPIC_KEY],
+    models: [ANTHROPIC_MODEL],
+  });
+  const key = await adminOk<{ key: string; id: string }>(relay, 'POST', '/keys', {
+    name: 'bench',
+    unlimited: true,
+  });
+  // Routable on every ingress replica (the snapshot reaches each within moments).
+  for (const origin of relay.ingressUrls) {
+    for (const scenario of SCENARIOS) {
+      const call = scenario.viaGateway(key.key);
+      await waitFor(
+        async () => {
+          const res = await fetch(`${origin}${call.path}`, {
+            method: 'POST',
+            headers: call.headers,
+            body: call.body,
+          });
+          return res.status === 200 && scenario.complete(await res.text());
+        },
+        { what: `${scenario.id} answered 200 by ${origin}`, timeoutMs: 15_000, intervalMs: 100 },
+      );
+    }
+  }
+  return key;
+}
+
+function perRequest(
+  usage: ProcessUsage,
+  requests: number,
+  include: (name: string) => boolean,
+): number | null {
+  const names = Object.keys(usage.cpuSeconds).filter(include);
+  if (requests === 0 || names.length === 0) return null;
+  const seconds = names.reduce((sum, name) => sum + usage.cpuSeconds[name], 0);
+  return (seconds * 1000) / requests;
+}
+
+function gatewayFigures(
+  gateway: GatewayUnderTest | null,
+  usage: ProcessUsage | null,
+  requests: number,
+): Pick<
+  Measurement,
+  | 'cpuMsPerRequest'
+  | 'ingressCpuMsPerRequest'
+  | 'cpuMsPerRequestByProcess'
+  | 'peakRssMb'
+  | 'peakRssMbByProcess'
+> {
+  if (!gateway || !usage) {
+    return {
+      cpuMsPerRequest: null,
+      ingressCpuMsPerRequest: null,
+      cpuMsPerRequestByProcess: null,
+      peakRssMb: null,
+      peakRssMbByProcess: null,
+    };
+  }
+  const byProcess = Object.fromEntries(
+    Object.keys(usage.cpuSeconds).map((name) => [
+      name,
+      perRequest(usage, requests, (n) => n === name) ?? 0,
+    ]),
+  );
+  const ingressRss = Object.entries(usage.peakRssMb)
+    .filter(([name]) => gateway.isIngress(name))
+    .map(([, mb]) => mb);
+  return {
+    cpuMsPerRequest: perRequest(usage, requests, () => true),
+    ingressCpuMsPerRequest: perRequest(usage, requests, gateway.isIngress),
+    cpuMsPerRequestByProcess: byProcess,
+    peakRssMb: ingressRss.length > 0 ? Math.max(...ingressRss) : null,
+    peakRssMbByProcess: usage.peakRssMb,
+  };
+}
+
+async function measureLoad(
+  options: BenchOptions,
+  scenario: Scenario,
+  connections: number,
+  target: Target,
+  origins: string[],
+  call: HttpCall,
+  gateway: GatewayUnderTest | null,
+): Promise<Measurement> {
+  const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
+  const load = { origins, call, connections, complete };
+  if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
+  const meter = gateway ? new ProcessMeter(gateway.processes) : null;
+  meter?.start();
+  const result = await runLoad({ ...load, seconds: options.loadSeconds });
+  const usage = meter?.stop() ?? null;
+  return {
+    scenario: scenario.id,
+    target,
+    method: 'load',
+    connections,
+    seconds: result.seconds,
+    requests: result.requests,
+    rps: result.rps,
+    latencyMs: { p50: result.p50, p99: result.p99 },
+    firstByteMs: null,
+    errors: result.errors,
+    ...gatewayFigures(gateway, usage, result.requests),
+  };
+}
+
+async function measureProbe(
+  options: BenchOptions,
+  scenario: Scenario,
+  target: Target,
+  origin: string,
+  call: HttpCall,
+  gateway: GatewayUnderTest | null,
+): Promise<Measurement> {
+  const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
+  const probe = { origin, call, complete };
+  const warmup = Math.min(200, Math.ceil(options.probeRequests / 5));
+  await runProbe({ ...probe, requests: warmup });
+  const meter = gateway ? new ProcessMeter(gateway.processes) : null;
+  meter?.start();
+  const result = await runProbe({ ...probe, requests: options.probeRequests });
+  const usage = meter?.stop() ?? null;
+  const last = summarize(result.lastByteMs);
+  const first = summarize(result.firstByteMs);
+  const requests = result.lastByteMs.length;
+  return {
+    scenario: scenario.id,
+    target,
+    method: 'probe',
+    connections: 1,
+    seconds: result.seconds,
+    requests,
+    rps: result.seconds > 0 ? requests / result.seconds : 0,
+    latencyMs: { p50: last.p50, p99: last.p99 },
+    firstByteMs: { p50: first.p50, p99: first.p99 },
+    errors: result.errors,
+    ...gatewayFigures(gateway, usage, requests),
+  };
+}
+
+async function runScenarios(
+  options: BenchOptions,
+  upstreams: FakeUpstreamUrls,
+  gateways: GatewayUnderTest[],
+): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  const scenarios = SCENARIOS.filter(
+    (s) => options.only.length === 0 || options.only.includes(s.id),
+  );
+  for (const scenario of scenarios) {
+    log(scenario.title);
+    const directOrigin = upstreams[scenario.direct.upstream];
+    // Direct and gateway measurements alternate, so a slow patch of the shared machine hits both alike.
+    for (const connections of scenario.loadConnections) {
+      measurements.push(
+        await measureLoad(
+          options,
+          scenario,
+          connections,
+          'direct',
+          [directOrigin],
+          scenario.direct.call,
+          null,
+        ),
+      );
+      for (const gateway of gateways) {
+        measurements.push(
+          await measureLoad(
+            options,
+            scenario,
+            connections,
+            gateway.target,
+            gateway.origins,
+            gateway.call(scenario),
+            gateway,
+          ),
+        );
+      }
+    }
+    if (scenario.probe) {
+      measurements.push(
+        await measureProbe(options, scenario, 'direct', directOrigin, scenario.direct.call, null),
+      );
+      for (const gateway of gateways) {
+        measurements.push(
+          await measureProbe(
+            options,
+            scenario,
+            gateway.target,
+            gateway.origins[0],
+            gateway.call(scenario),
+            gateway,
+          ),
+        );
+      }
+    }
+  }
+  return measurements;
+}
+
+/** Waits for the ledger to hold one record per request ingress served (it commits asynchronously). */
+async function accountUsage(
+  relay: Deployment,
+  keyId: string,
+  since: number,
+  smoke: boolean,
+): Promise<UsageAccount> {
+  const served = async () => {
+    let total = 0;
+    for (const origin of relay.ingressUrls) {
+      total += sumCounter(
+        await (await fetch(`${origin}/metrics`)).text(),
+        'relaymesh_ingress_requests_total',
+      );
+    }
+    return total;
+  };
+  const query = adminUsageQuery((method, path) => relay.admin(method, path), keyId);
+  let account: UsageAccount = { requestsServed: 0, records: 0 };
+  try {
+    await waitFor(
+      async () => {
+        account = {
+          requestsServed: await served(),
+          records: await countUsageRecords(query, since - 60_000, Date.now() + 60_000),
+        };
+        return account.records >= account.requestsServed;
+      },
+      {
+        what: 'the ledger to commit every usage record',
+        timeoutMs: smoke ? 20_000 : 60_000,
+        intervalMs: 500,
+      },
+    );
+  } catch {
+    // The figures as they stand are the answer; the target check reports the gap.
+  }
+  return account;
+}
+
+function profileTops(dir: string, names: Map<number, string>): Record<string, SelfTimeEntry[]> {
+  const tops: Record<string, SelfTimeEntry[]> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    // node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+    const pid = Number(file.split('.')[3]);
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    tops[names.get(pid) ?? `pid ${pid}`] = topSelfTime(profile, 25);
+  }
+  return tops;
+}
+
+function printProfile(tops: Record<string, SelfTimeEntry[]>): void {
+  for (const [name, entries] of Object.entries(tops)) {
+    console.log(`\nCPU profile of ${name}: top self time (whole run, start-up included)`);
+    console.log(
+      formatTable(
+        ['self ms', 'share', 'function'],
+        entries.map((e) => [e.selfMs.toFixed(0), `${(e.share * 100).toFixed(1)}%`, e.location]),
+      ),
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const startedAt = Date.now();
+  // Bounded: whatever hangs, the run ends (the launcher's children get SIGTERM from the exit handler below).
+  const budgetMs = options.smoke ? 180_000 : 30 * 60_000;
+  const watchdog = setTimeout(() => {
+    log(`gave up after ${budgetMs / 1000} s`);
+    process.exit(2);
+  }, budgetMs);
+  watchdog.unref();
+
+  const profileDir = options.cpuProf ? mkdtempSync(join(tmpdir(), 'relaymesh-bench-prof-')) : null;
+  const fakes = await startFakeUpstreams();
+  let relay: Deployment | null = null;
+  let portkey: PortkeyGateway | null = null;
+  const cleanup = () => {
+    fakes.child.kill('SIGTERM');
+  };
+  process.once('exit', cleanup);
+  try {
+    log(
+      `starting relaymesh (${options.mode}${options.ingressReplicas > 1 ? `, ${options.ingressReplicas} ingress replicas` : ''})`,
+    );
+    relay = await startDeployment(options.mode, {
+      label: 'bench',
+      ingressReplicas: options.ingressReplicas,
+      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    const deployment = relay;
+    const key = await provision(relay, fakes.urls);
+    const gateways: GatewayUnderTest[] = [
+      {
+        target: 'relaymesh',
+        origins: relay.ingressUrls,
+        call: (scenario) => scenario.viaGateway(key.key),
+        processes: () => deployment.processes(),
+        isIngress: (name) => name === 'embedded' || name.startsWith('ingress'),
+      },
+    ];
+    if (options.portkey) {
+      portkey = await startPortkey(log);
+      const pk = portkey;
+      if (pk) {
+        gateways.push({
+          target: 'portkey',
+          origins: [pk.url],
+          call: (scenario) => portkeyCall(scenario, fakes.urls),
+          processes: () => [{ name: 'portkey', pid: pk.pid }],
+          isIngress: () => true,
+        });
+      }
+    }
+
+    const measurements = await runScenarios(options, fakes.urls, gateways);
+    log('counting usage records');
+    const usage = await accountUsage(relay, key.id, startedAt, options.smoke);
+    const targets = evaluateTargets(measurements, usage);
+    const names = new Map(relay.processes().map((p) => [p.pid, p.name]));
+
+    console.log(
+      `\nrelaymesh benchmark: ${options.mode} mode${options.ingressReplicas > 1 ? `, ${options.ingressReplicas} ingress replicas` : ''}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`,
+    );
+    for (const scenario of SCENARIOS) console.log(`  ${scenario.id}: ${scenario.title}`);
+    console.log(`\n${formatTable(TABLE_HEADER, tableRows(measurements))}`);
+    console.log(
+      '\nadded = relaymesh (or portkey) minus the direct call in the same run; load latencies are whole ms' +
+        ' (autocannon), sequential ones microsecond-timed; cpu = CPU time of the gateway processes per request.',
+    );
+    console.log(`\n${formatTargets(targets)}`);
+
+    await relay.stop();
+    relay = null;
+    await portkey?.stop();
+    portkey = null;
+    const profile = profileDir ? profileTops(profileDir, names) : null;
+    if (profile) printProfile(profile);
+
+    const out = resolve(ROOT, options.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(
+      out,
+      `${JSON.stringify(
+        {
+          startedAt: new Date(startedAt).toISOString(),
+          seconds: (Date.now() - startedAt) / 1000,
+          mode: options.mode,
+          ingressReplicas: options.ingressReplicas,
+          smoke: options.smoke,
+          machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version },
+          measurements,
+          usage,
+          targets,
+          profile,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    log(`wrote ${out}`);
+    const failed = measurements.filter((m) => m.target === 'relaymesh' && m.errors > 0);
+    if (failed.length > 0 || usage.records !== usage.requestsServed) {
+      log('requests failed or usage records are missing: see the table');
+      process.exitCode = 1;
+    }
+  } finally {
+    await relay?.stop();
+    await portkey?.stop();
+    cleanup();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

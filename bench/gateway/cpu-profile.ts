@@ -1,0 +1,73 @@
+// Reads a V8 CPU profile (`node --cpu-prof` writes one `.cpuprofile` per process at exit) and ranks functions
+// by self time: where the process's own cycles went, which is what the hot-path work cuts.
+
+/** The parts of the `.cpuprofile` JSON (Chrome DevTools Profile) that are used here. */
+export interface CpuProfile {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    hitCount?: number;
+    children?: number[];
+  }[];
+  startTime: number;
+  endTime: number;
+  /** The node id sampled at each tick. */
+  samples?: number[];
+  /** Microseconds since the previous sample, one per sample. */
+  timeDeltas?: number[];
+}
+
+export interface SelfTimeEntry {
+  /** `name (file:line)`, the file shortened to what follows node_modules/ or dist/. */
+  location: string;
+  selfMs: number;
+  /** Share of all sampled time, idle included. */
+  share: number;
+}
+
+/** Functions V8 reports that are not JavaScript being run. */
+const NOT_CODE = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
+
+function shortUrl(url: string): string {
+  const nodeModules = url.lastIndexOf('node_modules/');
+  if (nodeModules >= 0) return url.slice(nodeModules + 'node_modules/'.length);
+  const dist = url.lastIndexOf('/dist/');
+  if (dist >= 0) return url.slice(dist + '/dist/'.length);
+  return url.replace(/^file:\/\//, '');
+}
+
+/**
+ * Self time per function (every node of the same function, file and line summed), busiest first. Idle time
+ * and the garbage collector are reported as such (GC is cost too); `(idle)` is left out of the ranking but
+ * counted in the total the shares are taken of, so shares of a mostly-idle process stay honest.
+ */
+export function topSelfTime(profile: CpuProfile, limit = 20): SelfTimeEntry[] {
+  const byNode = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    // The delta at i+1 is how long sample i lasted (V8's convention: delta i is the gap before sample i).
+    const micros = deltas[i + 1] ?? 0;
+    byNode.set(samples[i], (byNode.get(samples[i]) ?? 0) + Math.max(0, micros));
+  }
+  let total = 0;
+  const byLocation = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const micros = byNode.get(node.id) ?? 0;
+    total += micros;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)' || micros === 0) continue;
+    const name = functionName || '(anonymous)';
+    const location =
+      NOT_CODE.has(name) || !url ? name : `${name} (${shortUrl(url)}:${lineNumber + 1})`;
+    byLocation.set(location, (byLocation.get(location) ?? 0) + micros);
+  }
+  return [...byLocation.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([location, micros]) => ({
+      location,
+      selfMs: micros / 1000,
+      share: total > 0 ? micros / total : 0,
+    }));
+}

@@ -1,0 +1,47 @@
+import { dependencyUp, markRoutingSnapshotConfirmed, recordBuildInfo, registry } from './metrics';
+import { readiness } from './readiness';
+
+describe('metrics', () => {
+  afterEach(() => readiness.unregister('spec:bus'));
+
+  it('should say which app runs, with the version from package.json', async () => {
+    recordBuildInfo('spec-app');
+    const text = await registry.getSingleMetricAsString('relaymesh_build_info');
+    expect(text).toMatch(/relaymesh_build_info\{app="spec-app",version="\d+\.\d+\.\d+[^"]*"\} 1/);
+  });
+
+  it('should check dependencies at each scrape', async () => {
+    let up = true;
+    readiness.register('spec:bus', () => up, { app: 'spec', dependency: 'nats' });
+    expect(await registry.getSingleMetricAsString('relaymesh_dependency_up')).toContain(
+      'relaymesh_dependency_up{app="spec",dependency="nats"} 1',
+    );
+    up = false;
+    expect(await registry.getSingleMetricAsString('relaymesh_dependency_up')).toContain(
+      'relaymesh_dependency_up{app="spec",dependency="nats"} 0',
+    );
+    dependencyUp.reset();
+  });
+
+  it('should give the routing snapshot an age from the last confirmation', async () => {
+    markRoutingSnapshotConfirmed(Date.now() - 42_000);
+    const text = await registry.getSingleMetricAsString(
+      'relaymesh_ingress_routing_snapshot_age_seconds',
+    );
+    const age = Number(/^relaymesh_ingress_routing_snapshot_age_seconds (\S+)$/m.exec(text)![1]);
+    expect(age).toBeGreaterThanOrEqual(42);
+    expect(age).toBeLessThan(100);
+  });
+
+  it('should name our counters with _total and nothing else so', async () => {
+    // prom-client's own default metrics are theirs to name (nodejs_active_resources_total is a gauge).
+    const ours = (await registry.getMetricsAsJSON()).filter((m) =>
+      /^(relaymesh|gen_ai)_/.test(m.name),
+    );
+    expect(ours.length).toBeGreaterThan(40);
+    for (const metric of ours) {
+      if (String(metric.type) === 'counter') expect(metric.name).toMatch(/_total$/);
+      else expect(metric.name).not.toMatch(/_total$/);
+    }
+  });
+});

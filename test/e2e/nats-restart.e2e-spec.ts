@@ -1,0 +1,127 @@
+// Drill: NATS restarts while traffic flows (four processes, two ingress replicas, on a NATS server of this
+// test's own so the shared one is never touched). While NATS is away every app's /readyz says not ready, and
+// both replicas keep serving known keys from memory (usage waits in ingress's outbox); when it is back every
+// app reconnects by itself and is ready again, the control plane answers and pushes changes again, and the
+// usage of every request is in the ledger exactly once with a balance that matches it.
+import {
+  ALL_APPS,
+  Deployment,
+  FakeOpenAI,
+  PrivateNats,
+  SteadyTraffic,
+  freePort,
+  settledUsage,
+  startDeployment,
+  waitFor,
+  waitForReadyz,
+} from '@relaymesh/testing';
+
+const PRICE = { input_usd_per_mtok: 3, output_usd_per_mtok: 15 };
+
+describe('NATS restart while traffic flows (distributed, two ingress replicas, private NATS)', () => {
+  let nats: PrivateNats;
+  let relay: Deployment;
+  let upstream: FakeOpenAI;
+  let key: { id: string; key: string };
+
+  const chat = (url: string, apiKey: string, model: string) =>
+    fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+    }).then(async (res) => {
+      await res.text();
+      return res.status;
+    });
+
+  beforeAll(async () => {
+    nats = new PrivateNats(await freePort());
+    await nats.start();
+    upstream = await FakeOpenAI.start();
+    relay = await startDeployment('distributed', {
+      label: 'e2e_nats_restart',
+      natsUrl: nats.url,
+      ingressReplicas: 2,
+    });
+    expect(
+      (
+        await relay.admin('POST', '/channels', {
+          name: 'up',
+          type: 'openai',
+          base_url: upstream.url,
+          keys: ['sk-up'],
+          models: ['nats-m', 'after-m'],
+        })
+      ).status,
+    ).toBe(201);
+    expect((await relay.admin('PUT', '/models/nats-m', PRICE)).status).toBe(200);
+    key = (
+      await relay.admin<{ id: string; key: string }>('POST', '/keys', {
+        name: 'nats-drill',
+        credit_usd: 100,
+      })
+    ).body;
+    // Each replica has routed the model and cached the key: what it needs to serve while NATS is away.
+    for (const url of relay.ingressUrls) {
+      await waitFor(async () => (await chat(url, key.key, 'nats-m')) === 200, {
+        what: `${url} serving nats-m`,
+      });
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    await relay?.stop();
+    await upstream?.close();
+    await nats?.dispose();
+  });
+
+  it('should keep serving, say not-ready while NATS is away, reconnect every app and meter everything once', async () => {
+    const appUrls = [...ALL_APPS.map((app) => relay.appUrl(app)), relay.ingressUrls[1]];
+    const traffic = new SteadyTraffic({
+      urls: relay.ingressUrls,
+      key: key.key,
+      model: 'nats-m',
+      label: 'nats',
+    }).start();
+    await traffic.more(20, 'traffic before the restart');
+
+    await nats.stop();
+    const notReadyMs = await waitForReadyz(appUrls, 503, 'every app not ready with NATS away');
+    await traffic.more(30, 'requests served while NATS is away');
+    const servedWhileDown = traffic.sent.length;
+
+    const restartedAt = Date.now();
+    await nats.start();
+    await waitForReadyz(appUrls, 200, 'every app ready again after NATS is back');
+    const readyAgainMs = Date.now() - restartedAt;
+    await traffic.more(20, 'traffic after the restart');
+    const sent = await traffic.stop();
+
+    expect(sent.filter((r) => r.status !== 200)).toEqual([]);
+    expect(servedWhileDown).toBeGreaterThanOrEqual(50);
+
+    // The control plane answers over NATS again and pushes its changes to both replicas: a new key (asked of
+    // the ledger by each replica) on a model priced after the restart.
+    expect((await relay.admin('PUT', '/models/after-m', PRICE)).status).toBe(200);
+    const fresh = (
+      await relay.admin<{ key: string }>('POST', '/keys', { name: 'after', credit_usd: 1 })
+    ).body;
+    for (const url of relay.ingressUrls) {
+      await waitFor(async () => (await chat(url, fresh.key, 'after-m')) === 200, {
+        what: `${url} serving a key made after the restart`,
+      });
+    }
+
+    // Usage exact: every request of the drill once (sorted lists: a double would show), with a cost, and a
+    // balance equal to the sum of the key's records (the warm-up requests included).
+    const { rows } = await settledUsage(relay, key.id, sent.length + relay.ingressUrls.length);
+    const drill = rows.filter((r) => r.request_id.startsWith('nats-'));
+    expect(drill.map((r) => r.request_id).sort()).toEqual(sent.map((r) => r.requestId).sort());
+    expect(drill.every((r) => r.status === 200 && r.cost_usd > 0)).toBe(true);
+
+    console.log(
+      `NATS restart drill: ${sent.length} requests, none failed; every app not ready ${notReadyMs} ms after ` +
+        `NATS stopped; ready again ${readyAgainMs} ms after it was back; ${drill.length} usage records, exact`,
+    );
+  });
+});
