@@ -195,7 +195,7 @@ async function sample(
       failed: load.failed,
       rssMb: memoryKb(proc.pid).rss / 1024,
       heapMb: sumCounter(metrics, 'nodejs_heap_size_used_bytes') / 2 ** 20,
-      handles: sumCounter(metrics, 'nodejs_active_handles_total'),
+      handles: sumCounter(metrics, 'nodejs_active_handles'),
       fds: openFds(proc.pid),
     });
   }
@@ -226,8 +226,8 @@ function verdictLines(
 ): { lines: string[][]; growing: boolean } {
   const lines: string[][] = [];
   let growing = false;
-  // The heap is judged by its floor per window (at least a minute, ten windows in a long run).
-  const window = Math.max(options.sampleSeconds * 3, 60, (options.minutes * 60) / 10);
+  // The heap is judged by its floor per window: a minute, or a third of a short run (two samples at least).
+  const window = Math.max(options.sampleSeconds * 2, Math.min(60, (options.minutes * 60) / 3));
   for (const metric of ['rssMb', 'heapMb'] as const) {
     const series: Sample[] = samples.map((s) => ({ t: s.t, value: s[metric] }));
     const judged = metric === 'heapMb' ? windowFloors(series, window) : series;
