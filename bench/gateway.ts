@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Deployment, startDeployment, waitFor } from '@relaymesh/testing';
-import { CpuProfile, SelfTimeEntry, topSelfTime } from './gateway/cpu-profile';
+import { CpuProfile, ProfileWindow, SelfTimeEntry, topSelfTime } from './gateway/cpu-profile';
 import type { FakeUpstreamUrls } from './gateway/fake-upstreams';
 import { runLoad } from './gateway/load';
 import { sumCounter } from './gateway/metrics-text';
@@ -42,16 +42,30 @@ import { summarize } from './gateway/stats';
 import { adminUsageQuery, countUsageRecords } from './gateway/usage-count';
 
 const ROOT = resolve(__dirname, '../..');
+
+/** When relaymesh was under load (process.hrtime µs, V8's profile clock too): the profile's window. */
+const relaymeshWindow: ProfileWindow = { fromMicros: Number.POSITIVE_INFINITY, toMicros: 0 };
+const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+function loadedWhile<T>(target: Target, measure: () => Promise<T>): Promise<T> {
+  if (target !== 'relaymesh') return measure();
+  relaymeshWindow.fromMicros = Math.min(relaymeshWindow.fromMicros, nowMicros());
+  return measure().finally(() => (relaymeshWindow.toMicros = nowMicros()));
+}
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-/** A gateway under test: where to send requests and which processes to meter. */
-interface GatewayUnderTest {
-  target: Exclude<Target, 'direct'>;
-  origins: string[];
-  call: (scenario: Scenario) => HttpCall;
+/** Processes whose CPU and memory a measurement reports: a gateway's, or for direct calls the fake's. */
+interface MeteredServer {
   processes: () => WatchedProcess[];
   /** The processes that make up its data plane (for the ingress-only CPU and RSS figures). */
   isIngress: (name: string) => boolean;
+}
+
+/** A gateway under test: where to send requests and which processes to meter. */
+interface GatewayUnderTest extends MeteredServer {
+  target: Exclude<Target, 'direct'>;
+  origins: string[];
+  call: (scenario: Scenario) => HttpCall;
 }
 
 function startFakeUpstreams(): Promise<{ child: ChildProcess; urls: FakeUpstreamUrls }> {
@@ -126,6 +140,12 @@ async function provision(
   return key;
 }
 
+function share(usage: ProcessUsage): number | null {
+  const sum = (by: Record<string, number>) => Object.values(by).reduce((a, b) => a + b, 0);
+  const total = sum(usage.cpuSeconds);
+  return total > 0 ? sum(usage.systemCpuSeconds) / total : null;
+}
+
 function perRequest(
   usage: ProcessUsage,
   requests: number,
@@ -137,8 +157,8 @@ function perRequest(
   return (seconds * 1000) / requests;
 }
 
-function gatewayFigures(
-  gateway: GatewayUnderTest | null,
+function serverFigures(
+  gateway: MeteredServer | null,
   usage: ProcessUsage | null,
   requests: number,
 ): Pick<
@@ -146,6 +166,7 @@ function gatewayFigures(
   | 'cpuMsPerRequest'
   | 'ingressCpuMsPerRequest'
   | 'cpuMsPerRequestByProcess'
+  | 'systemCpuShare'
   | 'peakRssMb'
   | 'peakRssMbByProcess'
 > {
@@ -154,6 +175,7 @@ function gatewayFigures(
       cpuMsPerRequest: null,
       ingressCpuMsPerRequest: null,
       cpuMsPerRequestByProcess: null,
+      systemCpuShare: null,
       peakRssMb: null,
       peakRssMbByProcess: null,
     };
@@ -171,6 +193,7 @@ function gatewayFigures(
     cpuMsPerRequest: perRequest(usage, requests, () => true),
     ingressCpuMsPerRequest: perRequest(usage, requests, gateway.isIngress),
     cpuMsPerRequestByProcess: byProcess,
+    systemCpuShare: share(usage),
     peakRssMb: ingressRss.length > 0 ? Math.max(...ingressRss) : null,
     peakRssMbByProcess: usage.peakRssMb,
   };
@@ -183,15 +206,17 @@ async function measureLoad(
   target: Target,
   origins: string[],
   call: HttpCall,
-  gateway: GatewayUnderTest | null,
+  server: MeteredServer,
 ): Promise<Measurement> {
   const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
   const load = { origins, call, connections, complete };
   if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
-  const meter = gateway ? new ProcessMeter(gateway.processes) : null;
-  meter?.start();
-  const result = await runLoad({ ...load, seconds: options.loadSeconds });
-  const usage = meter?.stop() ?? null;
+  const meter = new ProcessMeter(server.processes);
+  meter.start();
+  const result = await loadedWhile(target, () =>
+    runLoad({ ...load, seconds: options.loadSeconds }),
+  );
+  const usage = meter.stop();
   return {
     scenario: scenario.id,
     target,
@@ -203,7 +228,7 @@ async function measureLoad(
     latencyMs: { p50: result.p50, p99: result.p99 },
     firstByteMs: null,
     errors: result.errors,
-    ...gatewayFigures(gateway, usage, result.requests),
+    ...serverFigures(server, usage, result.requests),
   };
 }
 
@@ -213,16 +238,18 @@ async function measureProbe(
   target: Target,
   origin: string,
   call: HttpCall,
-  gateway: GatewayUnderTest | null,
+  server: MeteredServer,
 ): Promise<Measurement> {
   const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
   const probe = { origin, call, complete };
   const warmup = Math.min(200, Math.ceil(options.probeRequests / 5));
   await runProbe({ ...probe, requests: warmup });
-  const meter = gateway ? new ProcessMeter(gateway.processes) : null;
-  meter?.start();
-  const result = await runProbe({ ...probe, requests: options.probeRequests });
-  const usage = meter?.stop() ?? null;
+  const meter = new ProcessMeter(server.processes);
+  meter.start();
+  const result = await loadedWhile(target, () =>
+    runProbe({ ...probe, requests: options.probeRequests }),
+  );
+  const usage = meter.stop();
   const last = summarize(result.lastByteMs);
   const first = summarize(result.firstByteMs);
   const requests = result.lastByteMs.length;
@@ -237,13 +264,14 @@ async function measureProbe(
     latencyMs: { p50: last.p50, p99: last.p99 },
     firstByteMs: { p50: first.p50, p99: first.p99 },
     errors: result.errors,
-    ...gatewayFigures(gateway, usage, requests),
+    ...serverFigures(server, usage, requests),
   };
 }
 
 async function runScenarios(
   options: BenchOptions,
   upstreams: FakeUpstreamUrls,
+  fakes: MeteredServer,
   gateways: GatewayUnderTest[],
 ): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
@@ -263,7 +291,7 @@ async function runScenarios(
           'direct',
           [directOrigin],
           scenario.direct.call,
-          null,
+          fakes,
         ),
       );
       for (const gateway of gateways) {
@@ -282,7 +310,7 @@ async function runScenarios(
     }
     if (scenario.probe) {
       measurements.push(
-        await measureProbe(options, scenario, 'direct', directOrigin, scenario.direct.call, null),
+        await measureProbe(options, scenario, 'direct', directOrigin, scenario.direct.call, fakes),
       );
       for (const gateway of gateways) {
         measurements.push(
@@ -341,20 +369,31 @@ async function accountUsage(
   return account;
 }
 
-function profileTops(dir: string, names: Map<number, string>): Record<string, SelfTimeEntry[]> {
+/**
+ * The top self-time functions of each process's profile; the profiles themselves are kept beside the JSON
+ * (`<name>.cpuprofile`, for Chrome DevTools or speedscope).
+ */
+function profileTops(
+  dir: string,
+  names: Map<number, string>,
+  keepDir: string,
+): Record<string, SelfTimeEntry[]> {
   const tops: Record<string, SelfTimeEntry[]> = {};
+  mkdirSync(keepDir, { recursive: true });
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     // node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
     const pid = Number(file.split('.')[3]);
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-    tops[names.get(pid) ?? `pid ${pid}`] = topSelfTime(profile, 25);
+    const name = names.get(pid) ?? `pid-${pid}`;
+    const text = readFileSync(join(dir, file), 'utf8');
+    writeFileSync(join(keepDir, `${name}.cpuprofile`), text);
+    tops[name] = topSelfTime(JSON.parse(text) as CpuProfile, 25, relaymeshWindow);
   }
   return tops;
 }
 
 function printProfile(tops: Record<string, SelfTimeEntry[]>): void {
   for (const [name, entries] of Object.entries(tops)) {
-    console.log(`\nCPU profile of ${name}: top self time (whole run, start-up included)`);
+    console.log(`\nCPU profile of ${name}: top self time while under load, share of busy time`);
     console.log(
       formatTable(
         ['self ms', 'share', 'function'],
@@ -421,7 +460,13 @@ async function main(): Promise<void> {
       }
     }
 
-    const measurements = await runScenarios(options, fakes.urls, gateways);
+    const fakeProcess = { name: 'fake-upstreams', pid: fakes.child.pid! };
+    const measurements = await runScenarios(
+      options,
+      fakes.urls,
+      { processes: () => [fakeProcess], isIngress: () => true },
+      gateways,
+    );
     log('counting usage records');
     const usage = await accountUsage(relay, key.id, startedAt, options.smoke);
     const targets = evaluateTargets(measurements, usage);
@@ -434,7 +479,8 @@ async function main(): Promise<void> {
     console.log(`\n${formatTable(TABLE_HEADER, tableRows(measurements))}`);
     console.log(
       '\nadded = relaymesh (or portkey) minus the direct call in the same run; load latencies are whole ms' +
-        ' (autocannon), sequential ones microsecond-timed; cpu = CPU time of the gateway processes per request.',
+        ' (autocannon), sequential ones microsecond-timed; cpu = CPU time per request of the gateway processes' +
+        ' (direct rows: of the fake upstream, the cost of one bare node:http exchange).',
     );
     console.log(`\n${formatTargets(targets)}`);
 
@@ -442,10 +488,12 @@ async function main(): Promise<void> {
     relay = null;
     await portkey?.stop();
     portkey = null;
-    const profile = profileDir ? profileTops(profileDir, names) : null;
+    const out = resolve(ROOT, options.out);
+    const profile = profileDir
+      ? profileTops(profileDir, names, join(dirname(out), 'cpu-profiles'))
+      : null;
     if (profile) printProfile(profile);
 
-    const out = resolve(ROOT, options.out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(
       out,

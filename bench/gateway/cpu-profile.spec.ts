@@ -32,17 +32,33 @@ const profile: CpuProfile = {
 describe('topSelfTime', () => {
   it('should rank functions by self time, merging nodes of the same function and line', () => {
     expect(topSelfTime(profile)).toEqual([
-      { location: 'parse (zod/v4/core/parse.js:42)', selfMs: 4, share: 0.4 },
-      { location: 'serve (apps/ingress/src/formats/format.service.js:10)', selfMs: 1, share: 0.1 },
-      { location: '(garbage collector)', selfMs: 0.5, share: 0.05 },
-      { location: '(anonymous) (bench/x.js:1)', selfMs: 0.5, share: 0.05 },
+      { location: 'parse (zod/v4/core/parse.js:42)', selfMs: 4, share: 4 / 6 },
+      {
+        location: 'serve (apps/ingress/src/formats/format.service.js:10)',
+        selfMs: 1,
+        share: 1 / 6,
+      },
+      { location: '(garbage collector)', selfMs: 0.5, share: 0.5 / 6 },
+      { location: '(anonymous) (bench/x.js:1)', selfMs: 0.5, share: 0.5 / 6 },
     ]);
   });
 
-  it('should keep idle time out of the ranking but in the total', () => {
+  it('should keep idle time out of the ranking and out of the busy time shares are taken of', () => {
     const ranked = topSelfTime(profile);
     expect(ranked.some((entry) => entry.location.includes('idle'))).toBe(false);
-    expect(ranked.reduce((sum, entry) => sum + entry.share, 0)).toBeCloseTo(0.6);
+    expect(ranked.reduce((sum, entry) => sum + entry.share, 0)).toBeCloseTo(1);
+  });
+
+  it('should count only the samples taken within the window', () => {
+    // Sample times: 3 at 0, 2 at 3000, 4 at 4000, 5 at 8000, 6 at 8500, 7 at 9500, 4 at 10000 µs.
+    expect(topSelfTime(profile, 20, { fromMicros: 3000, toMicros: 8000 })).toEqual([
+      {
+        location: 'serve (apps/ingress/src/formats/format.service.js:10)',
+        selfMs: 1,
+        share: 1 / 1.5,
+      },
+      { location: '(garbage collector)', selfMs: 0.5, share: 0.5 / 1.5 },
+    ]);
   });
 
   it('should stop at the limit and cope with a profile without samples', () => {

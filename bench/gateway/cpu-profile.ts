@@ -21,7 +21,7 @@ export interface SelfTimeEntry {
   /** `name (file:line)`, the file shortened to what follows node_modules/ or dist/. */
   location: string;
   selfMs: number;
-  /** Share of all sampled time, idle included. */
+  /** Share of the busy time: every sample but `(idle)` (GC and V8's own work count as busy). */
   share: number;
 }
 
@@ -36,27 +36,41 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
+/** Microseconds on the monotonic clock that V8's profiler and `process.hrtime` share on Linux. */
+export interface ProfileWindow {
+  fromMicros: number;
+  toMicros: number;
+}
+
 /**
- * Self time per function (every node of the same function, file and line summed), busiest first. Idle time
- * and the garbage collector are reported as such (GC is cost too); `(idle)` is left out of the ranking but
- * counted in the total the shares are taken of, so shares of a mostly-idle process stay honest.
+ * Self time per function (every node of the same function, file and line summed), busiest first, as a share
+ * of the process's busy time. The garbage collector and `(program)` (V8 and native work outside any JS
+ * function) are listed like functions, being cost too; `(idle)` is not. With a window, only the samples taken
+ * within it count (the load, not the start-up).
  */
-export function topSelfTime(profile: CpuProfile, limit = 20): SelfTimeEntry[] {
+export function topSelfTime(
+  profile: CpuProfile,
+  limit = 20,
+  window?: ProfileWindow,
+): SelfTimeEntry[] {
   const byNode = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  let at = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
-    // The delta at i+1 is how long sample i lasted (V8's convention: delta i is the gap before sample i).
+    // Delta i is the gap before sample i, so sample i lasted until the next one: delta i+1.
+    at += deltas[i] ?? 0;
+    if (window && (at < window.fromMicros || at > window.toMicros)) continue;
     const micros = deltas[i + 1] ?? 0;
     byNode.set(samples[i], (byNode.get(samples[i]) ?? 0) + Math.max(0, micros));
   }
-  let total = 0;
+  let busy = 0;
   const byLocation = new Map<string, number>();
   for (const node of profile.nodes) {
     const micros = byNode.get(node.id) ?? 0;
-    total += micros;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)' || micros === 0) continue;
+    busy += micros;
     const name = functionName || '(anonymous)';
     const location =
       NOT_CODE.has(name) || !url ? name : `${name} (${shortUrl(url)}:${lineNumber + 1})`;
@@ -68,6 +82,6 @@ export function topSelfTime(profile: CpuProfile, limit = 20): SelfTimeEntry[] {
     .map(([location, micros]) => ({
       location,
       selfMs: micros / 1000,
-      share: total > 0 ? micros / total : 0,
+      share: busy > 0 ? micros / busy : 0,
     }));
 }

@@ -62,10 +62,10 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-export function cpuSeconds(pid: number): number {
+/** CPU seconds a process has used so far, in user mode and in the kernel (syscalls, network stack). */
+export function cpuSeconds(pid: number): { user: number; system: number } {
   const { utime, stime } = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  return (utime + stime) / clockTicksPerSecond();
+  return { user: utime / clockTicksPerSecond(), system: stime / clockTicksPerSecond() };
 }
 
 export function memoryKb(pid: number): MemoryKb {

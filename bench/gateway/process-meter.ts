@@ -9,12 +9,15 @@ export interface WatchedProcess {
 }
 
 export interface ProcessUsage {
+  /** User + system CPU seconds per process name. */
   cpuSeconds: Record<string, number>;
+  /** The kernel's part of them (syscalls, TCP on loopback, wake-ups). */
+  systemCpuSeconds: Record<string, number>;
   peakRssMb: Record<string, number>;
 }
 
 export class ProcessMeter {
-  private startCpu = new Map<number, number>();
+  private startCpu = new Map<number, { user: number; system: number }>();
   private sampledPeak = new Map<number, number>();
   private sampler: NodeJS.Timeout | null = null;
   private hwmReset = false;
@@ -36,11 +39,13 @@ export class ProcessMeter {
     if (this.sampler) clearInterval(this.sampler);
     this.sampler = null;
     this.sample();
-    const usage: ProcessUsage = { cpuSeconds: {}, peakRssMb: {} };
+    const usage: ProcessUsage = { cpuSeconds: {}, systemCpuSeconds: {}, peakRssMb: {} };
     for (const p of this.processes()) {
       const before = this.startCpu.get(p.pid);
       if (before === undefined) continue;
-      usage.cpuSeconds[p.name] = cpuSeconds(p.pid) - before;
+      const now = cpuSeconds(p.pid);
+      usage.cpuSeconds[p.name] = now.user - before.user + (now.system - before.system);
+      usage.systemCpuSeconds[p.name] = now.system - before.system;
       const peakKb = this.hwmReset ? memoryKb(p.pid).hwm : (this.sampledPeak.get(p.pid) ?? 0);
       usage.peakRssMb[p.name] = peakKb / 1024;
     }

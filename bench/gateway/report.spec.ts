@@ -23,6 +23,7 @@ function measurement(overrides: Partial<Measurement>): Measurement {
     cpuMsPerRequest: null,
     ingressCpuMsPerRequest: null,
     cpuMsPerRequestByProcess: null,
+    systemCpuShare: null,
     peakRssMb: null,
     peakRssMbByProcess: null,
     ...overrides,
@@ -37,6 +38,7 @@ const relay = measurement({
   firstByteMs: { p50: 0.3, p99: 1 },
   cpuMsPerRequest: 0.0912,
   ingressCpuMsPerRequest: 0.0812,
+  systemCpuShare: 0.456,
   peakRssMb: 101.6,
 });
 const relayLoad = measurement({
@@ -67,7 +69,23 @@ describe('addedOverDirect', () => {
 describe('tableRows and formatTable', () => {
   it('should render each measurement as one row with the added latency beside the gateway rows', () => {
     expect(tableRows([direct, relay, relayLoad])).toEqual([
-      ['chat', 'direct', 'sequential', '500', '0.20', '0.50', '', '', '0.15', '', '', '', '', '0'],
+      [
+        'chat',
+        'direct',
+        'sequential',
+        '500',
+        '0.20',
+        '0.50',
+        '',
+        '',
+        '0.15',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '0',
+      ],
       [
         'chat',
         'relaymesh',
@@ -81,10 +99,27 @@ describe('tableRows and formatTable', () => {
         '+0.15',
         '0.091',
         '0.081',
+        '46',
         '102',
         '0',
       ],
-      ['chat', 'relaymesh', '16 conn', '8123', '2.00', '5.00', '', '', '-', '', '', '', '', '3'],
+      [
+        'chat',
+        'relaymesh',
+        '16 conn',
+        '8123',
+        '2.00',
+        '5.00',
+        '',
+        '',
+        '-',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '3',
+      ],
     ]);
   });
 

@@ -30,6 +30,8 @@ export interface Measurement {
   /** The same for its data plane only: the ingress processes (in embedded mode, the one process). */
   ingressCpuMsPerRequest: number | null;
   cpuMsPerRequestByProcess: Record<string, number> | null;
+  /** The kernel's share of that CPU time (syscalls, loopback TCP, wake-ups), all the gateway's processes. */
+  systemCpuShare: number | null;
   /** Peak resident memory of the gateway's largest ingress process (embedded: the one process). */
   peakRssMb: number | null;
   peakRssMbByProcess: Record<string, number> | null;
@@ -82,6 +84,7 @@ export const TABLE_HEADER = [
   'added ttfb',
   'cpu ms/req',
   'ingress cpu',
+  'sys %',
   'rss MB',
   'errors',
 ] as const;
@@ -102,6 +105,7 @@ export function tableRows(measurements: readonly Measurement[]): string[][] {
       added && added.firstByteP50 !== null ? signed(added.firstByteP50) : '',
       m.cpuMsPerRequest === null ? '' : ms(m.cpuMsPerRequest, 3),
       m.ingressCpuMsPerRequest === null ? '' : ms(m.ingressCpuMsPerRequest, 3),
+      m.systemCpuShare === null ? '' : Math.round(m.systemCpuShare * 100).toString(),
       m.peakRssMb === null ? '' : Math.round(m.peakRssMb).toString(),
       m.errors.toString(),
     ];

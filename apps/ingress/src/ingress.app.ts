@@ -1,14 +1,16 @@
 // Starts ingress, alone (main.ts) or inside the embedded process (embedded/main.ts): Fastify with the body
-// limit and request ids, and one exception filter so every error is answered in the caller's envelope.
+// limit and request ids, one exception filter so every error is answered in the caller's envelope, and the
+// lean listener in front of it that serves the hot data-plane routes.
 import { TransportConfig, runApp } from '@relaymesh/messaging';
-import { randomUUID } from 'node:crypto';
 import { IngressEnv } from './config/ingress.env';
+import { FormatsController } from './formats/formats.controller';
+import { DataPlane } from './http/data-plane';
 import { renderFrameworkError } from './http/framework-errors';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
+import { LeanDataPlane } from './http/lean-data-plane';
 import { lingerOnEarlyClose } from './http/lingering-close';
+import { requestIdOf } from './http/request-id';
 import { IngressModule } from './ingress.module';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 export async function startIngress(
   env: IngressEnv,
@@ -27,10 +29,7 @@ export async function startIngress(
       // request.ip: the socket's peer, or the X-Forwarded-For hop just before the nearest trusted proxy.
       trustProxy: env.trustedProxies.length > 0 ? [...env.trustedProxies] : false,
       // A client's own x-request-id is kept (CONTRACT §1) when it is a sane token; otherwise we make one.
-      genReqId: (req) => {
-        const sent = req.headers['x-request-id'];
-        return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-      },
+      genReqId: (req) => requestIdOf(req.headers),
       // Slowloris: a request head or a whole request that takes too long to arrive is cut (408, connection
       // closed). These limits stop once the request has arrived, so long generations are not cut; nor is there an
       // idle-socket timeout (connectionTimeout), which would cut a stream whose model is thinking.
@@ -54,6 +53,15 @@ export async function startIngress(
           done();
         });
       app.getHttpAdapter().getInstance().addHook('onSend', lingerOnEarlyClose);
+      // The hot routes bypass Fastify and Nest's router (lean-data-plane.ts says why and what for).
+      const dataPlane = app.get(DataPlane);
+      const formats = app.get(FormatsController);
+      new LeanDataPlane({
+        maxBodyBytes: env.maxBodyBytes,
+        trustedProxies: env.trustedProxies,
+        accepting: () => dataPlane.accepting,
+        handle: (route, request, reply) => formats.serveLean(route, request, reply),
+      }).install(app.getHttpServer());
     },
   });
   return app;

@@ -13,6 +13,7 @@ import {
 import { traceCarrier } from '@relaymesh/telemetry';
 import { InProcessBroker, MessageHeaders } from './in-process.broker';
 import { handledInSpan } from './message-spans';
+import { routeOfSubject } from './nats.transport';
 
 export const IN_PROCESS_TRANSPORT = Symbol('in-process');
 
@@ -53,6 +54,10 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     callback();
   }
 
+  override getRouteFromPattern(pattern: string): string {
+    return routeOfSubject(pattern, (json) => super.getRouteFromPattern(json));
+  }
+
   close(): void {
     this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
   }
@@ -90,6 +95,11 @@ export class InProcessClient extends ClientProxy {
         (err: unknown) => callback({ err, isDisposed: true }),
       );
     return () => undefined;
+  }
+
+  /** Publishes an event without the RxJS pipeline of `emit` (see EventPublisher). */
+  publishEvent(subject: string, data: unknown): Promise<void> {
+    return this.dispatchEvent({ pattern: subject, data });
   }
 
   protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {

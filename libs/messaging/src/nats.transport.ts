@@ -25,6 +25,19 @@ export function prefixed(prefix: string, subject: string): string {
   return prefix ? `${prefix}.${subject}` : subject;
 }
 
+/**
+ * The handler route of an incoming subject. Nest's own `getRouteFromPattern` tries `JSON.parse` on every
+ * subject first (patterns may be objects) and catches the exception for a plain one: an exception per message.
+ * Our subjects are plain strings (libs/contracts), so only what looks like JSON is handed to Nest.
+ */
+export function routeOfSubject(
+  pattern: string,
+  parseJsonPattern: (pattern: string) => string,
+): string {
+  const first = pattern.charCodeAt(0);
+  return first === 0x7b /* { */ || first === 0x5b /* [ */ ? parseJsonPattern(pattern) : pattern;
+}
+
 function natsOptions(connection: NatsConnection): NonNullable<NatsOptions['options']> {
   return {
     servers: connection.url,
@@ -34,6 +47,9 @@ function natsOptions(connection: NatsConnection): NonNullable<NatsOptions['optio
     waitOnFirstConnect: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    // nats.js otherwise builds an Error per request (and per timer) for a stack trace that is only read if the
+    // request fails: two stack captures on every usage publish.
+    noAsyncTraces: true,
   };
 }
 
@@ -54,6 +70,10 @@ export class PrefixedNatsServer extends ServerNats {
         }),
       );
     }
+  }
+
+  override getRouteFromPattern(pattern: string): string {
+    return routeOfSubject(pattern, (json) => super.getRouteFromPattern(json));
   }
 
   override handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
@@ -80,6 +100,11 @@ export class PrefixedNatsClient extends ClientNats {
 
   protected override normalizePattern(pattern: MsPattern): string {
     return prefixed(this.connection.prefix, super.normalizePattern(pattern));
+  }
+
+  /** Publishes an event without the RxJS pipeline of `emit` (see EventPublisher). */
+  publishEvent(subject: string, data: unknown): Promise<void> {
+    return this.dispatchEvent({ pattern: subject, data });
   }
 
   /** Called as each request or event is sent, in the sender's context: adds its trace context. */

@@ -20,9 +20,9 @@ import {
 import { ProviderPreferences } from '@relaymesh/routing';
 import { tracingEnabled } from '@relaymesh/telemetry';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
-import type { FastifyReply } from 'fastify';
 import { Dispatcher } from 'undici';
 import { CreditGuard } from '../credit/credit-guard.service';
+import { DataPlaneReply } from '../http/exchange';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
@@ -66,7 +66,7 @@ export class FormatService {
   async serve(
     client: ProtocolAdapter,
     request: FormatRequest,
-    reply: FastifyReply,
+    reply: DataPlaneReply,
     signal: AbortSignal,
   ): Promise<void> {
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
@@ -143,7 +143,7 @@ export class FormatService {
   private route(
     client: ProtocolAdapter,
     request: FormatRequest,
-    reply: FastifyReply,
+    reply: DataPlaneReply,
     signal: AbortSignal,
     {
       body,
@@ -221,7 +221,7 @@ export class FormatService {
 async function serveMock(
   hub: HubRequest,
   upstreamModel: string,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   ctx: ClientContext,
   attempt: AttemptContext,
@@ -295,7 +295,7 @@ async function readText(response: Dispatcher.ResponseData): Promise<string | Fai
 /** Relays the upstream's JSON answer byte for byte; usage is read from it, never re-serialised into it. */
 export async function relayJson(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   attempt: AttemptContext,
   target: ProtocolAdapter,
 ): Promise<AttemptResult<void>> {
@@ -315,7 +315,7 @@ export async function relayJson(
 
 async function translateJson(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,
@@ -366,9 +366,11 @@ interface StreamMetering {
 
 /**
  * Reads the upstream SSE stream and hands each event to `onEvent`, which returns the bytes for the client.
- * Nothing is written (so another channel may still be tried) until the first bytes exist. A client that goes
- * away ends the read at once (its abort cancels the upstream call), is no fault of the channel, and is billed
- * for what had reached it.
+ * Nothing is written (so another channel may still be tried) until the first bytes exist. The events of one
+ * upstream read leave in one socket write (one syscall and one TCP segment, not one per event): they arrived
+ * together, so nothing waits for the batch; there is no timer, each read is forwarded as soon as it is parsed.
+ * A client that goes away ends the read at once (its abort cancels the upstream call), is no fault of the
+ * channel, and is billed for what had reached it.
  */
 async function pumpStream(
   response: Dispatcher.ResponseData,
@@ -390,14 +392,19 @@ async function pumpStream(
   try {
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
-      while (pending.length > 0) {
-        const event = pending.shift()!;
-        const bytes = onEvent(event.event ?? null, event.data);
-        if (bytes !== '' && trace.firstByteAt === null) {
-          trace.firstByteAt = performance.now();
-          attempt.committed();
+      let out = '';
+      try {
+        for (const event of pending) out += onEvent(event.event ?? null, event.data);
+      } finally {
+        // Also when an event could not be handled: what came before it still reaches the client.
+        pending.length = 0;
+        if (out !== '') {
+          if (trace.firstByteAt === null) {
+            trace.firstByteAt = performance.now();
+            attempt.committed();
+          }
+          await writer.write(out);
         }
-        await writer.write(bytes);
       }
       if (writer.committed && writer.closed) break;
     }
@@ -440,7 +447,7 @@ async function pumpStream(
 
 function relayStream(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,
@@ -484,7 +491,7 @@ function relayStream(
 
 function translateStream(
   response: Dispatcher.ResponseData,
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   client: ProtocolAdapter,
   target: ProtocolAdapter,
   ctx: ClientContext,

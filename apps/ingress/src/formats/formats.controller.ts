@@ -9,7 +9,10 @@ import {
   openAIResponses,
 } from '@relaymesh/protocols';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { DataPlane } from '../http/data-plane';
+import { DataPlaneReply, DataPlaneRequest } from '../http/exchange';
+import { LeanRoute } from '../http/lean-data-plane';
 import { WireFormat } from '../http/error-envelope';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
@@ -18,7 +21,7 @@ import { EmbeddingsService } from './embeddings.service';
 import { FormatService } from './format.service';
 
 /** Betas (interleaved thinking, context management, ...) must reach an Anthropic upstream unchanged. */
-function formatHeaders(headers: FastifyRequest['headers']): Record<string, string> {
+function formatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const beta = headers['anthropic-beta'];
   return typeof beta === 'string' ? { 'anthropic-beta': beta } : {};
 }
@@ -35,6 +38,20 @@ export class FormatsController {
     private readonly embeddingsService: EmbeddingsService,
     private readonly countTokensService: CountTokensService,
   ) {}
+
+  /** The same handling for the routes the lean data-plane listener takes (no Nest router in between). */
+  serveLean(route: LeanRoute, request: DataPlaneRequest, reply: DataPlaneReply): Promise<void> {
+    switch (route.kind) {
+      case 'chat':
+        return this.serve('chat_completions', 'openai', openAIChat, request, reply, null);
+      case 'responses':
+        return this.serve('responses', 'openai', openAIResponses, request, reply, null);
+      case 'messages':
+        return this.serve('messages', 'anthropic', anthropicMessages, request, reply, null);
+      case 'gemini':
+        return this.serve('generate_content', 'gemini', gemini, request, reply, route.target);
+    }
+  }
 
   @Post('v1/chat/completions')
   chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -134,8 +151,8 @@ export class FormatsController {
     route: string,
     format: WireFormat,
     adapter: ProtocolAdapter,
-    request: FastifyRequest,
-    reply: FastifyReply,
+    request: DataPlaneRequest,
+    reply: DataPlaneReply,
     geminiTarget: string | null,
   ): Promise<void> {
     return this.dataPlane.serve(route, format, request, reply, async (signal, trace) => {

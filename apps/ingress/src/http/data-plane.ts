@@ -10,18 +10,21 @@ import {
   ingressOverloadRefusals,
   ingressRequestDuration,
   ingressRequests,
+  labelledChildren,
   readiness,
 } from '@relaymesh/telemetry';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IngressEnv } from '../config/ingress.env';
 import { RequestSpan } from '../tracing/request-spans';
 import { UpstreamClientError } from '../upstream/upstream-call.service';
 import { WireFormat, errorEnvelope } from './error-envelope';
+import { DataPlaneReply, DataPlaneRequest } from './exchange';
 import { GatewayError } from './gateway-error';
 import { RequestObservers, RequestTrace, startTrace } from './request-trace';
 import { foreignUpstreamError } from './upstream-error';
 
 const logger = new Logger('DataPlane');
+const requestsBy = labelledChildren((...values) => ingressRequests.labels(...values));
+const durationBy = labelledChildren((...values) => ingressRequestDuration.labels(...values));
 
 @Injectable()
 export class DataPlane implements BeforeApplicationShutdown {
@@ -35,6 +38,11 @@ export class DataPlane implements BeforeApplicationShutdown {
     private readonly env: IngressEnv,
   ) {
     readiness.register('ingress:accepting', () => this.draining === null);
+  }
+
+  /** False once the replica drains (new requests are refused). */
+  get accepting(): boolean {
+    return this.draining === null;
   }
 
   beforeApplicationShutdown(): Promise<void> {
@@ -70,8 +78,8 @@ export class DataPlane implements BeforeApplicationShutdown {
   async serve(
     route: string,
     format: WireFormat,
-    request: FastifyRequest,
-    reply: FastifyReply,
+    request: DataPlaneRequest,
+    reply: DataPlaneReply,
     handle: (signal: AbortSignal, trace: RequestTrace) => Promise<void>,
   ): Promise<void> {
     if (this.draining !== null) {
@@ -110,12 +118,8 @@ export class DataPlane implements BeforeApplicationShutdown {
       ingressInFlight.dec();
       reply.raw.off('close', onClose);
       trace.status = reply.raw.statusCode;
-      const code = String(trace.status);
-      ingressRequests.inc({ route, format, code });
-      ingressRequestDuration.observe(
-        { route, format },
-        (performance.now() - trace.startedAt) / 1000,
-      );
+      requestsBy(route, format, String(trace.status)).inc();
+      durationBy(route, format).observe((performance.now() - trace.startedAt) / 1000);
       span?.end(trace, failure);
       this.observers.notify(trace);
     }
@@ -125,8 +129,8 @@ export class DataPlane implements BeforeApplicationShutdown {
 function renderFailure(
   err: unknown,
   format: WireFormat,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: DataPlaneRequest,
+  reply: DataPlaneReply,
 ): void {
   if (reply.sent || reply.raw.headersSent) {
     if (!reply.raw.writableEnded) reply.raw.end();
@@ -154,7 +158,7 @@ function renderFailure(
 }
 
 export function sendError(
-  reply: FastifyReply,
+  reply: DataPlaneReply,
   format: WireFormat,
   status: number,
   message: string,

@@ -2,7 +2,7 @@
 // event as soon as it is ready (no batching), honouring backpressure so a slow reader slows the upstream
 // read instead of growing a buffer here.
 import { ingressInFlightStreams } from '@relaymesh/telemetry';
-import type { FastifyReply } from 'fastify';
+import type { DataPlaneReply } from './exchange';
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 
@@ -10,7 +10,7 @@ export class SseWriter {
   private started = false;
 
   constructor(
-    private readonly reply: FastifyReply,
+    private readonly reply: DataPlaneReply,
     private readonly contentType = 'text/event-stream; charset=utf-8',
   ) {}
 

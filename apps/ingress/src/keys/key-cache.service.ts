@@ -5,6 +5,8 @@ import { Injectable } from '@nestjs/common';
 import { KeyLookup, KeyRecord, hashClientKey } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { keyCacheLookups } from '@relaymesh/telemetry';
+
+const cacheHits = keyCacheLookups.labels('hit');
 import { IngressEnv } from '../config/ingress.env';
 
 /** Unknown keys remembered at most; the oldest are forgotten first. */
@@ -26,12 +28,12 @@ export class KeyCache {
     const hash = hashClientKey(presented);
     const hit = this.known.get(hash);
     if (hit) {
-      keyCacheLookups.inc({ result: 'hit' });
+      cacheHits.inc();
       return hit;
     }
     const unknownUntil = this.unknown.get(hash);
     if (unknownUntil !== undefined && unknownUntil > now) {
-      keyCacheLookups.inc({ result: 'hit' });
+      cacheHits.inc();
       return null;
     }
     keyCacheLookups.inc({ result: 'miss' });

@@ -16,7 +16,7 @@ import {
   tracingEnabled,
   withSpan,
 } from '@relaymesh/telemetry';
-import type { FastifyRequest } from 'fastify';
+import type { DataPlaneRequest } from '../http/exchange';
 import type { RequestTrace } from '../http/request-trace';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import type { AttemptResult } from '../upstream/upstream-call.service';
@@ -36,7 +36,7 @@ export class RequestSpan {
   ) {}
 
   /** The request's server span, or null when tracing is off. */
-  static start(request: FastifyRequest, trace: Readonly<RequestTrace>): RequestSpan | null {
+  static start(request: DataPlaneRequest, trace: Readonly<RequestTrace>): RequestSpan | null {
     if (!tracingEnabled()) return null;
     const http = { method: request.method, route: request.routeOptions.url ?? request.url };
     const span = tracer().startSpan(

@@ -23,6 +23,7 @@ import {
   genAiProviderName,
   ingressFailovers,
   ingressModelFallbacks,
+  labelledChildren,
   routingPanics,
   upstreamAttemptDuration,
   upstreamAttempts,
@@ -38,6 +39,14 @@ import { UpstreamClientError } from './upstream-client-error';
 import { UpstreamPools } from './upstream-pool.service';
 
 export { UpstreamClientError };
+
+const attemptsBy = labelledChildren((...values) => upstreamAttempts.labels(...values));
+const attemptDurationBy = labelledChildren((...values) =>
+  upstreamAttemptDuration.labels(...values),
+);
+const operationDurationBy = labelledChildren((...values) =>
+  genAiClientOperationDuration.labels(...values),
+);
 
 export interface UpstreamRequest {
   path: string;
@@ -297,29 +306,18 @@ export class UpstreamCaller {
     const { model } = request;
     const latencyMs = Math.max(0, performance.now() - startedAt);
     const outcome = errorClass === 'none' ? 'success' : 'error';
-    upstreamAttempts.inc({
-      channel: channel.name,
-      provider: channel.type,
-      // The model being tried (a fallback's own name), a catalogue model: a bounded label.
-      model: request.trace.model ?? model,
-      outcome,
-      error_class: errorClass,
-    });
-    upstreamAttemptDuration.observe(
-      { channel: channel.name, provider: channel.type, outcome },
-      latencyMs / 1000,
-    );
+    // Children in labelNames order: channel, provider, model, outcome, error_class. The model being tried
+    // (a fallback's own name) is a catalogue model: a bounded label.
+    attemptsBy(channel.name, channel.type, request.trace.model ?? model, outcome, errorClass).inc();
+    attemptDurationBy(channel.name, channel.type, outcome).observe(latencyMs / 1000);
     const operation = genAiOperationName(request.trace.route);
     if (operation !== null) {
-      genAiClientOperationDuration.observe(
-        {
-          gen_ai_operation_name: operation,
-          gen_ai_provider_name: genAiProviderName(channel.type),
-          gen_ai_request_model: request.trace.model ?? model,
-          error_type: errorClass === 'none' ? '' : errorClass,
-        },
-        latencyMs / 1000,
-      );
+      operationDurationBy(
+        operation,
+        genAiProviderName(channel.type),
+        request.trace.model ?? model,
+        errorClass === 'none' ? '' : errorClass,
+      ).observe(latencyMs / 1000);
     }
     this.bus.emit(UpstreamOutcomeRecorded, {
       channel_id: channel.id,

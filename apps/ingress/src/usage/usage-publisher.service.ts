@@ -21,6 +21,8 @@ import { CreditGuard } from '../credit/credit-guard.service';
 import { UsageOutbox } from './usage-outbox';
 import { toUsageRecord } from './usage-record';
 
+const storedPublishes = usagePublishes.labels('stored');
+
 /** Publishes in flight at once: enough to keep up with thousands of requests a second. */
 const MAX_IN_FLIGHT = 256;
 const RETRY_MIN_MS = 250;
@@ -41,6 +43,7 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
   private retryDelayMs = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private lastDropLog = 0;
+  private pumpScheduled = false;
   private readonly drained: (() => void)[] = [];
 
   constructor(
@@ -93,7 +96,20 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
       return;
     }
     usageOutboxDepth.set(this.outbox.size);
-    this.pump();
+    this.schedulePump();
+  }
+
+  /**
+   * Publishes at the end of this turn of the event loop rather than per request: the records of every request
+   * that finished in the turn leave together, in one write to NATS instead of one each.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -107,7 +123,7 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     try {
       await this.durable.publish(UsageRecorded, record, record.id, traceContext);
       this.outbox.stored(record.id);
-      usagePublishes.inc({ result: 'stored' });
+      storedPublishes.inc();
       this.retryDelayMs = 0;
     } catch (err) {
       this.outbox.failed(record.id);
@@ -116,7 +132,7 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     }
     usageOutboxDepth.set(this.outbox.size);
     if (this.outbox.size === 0) this.drained.splice(0).forEach((done) => done());
-    else this.pump();
+    else this.schedulePump();
   }
 
   /** Stops publishing for a while after a failure (NATS away), doubling the pause up to a few seconds. */
