@@ -683,3 +683,34 @@ function main(): void {
 }
 
 if (require.main === module) main();
+
+/**
+ * The signal an alert compares: `<signal> <op> <threshold>` → `<signal>`, split at the last comparison outside
+ * parentheses, braces, brackets and strings. The observability e2e checks each signal returns data, since the
+ * whole expression returns data only while the alert would fire.
+ */
+export function alertSignal(expr: string): string {
+  let depth = 0;
+  let quote: string | null = null;
+  let split = -1;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (quote !== null) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (depth === 0 && /[<>=!]/.test(c)) {
+      const op = /^(==|!=|>=|<=|>|<)/.exec(expr.slice(i))?.[0];
+      if (op) {
+        split = i;
+        i += op.length - 1;
+      }
+    }
+  }
+  if (split < 0) throw new Error(`no comparison outside brackets in: ${expr}`);
+  return expr.slice(0, split).trim();
+}

@@ -95,6 +95,7 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
     await traffic.more(20, 'traffic before the restart');
 
     await postgres.stop('fast');
+    const stoppedAt = Date.now();
     const notReadyMs = await waitForReadyz(dataApps, 503, 'router, prober and ledger not ready');
     await traffic.more(30, 'requests served while Postgres is away');
     // The data plane depends on no database: both replicas stay ready and in rotation.
@@ -114,6 +115,8 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
     const sent = await traffic.stop();
 
     expect(sent.filter((r) => r.status !== 200)).toEqual([]);
+    const whileDown = sent.filter((r) => r.at > stoppedAt && r.at < restartedAt);
+    expect(whileDown.length).toBeGreaterThanOrEqual(25);
 
     // Every pool reconnected: the prober leads again (its lock connection is new), the ledger and the router
     // write again.
@@ -140,7 +143,7 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
     expect(failedBatches).toBeGreaterThan(0);
 
     console.log(
-      `Postgres restart drill: ${sent.length} requests, none failed; router, prober and ledger not ready ` +
+      `Postgres restart drill: ${sent.length} requests (${whileDown.length} while Postgres was away), none failed; router, prober and ledger not ready ` +
         `${notReadyMs} ms after Postgres stopped; ready again ${readyAgainMs} ms after it was back; ` +
         `${drill.length} usage records, exact (${failedBatches} ledger batches redelivered); an admin write ` +
         `during the outage: ${refused.status}`,

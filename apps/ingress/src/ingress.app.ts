@@ -30,8 +30,16 @@ export async function startIngress(
       trustProxy: env.trustedProxies.length > 0 ? [...env.trustedProxies] : false,
       // A client's own x-request-id is kept (CONTRACT §1) when it is a sane token; otherwise we make one.
       genReqId: (req) => requestIdOf(req.headers),
-      // Long generations are normal: no request timeout on the data plane; slow request heads are cut.
-      requestTimeout: 0,
+      // Slowloris: a request head or a whole request that takes too long to arrive is cut (408, connection
+      // closed). These limits stop once the request has arrived, so long generations are not cut; nor is there an
+      // idle-socket timeout (connectionTimeout), which would cut a stream whose model is thinking.
+      requestTimeout: env.clientTimeouts.requestMs,
+      http: {
+        headersTimeout: env.clientTimeouts.headersMs,
+        requestTimeout: env.clientTimeouts.requestMs,
+        // node:http checks the two limits on a timer, every 30 s by default: far too coarse for either.
+        connectionsCheckingInterval: Math.min(1_000, env.clientTimeouts.headersMs),
+      },
       connectionTimeout: 0,
       keepAliveTimeout: 75_000,
     },

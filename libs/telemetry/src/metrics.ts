@@ -7,6 +7,15 @@ import { readiness } from './readiness';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
+// prom-client also exports these three sums as gauges named `*_total`, which Prometheus's naming rules (and
+// `promtool check metrics`) reserve for counters; the same numbers are `sum(nodejs_active_handles)` etc.
+for (const name of [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]) {
+  registry.removeSingleMetric(name);
+}
 
 export const buildInfo = new Gauge({
   name: 'relaymesh_build_info',

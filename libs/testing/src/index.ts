@@ -44,3 +44,4 @@ export * from './relaymesh-launcher';
 export { PrivateNats, PrivatePostgres } from './private-servers';
 export * from './drills';
 export * from './otlp-receiver';
+export * from './prometheus-server';

@@ -36,6 +36,11 @@ export interface Deployment {
   /** Every ingress replica (`url` is the first); more than one with `ingressReplicas` in distributed mode. */
   ingressUrls: string[];
   adminToken: string;
+  /**
+   * Where each process serves /healthz, /readyz and /metrics, by process name (`router`, `usage-ledger`,
+   * `health-prober`, `ingress`, `ingress-2`, ...; embedded: one process, `embedded`): what a Prometheus scrapes.
+   */
+  metricsUrls: { name: string; url: string }[];
   /** Everything the processes printed so far (for failure messages and secret-leak checks). */
   output(): string;
   /** Calls the admin API; returns status and parsed JSON body. */
@@ -182,6 +187,10 @@ function deployment(
     url,
     ingressUrls,
     adminToken,
+    metricsUrls: procs.map((p) => ({
+      name: p.name,
+      url: p.port === undefined ? url : `http://127.0.0.1:${p.port}`,
+    })),
     output: () => procs.map((p) => p.output.join('')).join('\n'),
     async admin<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(`${url}/admin${path}`, {
@@ -304,14 +313,14 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     Array.from({ length: Math.max(0, (options.ingressReplicas ?? 1) - 1) }, () => freePort()),
   );
   extraIngressPorts.forEach((port, i) => {
-    procs.push(
-      launch(
-        `ingress-${i + 2}`,
-        entry('apps/ingress/src/main.js'),
-        { ...shared, PORT: String(port), RELAYMESH_ADMIN_TOKEN: adminToken },
-        options.nodeArgs,
-      ),
+    const replica = launch(
+      `ingress-${i + 2}`,
+      entry('apps/ingress/src/main.js'),
+      { ...shared, PORT: String(port), RELAYMESH_ADMIN_TOKEN: adminToken },
+      options.nodeArgs,
     );
+    replica.port = port;
+    procs.push(replica);
   });
   const ingressUrls = [ingressPort, ...extraIngressPorts].map((port) => `http://127.0.0.1:${port}`);
   try {

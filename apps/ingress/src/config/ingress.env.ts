@@ -14,6 +14,18 @@ export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
   defaultOutputTokens: 1024,
 };
 
+/**
+ * Time limits on receiving a request, so a client that trickles its head or body (slowloris) cannot hold a
+ * connection and its memory for ever. They end when the request has arrived: a long streamed answer is not cut.
+ */
+export interface ClientTimeouts {
+  headersMs: number;
+  /** The whole request, head and body; 0 for none. */
+  requestMs: number;
+}
+
+export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 30_000, requestMs: 120_000 };
+
 export class IngressEnv {
   constructor(
     readonly port: number,
@@ -52,6 +64,8 @@ export class IngressEnv {
     readonly shutdownGraceMs: number = 25_000,
     /** SHA-256 of each read-only admin token (GET on /admin only). */
     readonly adminReadOnlyTokenHashes: readonly string[] = [],
+    /** Slow clients (slowloris): how long the request head, and the whole request (head and body), may take. */
+    readonly clientTimeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
   ) {}
 }
 
@@ -117,9 +131,29 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
           (list) => list.every((token) => token.length >= 16),
           'each read-only admin token must have at least 16 characters',
         ),
+      RELAYMESH_HEADERS_TIMEOUT_MS: z.coerce
+        .number()
+        .int()
+        .min(100)
+        .default(DEFAULT_CLIENT_TIMEOUTS.headersMs),
+      // Long enough for a 10 MiB body on a slow uplink; it ends when the body has arrived.
+      RELAYMESH_REQUEST_TIMEOUT_MS: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_CLIENT_TIMEOUTS.requestMs),
     },
     source,
   );
+  if (
+    env.RELAYMESH_REQUEST_TIMEOUT_MS > 0 &&
+    env.RELAYMESH_HEADERS_TIMEOUT_MS > env.RELAYMESH_REQUEST_TIMEOUT_MS
+  ) {
+    // node:http refuses it: the head is part of the request.
+    throw new Error(
+      'ingress: RELAYMESH_HEADERS_TIMEOUT_MS must not exceed RELAYMESH_REQUEST_TIMEOUT_MS',
+    );
+  }
   const adminTokenHash =
     env.RELAYMESH_ADMIN_TOKEN_SHA256 ??
     (env.RELAYMESH_ADMIN_TOKEN ? hashClientKey(env.RELAYMESH_ADMIN_TOKEN) : undefined);
@@ -147,5 +181,9 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_MAX_IN_FLIGHT,
     env.RELAYMESH_SHUTDOWN_GRACE_MS,
     env.RELAYMESH_ADMIN_READONLY_TOKENS.map(hashClientKey),
+    {
+      headersMs: env.RELAYMESH_HEADERS_TIMEOUT_MS,
+      requestMs: env.RELAYMESH_REQUEST_TIMEOUT_MS,
+    },
   );
 }

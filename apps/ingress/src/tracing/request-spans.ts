@@ -8,7 +8,7 @@ import {
   Span,
   SpanKind,
   SpanStatusCode,
-  contextFromCarrier,
+  contextFromHttpHeaders,
   epochMs,
   markFailed,
   traceCarrier,
@@ -42,7 +42,7 @@ export class RequestSpan {
     const span = tracer().startSpan(
       requestSpanName(trace, http),
       { kind: SpanKind.SERVER, startTime: epochMs(trace.startedAt) },
-      contextFromCarrier(request.headers),
+      contextFromHttpHeaders(request.headers),
     );
     return new RequestSpan(span, http);
   }

@@ -1,8 +1,10 @@
 // The small tracing API the apps use, over @opentelemetry/api. Every function is a no-op costing one boolean
 // test while tracing is off (no exporter configured: see tracing-settings.ts), so the data path creates no span
 // objects and does no context work then. Trace context crosses process boundaries as W3C `traceparent` /
-// `tracestate` headers: HTTP in (ingress honours a client's), NATS message headers between the apps, and the
-// same headers in the in-process transport of embedded mode.
+// `tracestate` headers: HTTP in (ingress honours a client's, through the configured propagators), NATS message
+// headers between the apps, and the same headers in the in-process transport of embedded mode. Between the apps
+// it is always W3C trace context and nothing else: whatever OTEL_PROPAGATORS says for HTTP, and never a client's
+// `baggage`, which would carry whatever a caller put in it into every internal message.
 import {
   Attributes,
   Context,
@@ -15,9 +17,11 @@ import {
   TimeInput,
   Tracer,
   context,
+  defaultTextMapSetter,
   propagation,
   trace,
 } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 export { SpanKind, SpanStatusCode };
 export type { Attributes, Context, Span };
@@ -26,6 +30,9 @@ export type { Attributes, Context, Span };
 export type TraceCarrier = Readonly<Record<string, string>>;
 
 const state = { enabled: false, tracer: null as Tracer | null };
+
+/** The propagator of every message between the apps. */
+const w3c = new W3CTraceContextPropagator();
 
 /** True once an SDK with an exporter is registered (tracing-sdk.ts); the one test the data path pays. */
 export function tracingEnabled(): boolean {
@@ -47,13 +54,18 @@ export function tracer(): Tracer {
 export function traceCarrier(ctx: Context = context.active()): TraceCarrier | null {
   if (!state.enabled || !trace.getSpanContext(ctx)) return null;
   const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
+  w3c.inject(ctx, carrier, defaultTextMapSetter);
   return carrier['traceparent'] ? carrier : null;
 }
 
-/** A context whose parent is the remote span of `carrier`; ROOT_CONTEXT when the carrier holds none. */
+/** A context whose parent is the remote span of a message's `carrier`; ROOT_CONTEXT when it holds none. */
 export function contextFromCarrier(carrier: Readonly<Record<string, unknown>>): Context {
-  return propagation.extract(ROOT_CONTEXT, carrier, headerObjectGetter);
+  return w3c.extract(ROOT_CONTEXT, carrier, headerObjectGetter);
+}
+
+/** The caller's context from an HTTP request's headers, by the configured propagators (W3C by default). */
+export function contextFromHttpHeaders(headers: Readonly<Record<string, unknown>>): Context {
+  return propagation.extract(ROOT_CONTEXT, headers, headerObjectGetter);
 }
 
 /** Reads trace headers from a plain header object (HTTP request headers, a carrier), first value of a list. */
@@ -77,8 +89,8 @@ export interface HeaderMap {
 /** Copies the active trace context into `headers`; false (nothing written) when off or there is none. */
 export function injectInto(headers: HeaderMap, ctx: Context = context.active()): boolean {
   if (!state.enabled || !trace.getSpanContext(ctx)) return false;
-  propagation.inject(ctx, headers, headerMapSetter);
-  return true;
+  w3c.inject(ctx, headers, headerMapSetter);
+  return headers.has('traceparent');
 }
 
 /** The trace headers of a header map as a carrier, or null when it has none. */
