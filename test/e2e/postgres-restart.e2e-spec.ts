@@ -99,7 +99,9 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
     const notReadyMs = await waitForReadyz(dataApps, 503, 'router, prober and ledger not ready');
     await traffic.more(30, 'requests served while Postgres is away');
     // The data plane depends on no database: both replicas stay ready and in rotation.
-    expect(await Promise.all(relay.ingressUrls.map(readyzStatus))).toEqual([200, 200]);
+    expect(await Promise.all(relay.ingressUrls.map((url) => readyzStatus(url)))).toEqual([
+      200, 200,
+    ]);
     // What truly needs the database is refused in the admin envelope, not left hanging.
     const refused = await relay.admin<{ error?: { message: string } }>('POST', '/keys', {
       name: 'during-outage',

@@ -97,9 +97,12 @@ export class SteadyTraffic {
 export const ALL_APPS: readonly AppName[] = ['ingress', 'router', 'health-prober', 'usage-ledger'];
 
 /** The HTTP status of an app's /readyz (0 when it does not answer at all). */
-export async function readyzStatus(url: string): Promise<number> {
+/** `/readyz` of one app (0 when it does not answer); `serving` asks the scope ingress's k8s probe uses. */
+export async function readyzStatus(url: string, scope: 'all' | 'serving' = 'all'): Promise<number> {
   try {
-    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${url}/readyz${scope === 'serving' ? '?scope=serving' : ''}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
     await res.text();
     return res.status;
   } catch {
@@ -116,7 +119,8 @@ export async function waitForReadyz(
 ): Promise<number> {
   const started = Date.now();
   await waitFor(
-    async () => (await Promise.all(urls.map(readyzStatus))).every((s) => s === status),
+    async () =>
+      (await Promise.all(urls.map((url) => readyzStatus(url)))).every((s) => s === status),
     { what, timeoutMs, intervalMs: 50 },
   );
   return Date.now() - started;
