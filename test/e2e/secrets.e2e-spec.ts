@@ -30,7 +30,12 @@ describe('secrets never leak (distributed)', () => {
     ]);
     relay = await startDeployment('distributed', {
       label: 'secrets',
-      env: { LOG_LEVEL: 'verbose', RELAYMESH_ADMIN_READONLY_TOKENS: readonlyToken },
+      env: {
+        LOG_LEVEL: 'verbose',
+        RELAYMESH_ADMIN_READONLY_TOKENS: readonlyToken,
+        // The access log on: requests carry the key in Bearer and in ?key=, and it must reach no line.
+        RELAYMESH_ACCESS_LOG: 'true',
+      },
     });
     for (const channel of [
       { name: 'revoked', base_url: revoked.url, keys: [revokedKey], priority: 10 },
@@ -89,7 +94,8 @@ describe('secrets never leak (distributed)', () => {
     for (const secret of [channelKey, revokedKey, clientKey, relay.adminToken, readonlyToken]) {
       expect(everything).not.toContain(secret);
     }
-    // Logs were really captured at the verbose level.
+    // Logs were really captured at the verbose level, access log included.
     expect(relay.output()).toContain('[ingress]');
+    expect(relay.output()).toMatch(/AccessLog.*"route":"chat_completions".*"status":401/);
   });
 });
