@@ -26,6 +26,40 @@ export interface DurableConsumerOptions {
   retryDelayMs: number;
   /** Called with a message that fails its contract: it is dropped (terminated), never retried. */
   onPoison?: (msgId: string, reason: string) => void;
+  /**
+   * When fewer than `batchSize` messages are waiting, how long to wait for more before handing them over (one
+   * handler call, one transaction, for many messages at low rates too). 0 or absent: at once.
+   */
+  lingerMs?: number;
+}
+
+/**
+ * Waits until `waiting()` reaches `batchSize`, `lingerMs` have passed or the consumer stops, whichever comes
+ * first. `arrival()` resolves when the next message arrives (or the consumer is stopped).
+ */
+export async function lingerForBatch(
+  options: Pick<DurableConsumerOptions, 'batchSize' | 'lingerMs'>,
+  waiting: () => number,
+  arrival: () => Promise<void>,
+  running: () => boolean,
+): Promise<void> {
+  const lingerMs = options.lingerMs ?? 0;
+  if (lingerMs <= 0 || waiting() >= options.batchSize) return;
+  let timer: NodeJS.Timeout | undefined;
+  let elapsed = false;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      elapsed = true;
+      resolve();
+    }, lingerMs);
+  });
+  try {
+    while (!elapsed && running() && waiting() < options.batchSize) {
+      await Promise.race([arrival(), timeout]);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Resolves when the whole batch is durably handled (then acknowledged); rejects to have it redelivered. */

@@ -47,6 +47,47 @@ describe('InProcessDurableChannel', () => {
     ]);
   });
 
+  it('should gather what arrives within the linger time into one batch', async () => {
+    const channel = new InProcessDurableChannel();
+    const batches: string[][] = [];
+    const consumption = await channel.consume(
+      Recorded,
+      // A linger far longer than the test: the batch is handed over because it is full.
+      { ...options, batchSize: 3, lingerMs: 60_000 },
+      (batch) => {
+        batches.push(batch.map((m) => m.msgId));
+        return Promise.resolve();
+      },
+    );
+    await channel.publish(Recorded, { n: 1 }, 'a');
+    await new Promise((resolve) => setImmediate(resolve));
+    await channel.publish(Recorded, { n: 2 }, 'b');
+    await new Promise((resolve) => setImmediate(resolve));
+    await channel.publish(Recorded, { n: 3 }, 'c');
+    await until(() => batches.length === 1);
+    await consumption.stop();
+
+    expect(batches).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('should still hand over the batch it was gathering when stopped', async () => {
+    const channel = new InProcessDurableChannel();
+    const handled: string[] = [];
+    const consumption = await channel.consume(
+      Recorded,
+      { ...options, lingerMs: 60_000 },
+      (batch) => {
+        handled.push(...batch.map((m) => m.msgId));
+        return Promise.resolve();
+      },
+    );
+    await channel.publish(Recorded, { n: 1 }, 'a');
+    await new Promise((resolve) => setImmediate(resolve));
+    await consumption.stop();
+
+    expect(handled).toEqual(['a']);
+  });
+
   it('should deliver a batch again until its handler resolves', async () => {
     const channel = new InProcessDurableChannel();
     let failures = 2;

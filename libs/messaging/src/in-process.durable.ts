@@ -12,6 +12,7 @@ import {
   DurableConsumerOptions,
   DurableConsumption,
   DurableMessage,
+  lingerForBatch,
 } from './durable';
 import { InProcessBroker } from './in-process.broker';
 import { batchHandledInSpans } from './message-spans';
@@ -100,6 +101,13 @@ export class InProcessDurableChannel extends DurableChannel {
           await new Promise<void>((wake) => consumer.wake.push(wake));
           continue;
         }
+        // A batch that started gathering is handled even if stop() comes meanwhile (embedded shutdown).
+        await lingerForBatch(
+          options,
+          () => consumer.ready.length,
+          () => new Promise<void>((wake) => consumer.wake.push(wake)),
+          () => running,
+        );
         const taken = consumer.ready.splice(0, options.batchSize);
         consumer.inFlight += taken.length;
         const batch: DurableMessage<E>[] = [];

@@ -29,6 +29,7 @@ import {
   DurableConsumerOptions,
   DurableConsumption,
   DurableMessage,
+  lingerForBatch,
 } from './durable';
 import { batchHandledInSpans } from './message-spans';
 import { NatsConnection, prefixed } from './nats.transport';
@@ -154,6 +155,20 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
           signal.wake = null;
           continue;
         }
+        await lingerForBatch(
+          options,
+          () => buffer.length,
+          () =>
+            new Promise<void>((resolve) => {
+              // Cleared by its own call only: after a linger that timed out, the worker may have set another.
+              const wake = () => {
+                if (signal.wake === wake) signal.wake = null;
+                resolve();
+              };
+              signal.wake = wake;
+            }),
+          () => running,
+        );
         await this.handleBatch(event, buffer.splice(0, options.batchSize), options, handler);
       }
     })();

@@ -6,9 +6,16 @@ import {
   genAiClientTokenUsage,
   genAiServerRequestDuration,
   genAiServerTimeToFirstToken,
+  labelledChildren,
 } from '@relaymesh/telemetry';
 import { RequestObservers, RequestTrace } from '../http/request-trace';
 import { genAiObservation } from './gen-ai-observation';
+
+// Each request observes four histograms; their children are looked up once per label combination (values in
+// labelNames order: operation, provider, request model, then error type / response model and token type).
+const requestDurationBy = labelledChildren((...v) => genAiServerRequestDuration.labels(...v));
+const timeToFirstTokenBy = labelledChildren((...v) => genAiServerTimeToFirstToken.labels(...v));
+const tokenUsageBy = labelledChildren((...v) => genAiClientTokenUsage.labels(...v));
 
 @Injectable()
 export class GenAiMetrics {
@@ -19,19 +26,18 @@ export class GenAiMetrics {
   private record(trace: Readonly<RequestTrace>): void {
     const observation = genAiObservation(trace, performance.now());
     if (observation === null) return;
-    const { labels } = observation;
-    genAiServerRequestDuration.observe(
-      { ...labels, error_type: observation.errorType },
+    const { gen_ai_operation_name: operation, gen_ai_provider_name: provider } = observation.labels;
+    const model = observation.labels.gen_ai_request_model;
+    requestDurationBy(operation, provider, model, observation.errorType).observe(
       observation.durationSeconds,
     );
     if (observation.timeToFirstTokenSeconds !== null) {
-      genAiServerTimeToFirstToken.observe(labels, observation.timeToFirstTokenSeconds);
+      timeToFirstTokenBy(operation, provider, model).observe(observation.timeToFirstTokenSeconds);
     }
     if (observation.tokens !== null) {
       const { input, output, responseModel } = observation.tokens;
-      const tokenLabels = { ...labels, gen_ai_response_model: responseModel };
-      genAiClientTokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'input' }, input);
-      genAiClientTokenUsage.observe({ ...tokenLabels, gen_ai_token_type: 'output' }, output);
+      tokenUsageBy(operation, provider, model, responseModel, 'input').observe(input);
+      tokenUsageBy(operation, provider, model, responseModel, 'output').observe(output);
     }
   }
 }
