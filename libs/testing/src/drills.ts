@@ -94,6 +94,20 @@ export class SteadyTraffic {
   }
 }
 
+/** A price for the drills' models (credit is spent, so every record must carry a cost). */
+export const DRILL_PRICE = { input_usd_per_mtok: 3, output_usd_per_mtok: 15 };
+
+/** One OpenAI chat request to an ingress replica; resolves with its status. */
+export async function chatStatus(url: string, apiKey: string, model: string): Promise<number> {
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+  });
+  await res.text();
+  return res.status;
+}
+
 export const ALL_APPS: readonly AppName[] = ['ingress', 'router', 'health-prober', 'usage-ledger'];
 
 /** The HTTP status of an app's /readyz (0 when it does not answer at all). */
