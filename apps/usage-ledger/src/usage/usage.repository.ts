@@ -86,7 +86,10 @@ export class SqlUsageRepository extends UsageRepository {
     return this.dataSource.transaction((manager) => this.commitIn(manager, batch));
   }
 
-  private async commitIn(manager: EntityManager, batch: PricedRecord[]): Promise<CommittedBatch> {
+  private async commitIn(manager: EntityManager, given: PricedRecord[]): Promise<CommittedBatch> {
+    // One batch may hold a record twice (published again under another message id, within the consumer's
+    // linger): it is inserted once, and must be debited once, so the batch is made unique by record id first.
+    const batch = [...new Map(given.map((priced) => [priced.record.id, priced])).values()];
     const rows = batch.map(({ record, costUsd }) => ({ ...record, cost_usd: costUsd }));
     const inserted = await manager.query<{ id: string }[]>(
       `INSERT INTO ${this.records} (${NAMES.join(', ')})
