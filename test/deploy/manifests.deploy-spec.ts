@@ -70,7 +70,8 @@ describe.each(OVERLAYS)('deploy/k8s/%s', (overlay) => {
       const portNames = container.ports.map((p: Any) => p.name);
       for (const [probe, path] of [
         ['livenessProbe', '/healthz'],
-        ['readinessProbe', '/readyz'],
+        // Ingress is ready while it can serve from memory (readiness.ts, ReadinessScope).
+        ['readinessProbe', app === 'ingress' ? '/readyz?scope=serving' : '/readyz'],
         ['startupProbe', '/healthz'],
       ]) {
         expect(container[probe]?.httpGet?.path).toBe(path);

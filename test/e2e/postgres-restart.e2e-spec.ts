@@ -15,25 +15,15 @@ import {
   startDeployment,
   waitFor,
   waitForReadyz,
+  DRILL_PRICE,
+  chatStatus,
 } from '@relaymesh/testing';
-
-const PRICE = { input_usd_per_mtok: 3, output_usd_per_mtok: 15 };
 
 describe('Postgres restart while traffic flows (distributed, two ingress replicas, private Postgres)', () => {
   let postgres: PrivatePostgres;
   let relay: Deployment;
   let upstream: FakeOpenAI;
   let key: { id: string; key: string };
-
-  const chat = (url: string, apiKey: string, model: string) =>
-    fetch(`${url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
-    }).then(async (res) => {
-      await res.text();
-      return res.status;
-    });
 
   const leaderGauge = async (): Promise<number> => {
     const text = await (await fetch(`${relay.appUrl('health-prober')}/metrics`)).text();
@@ -61,7 +51,7 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
         })
       ).status,
     ).toBe(201);
-    expect((await relay.admin('PUT', '/models/pg-m', PRICE)).status).toBe(200);
+    expect((await relay.admin('PUT', '/models/pg-m', DRILL_PRICE)).status).toBe(200);
     key = (
       await relay.admin<{ id: string; key: string }>('POST', '/keys', {
         name: 'pg-drill',
@@ -69,7 +59,7 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
       })
     ).body;
     for (const url of relay.ingressUrls) {
-      await waitFor(async () => (await chat(url, key.key, 'pg-m')) === 200, {
+      await waitFor(async () => (await chatStatus(url, key.key, 'pg-m')) === 200, {
         what: `${url} serving pg-m`,
       });
     }
@@ -99,7 +89,9 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
     const notReadyMs = await waitForReadyz(dataApps, 503, 'router, prober and ledger not ready');
     await traffic.more(30, 'requests served while Postgres is away');
     // The data plane depends on no database: both replicas stay ready and in rotation.
-    expect(await Promise.all(relay.ingressUrls.map(readyzStatus))).toEqual([200, 200]);
+    expect(await Promise.all(relay.ingressUrls.map((url) => readyzStatus(url)))).toEqual([
+      200, 200,
+    ]);
     // What truly needs the database is refused in the admin envelope, not left hanging.
     const refused = await relay.admin<{ error?: { message: string } }>('POST', '/keys', {
       name: 'during-outage',

@@ -1,4 +1,4 @@
-// Secrets stay secret: channel keys, client keys and the admin token never appear in any log line (at the
+// Secrets stay secret: channel keys, client keys and the admin tokens (read-write and read-only) never appear in any log line (at the
 // most verbose level), any metric, any admin read-back or any error message, whatever happens on the way —
 // successes, upstream auth failures, failovers, refusals. Four processes, so every app's logs are searched.
 import { Deployment, FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
@@ -10,6 +10,7 @@ describe('secrets never leak (distributed)', () => {
   const channelKey = `sk-upstream-secret-${Date.now()}-good`;
   const revokedKey = `sk-upstream-secret-${Date.now()}-revoked`;
   let clientKey: string;
+  const readonlyToken = `rm-readonly-secret-${Date.now()}`;
   const seen: string[] = [];
 
   const chat = (key: string, model = 'leak-m') =>
@@ -29,7 +30,12 @@ describe('secrets never leak (distributed)', () => {
     ]);
     relay = await startDeployment('distributed', {
       label: 'secrets',
-      env: { LOG_LEVEL: 'verbose' },
+      env: {
+        LOG_LEVEL: 'verbose',
+        RELAYMESH_ADMIN_READONLY_TOKENS: readonlyToken,
+        // The access log on: requests carry the key in Bearer and in ?key=, and it must reach no line.
+        RELAYMESH_ACCESS_LOG: 'true',
+      },
     });
     for (const channel of [
       { name: 'revoked', base_url: revoked.url, keys: [revokedKey], priority: 10 },
@@ -65,17 +71,31 @@ describe('secrets never leak (distributed)', () => {
     for (const path of ['/channels', '/keys']) {
       seen.push(JSON.stringify((await relay.admin('GET', path)).body));
     }
-    seen.push(await (await fetch(`${relay.url}/metrics`)).text());
+    // A read-only admin token reads, and is refused a write.
+    const asReader = (method: string) =>
+      fetch(`${relay.url}/admin/keys`, {
+        method,
+        headers: { authorization: `Bearer ${readonlyToken}`, 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: JSON.stringify({ name: 'nope' }) } : {}),
+      });
+    const [read, write] = [await asReader('GET'), await asReader('POST')];
+    expect([read.status, write.status]).toEqual([200, 403]);
+    seen.push(await read.text(), await write.text());
+    // Every app's own metrics.
+    for (const app of ['ingress', 'router', 'health-prober', 'usage-ledger'] as const) {
+      seen.push(await (await fetch(`${relay.appUrl(app)}/metrics`)).text());
+    }
 
     // The secrets did travel: the good upstream received its key, so not finding them is meaningful.
     expect(good.lastRequest()!.headers['authorization']).toBe(`Bearer ${channelKey}`);
     expect(revoked.requests.length).toBeGreaterThan(0);
 
     const everything = [...seen, relay.output()].join('\n');
-    for (const secret of [channelKey, revokedKey, clientKey, relay.adminToken]) {
+    for (const secret of [channelKey, revokedKey, clientKey, relay.adminToken, readonlyToken]) {
       expect(everything).not.toContain(secret);
     }
-    // Logs were really captured at the verbose level.
+    // Logs were really captured at the verbose level, access log included.
     expect(relay.output()).toContain('[ingress]');
+    expect(relay.output()).toMatch(/AccessLog.*"route":"chat_completions".*"status":401/);
   });
 });

@@ -195,8 +195,17 @@ describe.each<DeploymentMode>(['embedded', 'distributed'])('self-healing channel
     );
     expect(disabled.health.state).toBe('disabled');
     expect(disabled.health.reason).toMatch(/^upstream key rejected: 401 invalid_api_key/);
-    // The only channel of its model is out: the caller hears so in its own format.
-    await expect(chat('gpt-4o-mini')).rejects.toMatchObject({ status: 503 });
+    // The only channel of its model is out: the caller hears so in its own format, once the router's new
+    // snapshot has reached ingress (the admin read above comes from the router, a moment earlier).
+    const refusal = await waitFor(
+      () =>
+        chat('gpt-4o-mini').then(
+          () => null,
+          (err: { status?: number }) => (err.status === 503 ? err : null),
+        ),
+      { what: 'a 503 for the model whose only channel is disabled', timeoutMs: 5_000 },
+    );
+    expect(refusal).toMatchObject({ status: 503 });
   });
 
   it('should probe a channel on demand through POST /admin/channels/{id}/test', async () => {

@@ -251,11 +251,18 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     );
     expect(ejections).toHaveLength(1);
     expect(eventsFor(CHANNEL_FLAKY, 'recovering')).toHaveLength(1);
-    const { rows } = await pg.query<{ to_state: string }>(
-      `SELECT to_state FROM "${schema}".channel_health_transitions WHERE channel_id = $1 ORDER BY id`,
-      [CHANNEL_FLAKY],
+    // The transition is published and stored side by side: the row may land a moment after the event.
+    const states = await waitFor(
+      async () => {
+        const { rows } = await pg.query<{ to_state: string }>(
+          `SELECT to_state FROM "${schema}".channel_health_transitions WHERE channel_id = $1 ORDER BY id`,
+          [CHANNEL_FLAKY],
+        );
+        return rows.at(-1)?.to_state === 'healthy' ? rows.map((r) => r.to_state) : null;
+      },
+      { what: 'the return to healthy in the transition history' },
     );
-    expect(rows.map((r) => r.to_state)).toEqual(['degraded', 'ejected', 'recovering', 'healthy']);
+    expect(states).toEqual(['degraded', 'ejected', 'recovering', 'healthy']);
   });
 
   it('should disable a channel whose key is rejected and say why, through the admin test', async () => {

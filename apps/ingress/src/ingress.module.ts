@@ -1,5 +1,6 @@
 // Ingress: the data plane. Authenticates from its key cache, routes from its in-memory snapshot, calls the
 // upstream through pooled connections and relays the answer; serves the admin API by relaying to the owners.
+import { AccessLogModule } from './access-log/access-log.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { SecretBox } from '@relaymesh/contracts';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
@@ -23,6 +24,7 @@ export class IngressModule {
       module: IngressModule,
       global: true,
       imports: [
+        AccessLogModule,
         AdminModule,
         CreditModule,
         FormatsModule,

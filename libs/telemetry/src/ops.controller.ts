@@ -1,5 +1,6 @@
-// GET /healthz (alive), /readyz (dependencies reachable), /metrics (Prometheus text) for every app.
-import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+// GET /healthz (alive), /readyz (dependencies reachable; `?scope=serving`: able to serve traffic on its own, see
+// readiness.ts), /metrics (Prometheus text) for every app.
+import { Controller, Get, Header, HttpCode, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { registry } from './metrics';
 import { readiness } from './readiness';
@@ -13,8 +14,8 @@ export class OpsController {
   }
 
   @Get('readyz')
-  async readyz(@Res() reply: FastifyReply): Promise<void> {
-    const result = await readiness.evaluate();
+  async readyz(@Res() reply: FastifyReply, @Query('scope') scope?: string): Promise<void> {
+    const result = await readiness.evaluate(scope === 'serving' ? 'serving' : 'all');
     await reply.code(result.ready ? 200 : 503).send(result);
   }
 

@@ -30,4 +30,24 @@ describe('ReadinessRegistry', () => {
     registry.register('y:bus', () => true);
     expect(await registry.dependencies()).toEqual([]);
   });
+
+  it('should answer the serving scope from the serving checks alone, and fall back to all without any', async () => {
+    const registry = new ReadinessRegistry();
+    registry.register('ingress:bus', () => false, { app: 'ingress', dependency: 'nats' });
+    expect((await registry.evaluate('serving')).ready).toBe(false);
+    let snapshot = true;
+    registry.registerServing('ingress:routing-snapshot', () => snapshot);
+    expect(await registry.evaluate('serving')).toEqual({
+      ready: true,
+      checks: { 'ingress:routing-snapshot': true },
+    });
+    expect((await registry.evaluate()).ready).toBe(false);
+    snapshot = false;
+    expect((await registry.evaluate('serving')).ready).toBe(false);
+    registry.unregister('ingress:routing-snapshot');
+    expect(await registry.evaluate('serving')).toEqual({
+      ready: false,
+      checks: { 'ingress:bus': false },
+    });
+  });
 });

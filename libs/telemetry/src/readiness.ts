@@ -8,9 +8,18 @@ export interface DependencyOf {
   dependency: 'nats' | 'postgres';
 }
 
+/**
+ * `serving`: only the checks a replica needs to serve traffic on its own (ingress: a routing snapshot, not
+ * draining). Ingress keeps answering known keys from its snapshot and caches while NATS or Postgres is away
+ * (ARCHITECTURE: the data plane does not need the control plane), so its Kubernetes readiness probe asks this
+ * scope: a NATS blip must not take every ingress replica out of its Service. `all` (the default) is CONTRACT §3.
+ */
+export type ReadinessScope = 'all' | 'serving';
+
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
   private readonly dependencyOf = new Map<string, DependencyOf>();
+  private readonly serving = new Set<string>();
 
   register(name: string, check: ReadinessCheck, dependency?: DependencyOf): void {
     this.checks.set(name, check);
@@ -18,9 +27,16 @@ export class ReadinessRegistry {
     else this.dependencyOf.delete(name);
   }
 
+  /** A check that decides whether this replica can serve traffic by itself (see ReadinessScope). */
+  registerServing(name: string, check: ReadinessCheck): void {
+    this.register(name, check);
+    this.serving.add(name);
+  }
+
   unregister(name: string): void {
     this.checks.delete(name);
     this.dependencyOf.delete(name);
+    this.serving.delete(name);
   }
 
   /** The checks that stand for a dependency, run now: what `relaymesh_dependency_up` reports on a scrape. */
@@ -29,9 +45,16 @@ export class ReadinessRegistry {
     return [...this.dependencyOf].map(([name, of]) => ({ ...of, up: checks[name] === true }));
   }
 
-  async evaluate(): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+  /** Runs the checks of a scope; an app with no serving checks of its own answers `serving` with all of them. */
+  async evaluate(
+    scope: ReadinessScope = 'all',
+  ): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+    const chosen =
+      scope === 'serving' && this.serving.size > 0
+        ? [...this.checks].filter(([name]) => this.serving.has(name))
+        : [...this.checks];
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]): Promise<[string, boolean]> => {
+      chosen.map(async ([name, check]): Promise<[string, boolean]> => {
         try {
           return [name, await check()];
         } catch {

@@ -94,12 +94,29 @@ export class SteadyTraffic {
   }
 }
 
+/** A price for the drills' models (credit is spent, so every record must carry a cost). */
+export const DRILL_PRICE = { input_usd_per_mtok: 3, output_usd_per_mtok: 15 };
+
+/** One OpenAI chat request to an ingress replica; resolves with its status. */
+export async function chatStatus(url: string, apiKey: string, model: string): Promise<number> {
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+  });
+  await res.text();
+  return res.status;
+}
+
 export const ALL_APPS: readonly AppName[] = ['ingress', 'router', 'health-prober', 'usage-ledger'];
 
 /** The HTTP status of an app's /readyz (0 when it does not answer at all). */
-export async function readyzStatus(url: string): Promise<number> {
+/** `/readyz` of one app (0 when it does not answer); `serving` asks the scope ingress's k8s probe uses. */
+export async function readyzStatus(url: string, scope: 'all' | 'serving' = 'all'): Promise<number> {
   try {
-    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${url}/readyz${scope === 'serving' ? '?scope=serving' : ''}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
     await res.text();
     return res.status;
   } catch {
@@ -116,7 +133,8 @@ export async function waitForReadyz(
 ): Promise<number> {
   const started = Date.now();
   await waitFor(
-    async () => (await Promise.all(urls.map(readyzStatus))).every((s) => s === status),
+    async () =>
+      (await Promise.all(urls.map((url) => readyzStatus(url)))).every((s) => s === status),
     { what, timeoutMs, intervalMs: 50 },
   );
   return Date.now() - started;

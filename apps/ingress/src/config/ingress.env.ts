@@ -66,6 +66,8 @@ export class IngressEnv {
     readonly adminReadOnlyTokenHashes: readonly string[] = [],
     /** Slow clients (slowloris): how long the request head, and the whole request (head and body), may take. */
     readonly clientTimeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
+    /** One JSON line per finished data-plane request (access-log/access-log-line.ts); off by default. */
+    readonly accessLog: boolean = false,
   ) {}
 }
 
@@ -142,6 +144,10 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .int()
         .min(0)
         .default(DEFAULT_CLIENT_TIMEOUTS.requestMs),
+      RELAYMESH_ACCESS_LOG: z
+        .enum(['true', 'false', '1', '0', ''])
+        .default('false')
+        .transform((value) => value === 'true' || value === '1'),
     },
     source,
   );
@@ -185,5 +191,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       headersMs: env.RELAYMESH_HEADERS_TIMEOUT_MS,
       requestMs: env.RELAYMESH_REQUEST_TIMEOUT_MS,
     },
+    env.RELAYMESH_ACCESS_LOG,
   );
 }

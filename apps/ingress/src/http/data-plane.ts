@@ -37,7 +37,7 @@ export class DataPlane implements BeforeApplicationShutdown {
     private readonly observers: RequestObservers,
     private readonly env: IngressEnv,
   ) {
-    readiness.register('ingress:accepting', () => this.draining === null);
+    readiness.registerServing('ingress:accepting', () => this.draining === null);
   }
 
   /** False once the replica drains (new requests are refused). */

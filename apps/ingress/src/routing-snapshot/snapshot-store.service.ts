@@ -34,7 +34,7 @@ export class SnapshotStore implements OnApplicationBootstrap, OnApplicationShutd
     private readonly bus: MessageBus,
     private readonly secrets: SecretBox,
   ) {
-    readiness.register('ingress:routing-snapshot', () => this.current !== null);
+    readiness.registerServing('ingress:routing-snapshot', () => this.current !== null);
   }
 
   onApplicationBootstrap(): void {

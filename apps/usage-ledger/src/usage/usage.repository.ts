@@ -86,12 +86,11 @@ export class SqlUsageRepository extends UsageRepository {
     return this.dataSource.transaction((manager) => this.commitIn(manager, batch));
   }
 
-  private async commitIn(manager: EntityManager, batch: PricedRecord[]): Promise<CommittedBatch> {
-    // The same record twice in one batch (published again under another message id, or redelivered beside
-    // its first delivery) is inserted and debited once: later copies are duplicates like any other.
-    const seen = new Set<string>();
-    const unique = batch.filter(({ record }) => !seen.has(record.id) && seen.add(record.id));
-    const rows = unique.map(({ record, costUsd }) => ({ ...record, cost_usd: costUsd }));
+  private async commitIn(manager: EntityManager, given: PricedRecord[]): Promise<CommittedBatch> {
+    // One batch may hold a record twice (published again under another message id, within the consumer's
+    // linger): it is inserted once, and must be debited once, so the batch is made unique by record id first.
+    const batch = [...new Map(given.map((priced) => [priced.record.id, priced])).values()];
+    const rows = batch.map(({ record, costUsd }) => ({ ...record, cost_usd: costUsd }));
     const inserted = await manager.query<{ id: string }[]>(
       `INSERT INTO ${this.records} (${NAMES.join(', ')})
        SELECT ${NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})
@@ -100,7 +99,7 @@ export class SqlUsageRepository extends UsageRepository {
       [JSON.stringify(rows)],
     );
     const fresh = new Set(inserted.map((row) => row.id));
-    const insertedRecords = unique.filter((p) => fresh.has(p.record.id));
+    const insertedRecords = batch.filter((p) => fresh.has(p.record.id));
 
     const perKey = new Map<string, { cost: number; ids: string[] }>();
     for (const { record, costUsd } of insertedRecords) {
