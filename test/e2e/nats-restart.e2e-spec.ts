@@ -17,6 +17,7 @@ import {
   waitForReadyz,
   DRILL_PRICE,
   chatStatus,
+  prepareDrill,
 } from '@relaymesh/testing';
 
 describe('NATS restart while traffic flows (distributed, two ingress replicas, private NATS)', () => {
@@ -34,30 +35,7 @@ describe('NATS restart while traffic flows (distributed, two ingress replicas, p
       natsUrl: nats.url,
       ingressReplicas: 2,
     });
-    expect(
-      (
-        await relay.admin('POST', '/channels', {
-          name: 'up',
-          type: 'openai',
-          base_url: upstream.url,
-          keys: ['sk-up'],
-          models: ['nats-m', 'after-m'],
-        })
-      ).status,
-    ).toBe(201);
-    expect((await relay.admin('PUT', '/models/nats-m', DRILL_PRICE)).status).toBe(200);
-    key = (
-      await relay.admin<{ id: string; key: string }>('POST', '/keys', {
-        name: 'nats-drill',
-        credit_usd: 100,
-      })
-    ).body;
-    // Each replica has routed the model and cached the key: what it needs to serve while NATS is away.
-    for (const url of relay.ingressUrls) {
-      await waitFor(async () => (await chatStatus(url, key.key, 'nats-m')) === 200, {
-        what: `${url} serving nats-m`,
-      });
-    }
+    key = await prepareDrill(relay, upstream.url, ['nats-m', 'after-m'], 'nats-drill');
   }, 90_000);
 
   afterAll(async () => {

@@ -15,8 +15,7 @@ import {
   startDeployment,
   waitFor,
   waitForReadyz,
-  DRILL_PRICE,
-  chatStatus,
+  prepareDrill,
 } from '@relaymesh/testing';
 
 describe('Postgres restart while traffic flows (distributed, two ingress replicas, private Postgres)', () => {
@@ -40,29 +39,7 @@ describe('Postgres restart while traffic flows (distributed, two ingress replica
       databaseUrl: postgres.url,
       ingressReplicas: 2,
     });
-    expect(
-      (
-        await relay.admin('POST', '/channels', {
-          name: 'up',
-          type: 'openai',
-          base_url: upstream.url,
-          keys: ['sk-up'],
-          models: ['pg-m'],
-        })
-      ).status,
-    ).toBe(201);
-    expect((await relay.admin('PUT', '/models/pg-m', DRILL_PRICE)).status).toBe(200);
-    key = (
-      await relay.admin<{ id: string; key: string }>('POST', '/keys', {
-        name: 'pg-drill',
-        credit_usd: 100,
-      })
-    ).body;
-    for (const url of relay.ingressUrls) {
-      await waitFor(async () => (await chatStatus(url, key.key, 'pg-m')) === 200, {
-        what: `${url} serving pg-m`,
-      });
-    }
+    key = await prepareDrill(relay, upstream.url, ['pg-m'], 'pg-drill');
     await waitFor(async () => (await leaderGauge()) === 1, { what: 'a leading prober' });
   }, 90_000);
 

@@ -108,6 +108,41 @@ export async function chatStatus(url: string, apiKey: string, model: string): Pr
   return res.status;
 }
 
+/**
+ * What a drill needs before its fault: one OpenAI channel for `models`, the first model priced, a key with
+ * credit, and every ingress replica having served it once (the model routed, the key cached: what a replica
+ * needs to keep serving while a dependency is away).
+ */
+export async function prepareDrill(
+  relay: Deployment,
+  upstreamUrl: string,
+  models: string[],
+  keyName: string,
+): Promise<{ id: string; key: string }> {
+  const channel = await relay.admin('POST', '/channels', {
+    name: 'up',
+    type: 'openai',
+    base_url: upstreamUrl,
+    keys: ['sk-up'],
+    models,
+  });
+  if (channel.status !== 201) throw new Error(`channel refused: ${JSON.stringify(channel.body)}`);
+  const priced = await relay.admin('PUT', `/models/${models[0]}`, DRILL_PRICE);
+  if (priced.status !== 200) throw new Error(`price refused: ${JSON.stringify(priced.body)}`);
+  const key = (
+    await relay.admin<{ id: string; key: string }>('POST', '/keys', {
+      name: keyName,
+      credit_usd: 100,
+    })
+  ).body;
+  for (const url of relay.ingressUrls) {
+    await waitFor(async () => (await chatStatus(url, key.key, models[0])) === 200, {
+      what: `${url} serving ${models[0]}`,
+    });
+  }
+  return key;
+}
+
 export const ALL_APPS: readonly AppName[] = ['ingress', 'router', 'health-prober', 'usage-ledger'];
 
 /** The HTTP status of an app's /readyz (0 when it does not answer at all). */
