@@ -1,23 +1,28 @@
-import { genAiOperationName, genAiProviderName } from './gen-ai';
+import { genAiMetricOperation, genAiOperationName, genAiProviderName } from './gen-ai';
 
 describe('GenAI semantic-convention names', () => {
   it.each([
-    ['chat_completions', 'chat'],
-    ['responses', 'chat'],
-    ['messages', 'chat'],
-    ['generate_content', 'generate_content'],
-    ['embeddings', 'embeddings'],
-    ['embed_content', 'embeddings'],
-    ['count_tokens', null],
-    ['models', null],
-  ])('should name route %s operation %s', (route, operation) => {
+    ['chat_completions', 'chat', 'chat'],
+    ['responses', 'chat', 'chat'],
+    ['messages', 'chat', 'chat'],
+    ['generate_content', 'generate_content', 'generate_content'],
+    ['embeddings', 'embeddings', 'embeddings'],
+    ['embed_content', 'embeddings', 'embeddings'],
+    ['count_tokens', 'count_tokens', null],
+    ['models', null, null],
+    ['key', null, null],
+  ])('should name route %s operation %s (metered as %s)', (route, operation, metered) => {
     expect(genAiOperationName(route)).toBe(operation);
+    expect(genAiMetricOperation(route)).toBe(metered);
   });
 
-  it('should use the well-known provider names and keep other channel types', () => {
-    expect(genAiProviderName('gemini')).toBe('gcp.gemini');
-    expect(genAiProviderName('openai')).toBe('openai');
-    expect(genAiProviderName('anthropic')).toBe('anthropic');
-    expect(genAiProviderName('openai-compatible')).toBe('openai-compatible');
+  it.each([
+    ['openai', 'openai'],
+    ['anthropic', 'anthropic'],
+    ['gemini', 'gcp.gemini'],
+    ['openai-compatible', 'openai_compatible'],
+    ['mock', 'relaymesh.mock'],
+  ])('should name channel type %s provider %s', (type, provider) => {
+    expect(genAiProviderName(type)).toBe(provider);
   });
 });

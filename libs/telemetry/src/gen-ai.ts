@@ -1,32 +1,49 @@
 // The OpenTelemetry GenAI semantic conventions' names for what ingress serves, shared by the GenAI metrics and
-// by anything else that speaks the conventions (span attributes), so both say the same thing.
+// the ingress span attributes, so both say the same thing.
+
+export type GenAiOperation = 'chat' | 'generate_content' | 'embeddings' | 'count_tokens';
+
+/** `gen_ai.operation.name` of each data-plane route; the others (model lists, key info) are no GenAI operation. */
+const OPERATIONS: Readonly<Record<string, GenAiOperation>> = {
+  chat_completions: 'chat',
+  responses: 'chat',
+  messages: 'chat',
+  generate_content: 'generate_content',
+  embeddings: 'embeddings',
+  embed_content: 'embeddings',
+  count_tokens: 'count_tokens',
+};
+
+/** `gen_ai.operation.name` for a data-plane route label, or null for a route that is no GenAI operation. */
+export function genAiOperationName(route: string): GenAiOperation | null {
+  return OPERATIONS[route] ?? null;
+}
 
 /**
- * `gen_ai.operation.name` for a data-plane route label, or null for a route that is no GenAI operation (token
- * counting, model lists): those get no GenAI metrics.
+ * The operation the GenAI metrics measure a route under, or null: token counting generates nothing, so it gets
+ * no token or duration series (its span still names it).
  */
-export function genAiOperationName(
+export function genAiMetricOperation(
   route: string,
-): 'chat' | 'generate_content' | 'embeddings' | null {
-  switch (route) {
-    case 'chat_completions':
-    case 'responses':
-    case 'messages':
-      return 'chat';
-    case 'generate_content':
-      return 'generate_content';
-    case 'embeddings':
-    case 'embed_content':
-      return 'embeddings';
-    default:
-      return null;
-  }
+): Exclude<GenAiOperation, 'count_tokens'> | null {
+  const operation = genAiOperationName(route);
+  return operation === 'count_tokens' ? null : operation;
 }
 
 /**
  * `gen_ai.provider.name` for a channel type: the conventions' well-known value where there is one (Gemini's
- * API is `gcp.gemini`), the channel type itself otherwise (custom values are allowed).
+ * API is `gcp.gemini`), a custom one otherwise (custom values are allowed).
  */
 export function genAiProviderName(channelType: string): string {
-  return channelType === 'gemini' ? 'gcp.gemini' : channelType;
+  switch (channelType) {
+    case 'gemini':
+      return 'gcp.gemini';
+    case 'openai-compatible':
+      // Any server speaking OpenAI's API (vLLM, Ollama, a proxy): the provider itself is not known.
+      return 'openai_compatible';
+    case 'mock':
+      return 'relaymesh.mock';
+    default:
+      return channelType;
+  }
 }

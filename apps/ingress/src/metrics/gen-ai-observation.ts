@@ -1,7 +1,7 @@
 // What one finished data-plane request adds to the OpenTelemetry GenAI metrics, as a pure function of its trace.
 // Labels stay bounded: the model is named only once a channel was tried for it (so it is a catalogue model, never
 // whatever a client typed), the provider is a channel type, the error a status code or an error class.
-import { genAiOperationName, genAiProviderName } from '@relaymesh/telemetry';
+import { genAiMetricOperation, genAiProviderName } from '@relaymesh/telemetry';
 import type { RequestTrace } from '../http/request-trace';
 
 export interface GenAiObservation {
@@ -24,7 +24,7 @@ export function genAiObservation(
   trace: Readonly<RequestTrace>,
   endedAt: number,
 ): GenAiObservation | null {
-  const operation = genAiOperationName(trace.route);
+  const operation = genAiMetricOperation(trace.route);
   if (operation === null) return null;
   const channel = trace.attempts > 0 ? trace.channel : null;
   const tried = channel !== null;

@@ -2,51 +2,19 @@
 // semantic conventions (gen_ai.*, semconv 1.37+ names; the incubating constants are copied, as OTel advises, not
 // imported) is table-tested. Only names, models, counts, codes and ids go in: never a prompt, an answer, a key
 // or an upstream's error message (which can quote the credential it refused).
-import { ChannelType, ErrorClass } from '@relaymesh/contracts';
-import type { Attributes } from '@relaymesh/telemetry';
+import { ErrorClass } from '@relaymesh/contracts';
+import { Attributes, genAiOperationName, genAiProviderName } from '@relaymesh/telemetry';
 import { GatewayError } from '../http/gateway-error';
 import type { RequestTrace } from '../http/request-trace';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { UpstreamClientError } from '../upstream/upstream-client-error';
-
-/** The GenAI operation of each data-plane route; routes that are not one (model list, key info) have none. */
-const OPERATIONS: Readonly<Record<string, string>> = {
-  chat_completions: 'chat',
-  responses: 'chat',
-  messages: 'chat',
-  generate_content: 'generate_content',
-  embeddings: 'embeddings',
-  embed_content: 'embeddings',
-  count_tokens: 'count_tokens',
-};
-
-export function operationName(route: string): string | null {
-  return OPERATIONS[route] ?? null;
-}
-
-/** `gen_ai.provider.name` of a channel type (the semconv's well-known values where one applies). */
-export function providerName(type: ChannelType): string {
-  switch (type) {
-    case 'openai':
-      return 'openai';
-    case 'anthropic':
-      return 'anthropic';
-    case 'gemini':
-      return 'gcp.gemini';
-    case 'openai-compatible':
-      // Any server speaking OpenAI's API (vLLM, Ollama, a proxy): the provider itself is not known.
-      return 'openai_compatible';
-    case 'mock':
-      return 'relaymesh.mock';
-  }
-}
 
 /** `{operation} {model}` as the GenAI conventions name spans; `{method} {route}` for the other routes. */
 export function requestSpanName(
   trace: Pick<RequestTrace, 'route' | 'model'>,
   http: { method: string; route: string },
 ): string {
-  const operation = operationName(trace.route);
+  const operation = genAiOperationName(trace.route);
   if (operation === null) return `${http.method} ${http.route}`;
   return trace.model ? `${operation} ${trace.model}` : operation;
 }
@@ -101,7 +69,7 @@ export function requestSpanAttributes(
   http: { method: string; route: string },
   errorType: string | null,
 ): Attributes {
-  const operation = operationName(trace.route);
+  const operation = genAiOperationName(trace.route);
   const genAi =
     operation === null
       ? {}
@@ -111,9 +79,9 @@ export function requestSpanAttributes(
           'gen_ai.request.stream': trace.stream,
           'gen_ai.request.max_tokens': trace.maxTokens,
           'gen_ai.response.model': trace.responseModel,
-          'gen_ai.provider.name': trace.channel ? providerName(trace.channel.type) : null,
+          'gen_ai.provider.name': trace.channel ? genAiProviderName(trace.channel.type) : null,
           // The name before semconv 1.37, still what many backends group by.
-          'gen_ai.system': trace.channel ? providerName(trace.channel.type) : null,
+          'gen_ai.system': trace.channel ? genAiProviderName(trace.channel.type) : null,
           'gen_ai.response.time_to_first_chunk':
             trace.stream && trace.firstByteAt !== null
               ? (trace.firstByteAt - trace.startedAt) / 1000
@@ -153,7 +121,7 @@ export function serverAttributes(baseUrl: string | null): Attributes {
 }
 
 export function attemptSpanName(route: string, upstreamModel: string): string {
-  return `${operationName(route) ?? route} ${upstreamModel}`;
+  return `${genAiOperationName(route) ?? route} ${upstreamModel}`;
 }
 
 /** What an upstream attempt (client) span says from its start (`trace.attempts` counts the ones before it). */
@@ -162,9 +130,9 @@ export function attemptStartAttributes(
   channel: Pick<IngressChannel, 'id' | 'name' | 'type' | 'base_url'>,
   upstreamModel: string,
 ): Attributes {
-  const provider = providerName(channel.type);
+  const provider = genAiProviderName(channel.type);
   return known({
-    'gen_ai.operation.name': operationName(trace.route) ?? trace.route,
+    'gen_ai.operation.name': genAiOperationName(trace.route) ?? trace.route,
     'gen_ai.request.model': upstreamModel,
     'gen_ai.request.stream': trace.stream,
     'gen_ai.provider.name': provider,

@@ -19,7 +19,7 @@ import {
 import {
   noAvailableChannel as countNoChannel,
   genAiClientOperationDuration,
-  genAiOperationName,
+  genAiMetricOperation,
   genAiProviderName,
   ingressFailovers,
   ingressModelFallbacks,
@@ -310,7 +310,7 @@ export class UpstreamCaller {
     // (a fallback's own name) is a catalogue model: a bounded label.
     attemptsBy(channel.name, channel.type, request.trace.model ?? model, outcome, errorClass).inc();
     attemptDurationBy(channel.name, channel.type, outcome).observe(latencyMs / 1000);
-    const operation = genAiOperationName(request.trace.route);
+    const operation = genAiMetricOperation(request.trace.route);
     if (operation !== null) {
       operationDurationBy(
         operation,
