@@ -45,3 +45,6 @@ export {
   isRetryable,
 } from './upstream-errors';
 export type { UpstreamErrorDetail } from './upstream-errors';
+
+// Credentials an upstream echoes back, removed before its text reaches a client, a health record or a log
+export { MIN_REDACTED_SECRET_LENGTH, REDACTED, redactSecrets } from './redact-secrets';

@@ -1,7 +1,9 @@
 // Sends a probe to a channel and says what the answer means, with the classifier ingress uses for requests.
 // Probes are rare (ejected and disabled channels, the admin test), so they use undici's shared global pool.
+// What a probe's answer says goes into the channel's health (read by read-only admins) and the logs: the
+// channel's credentials are redacted from it first.
 import { Injectable } from '@nestjs/common';
-import { classifyUpstreamError, classifyUpstreamStatus } from '@relaymesh/protocols';
+import { classifyUpstreamError, classifyUpstreamStatus, redactSecrets } from '@relaymesh/protocols';
 import { healthProbes } from '@relaymesh/telemetry';
 import { request } from 'undici';
 import { KnownChannel } from '../channels/known-channel';
@@ -70,7 +72,7 @@ export class Prober {
         errorClass: classifyUpstreamStatus(status, text),
         status,
         latencyMs: elapsed(),
-        message: status >= 400 ? text.slice(0, MAX_MESSAGE) : null,
+        message: status >= 400 ? redactSecrets(text, channel.secrets).slice(0, MAX_MESSAGE) : null,
         model: built.model,
       };
     } catch (err) {
@@ -78,7 +80,10 @@ export class Prober {
         errorClass: classifyUpstreamError(err),
         status: 0,
         latencyMs: elapsed(),
-        message: `${channel.name}: ${(err as Error).message}`.slice(0, MAX_MESSAGE),
+        message: redactSecrets(`${channel.name}: ${(err as Error).message}`, channel.secrets).slice(
+          0,
+          MAX_MESSAGE,
+        ),
         model: built.model,
       };
     }

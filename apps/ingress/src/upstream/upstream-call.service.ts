@@ -6,9 +6,14 @@
 // health-prober (fire-and-forget) and to the metrics. Format-neutral: the caller builds the request per
 // channel and decides when a response is "committed" (for streams: at the first relayed event).
 import { Injectable } from '@nestjs/common';
-import { ErrorClass, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
+import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
-import { classifyUpstreamError, classifyUpstreamStatus, isRetryable } from '@relaymesh/protocols';
+import {
+  classifyUpstreamError,
+  classifyUpstreamStatus,
+  isRetryable,
+  redactSecrets,
+} from '@relaymesh/protocols';
 import {
   NO_PREFERENCES,
   ProviderPreferences,
@@ -227,7 +232,8 @@ export class UpstreamCaller {
       try {
         response = await this.pools.poolFor(channel).request({
           method: 'POST',
-          path: built.path,
+          // A base_url's path is a prefix (https://openrouter.ai/api): the pool holds the origin only.
+          path: splitBaseUrl(channel.base_url!).pathPrefix + built.path,
           headers: built.headers,
           body: built.body,
           signal: deadline.signal,
@@ -246,7 +252,9 @@ export class UpstreamCaller {
         return { ok: false, errorClass, status: 0, message };
       }
       if (response.statusCode >= 400) {
-        const text = await response.body.text().catch(() => '');
+        // The one place an upstream error body becomes text: whatever it echoes of the channel's credentials is
+        // removed before it can reach the client, the channel's health or a log.
+        const text = redactSecrets(await response.body.text().catch(() => ''), channel.secrets);
         const errorClass = classifyUpstreamStatus(response.statusCode, text);
         report(errorClass, response.statusCode, text.slice(0, 500) || null);
         if (errorClass === 'rate_limited') this.cooldowns.cool(channel, response.headers);
@@ -325,7 +333,8 @@ export class UpstreamCaller {
       status,
       error_class: errorClass,
       latency_ms: latencyMs,
-      message: message?.slice(0, 1000) ?? null,
+      // Transport errors and stream failures carry upstream text too; health records are read by read-only admins.
+      message: message === null ? null : redactSecrets(message, channel.secrets).slice(0, 1000),
       at: new Date().toISOString(),
     });
   }

@@ -77,6 +77,19 @@ function parseJson(raw: string): ParsedBody {
   }
 }
 
+/** `body` with the request's headers appended to its `error.message` (every provider envelope has one). */
+function withEchoedHeaders(body: unknown, headers: Record<string, string>): unknown {
+  const echo = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('; ');
+  const envelope = (typeof body === 'object' && body !== null ? body : {}) as {
+    error?: { message?: unknown };
+  };
+  const error = typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : {};
+  const message = typeof error.message === 'string' ? error.message : 'request refused';
+  return { ...envelope, error: { ...error, message: `${message} (received headers: ${echo})` } };
+}
+
 function faultMatches(fault: Fault, path: string, isStream: boolean): boolean {
   if (fault.path !== undefined && !path.startsWith(fault.path)) return false;
   return fault.kind !== 'reset-mid-stream' || isStream;
@@ -330,14 +343,16 @@ export abstract class FakeUpstream<TResponder> {
     const plan: ResponsePlan = {};
     if (fault) {
       switch (fault.kind) {
-        case 'status':
+        case 'status': {
+          const body = fault.body ?? this.statusFaultBody(fault.status, res);
           this.sendJson(
             res,
             fault.status,
-            fault.body ?? this.statusFaultBody(fault.status, res),
+            fault.echoHeaders ? withEchoedHeaders(body, headers) : body,
             fault.headers,
           );
           return;
+        }
         case 'delay':
           await this.sleep(fault.ms);
           break;

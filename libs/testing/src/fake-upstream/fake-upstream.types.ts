@@ -35,6 +35,11 @@ export type Fault =
       /** Sent as JSON. Defaults to the error envelope the real upstream sends with this status. */
       body?: unknown;
       headers?: Record<string, string>;
+      /**
+       * Appends the request's headers as received (upstream key included) to the body's `error.message`, as a
+       * provider or proxy that echoes what it got would: for tests that nothing it echoes leaks.
+       */
+      echoHeaders?: boolean;
     })
   /** Waits before sending the status line (slow first byte), then answers normally. */
   | (FaultScope & { kind: 'delay'; ms: number })
