@@ -135,10 +135,12 @@ export abstract class FakeUpstream<TResponder> {
   private readonly streamCounts = { started: 0, finished: 0, abandoned: 0, bytesFlushed: 0 };
   private port = 0;
   private closed = false;
+  private readonly pathPrefix: string;
 
   protected constructor(options: FakeUpstreamOptions, defaults: FakeUpstreamDefaults<TResponder>) {
     const keys = options.keys;
     const prefix = defaults.keyPrefix;
+    this.pathPrefix = options.pathPrefix ?? '';
     this.keyAccepted = keys ? (key) => keys.includes(key) : (key) => key.startsWith(prefix);
     this.defaultResponder = defaults.responder;
     this.responder = defaults.responder;
@@ -338,7 +340,11 @@ export abstract class FakeUpstream<TResponder> {
       at: Date.now(),
     });
 
-    const call: IncomingCall = { method, path: url.pathname, query, headers, body, receivedAt };
+    // Under a path prefix, the routes see the path without it; a path outside it matches no route.
+    const path = url.pathname.startsWith(`${this.pathPrefix}/`)
+      ? url.pathname.slice(this.pathPrefix.length)
+      : `/outside-the-path-prefix${url.pathname}`;
+    const call: IncomingCall = { method, path, query, headers, body, receivedAt };
     const fault = this.takeFault(call.path, this.isStreaming(call));
     const plan: ResponsePlan = {};
     if (fault) {

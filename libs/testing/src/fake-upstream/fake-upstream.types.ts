@@ -6,6 +6,11 @@ export interface FakeUpstreamOptions {
   port?: number;
   /** Accepted API keys. Without it, any key with the upstream's usual prefix is accepted. */
   keys?: string[];
+  /**
+   * Serves the API under this path (`/api`: `/api/v1/chat/completions`), as a provider behind a path prefix
+   * (OpenRouter's `https://openrouter.ai/api`) does; a request outside it gets the fake's 404.
+   */
+  pathPrefix?: string;
 }
 
 /** One HTTP request as the fake received it, recorded before any fault is applied. */
