@@ -31,6 +31,7 @@ import { healthProberMigrations } from '../src/database/migrations';
 import { ChannelHealthRecord } from '../src/health/channel-health.entity';
 import { HealthTransitionRecord } from '../src/health/health-transition.entity';
 import { startHealthProber } from '../src/health-prober.app';
+import { HealthService } from '../src/health/health.service';
 import { LeaderElection } from '../src/leadership/leader-election.service';
 import { PROBE_HEADER } from '../src/probes/probe-request';
 
@@ -279,6 +280,38 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     // Whichever replica answered, the leader's state is what gets published; the answering one folded it.
     expect(result.health.state).toBe('disabled');
     expect(result.health.reason).toMatch(/^upstream key rejected: 401 invalid_api_key/);
+  });
+
+  it('should keep a key the upstream echoes out of the probe result, the health and what it publishes', async () => {
+    upstream.enqueueFault({
+      kind: 'status',
+      status: 401,
+      echoHeaders: true,
+      body: {
+        error: {
+          message: 'Incorrect API key',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      },
+    });
+    const reply = await bus.request(AdminChannelTest, { id: CHANNEL_BAD_KEY });
+    const result = ChannelTestResultSchema.parse(reply.body);
+
+    expect(result.message).toContain('received headers');
+    expect(upstream.lastRequest()!.headers['authorization']).toBe('Bearer sk-upstream-revoked');
+    await replicas[0].get(HealthService).flush();
+    await replicas[1].get(HealthService).flush();
+    const stored = await pg.query<{ whole: string }>(
+      `SELECT row_to_json(h)::text AS whole FROM "${schema}".channel_health h`,
+    );
+    for (const text of [
+      JSON.stringify(result),
+      JSON.stringify(eventsFor(CHANNEL_BAD_KEY)),
+      stored.rows.map((r) => r.whole).join('\n'),
+    ]) {
+      expect(text).not.toContain('sk-upstream-revoked');
+    }
   });
 
   it('should answer 404 for a channel it does not know', async () => {
