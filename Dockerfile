@@ -14,6 +14,7 @@ COPY libs ./libs
 COPY apps ./apps
 COPY embedded ./embedded
 COPY bench ./bench
+COPY console ./console
 RUN node scripts/build.js
 
 FROM ${NODE_IMAGE} AS production-dependencies

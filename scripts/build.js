@@ -1,8 +1,10 @@
 // Compiles every TypeScript source of the monorepo to dist/ with SWC (about a second for the whole tree),
 // rewriting the @relaymesh/<lib> path aliases to relative requires so `node dist/...` runs with no loader.
 // Type checking is a separate step (`npm run typecheck`, tsc --noEmit) so builds stay fast.
+// Then the web console (console/, Preact) is bundled by Vite into dist/console, which ingress serves at /console.
 const fs = require('node:fs');
 const path = require('node:path');
+const zlib = require('node:zlib');
 const swc = require('@swc/core');
 
 const root = path.resolve(__dirname, '..');
@@ -50,6 +52,22 @@ async function main() {
     }),
   );
   console.log(`build: ${files.length} files compiled to dist/`);
+  await buildConsole();
+}
+
+/** The console's bundle, with the gzipped size of the JavaScript it ships (the budget is 300 KB). */
+async function buildConsole() {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'console/vite.config.mjs') });
+  const assets = path.join(outDir, 'console/assets');
+  const scripts = fs.readdirSync(assets).filter((name) => name.endsWith('.js'));
+  const gzipped = scripts.reduce(
+    (sum, name) => sum + zlib.gzipSync(fs.readFileSync(path.join(assets, name))).length,
+    0,
+  );
+  console.log(
+    `build: console bundled to dist/console (${(gzipped / 1024).toFixed(1)} KB of JS gzipped)`,
+  );
 }
 
 main().catch((err) => {

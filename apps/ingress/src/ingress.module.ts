@@ -6,6 +6,7 @@ import { SecretBox } from '@relaymesh/contracts';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { OpsModule } from '@relaymesh/telemetry';
 import { AdminModule } from './admin/admin.module';
+import { ConsoleModule } from './console/console.module';
 import { CreditModule } from './credit/credit.module';
 import { FormatsModule } from './formats/formats.module';
 import { DataPlane } from './http/data-plane';
@@ -26,6 +27,7 @@ export class IngressModule {
       imports: [
         AccessLogModule,
         AdminModule,
+        ConsoleModule,
         CreditModule,
         FormatsModule,
         KeysModule,

@@ -23,8 +23,12 @@ export class AdminTokens {
   /** What the `Authorization: Bearer <token>` header grants. */
   accessOf(header: string | undefined): AdminAccess {
     const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? '');
-    if (!match) return 'none';
-    const presented = Buffer.from(hashClientKey(match[1].trim()), 'hex');
+    return match ? this.accessOfToken(match[1].trim()) : 'none';
+  }
+
+  /** What a token grants (as presented to the console's sign-in). */
+  accessOfToken(token: string): AdminAccess {
+    const presented = Buffer.from(hashClientKey(token), 'hex');
     const isFull = timingSafeEqual(presented, this.full);
     let isReadOnly = false;
     for (const candidate of this.readOnly) {

@@ -1,4 +1,4 @@
-// The admin API's one mechanism: check the admin token (constant time; a read-only token may only read),
+// The admin API's one mechanism: check the caller (admin-auth.service.ts: bearer token or console session),
 // validate the body at the HTTP edge with the contract's schema, send it to the owning app over NATS and relay
 // its status and body.
 import { Injectable } from '@nestjs/common';
@@ -11,20 +11,15 @@ import {
 import { BusRequestError, MessageBus } from '@relaymesh/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { IngressEnv } from '../config/ingress.env';
 import { sendError } from '../http/data-plane';
-import { AdminTokens, mayUse } from './admin-access';
+import { AdminAuth } from './admin-auth.service';
 
 @Injectable()
 export class AdminRelay {
-  private readonly tokens: AdminTokens;
-
   constructor(
     private readonly bus: MessageBus,
-    env: IngressEnv,
-  ) {
-    this.tokens = new AdminTokens(env.adminTokenHash, env.adminReadOnlyTokenHashes);
-  }
+    private readonly auth: AdminAuth,
+  ) {}
 
   async relay<R extends RequestContract<z.ZodType, typeof AdminReplySchema>>(
     request: FastifyRequest,
@@ -33,19 +28,10 @@ export class AdminRelay {
     payload: unknown,
     options: { timeoutMs?: number } = {},
   ): Promise<void> {
-    const access = this.tokens.accessOf(request.headers.authorization);
-    if (access === 'none') {
-      reply.header('www-authenticate', 'Bearer');
-      return sendError(reply, 'admin', 401, 'Missing or invalid admin token.', {});
-    }
-    if (!mayUse(access, request.method)) {
-      return sendError(
-        reply,
-        'admin',
-        403,
-        'This admin token is read-only: it may only read (GET).',
-        {},
-      );
+    const decision = this.auth.decide(request, new Date());
+    if (!decision.allowed) {
+      if (decision.status === 401) reply.header('www-authenticate', 'Bearer');
+      return sendError(reply, 'admin', decision.status, decision.message, {});
     }
     const parsed = contract.request.safeParse(payload);
     if (!parsed.success) {

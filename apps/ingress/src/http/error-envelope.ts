@@ -13,7 +13,7 @@ export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'admin';
 
 export function formatOfPath(url: string): WireFormat {
   const path = url.split('?')[0] ?? '';
-  if (path.startsWith('/admin')) return 'admin';
+  if (path.startsWith('/admin') || path.startsWith('/console')) return 'admin';
   if (path.startsWith('/v1/messages')) return 'anthropic';
   if (
     path.startsWith('/v1beta/') ||

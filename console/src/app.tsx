@@ -1,0 +1,77 @@
+// The console's shell: who is signed in (asked of the server: the page holds no token), the navigation, and
+// the page the URL names.
+import { useEffect, useState } from 'preact/hooks';
+import { api, setSession } from './api';
+import { Channels } from './pages/channels';
+import { Keys } from './pages/keys';
+import { Models } from './pages/models';
+import { Overview } from './pages/overview';
+import { SignIn } from './pages/sign-in';
+import { Link, usePath } from './router';
+import type { SessionInfo } from './types';
+
+const PAGES = [
+  ['/', 'Overview'],
+  ['/channels', 'Channels'],
+  ['/keys', 'Keys'],
+  ['/models', 'Models'],
+] as const;
+
+export function App() {
+  const [session, setCurrent] = useState<SessionInfo | null | undefined>(undefined);
+  const path = usePath();
+  setSession(session ?? null, () => setCurrent(null));
+
+  useEffect(() => {
+    void api<SessionInfo>('GET', '/console/session').then((result) =>
+      setCurrent(result.ok ? result.body : null),
+    );
+  }, []);
+
+  if (session === undefined) return <p class="muted boot">Loading…</p>;
+  if (session === null) return <SignIn onSignedIn={setCurrent} />;
+  const canWrite = session.role === 'full';
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href="/console">
+          relaymesh
+        </a>
+        <nav aria-label="Console">
+          {PAGES.map(([to, label]) => (
+            <Link key={to} to={to} current={path === to}>
+              {label}
+            </Link>
+          ))}
+        </nav>
+        <div class="who">
+          {canWrite ? null : <span class="badge warn">read-only</span>}
+          <button
+            type="button"
+            class="ghost"
+            onClick={() => {
+              void api('DELETE', '/console/session').then(() => setCurrent(null));
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main class="page">
+        {path === '/' ? (
+          <Overview />
+        ) : path === '/channels' ? (
+          <Channels canWrite={canWrite} />
+        ) : path === '/keys' ? (
+          <Keys canWrite={canWrite} />
+        ) : path === '/models' ? (
+          <Models canWrite={canWrite} />
+        ) : (
+          <p>
+            No such page. <Link to="/">Back to the overview</Link>.
+          </p>
+        )}
+      </main>
+    </>
+  );
+}

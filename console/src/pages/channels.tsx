@@ -1,0 +1,337 @@
+// Channels: what each upstream is, whether it is serving, and the operator's levers (create, edit, switch
+// on and off, probe now). Validation is the API's own: its field errors are shown beside the fields.
+import { useState } from 'preact/hooks';
+import { api, type ApiError } from '../api';
+import { list, ms } from '../format';
+import { channelState } from '../health';
+import { CHANNEL_TYPES, type Channel, type ChannelTestResult, type List } from '../types';
+import { Badge, Dialog, Field, Loading, Notice, useResource } from '../ui';
+
+export function Channels(props: { canWrite: boolean }) {
+  const channels = useResource<List<Channel>>('/admin/channels');
+  const [editing, setEditing] = useState<Channel | 'new' | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const toggle = async (channel: Channel) => {
+    setBusy(channel.id);
+    const result = await api('PATCH', `/admin/channels/${channel.id}`, {
+      enabled: !channel.enabled,
+    });
+    setBusy(null);
+    setNotice(
+      result.ok
+        ? { kind: 'ok', text: `${channel.name} ${channel.enabled ? 'disabled' : 'enabled'}.` }
+        : { kind: 'error', text: result.error.message },
+    );
+    channels.reload();
+  };
+
+  const test = async (channel: Channel) => {
+    setBusy(channel.id);
+    setNotice(null);
+    const result = await api<ChannelTestResult>('POST', `/admin/channels/${channel.id}/test`);
+    setBusy(null);
+    if (!result.ok) setNotice({ kind: 'error', text: result.error.message });
+    else if (result.body.ok) {
+      setNotice({
+        kind: 'ok',
+        text: `${channel.name}: answered ${result.body.status} in ${ms(result.body.latency_ms)}${result.body.model ? ` (${result.body.model})` : ''}.`,
+      });
+    } else {
+      setNotice({
+        kind: 'error',
+        text: `${channel.name}: ${result.body.error_class}${result.body.status ? ` (${result.body.status})` : ''}${result.body.message ? `: ${result.body.message}` : ''}`,
+      });
+    }
+    channels.reload();
+  };
+
+  return (
+    <section>
+      <div class="page-head">
+        <h1>Channels</h1>
+        {props.canWrite ? (
+          <button type="button" class="primary" onClick={() => setEditing('new')}>
+            New channel
+          </button>
+        ) : null}
+      </div>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {!channels.data ? (
+        <Loading error={channels.error} />
+      ) : channels.data.data.length === 0 ? (
+        <p class="muted">
+          No channels yet. A channel is an upstream provider account requests are sent to.
+        </p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Models</th>
+                <th scope="col" class="num">
+                  Priority / weight
+                </th>
+                <th scope="col">State</th>
+                <th scope="col">Last error</th>
+                <th scope="col" class="num">
+                  Latency
+                </th>
+                {props.canWrite ? <th scope="col">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {channels.data.data.map((channel) => {
+                const state = channelState(channel);
+                return (
+                  <tr key={channel.id} data-channel={channel.name}>
+                    <th scope="row">{channel.name}</th>
+                    <td>{channel.type}</td>
+                    <td class="wrap">
+                      {channel.models.join(', ') || <span class="muted">all</span>}
+                    </td>
+                    <td class="num">
+                      {channel.priority} / {channel.weight}
+                    </td>
+                    <td>
+                      <Badge tone={state.tone}>{state.label}</Badge>
+                    </td>
+                    <td class="wrap error-text">{channel.health.last_error ?? ''}</td>
+                    <td class="num">{ms(channel.health.latency_ms)}</td>
+                    {props.canWrite ? (
+                      <td class="actions">
+                        <button type="button" onClick={() => setEditing(channel)}>
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          disabled={busy === channel.id}
+                          onClick={() => void test(channel)}
+                        >
+                          Test now
+                        </button>
+                        <button
+                          type="button"
+                          disabled={busy === channel.id}
+                          onClick={() => void toggle(channel)}
+                        >
+                          {channel.enabled ? 'Disable' : 'Enable'}
+                        </button>
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing ? (
+        <ChannelForm
+          channel={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(name) => {
+            setEditing(null);
+            setNotice({ kind: 'ok', text: `${name} saved.` });
+            channels.reload();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+interface Draft {
+  name: string;
+  type: string;
+  base_url: string;
+  keys: string;
+  models: string;
+  groups: string;
+  priority: string;
+  weight: string;
+  timeout_ms: string;
+  enabled: boolean;
+}
+
+function draftOf(channel: Channel | null): Draft {
+  return {
+    name: channel?.name ?? '',
+    type: channel?.type ?? 'openai',
+    base_url: channel?.base_url ?? '',
+    keys: '',
+    models: channel?.models.join(', ') ?? '',
+    groups: channel?.groups.join(', ') ?? 'default',
+    priority: String(channel?.priority ?? 0),
+    weight: String(channel?.weight ?? 1),
+    timeout_ms: String(channel?.timeout_ms ?? 300000),
+    enabled: channel?.enabled ?? true,
+  };
+}
+
+/** The request body: a new channel whole; an edit only what changed (keys only when new ones are typed). */
+function bodyOf(draft: Draft, channel: Channel | null): Record<string, unknown> {
+  const number = (text: string) =>
+    text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text);
+  const full: Record<string, unknown> = {
+    name: draft.name.trim(),
+    type: draft.type,
+    base_url: draft.base_url.trim() === '' ? undefined : draft.base_url.trim(),
+    keys: list(draft.keys),
+    models: list(draft.models),
+    groups: list(draft.groups),
+    priority: number(draft.priority),
+    weight: number(draft.weight),
+    timeout_ms: number(draft.timeout_ms),
+    enabled: draft.enabled,
+  };
+  if (!channel) return full;
+  const before = bodyOf(draftOf(channel), null);
+  const patch: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(full)) {
+    if (field === 'type' || field === 'keys') continue;
+    if (JSON.stringify(value) !== JSON.stringify(before[field])) patch[field] = value;
+  }
+  if (list(draft.keys).length > 0) patch['keys'] = list(draft.keys);
+  return patch;
+}
+
+function ChannelForm(props: {
+  channel: Channel | null;
+  onClose: () => void;
+  onSaved: (name: string) => void;
+}) {
+  const [draft, setDraft] = useState<Draft>(() => draftOf(props.channel));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (field: keyof Draft) => (event: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, [field]: event.currentTarget.value });
+  const editing = props.channel !== null;
+
+  const submit = async () => {
+    setBusy(true);
+    const body = bodyOf(draft, props.channel);
+    const result = props.channel
+      ? await api('PATCH', `/admin/channels/${props.channel.id}`, body)
+      : await api('POST', '/admin/channels', body);
+    setBusy(false);
+    if (result.ok) props.onSaved(draft.name.trim());
+    else setError(result.error);
+  };
+
+  const fieldError = (field: string) => error?.fields[field];
+  return (
+    <Dialog title={editing ? `Edit ${props.channel?.name}` : 'New channel'} onClose={props.onClose}>
+      <form
+        class="form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        {error && Object.keys(error.fields).length === 0 ? (
+          <Notice kind="error">{error.message}</Notice>
+        ) : null}
+        <Field label="Name" name="name" error={fieldError('name')}>
+          {(attrs) => <input {...attrs} value={draft.name} onInput={set('name')} />}
+        </Field>
+        <Field label="Type" name="type" error={fieldError('type')}>
+          {(attrs) => (
+            <select {...attrs} value={draft.type} disabled={editing} onChange={set('type')}>
+              {CHANNEL_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          label="Base URL"
+          name="base_url"
+          error={fieldError('base_url')}
+          hint="scheme://host[:port], without /v1"
+        >
+          {(attrs) => (
+            <input
+              {...attrs}
+              value={draft.base_url}
+              onInput={set('base_url')}
+              placeholder="https://api.openai.com"
+            />
+          )}
+        </Field>
+        <Field
+          label={editing ? 'Upstream keys (leave empty to keep)' : 'Upstream keys'}
+          name="keys"
+          error={fieldError('keys')}
+          hint="One per line; never shown again"
+        >
+          {(attrs) => (
+            <textarea
+              {...attrs}
+              rows={2}
+              autocomplete="off"
+              value={draft.keys}
+              onInput={set('keys')}
+            />
+          )}
+        </Field>
+        <Field label="Models" name="models" error={fieldError('models')} hint="Comma-separated">
+          {(attrs) => <input {...attrs} value={draft.models} onInput={set('models')} />}
+        </Field>
+        <Field label="Groups" name="groups" error={fieldError('groups')}>
+          {(attrs) => <input {...attrs} value={draft.groups} onInput={set('groups')} />}
+        </Field>
+        <div class="row">
+          <Field label="Priority" name="priority" error={fieldError('priority')}>
+            {(attrs) => (
+              <input
+                {...attrs}
+                inputMode="numeric"
+                value={draft.priority}
+                onInput={set('priority')}
+              />
+            )}
+          </Field>
+          <Field label="Weight" name="weight" error={fieldError('weight')}>
+            {(attrs) => (
+              <input {...attrs} inputMode="numeric" value={draft.weight} onInput={set('weight')} />
+            )}
+          </Field>
+          <Field label="Timeout (ms)" name="timeout_ms" error={fieldError('timeout_ms')}>
+            {(attrs) => (
+              <input
+                {...attrs}
+                inputMode="numeric"
+                value={draft.timeout_ms}
+                onInput={set('timeout_ms')}
+              />
+            )}
+          </Field>
+        </div>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="enabled"
+            checked={draft.enabled}
+            onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })}
+          />{' '}
+          Enabled
+        </label>
+        <div class="form-actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {editing ? 'Save' : 'Create channel'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

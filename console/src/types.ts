@@ -1,0 +1,100 @@
+// The shapes the console reads from the admin API (CONTRACT §2). Declared here rather than imported from
+// @relaymesh/contracts so the bundle carries no schema library; the e2e suite catches a drift.
+
+export type Role = 'full' | 'read-only';
+
+export interface SessionInfo {
+  role: Role;
+  expires_at: string;
+  csrf: string;
+}
+
+export type HealthState =
+  'unknown' | 'healthy' | 'degraded' | 'ejected' | 'disabled' | 'recovering';
+export type ChannelStatus = 'enabled' | 'manually_disabled' | 'auto_disabled';
+export const CHANNEL_TYPES = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'openai-compatible',
+  'mock',
+] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export interface Channel {
+  id: string;
+  name: string;
+  type: ChannelType;
+  base_url: string | null;
+  keys: string[];
+  models: string[];
+  model_mapping: Record<string, string>;
+  groups: string[];
+  priority: number;
+  weight: number;
+  enabled: boolean;
+  timeout_ms: number;
+  status: ChannelStatus;
+  health: {
+    state: HealthState;
+    last_error: string | null;
+    last_checked_at: string | null;
+    consecutive_failures: number;
+    latency_ms: number | null;
+    reason: string | null;
+  };
+}
+
+export interface ChannelTestResult {
+  ok: boolean;
+  status: number;
+  latency_ms: number;
+  error_class: string;
+  message: string | null;
+  model: string | null;
+}
+
+export interface Key {
+  id: string;
+  name: string;
+  key_hint: string;
+  group: string;
+  unlimited: boolean;
+  credit_usd: number;
+  used_usd: number;
+  remaining_usd: number | null;
+  models: string[];
+  allow_ips: string[];
+  rpm: number | null;
+  tpm: number | null;
+  expires_at: string | null;
+  enabled: boolean;
+  created_at: string;
+}
+
+export interface ModelPrice {
+  model: string;
+  input_usd_per_mtok: number;
+  output_usd_per_mtok: number;
+  cache_read_multiplier: number;
+  cache_write_multiplier: number;
+  updated_at: string;
+}
+
+export interface UsageRecord {
+  request_id: string;
+  key_id: string;
+  channel_id: string | null;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  status: number;
+  latency_ms: number | null;
+  ttft_ms: number | null;
+  created_at: string;
+}
+
+export interface List<T> {
+  data: T[];
+}

@@ -1,0 +1,112 @@
+// The few building blocks every page shares: loading a resource, a labelled field with its error, a modal
+// dialog (the native <dialog>: focus kept inside, Escape closes), and a badge for a state.
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, type ApiError } from './api';
+
+export interface Resource<T> {
+  data: T | null;
+  error: ApiError | null;
+  reload: () => void;
+}
+
+export function useResource<T>(path: string): Resource<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let current = true;
+    void api<T>('GET', path).then((result) => {
+      if (!current) return;
+      if (result.ok) {
+        setData(result.body);
+        setError(null);
+      } else {
+        setError(result.error);
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [path, version]);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  return { data, error, reload };
+}
+
+export function Field(props: {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: string;
+  children: (attrs: {
+    id: string;
+    name: string;
+    'aria-invalid'?: boolean;
+    'aria-describedby'?: string;
+  }) => ComponentChildren;
+}) {
+  const id = `field-${props.name}`;
+  const described = props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined;
+  return (
+    <div class={props.error ? 'field invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.children({
+        id,
+        name: props.name,
+        'aria-invalid': props.error ? true : undefined,
+        'aria-describedby': described,
+      })}
+      {props.error ? (
+        <p class="field-error" id={`${id}-error`} data-field-error={props.name}>
+          {props.error}
+        </p>
+      ) : props.hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} aria-labelledby="dialog-title" onClose={props.onClose}>
+      <header class="dialog-head">
+        <h2 id="dialog-title">{props.title}</h2>
+        <button type="button" class="ghost" aria-label="Close" onClick={() => ref.current?.close()}>
+          ×
+        </button>
+      </header>
+      {props.children}
+    </dialog>
+  );
+}
+
+export function Notice(props: { kind?: 'error' | 'info' | 'ok'; children: ComponentChildren }) {
+  const kind = props.kind ?? 'info';
+  return (
+    <p class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </p>
+  );
+}
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'muted';
+
+export function Badge(props: { tone: Tone; children: ComponentChildren }) {
+  return <span class={`badge ${props.tone}`}>{props.children}</span>;
+}
+
+export function Loading(props: { error: ApiError | null }) {
+  return props.error ? (
+    <Notice kind="error">{props.error.message}</Notice>
+  ) : (
+    <p class="muted">Loading…</p>
+  );
+}
