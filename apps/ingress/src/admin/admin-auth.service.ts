@@ -29,8 +29,11 @@ export class AdminAuth {
   private readonly key: Buffer;
   /** Fingerprint → role of every configured token: a session lives only as long as its token does. */
   private readonly roles: ReadonlyMap<string, SessionRole>;
+  /** How long a new session lasts. */
+  readonly ttlMs: number;
 
   constructor(env: IngressEnv) {
+    this.ttlMs = env.consoleSessionTtlMs;
     this.tokens = new AdminTokens(env.adminTokenHash, env.adminReadOnlyTokenHashes);
     this.key = sessionKey(env.secretKey, env.adminTokenHash);
     this.roles = new Map<string, SessionRole>([
@@ -87,6 +90,7 @@ export class AdminAuth {
   signIn(token: string, now: Date): string | null {
     const access = this.tokens.accessOfToken(token);
     if (access === 'none') return null;
-    return signSession(this.key, access, tokenFingerprint(this.key, hashClientKey(token)), now);
+    const fingerprint = tokenFingerprint(this.key, hashClientKey(token));
+    return signSession(this.key, access, fingerprint, now, this.ttlMs);
   }
 }

@@ -2,6 +2,7 @@
 import { hashClientKey } from '@relaymesh/contracts';
 import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
 import { z } from 'zod';
+import { SESSION_TTL_MS } from '../admin/admin-session';
 import { isCidr } from '../keys/ip-allow-list';
 
 export interface UsageSettings {
@@ -80,6 +81,8 @@ export class IngressEnv {
     readonly clientTimeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
     /** One JSON line per finished data-plane request (access-log/access-log-line.ts); off by default. */
     readonly accessLog: boolean = false,
+    /** How long a console sign-in lasts (admin/admin-session.ts). */
+    readonly consoleSessionTtlMs: number = SESSION_TTL_MS,
   ) {}
 }
 
@@ -156,6 +159,13 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .int()
         .min(0)
         .default(DEFAULT_CLIENT_TIMEOUTS.requestMs),
+      // A working day by default; shorter where policy wants operators to sign in more often.
+      RELAYMESH_CONSOLE_SESSION_TTL_S: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 24 * 3600)
+        .default(SESSION_TTL_MS / 1000),
       RELAYMESH_ACCESS_LOG: z
         .enum(['true', 'false', '1', '0', ''])
         .default('false')
@@ -206,5 +216,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       requestMs: env.RELAYMESH_REQUEST_TIMEOUT_MS,
     },
     env.RELAYMESH_ACCESS_LOG,
+    env.RELAYMESH_CONSOLE_SESSION_TTL_S * 1000,
   );
 }

@@ -35,7 +35,13 @@ export class ConsoleController {
     }
     void reply
       .header('cache-control', 'no-store')
-      .header('set-cookie', sessionCookie(value, { secure: request.protocol === 'https' }))
+      .header(
+        'set-cookie',
+        sessionCookie(value, {
+          secure: request.protocol === 'https',
+          maxAgeMs: this.auth.ttlMs,
+        }),
+      )
       .code(200)
       .send(sessionBody(session));
   }
