@@ -2,7 +2,9 @@
 
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  const digits = Math.abs(value) >= 1 || value === 0 ? 2 : 4;
+  // Cents for sums, more digits for the fractions of a cent single requests cost.
+  const size = Math.abs(value);
+  const digits = size >= 1 || value === 0 ? 2 : size >= 0.01 ? 4 : 6;
   return `$${value.toFixed(digits)}`;
 }
 

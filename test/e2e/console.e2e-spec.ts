@@ -1,0 +1,254 @@
+// The web console in a real browser (Debian's chromium driven by playwright-core; nothing downloaded), against
+// relaymesh in embedded mode and a fake OpenAI upstream: sign in with the keyboard; create a channel (the API's
+// field errors shown beside the fields first), price a model, create a key and see it once; send traffic with
+// the openai SDK and watch today's usage move on the overview; a read-only session offers no writes and the
+// API refuses its writes; no token in script-readable storage; sign out. The page must run under its strict CSP
+// without a single console error. With CONSOLE_SCREENSHOTS_DIR set (docs/screenshots for the README), it saves
+// a screenshot of each main screen.
+import { Deployment, FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env['CONSOLE_SCREENSHOTS_DIR'];
+const READER = 'rm-admin-reader-browser-0123456789';
+const MODEL = 'gpt-console';
+
+describe('web console (chromium, embedded)', () => {
+  let relay: Deployment;
+  let fake: FakeOpenAI;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Everything the page logged as an error (a CSP violation is one), by page. */
+  const errors: string[] = [];
+  let clientKey = '';
+
+  const screenshot = async (target: Page, name: string) => {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+
+  const open = async (viewport = { width: 1280, height: 800 }) => {
+    const ctx = await browser.newContext({ viewport });
+    const tab = await ctx.newPage();
+    tab.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    tab.on('pageerror', (error) => errors.push(error.message));
+    return { ctx, tab };
+  };
+
+  const signIn = async (tab: Page, token: string) => {
+    await tab.goto(`${relay.url}/console`);
+    const field = tab.getByLabel('Admin token');
+    await field.waitFor();
+    // Keyboard only: the token field is the first stop of Tab, the form submits on Enter.
+    await tab.keyboard.press('Tab');
+    expect(await tab.evaluate('document.activeElement?.id')).toBe('field-token');
+    await tab.keyboard.type(token);
+    await tab.keyboard.press('Enter');
+    await tab.getByRole('heading', { name: 'Overview' }).waitFor();
+  };
+
+  const go = async (tab: Page, name: string) => {
+    await tab.getByRole('navigation').getByRole('link', { name }).click();
+    await tab.getByRole('heading', { level: 1 }).filter({ hasText: name }).first().waitFor();
+  };
+
+  beforeAll(async () => {
+    fake = await FakeOpenAI.start();
+    relay = await startDeployment('embedded', {
+      label: 'console_browser',
+      env: { RELAYMESH_ADMIN_READONLY_TOKENS: READER },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    ({ ctx: context, tab: page } = await open());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.stop();
+    await fake?.close();
+  });
+
+  it('should sign in with the admin token, holding no token where a script can read it', async () => {
+    await page.goto(`${relay.url}/console`);
+    await screenshot(page, 'sign-in');
+    await page.getByLabel('Admin token').fill('rm-admin-not-the-token-0123456789');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not an admin token' }).waitFor();
+    await signIn(page, relay.adminToken);
+    // Strings, not functions: this file is type-checked against Node's globals, which have no DOM.
+    const readable = {
+      local: await page.evaluate('JSON.stringify({ ...localStorage })'),
+      session: await page.evaluate('JSON.stringify({ ...sessionStorage })'),
+    };
+    const scriptCookies = await page.evaluate('document.cookie');
+    expect(readable.local).not.toContain(relay.adminToken);
+    expect(readable.session).not.toContain(relay.adminToken);
+    expect(readable.local).toBe('{}');
+    expect(readable.session).toBe('{}');
+    // HttpOnly: the session cookie exists but no script sees it.
+    expect(scriptCookies).not.toContain('relaymesh_session');
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'relaymesh_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+  });
+
+  it('should create a channel, showing the API field errors beside the fields first, and test it', async () => {
+    await go(page, 'Channels');
+    await page.getByRole('button', { name: 'New channel' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('fake-openai');
+    await dialog.getByLabel('Base URL').fill('ftp://127.0.0.1:1');
+    await dialog.getByRole('button', { name: 'Create channel' }).click();
+    // Refused by the API's own validation, each message beside its field.
+    await dialog.locator('[data-field-error="base_url"]').waitFor();
+    await dialog.locator('[data-field-error="keys"]').waitFor();
+    expect(await dialog.getByLabel('Base URL').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'channel-form-errors');
+    await dialog.getByLabel('Base URL').fill(fake.url);
+    await dialog.getByLabel('Upstream keys').fill('sk-upstream-console');
+    await dialog.getByLabel('Models').fill(MODEL);
+    await dialog.getByRole('button', { name: 'Create channel' }).click();
+    const row = page.locator('tr[data-channel="fake-openai"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('in rotation');
+    expect(await row.textContent()).toContain(MODEL);
+    await row.getByRole('button', { name: 'Test now' }).click();
+    await page.getByRole('status').filter({ hasText: 'fake-openai: answered 200' }).waitFor();
+    const channels = await relay.admin<{ data: { name: string; base_url: string }[] }>(
+      'GET',
+      '/channels',
+    );
+    expect(channels.body.data).toEqual([
+      expect.objectContaining({ name: 'fake-openai', base_url: fake.url }),
+    ]);
+    await screenshot(page, 'channels');
+  });
+
+  it('should price a model', async () => {
+    await go(page, 'Models');
+    await page.getByRole('button', { name: 'Price a model' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Model', { exact: true }).fill(MODEL);
+    await dialog.getByLabel('Input, USD per million tokens').fill('2');
+    await dialog.getByLabel('Output, USD per million tokens').fill('8');
+    await dialog.getByRole('button', { name: 'Save price' }).click();
+    await page.locator(`tr[data-model="${MODEL}"]`).waitFor();
+    const prices = await relay.admin<{ data: { model: string; input_usd_per_mtok: number }[] }>(
+      'GET',
+      '/models',
+    );
+    expect(prices.body.data).toEqual([
+      expect.objectContaining({ model: MODEL, input_usd_per_mtok: 2, output_usd_per_mtok: 8 }),
+    ]);
+    await screenshot(page, 'models');
+  });
+
+  it('should create a key and show it once', async () => {
+    await go(page, 'Keys');
+    await page.getByRole('button', { name: 'New key' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('console-key');
+    await dialog.getByLabel('Credit (USD)').fill('5');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    const shown = dialog.getByTestId('new-key');
+    await shown.waitFor();
+    clientKey = (await shown.textContent()) ?? '';
+    expect(clientKey).toMatch(/^sk-/);
+    await screenshot(page, 'key-created');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('tr[data-key="console-key"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('$5.00');
+    // Once: the list shows a hint, never the key again.
+    expect(await page.content()).not.toContain(clientKey);
+  });
+
+  it('should show usage moving on the overview after traffic through the openai SDK', async () => {
+    const client = new OpenAI({ apiKey: clientKey, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await client.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: `hello from the console test ${i}` }],
+      });
+      expect(answer.choices[0].message.content).toEqual(expect.any(String));
+    }
+    await go(page, 'Overview');
+    const requests = page.locator('[data-stat="requests"]');
+    await waitFor(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return (await requests.textContent()) === '3';
+      },
+      { what: 'three requests on the overview', timeoutMs: 20_000, intervalMs: 300 },
+    );
+    expect(await page.locator('[data-stat="in-rotation"]').textContent()).toBe('1');
+    expect(await page.locator('[data-stat="cost"]').textContent()).toMatch(/^\$0\.0*[1-9]/);
+    await screenshot(page, 'overview');
+    await go(page, 'Keys');
+    await screenshot(page, 'keys');
+  });
+
+  it('should be usable at a phone width', async () => {
+    const { ctx, tab } = await open({ width: 390, height: 844 });
+    await signIn(tab, relay.adminToken);
+    await tab.getByRole('link', { name: 'Channels' }).waitFor();
+    await tab.locator('[data-stat="requests"]').waitFor();
+    const width = await tab.evaluate('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(390);
+    await screenshot(tab, 'overview-phone');
+    await ctx.close();
+  });
+
+  it('should give a read-only session no writes, and have the API refuse them', async () => {
+    const { ctx, tab } = await open();
+    await signIn(tab, READER);
+    await tab.getByText('read-only', { exact: true }).waitFor();
+    await go(tab, 'Channels');
+    await tab.locator('tr[data-channel="fake-openai"]').waitFor();
+    expect(await tab.getByRole('button', { name: 'New channel' }).count()).toBe(0);
+    expect(await tab.getByRole('button', { name: 'Test now' }).count()).toBe(0);
+    await go(tab, 'Keys');
+    await tab.locator('tr[data-key="console-key"]').waitFor();
+    expect(await tab.getByRole('button', { name: 'New key' }).count()).toBe(0);
+    // A script of the page itself, with the session's CSRF value, is still refused: the role is in the cookie.
+    const status = await tab.evaluate(async () => {
+      const session = (await (await fetch('/console/session')).json()) as { csrf: string };
+      const res = await fetch('/admin/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-relaymesh-csrf': session.csrf },
+        body: JSON.stringify({ name: 'by-a-reader' }),
+      });
+      return res.status;
+    });
+    expect(status).toBe(403);
+    const keys = await relay.admin<{ data: { name: string }[] }>('GET', '/keys');
+    expect(keys.body.data.map((key) => key.name)).toEqual(['console-key']);
+    await ctx.close();
+  });
+
+  it('should sign out, after which the admin API refuses the browser', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Admin token').waitFor();
+    const status = await page.evaluate(async () => (await fetch('/admin/keys')).status);
+    expect(status).toBe(401);
+    expect((await context.cookies()).find((c) => c.name === 'relaymesh_session')).toBeUndefined();
+  });
+
+  it('should have run under the strict CSP without a single page error', () => {
+    // The refused channel (400), the failed sign-in (401) and the refused write (403) above are logged by
+    // Chromium as failed loads; anything else (a CSP refusal, an exception) is a defect.
+    const unexpected = errors.filter(
+      (text) => !/^Failed to load resource: .*status of 40[013]/.test(text),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});
