@@ -235,6 +235,60 @@ describe('web console (chromium, embedded)', () => {
     await ctx.close();
   });
 
+  it('should edit, disable and re-enable a channel, and edit a price', async () => {
+    await go(page, 'Channels');
+    const row = page.locator('tr[data-channel="fake-openai"]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Priority').fill('x');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.locator('[data-field-error="priority"]').waitFor();
+    await dialog.getByLabel('Priority').fill('5');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'fake-openai saved' }).waitFor();
+    // The list reloads after the notice: wait for the new priority, not the old.
+    await row.locator('td.num').filter({ hasText: /^5 \/ 1$/ }).waitFor();
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('manually disabled').waitFor();
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await row.getByText('in rotation').waitFor();
+    const channel = await relay.admin<{ data: { priority: number; enabled: boolean }[] }>(
+      'GET',
+      '/channels',
+    );
+    expect(channel.body.data).toEqual([expect.objectContaining({ priority: 5, enabled: true })]);
+
+    await go(page, 'Models');
+    await page
+      .locator(`tr[data-model="${MODEL}"]`)
+      .getByRole('button', { name: 'Edit price' })
+      .click();
+    await page.getByRole('dialog').getByLabel('Output, USD per million tokens').fill('9.5');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save price' }).click();
+    await page.locator(`tr[data-model="${MODEL}"]`).getByText('$9.50').waitFor();
+  });
+
+  it('should add credit to, disable and delete a key', async () => {
+    await go(page, 'Keys');
+    const row = page.locator('tr[data-key="console-key"]');
+    await row.getByRole('button', { name: 'Add credit' }).click();
+    await page.getByRole('dialog').getByLabel('Amount (USD)').fill('2.5');
+    await page.getByRole('dialog').getByRole('button', { name: 'Add credit' }).click();
+    // Credit and remaining both read $7.50 (the usage so far rounds away).
+    await row.getByText('$7.50').first().waitFor();
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('disabled', { exact: true }).waitFor();
+    const client = new OpenAI({ apiKey: clientKey, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({ status: 403 });
+    page.once('dialog', (confirm) => void confirm.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('status').filter({ hasText: 'console-key deleted' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+    expect((await relay.admin<{ data: unknown[] }>('GET', '/keys')).body.data).toEqual([]);
+  });
+
   it('should sign out, after which the admin API refuses the browser', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin token').waitFor();
