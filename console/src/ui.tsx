@@ -10,10 +10,18 @@ export interface Resource<T> {
   reload: () => void;
 }
 
-export function useResource<T>(path: string): Resource<T> {
+/** GET `path`; with `refreshMs`, again every so often while the tab is visible (no polling in the background). */
+export function useResource<T>(path: string, refreshMs?: number): Resource<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!refreshMs) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') setVersion((v) => v + 1);
+    }, refreshMs);
+    return () => clearInterval(timer);
+  }, [refreshMs]);
   useEffect(() => {
     let current = true;
     void api<T>('GET', path).then((result) => {

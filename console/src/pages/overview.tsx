@@ -1,5 +1,6 @@
 // The overview, from what the admin API offers today: channels by rotation state, and today's usage from the
 // newest records (GET /admin/usage, at most 1000; an aggregated summary endpoint is issue 19's next step).
+// Refreshed every few seconds while the tab is visible.
 import { useMemo } from 'preact/hooks';
 import { count, dateTime, ms, quantile, startOfUtcDay, usd } from '../format';
 import { channelState } from '../health';
@@ -7,12 +8,15 @@ import type { Channel, List, UsageRecord } from '../types';
 import { Badge, Loading, useResource } from '../ui';
 
 const USAGE_LIMIT = 1000;
+/** Live enough to watch a channel leave rotation or traffic arrive, light enough for a tab left open. */
+const REFRESH_MS = 5_000;
 
 export function Overview() {
   const since = useMemo(() => startOfUtcDay(new Date()).toISOString(), []);
-  const channels = useResource<List<Channel>>('/admin/channels');
+  const channels = useResource<List<Channel>>('/admin/channels', REFRESH_MS);
   const usage = useResource<List<UsageRecord>>(
     `/admin/usage?since=${encodeURIComponent(since)}&limit=${USAGE_LIMIT}`,
+    REFRESH_MS,
   );
   const rotation = { 'in-rotation': 0, ejected: 0, disabled: 0 };
   for (const channel of channels.data?.data ?? []) rotation[channelState(channel).rotation] += 1;
