@@ -18,9 +18,15 @@ export function ms(value: number | null | undefined): string {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 }
 
-export function dateTime(iso: string | null | undefined): string {
+/** `2026-03-01 10:00 UTC`; with `seconds`, `2026-03-01 10:00:05 UTC` (for events seconds apart). */
+export function dateTime(iso: string | null | undefined, seconds = false): string {
   if (!iso) return '—';
-  return new Date(iso).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return (
+    new Date(iso)
+      .toISOString()
+      .slice(0, seconds ? 19 : 16)
+      .replace('T', ' ') + ' UTC'
+  );
 }
 
 /** The value at quantile q (0..1) of numbers, nearest rank; null when there are none. */

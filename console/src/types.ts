@@ -54,6 +54,14 @@ export interface ChannelTestResult {
   model: string | null;
 }
 
+export interface ChannelTransition {
+  at: string;
+  from: HealthState;
+  to: HealthState;
+  reason: string;
+  last_error: string | null;
+}
+
 export interface Key {
   id: string;
   name: string;

@@ -1,11 +1,12 @@
 // The web console in a real browser (Debian's chromium driven by playwright-core; nothing downloaded), against
 // relaymesh in embedded mode and a fake OpenAI upstream: sign in with the keyboard; create a channel (the API's
 // field errors shown beside the fields first), price a model, create a key and see it once; send traffic with
-// the openai SDK and watch today's usage move on the overview; a read-only session offers no writes and the
+// the openai SDK and watch today's usage arrive on the open overview; make the channel fail and watch it go
+// ejected and come back on the overview and in its timeline; a read-only session offers no writes and the
 // API refuses its writes; no token in script-readable storage; sign out. The page must run under its strict CSP
 // without a single console error. With CONSOLE_SCREENSHOTS_DIR set (docs/screenshots for the README), it saves
 // a screenshot of each main screen.
-import { Deployment, FakeOpenAI, startDeployment } from '@relaymesh/testing';
+import { Deployment, FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -25,6 +26,7 @@ describe('web console (chromium, embedded)', () => {
   /** Everything the page logged as an error (a CSP violation is one), by page. */
   const errors: string[] = [];
   let clientKey = '';
+  let channelId = '';
 
   const screenshot = async (target: Page, name: string) => {
     if (!SCREENSHOTS) return;
@@ -63,7 +65,17 @@ describe('web console (chromium, embedded)', () => {
     fake = await FakeOpenAI.start();
     relay = await startDeployment('embedded', {
       label: 'console_browser',
-      env: { RELAYMESH_ADMIN_READONLY_TOKENS: READER },
+      env: {
+        RELAYMESH_ADMIN_READONLY_TOKENS: READER,
+        // Short health thresholds (as in self-healing.e2e-spec.ts): a failing channel leaves and returns in seconds.
+        RELAYMESH_HEALTH_TICK_MS: '100',
+        RELAYMESH_HEALTH_FLUSH_MS: '200',
+        RELAYMESH_HEALTH_EJECTION_BASE_MS: '1000',
+        RELAYMESH_HEALTH_EJECTION_JITTER: '0',
+        RELAYMESH_HEALTH_PROBE_INTERVAL_MS: '500',
+        RELAYMESH_HEALTH_PROBE_MAX_INTERVAL_MS: '1000',
+        RELAYMESH_HEALTH_RAMP_MS: '1000',
+      },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     ({ ctx: context, tab: page } = await open());
@@ -123,13 +135,14 @@ describe('web console (chromium, embedded)', () => {
     expect(await row.textContent()).toContain(MODEL);
     await row.getByRole('button', { name: 'Test now' }).click();
     await page.getByRole('status').filter({ hasText: 'fake-openai: answered 200' }).waitFor();
-    const channels = await relay.admin<{ data: { name: string; base_url: string }[] }>(
+    const channels = await relay.admin<{ data: { id: string; name: string; base_url: string }[] }>(
       'GET',
       '/channels',
     );
     expect(channels.body.data).toEqual([
       expect.objectContaining({ name: 'fake-openai', base_url: fake.url }),
     ]);
+    channelId = channels.body.data[0].id;
     await screenshot(page, 'channels');
   });
 
@@ -191,6 +204,69 @@ describe('web console (chromium, embedded)', () => {
     await screenshot(page, 'overview');
     await go(page, 'Keys');
     await screenshot(page, 'keys');
+  });
+
+  it('should show a failing channel ejected and back, on the overview and in its timeline', async () => {
+    const client = new OpenAI({ apiKey: clientKey, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    const status = async () =>
+      (
+        await relay.admin<{ status: string; health: { state: string } }>(
+          'GET',
+          `/channels/${channelId}`,
+        )
+      ).body;
+    await go(page, 'Overview');
+    fake.setStickyFault({ kind: 'status', status: 500 });
+    await waitFor(
+      async () => {
+        await client.chat.completions
+          .create({ model: MODEL, messages: [{ role: 'user', content: 'fail' }] })
+          .catch(() => undefined);
+        return (await status()).status === 'auto_disabled';
+      },
+      { what: 'the failing channel ejected', timeoutMs: 30_000, intervalMs: 20 },
+    );
+    // The open overview sees it by itself.
+    await page
+      .locator('[data-stat="ejected"]')
+      .filter({ hasText: /^1$/ })
+      .waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-stat="in-rotation"]').textContent()).toBe('0');
+
+    await go(page, 'Channels');
+    const row = page.locator('tr[data-channel="fake-openai"]');
+    await row.getByText('ejected').waitFor();
+    await row.getByRole('button', { name: 'Timeline' }).click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.locator('li', { hasText: '→ ejected' }).first().waitFor();
+    await screenshot(page, 'channel-timeline');
+
+    fake.setStickyFault(null);
+    // Probes find it healed: the timeline, still open, shows it coming back.
+    await timeline.locator('li', { hasText: 'ejected → recovering' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await timeline.waitFor({ state: 'detached' });
+    await waitFor(async () => (await status()).health.state === 'healthy', {
+      what: 'the ramp back to healthy',
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    const history = await relay.admin<{ data: { from: string; to: string }[] }>(
+      'GET',
+      `/channels/${channelId}/transitions`,
+    );
+    expect(history.body.data.slice(0, 3).map((t) => `${t.from}>${t.to}`)).toEqual([
+      'recovering>healthy',
+      'ejected>recovering',
+      expect.stringMatching(/>ejected$/),
+    ]);
+    expect(
+      (await relay.admin('GET', '/channels/00000000-0000-4000-8000-000000000000/transitions'))
+        .status,
+    ).toBe(404);
+    expect((await relay.admin('GET', `/channels/${channelId}/transitions?limit=0`)).status).toBe(
+      400,
+    );
   });
 
   it('should be usable at a phone width', async () => {

@@ -2,14 +2,21 @@
 // on and off, probe now). Validation is the API's own: its field errors are shown beside the fields.
 import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
-import { list, ms } from '../format';
+import { dateTime, list, ms } from '../format';
 import { channelState } from '../health';
-import { CHANNEL_TYPES, type Channel, type ChannelTestResult, type List } from '../types';
+import {
+  CHANNEL_TYPES,
+  type Channel,
+  type ChannelTestResult,
+  type ChannelTransition,
+  type List,
+} from '../types';
 import { Badge, Dialog, Field, Loading, Notice, useResource } from '../ui';
 
 export function Channels(props: { canWrite: boolean }) {
   const channels = useResource<List<Channel>>('/admin/channels');
   const [editing, setEditing] = useState<Channel | 'new' | null>(null);
+  const [timeline, setTimeline] = useState<Channel | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -80,7 +87,7 @@ export function Channels(props: { canWrite: boolean }) {
                 <th scope="col" class="num">
                   Latency
                 </th>
-                {props.canWrite ? <th scope="col">Actions</th> : null}
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -101,27 +108,32 @@ export function Channels(props: { canWrite: boolean }) {
                     </td>
                     <td class="wrap error-text">{channel.health.last_error ?? ''}</td>
                     <td class="num">{ms(channel.health.latency_ms)}</td>
-                    {props.canWrite ? (
-                      <td class="actions">
-                        <button type="button" onClick={() => setEditing(channel)}>
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          disabled={busy === channel.id}
-                          onClick={() => void test(channel)}
-                        >
-                          Test now
-                        </button>
-                        <button
-                          type="button"
-                          disabled={busy === channel.id}
-                          onClick={() => void toggle(channel)}
-                        >
-                          {channel.enabled ? 'Disable' : 'Enable'}
-                        </button>
-                      </td>
-                    ) : null}
+                    <td class="actions">
+                      <button type="button" onClick={() => setTimeline(channel)}>
+                        Timeline
+                      </button>
+                      {props.canWrite ? (
+                        <>
+                          <button type="button" onClick={() => setEditing(channel)}>
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            disabled={busy === channel.id}
+                            onClick={() => void test(channel)}
+                          >
+                            Test now
+                          </button>
+                          <button
+                            type="button"
+                            disabled={busy === channel.id}
+                            onClick={() => void toggle(channel)}
+                          >
+                            {channel.enabled ? 'Disable' : 'Enable'}
+                          </button>
+                        </>
+                      ) : null}
+                    </td>
                   </tr>
                 );
               })}
@@ -129,6 +141,7 @@ export function Channels(props: { canWrite: boolean }) {
           </table>
         </div>
       )}
+      {timeline ? <Timeline channel={timeline} onClose={() => setTimeline(null)} /> : null}
       {editing ? (
         <ChannelForm
           channel={editing === 'new' ? null : editing}
@@ -141,6 +154,44 @@ export function Channels(props: { canWrite: boolean }) {
         />
       ) : null}
     </section>
+  );
+}
+
+/** The channel's health history from the prober, newest first, refreshed while open. */
+function Timeline(props: { channel: Channel; onClose: () => void }) {
+  const history = useResource<List<ChannelTransition>>(
+    `/admin/channels/${props.channel.id}/transitions?limit=50`,
+    5_000,
+  );
+  return (
+    <Dialog title={`Health of ${props.channel.name}`} onClose={props.onClose}>
+      <div class="form">
+        {!history.data ? (
+          <Loading error={history.error} />
+        ) : history.data.data.length === 0 ? (
+          <p class="muted">
+            No transitions yet: the channel has not changed state since it was created.
+          </p>
+        ) : (
+          <ol class="timeline" data-testid="timeline">
+            {history.data.data.map((t) => (
+              <li key={`${t.at}-${t.to}`}>
+                <time dateTime={t.at}>{dateTime(t.at, true)}</time>
+                <span>
+                  <strong>
+                    {t.from} → {t.to}
+                  </strong>{' '}
+                  <span class="muted">{t.reason}</span>
+                </span>
+                {t.last_error && !t.reason.includes(t.last_error) ? (
+                  <span class="error-text">{t.last_error}</span>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+    </Dialog>
   );
 }
 

@@ -13,3 +13,4 @@ export * from './pricing/model-price';
 export * from './pricing/price-usage';
 export * from './admin/channel-test';
 export * from './admin/admin-fields';
+export * from './admin/channel-transitions';

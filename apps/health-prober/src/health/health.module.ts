@@ -3,13 +3,14 @@ import { ChannelsModule } from '../channels/channels.module';
 import { LeaderElection } from '../leadership/leader-election.service';
 import { Prober } from '../probes/prober.service';
 import { ChannelTestHandler } from './channel-test.handler';
+import { ChannelTransitionsHandler } from './channel-transitions.handler';
 import { HealthRepository, TypeOrmHealthRepository } from './health.repository';
 import { HealthService } from './health.service';
 import { OutcomesHandler } from './outcomes.handler';
 
 @Module({
   imports: [ChannelsModule],
-  controllers: [OutcomesHandler, ChannelTestHandler],
+  controllers: [ChannelTestHandler, ChannelTransitionsHandler, OutcomesHandler],
   providers: [
     HealthService,
     LeaderElection,

@@ -7,6 +7,7 @@ import {
   AdminError,
   ChannelHealthChanged,
   ChannelTestResult,
+  ChannelTransition,
   HealthStateSchema,
   UpstreamOutcome,
 } from '@relaymesh/contracts';
@@ -107,6 +108,21 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
       message: result.message,
       model: result.model,
       health: state.health,
+    };
+  }
+
+  /** A channel's stored transitions, newest first (any replica answers: the history is in the database). */
+  async history(channelId: string, limit: number): Promise<{ data: ChannelTransition[] }> {
+    if (!this.directory.get(channelId)) throw new AdminError(404, `channel ${channelId} not found`);
+    const stored = await this.repository.transitions(channelId, limit);
+    return {
+      data: stored.map((t) => ({
+        at: t.at.toISOString(),
+        from: t.from,
+        to: t.to,
+        reason: t.reason,
+        last_error: t.lastError,
+      })),
     };
   }
 

@@ -6,6 +6,7 @@ import {
   AdminChannelGet,
   AdminChannelList,
   AdminChannelTest,
+  AdminChannelTransitions,
   AdminChannelUpdate,
   AdminKeyCreate,
   AdminKeyCredit,
@@ -84,6 +85,15 @@ export class AdminController {
       { id },
       { timeoutMs: CHANNEL_TEST_TIMEOUT_MS },
     );
+  }
+
+  @Get('channels/:id/transitions')
+  channelTransitions(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminChannelTransitions, { ...(req.query as Body), id });
   }
 
   @Post('keys')
