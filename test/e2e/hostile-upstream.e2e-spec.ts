@@ -341,6 +341,36 @@ describe('hostile upstream (embedded)', () => {
     },
   );
 
+  it('should say an unreachable upstream in user terms, keeping its address and name for the logs', async () => {
+    await relay.admin('POST', '/channels', {
+      name: 'refused-channel',
+      type: 'openai',
+      base_url: 'http://127.0.0.1:1',
+      keys: ['sk-refused'],
+      models: ['refused-m'],
+    });
+    const res = await waitFor(
+      async () => {
+        const answer = await post(
+          '/v1/chat/completions',
+          { authorization: `Bearer ${clientKey}` },
+          { model: 'refused-m', messages: [{ role: 'user', content: 'anyone there?' }] },
+        );
+        return answer.status === 404 ? null : answer;
+      },
+      { what: 'refused-m routable', timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      "Every eligible channel for 'refused-m' failed: the upstream provider could not be reached.",
+    );
+    // The operator still learns what happened, and where.
+    await waitFor(() => /refused-channel: connect ECONNREFUSED 127\.0\.0\.1:1/.test(relay.output()), {
+      what: 'the attempt in the log',
+      timeoutMs: 5_000,
+    });
+  });
+
   it('should fail over from a hostile channel to a healthy one while nothing was sent', async () => {
     for (const fake of Object.values(fakes)) fake.reset();
     await relay.admin('POST', '/channels', {
