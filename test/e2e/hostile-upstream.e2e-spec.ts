@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 
 type Json = Record<string, unknown>;
 type Upstream = 'openai' | 'anthropic' | 'gemini';
-type Format = 'chat' | 'responses' | 'messages' | 'gemini';
+type Format = 'chat' | 'responses' | 'messages' | 'gemini' | 'embeddings';
 
 const MB = 1024 * 1024;
 /** Per request, over the RSS the process had when the request was sent. */
@@ -109,13 +109,14 @@ const CASES: Case[] = [
 ];
 
 /** Each client format, and the upstream type serving it (same format: a pass-through; else translated). */
-const ROUTES: { format: Format; upstream: Upstream }[] = [
-  { format: 'chat', upstream: 'openai' },
-  { format: 'responses', upstream: 'openai' },
-  { format: 'messages', upstream: 'anthropic' },
-  { format: 'gemini', upstream: 'gemini' },
-  { format: 'messages', upstream: 'openai' },
-  { format: 'gemini', upstream: 'anthropic' },
+const ROUTES: { format: Format; upstream: Upstream; streams: boolean[] }[] = [
+  { format: 'chat', upstream: 'openai', streams: [false, true] },
+  { format: 'responses', upstream: 'openai', streams: [false, true] },
+  { format: 'messages', upstream: 'anthropic', streams: [false, true] },
+  { format: 'gemini', upstream: 'gemini', streams: [false, true] },
+  { format: 'messages', upstream: 'openai', streams: [false, true] },
+  { format: 'gemini', upstream: 'anthropic', streams: [false, true] },
+  { format: 'embeddings', upstream: 'openai', streams: [false] },
 ];
 
 function status(pid: number): { rss: number; hwm: number } {
@@ -162,6 +163,12 @@ function requestFor(
         path: '/v1/messages',
         headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' },
         body: { model, stream, max_tokens: 64, messages: [{ role: 'user', content: text }] },
+      };
+    case 'embeddings':
+      return {
+        path: '/v1/embeddings',
+        headers: { authorization: `Bearer ${key}` },
+        body: { model, input: text },
       };
     case 'gemini':
       return {
@@ -268,7 +275,7 @@ describe('hostile upstream (embedded)', () => {
       let worst = 0;
       for (const route of ROUTES) {
         const channel = channels.get(`${c.name}-${route.upstream}`)!;
-        for (const stream of [false, true]) {
+        for (const stream of route.streams) {
           const what = `${route.format} via ${route.upstream}${stream ? ' (stream)' : ''}`;
           const { path, headers, body } = requestFor(
             route.format,
@@ -369,6 +376,31 @@ describe('hostile upstream (embedded)', () => {
       what: 'the attempt in the log',
       timeoutMs: 5_000,
     });
+  });
+
+  it('should end a started stream whose next line never ends with the format error event, bounded', async () => {
+    const channel = channels.get('endless-line-openai')!;
+    for (const fake of Object.values(fakes)) fake.reset();
+    const first = { id: 'c1', object: 'chat.completion.chunk', model: 'm', choices: [] as unknown[] };
+    first.choices.push({ index: 0, delta: { role: 'assistant', content: 'started' } });
+    fakes.openai.setStickyFault({
+      kind: 'hostile',
+      behaviour: { kind: 'endless-line', bytes: 300e6, prelude: `data: ${JSON.stringify(first)}\n\n` },
+    });
+    const { path, headers, body } = requestFor('chat', 'endless-line-openai', true, clientKey);
+    const before = status(pid).rss;
+    const { result, peak } = await peakRss(pid, async () => {
+      const res = await post(path, headers, body);
+      return { res, text: await res.text() };
+    });
+    peaks.push(`  endless line after a started stream: ${((peak - before) / MB).toFixed(1)} MB`);
+    expect(result.res.status).toBe(200);
+    expect(result.text).toContain('"content":"started"');
+    const events = result.text.trim().split(/\n\n/);
+    expect(events.at(-1)).toMatch(/^data: \{"error":/);
+    expect(events.at(-1)).not.toContain(channel.name);
+    expect(peak - before).toBeLessThanOrEqual(RSS_BOUND);
+    expect(fakes.openai.hostileBytesSent).toBeLessThan(100e6);
   });
 
   it('should fail over from a hostile channel to a healthy one while nothing was sent', async () => {

@@ -40,7 +40,12 @@ export async function playHostile(behaviour: HostileBehaviour, ctx: HostileConte
     case 'endless-line':
       // A stream whose first line never ends: a parser that waits for the newline holds all of it.
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      await writeLazily(ctx, 'data: {"choices":[{"delta":{"content":"', behaviour.bytes, '');
+      await writeLazily(
+        ctx,
+        `${behaviour.prelude ?? ''}data: {"choices":[{"delta":{"content":"`,
+        behaviour.bytes,
+        '',
+      );
       return;
     case 'json-bomb':
       res.writeHead(200, { 'content-type': 'application/json' });

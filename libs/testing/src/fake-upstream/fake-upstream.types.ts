@@ -56,8 +56,11 @@ export type Fault =
 export type HostileBehaviour =
   /** A 200 JSON answer of `bytes` bytes (one endless string), with no content-length. */
   | { kind: 'huge-json'; bytes: number }
-  /** A 200 event stream whose first line runs for `bytes` bytes without a newline. */
-  | { kind: 'endless-line'; bytes: number }
+  /**
+   * A 200 event stream whose line runs for `bytes` bytes without a newline; after `prelude` (whole events, sent
+   * first) when given, so the stream has started when the endless line comes.
+   */
+  | { kind: 'endless-line'; bytes: number; prelude?: string }
   /** A 200 JSON answer of about `bytes` bytes: `[[[[...]]]]` (deep) or `[{},{},...]` (wide). */
   | { kind: 'json-bomb'; shape: 'deep' | 'wide'; bytes: number }
   /** A bare status (a 3xx without Location, 204, 304) with no body. */
