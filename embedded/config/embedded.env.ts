@@ -1,8 +1,10 @@
 // What the one-process launcher reads from the environment (each app then reads its own variables from the
 // same source, with the launcher's embedded defaults filled in).
+import { EnvSource, parseEnv } from '@relaymesh/messaging';
 import { z } from 'zod';
+import { AdminTokenSchema } from '../../apps/ingress/src/config/ingress.env';
 
-export const EmbeddedEnvSchema = z.object({
+export const embeddedEnvShape = {
   RELAYMESH_DATA_DIR: z.string().default('./data'),
   /** Unset: embedded Postgres (PGlite) under the data directory. */
   DATABASE_URL: z.string().optional(),
@@ -10,12 +12,12 @@ export const EmbeddedEnvSchema = z.object({
   NATS_URL: z.string().optional(),
   RELAYMESH_NATS_PREFIX: z.string().default(''),
   RELAYMESH_SECRET_KEY: z.string().optional(),
-  RELAYMESH_ADMIN_TOKEN: z.string().optional(),
-});
-export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;
+  /** Unset: one is made at first start and printed once. Same rule as standalone ingress. */
+  RELAYMESH_ADMIN_TOKEN: AdminTokenSchema.optional(),
+};
 
-export function loadEmbeddedEnv(
-  source: Readonly<Record<string, string | undefined>> = process.env,
-): EmbeddedEnv {
-  return EmbeddedEnvSchema.parse(source);
+/** Throws a readable error naming each bad variable (`relaymesh: invalid environment: ...`). */
+export function loadEmbeddedEnv(source: EnvSource = process.env) {
+  return parseEnv('relaymesh', embeddedEnvShape, source);
 }
+export type EmbeddedEnv = ReturnType<typeof loadEmbeddedEnv>;

@@ -7,6 +7,13 @@ describe('secrets never leak (distributed)', () => {
   let relay: Deployment;
   let good: FakeOpenAI;
   let revoked: FakeOpenAI;
+  /** Upstreams that echo the request's headers (key included) in their error bodies: a 400 and a 401. */
+  let echo400: FakeOpenAI;
+  let echo401: FakeOpenAI;
+  const echoKey = `sk-upstream-secret-${Date.now()}-echoed`;
+  const echoAuthKey = `sk-upstream-secret-${Date.now()}-echoed-401`;
+  const secretHeader = `org-secret-${Date.now()}-header`;
+  const echoChannelIds: Record<string, string> = {};
   const channelKey = `sk-upstream-secret-${Date.now()}-good`;
   const revokedKey = `sk-upstream-secret-${Date.now()}-revoked`;
   let clientKey: string;
@@ -24,10 +31,25 @@ describe('secrets never leak (distributed)', () => {
     });
 
   beforeAll(async () => {
-    [good, revoked] = await Promise.all([
+    [good, revoked, echo400, echo401] = await Promise.all([
       FakeOpenAI.start({ keys: [channelKey] }),
       FakeOpenAI.start({ keys: ['sk-someone-else'] }),
+      FakeOpenAI.start({ keys: [echoKey] }),
+      FakeOpenAI.start({ keys: [echoAuthKey] }),
     ]);
+    echo400.setStickyFault({ kind: 'status', status: 400, echoHeaders: true });
+    echo401.setStickyFault({
+      kind: 'status',
+      status: 401,
+      echoHeaders: true,
+      body: {
+        error: {
+          message: 'Incorrect API key',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      },
+    });
     relay = await startDeployment('distributed', {
       label: 'secrets',
       env: {
@@ -49,6 +71,19 @@ describe('secrets never leak (distributed)', () => {
       });
       seen.push(JSON.stringify(res.body));
     }
+    for (const channel of [
+      { name: 'echo-400', base_url: echo400.url, keys: [echoKey], models: ['echo-m'] },
+      { name: 'echo-401', base_url: echo401.url, keys: [echoAuthKey], models: ['echo-auth-m'] },
+    ]) {
+      const res = await relay.admin<{ id: string }>('POST', '/channels', {
+        type: 'openai',
+        secret_headers: { 'x-org-token': secretHeader },
+        ...channel,
+      });
+      expect(res.status).toBe(201);
+      echoChannelIds[channel.name] = res.body.id;
+      seen.push(JSON.stringify(res.body));
+    }
     const created = await relay.admin<{ key: string }>('POST', '/keys', { name: 'leak' });
     clientKey = created.body.key;
     await waitFor(async () => (await chat(clientKey)) === 200, { what: 'leak-m routable' });
@@ -56,7 +91,7 @@ describe('secrets never leak (distributed)', () => {
 
   afterAll(async () => {
     await relay?.stop();
-    await Promise.all([good?.close(), revoked?.close()]);
+    await Promise.all([good?.close(), revoked?.close(), echo400?.close(), echo401?.close()]);
   });
 
   it('should never show a channel key, a client key or the admin token', async () => {
@@ -97,5 +132,67 @@ describe('secrets never leak (distributed)', () => {
     // Logs were really captured at the verbose level, access log included.
     expect(relay.output()).toContain('[ingress]');
     expect(relay.output()).toMatch(/AccessLog.*"route":"chat_completions".*"status":401/);
+  });
+
+  it('should redact a key or secret header an upstream echoes, from clients, health and logs', async () => {
+    const send = (path: string, headers: Record<string, string>, body: unknown) =>
+      fetch(`${relay.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }).then(async (res) => {
+        const text = await res.text();
+        seen.push(text);
+        return { status: res.status, text };
+      });
+    const bearer = { authorization: `Bearer ${clientKey}` };
+    const messages = [{ role: 'user', content: 'hi' }];
+    // The 400 is the caller's own: relayed as a pass-through (stream or not), re-rendered across formats.
+    const passThrough = await send('/v1/chat/completions', bearer, { model: 'echo-m', messages });
+    const streamed = await send('/v1/chat/completions', bearer, {
+      model: 'echo-m',
+      messages,
+      stream: true,
+    });
+    const rerendered = await send(
+      '/v1/messages',
+      { 'x-api-key': clientKey, 'anthropic-version': '2023-06-01' },
+      { model: 'echo-m', max_tokens: 8, messages },
+    );
+    for (const answer of [passThrough, streamed, rerendered]) {
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain('received headers');
+      expect(answer.text).toContain('[REDACTED]');
+    }
+    // The upstream did get the secrets, so not finding them below is meaningful.
+    expect(echo400.lastRequest()!.headers['authorization']).toBe(`Bearer ${echoKey}`);
+    expect(echo400.lastRequest()!.headers['x-org-token']).toBe(secretHeader);
+
+    // The 401 disables the channel, with the upstream's body as the reason: readable with a read-only token.
+    expect(
+      (await send('/v1/chat/completions', bearer, { model: 'echo-auth-m', messages })).status,
+    ).toBe(502);
+    const health = await waitFor(
+      async () => {
+        const res = await fetch(`${relay.url}/admin/channels/${echoChannelIds['echo-401']}`, {
+          headers: { authorization: `Bearer ${readonlyToken}` },
+        });
+        const text = await res.text();
+        return text.includes('"disabled"') && text.includes('received headers') ? text : undefined;
+      },
+      { what: 'echo-401 disabled with its reason', timeoutMs: 15_000 },
+    );
+    seen.push(health);
+    const tested = await relay.admin('POST', `/channels/${echoChannelIds['echo-400']}/test`);
+    expect(JSON.stringify(tested.body)).toContain('received headers');
+    seen.push(JSON.stringify(tested.body));
+    for (const app of ['ingress', 'health-prober'] as const) {
+      seen.push(await (await fetch(`${relay.appUrl(app)}/metrics`)).text());
+    }
+
+    const everything = [...seen, relay.output()].join('\n');
+    for (const secret of [echoKey, echoAuthKey, secretHeader, clientKey]) {
+      expect(everything).not.toContain(secret);
+    }
   });
 });

@@ -67,6 +67,7 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     type: 'openai',
     base_url: baseUrl,
     keys_encrypted: [secrets.encrypt(key)],
+    secret_headers_encrypted: {},
     models: ['house-model'],
     model_mapping: { 'house-model': 'gpt-5-mini' },
     groups: ['default'],

@@ -27,6 +27,7 @@ describe('prober against a hostile upstream', () => {
       type: 'openai',
       base_url: upstream.url,
       keys: ['sk-probe'],
+      secrets: ['sk-probe'],
       models: ['gpt-5-mini'],
       model_mapping: {},
       headers: {},

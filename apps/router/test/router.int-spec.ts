@@ -228,6 +228,7 @@ describe('router over NATS and Postgres', () => {
       expect(migrations.rows.map((r) => r.name)).toEqual([
         'CreateChannels1763900000000',
         'AddChannelWeightFactor1763900400000',
+        'AddChannelSecretHeaders1763900800000',
       ]);
     });
 
@@ -262,6 +263,9 @@ describe('router over NATS and Postgres', () => {
           );
           return rows.map((r) => r.column_name);
         };
+        expect(await columns()).toContain('secret_headers');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await columns()).not.toContain('secret_headers');
         expect(await columns()).toContain('weight_factor');
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await columns()).not.toContain('weight_factor');
@@ -276,6 +280,7 @@ describe('router over NATS and Postgres', () => {
         expect(await relations()).toContain('channels');
         expect(await relations()).toContain('routing_snapshot_version_seq');
         expect(await columns()).toContain('weight_factor');
+        expect(await columns()).toContain('secret_headers');
       } finally {
         await dataSource.destroy();
       }
@@ -365,6 +370,75 @@ describe('router over NATS and Postgres', () => {
       expect(row.keys_encrypted[0]).toMatch(/^v1\./);
       expect(secrets.decrypt(row.keys_encrypted[0])).toBe(KEY_1);
     });
+
+    it('should store secret headers sealed, read them back as hints and send them sealed in the snapshot', async () => {
+      const secretHeader = `org-token-${id}-ORGT`;
+      const before = latestVersion();
+      const created = viewOf(
+        await createChannel({
+          name: 'secret-headers',
+          type: 'openai-compatible',
+          base_url: 'https://llm.example.com/api',
+          keys: [KEY_1],
+          headers: { 'X-Team': 'blue' },
+          secret_headers: { 'X-Org-Token': secretHeader },
+        }),
+      );
+
+      expect(created).toMatchObject({
+        base_url: 'https://llm.example.com/api',
+        headers: { 'X-Team': 'blue' },
+        secret_headers: { 'X-Org-Token': 'or…ORGT' },
+      });
+      expect(JSON.stringify(await listChannels())).not.toContain(secretHeader);
+      const row = await storedRow(created.id);
+      expect(row.whole).not.toContain(secretHeader);
+      const snapshot = await nextSnapshot(before, 'with the channel', (s) =>
+        s.channels.some((c) => c.id === created.id),
+      );
+      const sealed = snapshot.channels.find((c) => c.id === created.id)!;
+      expect(JSON.stringify(sealed)).not.toContain(secretHeader);
+      expect(secrets.decrypt(sealed.secret_headers_encrypted['X-Org-Token'])).toBe(secretHeader);
+
+      // A header is plain or secret, never both: a patch that would make it both is refused.
+      const both = await bus.request(AdminChannelUpdate, {
+        id: created.id,
+        patch: { headers: { 'x-org-token': 'plain' } },
+      });
+      expect(both).toMatchObject({
+        status: 400,
+        body: { error: { message: expect.stringContaining('secret_headers.X-Org-Token') } },
+      });
+      const cleared = await bus.request(AdminChannelUpdate, {
+        id: created.id,
+        patch: { secret_headers: {} },
+      });
+      expect(viewOf(cleared).secret_headers).toEqual({});
+    });
+
+    it.each<[string, Record<string, unknown>, string]>([
+      ['credentials in base_url', { base_url: 'http://user:secret@127.0.0.1:9' }, 'base_url'],
+      ['a query in base_url', { base_url: 'https://api.example.com/?a=1' }, 'base_url'],
+      ['a CRLF header value', { headers: { 'x-a': 'b\r\nx-b: c' } }, 'headers'],
+      ['a transfer-encoding header', { headers: { 'transfer-encoding': 'chunked' } }, 'headers'],
+      ['a NUL in the name', { name: 'a\u0000b' }, 'name'],
+    ])(
+      'should refuse a channel with %s at its own edge, naming the field',
+      async (_, over, field) => {
+        const refused = sendRaw(AdminChannelCreate.subject, {
+          name: 'refused',
+          type: 'openai',
+          base_url: 'https://api.example.com',
+          keys: [KEY_1],
+          ...over,
+        });
+        await expect(refused).rejects.toMatchObject({
+          status: 400,
+          message: expect.stringContaining(field),
+        });
+        expect((await listChannels()).map((c) => c.name)).not.toContain('refused');
+      },
+    );
 
     it('should list and get channels, and answer 404 for an unknown or malformed id', async () => {
       const created = viewOf(await createChannel({ name: 'readable', type: 'mock' }));

@@ -59,3 +59,6 @@ export {
 export type { AnswerFault, UpstreamBody, UpstreamHeaders } from './upstream-answer';
 export { jsonShapeFault } from './json-shape';
 export type { JsonShapeFault, JsonShapeLimits } from './json-shape';
+
+// Credentials an upstream echoes back, removed before its text reaches a client, a health record or a log
+export { MIN_REDACTED_SECRET_LENGTH, REDACTED, redactSecrets } from './redact-secrets';

@@ -104,6 +104,7 @@ describe('RoutingTable.tiers', () => {
       ...channel('snap', { models: ['gpt-4o'] }),
       base_url: 'https://api.openai.com',
       keys_encrypted: ['v1:abc'],
+      secret_headers_encrypted: {},
       ejected: false,
       weight_factor: 1,
       latency_ms: null,

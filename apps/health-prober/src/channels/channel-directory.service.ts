@@ -1,7 +1,13 @@
 // The channels the prober may probe, learnt from the router's routing snapshot (asked for at start, then every
 // broadcast), with their upstream keys opened. The prober owns no channel table: the snapshot is the source.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { RoutingSnapshot, RoutingSnapshotGet, SecretBox } from '@relaymesh/contracts';
+import {
+  RoutingSnapshot,
+  RoutingSnapshotGet,
+  SecretBox,
+  SnapshotChannel,
+  openSnapshotChannel,
+} from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { Subject } from 'rxjs';
 import { HealthProberEnv } from '../config/health-prober.env';
@@ -50,10 +56,7 @@ export class ChannelDirectory implements OnApplicationBootstrap, OnApplicationSh
     this.version = snapshot.version;
     const previous = this.channels;
     this.channels = new Map(
-      snapshot.channels.map((channel): [string, KnownChannel] => {
-        const { keys_encrypted, ...rest } = channel;
-        return [channel.id, { ...rest, keys: this.open(channel.name, keys_encrypted) }];
-      }),
+      snapshot.channels.map((channel): [string, KnownChannel] => [channel.id, this.open(channel)]),
     );
     for (const [id, channel] of this.channels) {
       const before = previous.get(id);
@@ -61,14 +64,16 @@ export class ChannelDirectory implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private open(name: string, sealed: string[]): string[] {
+  private open(channel: SnapshotChannel): KnownChannel {
     try {
-      return sealed.map((key) => this.secrets.decrypt(key));
+      return openSnapshotChannel(channel, this.secrets);
     } catch {
       this.logger.error(
-        `channel ${name}: cannot decrypt its keys (is RELAYMESH_SECRET_KEY the same everywhere?)`,
+        `channel ${channel.name}: cannot decrypt its keys (is RELAYMESH_SECRET_KEY the same everywhere?)`,
       );
-      return [];
+      // Still known (its outcomes are judged), but probed with no key: the probe fails as it should.
+      const { keys_encrypted: _keys, secret_headers_encrypted: _headers, ...rest } = channel;
+      return { ...rest, keys: [], secrets: [] };
     }
   }
 

@@ -1,4 +1,4 @@
-// A channel as the prober knows it from the routing snapshot, its keys opened.
+// A channel as the prober knows it from the routing snapshot, its keys and secret headers opened.
 import { ChannelStatus, ChannelType } from '@relaymesh/contracts';
 
 export interface KnownChannel {
@@ -9,7 +9,10 @@ export interface KnownChannel {
   keys: string[];
   models: string[];
   model_mapping: Record<string, string>;
+  /** Plain and secret headers, opened. */
   headers: Record<string, string>;
+  /** What upstream text from this channel must not echo (keys, secret header values): redacted from it. */
+  secrets: string[];
   timeout_ms: number;
   status: ChannelStatus;
 }

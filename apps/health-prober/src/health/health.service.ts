@@ -11,6 +11,7 @@ import {
   UpstreamOutcome,
 } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
+import { redactSecrets } from '@relaymesh/protocols';
 import { healthChannelState, healthEjections, healthTransitions } from '@relaymesh/telemetry';
 import { Subscription } from 'rxjs';
 import { ChannelDirectory } from '../channels/channel-directory.service';
@@ -80,12 +81,15 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onOutcome(outcome: UpstreamOutcome): void {
+    // Ingress redacts before it publishes; redacted again here, where health is stored, so a replica that
+    // did not (an older version) cannot put a channel's key into its health record.
+    const secrets = this.directory.get(outcome.channel_id)?.secrets ?? [];
     this.apply(outcome.channel_id, {
       kind: 'outcome',
       errorClass: outcome.error_class,
       status: outcome.status,
       latencyMs: outcome.latency_ms,
-      message: outcome.message,
+      message: outcome.message === null ? null : redactSecrets(outcome.message, secrets),
     });
   }
 

@@ -10,6 +10,7 @@ const channel = (over: Partial<KnownChannel>): KnownChannel => ({
   models: ['house-model'],
   model_mapping: { 'house-model': 'gpt-5-mini' },
   headers: { 'x-org': 'acme' },
+  secrets: ['sk-one'],
   timeout_ms: 30_000,
   status: 'enabled',
   ...over,

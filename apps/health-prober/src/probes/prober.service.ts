@@ -1,5 +1,7 @@
 // Sends a probe to a channel and says what the answer means, with the classifier ingress uses for requests.
 // Probes are rare (ejected and disabled channels, the admin test), so they use undici's shared global pool.
+// What a probe's answer says goes into the channel's health (read by read-only admins) and the logs: the
+// channel's credentials are redacted from it first.
 import { Injectable } from '@nestjs/common';
 import {
   ERROR_BODY_MAX_BYTES,
@@ -10,6 +12,7 @@ import {
   parseUpstreamJson,
   readBodyHead,
   readBoundedBody,
+  redactSecrets,
 } from '@relaymesh/protocols';
 import { healthProbes } from '@relaymesh/telemetry';
 import { request } from 'undici';
@@ -83,7 +86,7 @@ export class Prober {
           errorClass: classifyUpstreamStatus(status, text),
           status,
           latencyMs: elapsed(),
-          message: text.slice(0, MAX_MESSAGE) || `upstream ${status}`,
+          message: redactSecrets(text, channel.secrets).slice(0, MAX_MESSAGE) || `upstream ${status}`,
           model: built.model,
         };
       }
@@ -109,7 +112,10 @@ export class Prober {
         errorClass: classifyUpstreamError(err),
         status: 0,
         latencyMs: elapsed(),
-        message: `${channel.name}: ${(err as Error).message}`.slice(0, MAX_MESSAGE),
+        message: redactSecrets(`${channel.name}: ${(err as Error).message}`, channel.secrets).slice(
+          0,
+          MAX_MESSAGE,
+        ),
         model: built.model,
       };
     }

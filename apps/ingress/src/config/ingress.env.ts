@@ -24,6 +24,18 @@ export interface ClientTimeouts {
   requestMs: number;
 }
 
+/**
+ * An admin token an operator chooses (RELAYMESH_ADMIN_TOKEN, each read-only token): long enough not to be
+ * guessed online. The one rule, for standalone ingress and the embedded launcher alike.
+ */
+export const ADMIN_TOKEN_MIN_LENGTH = 16;
+export const AdminTokenSchema = z
+  .string()
+  .min(
+    ADMIN_TOKEN_MIN_LENGTH,
+    `an admin token needs at least ${ADMIN_TOKEN_MIN_LENGTH} characters`,
+  );
+
 export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 30_000, requestMs: 120_000 };
 
 /**
@@ -99,7 +111,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       RELAYMESH_SECRET_KEY: z
         .string()
         .min(16, 'RELAYMESH_SECRET_KEY is required (32 random bytes, base64)'),
-      RELAYMESH_ADMIN_TOKEN: z.string().min(16).optional(),
+      RELAYMESH_ADMIN_TOKEN: AdminTokenSchema.optional(),
       RELAYMESH_ADMIN_TOKEN_SHA256: z
         .string()
         .regex(/^[0-9a-f]{64}$/)
@@ -148,8 +160,8 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
             .filter((token) => token !== ''),
         )
         .refine(
-          (list) => list.every((token) => token.length >= 16),
-          'each read-only admin token must have at least 16 characters',
+          (list) => list.every((token) => AdminTokenSchema.safeParse(token).success),
+          `each read-only admin token must have at least ${ADMIN_TOKEN_MIN_LENGTH} characters`,
         ),
       RELAYMESH_HEADERS_TIMEOUT_MS: z.coerce
         .number()
@@ -192,7 +204,9 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_ADMIN_TOKEN_SHA256 ??
     (env.RELAYMESH_ADMIN_TOKEN ? hashClientKey(env.RELAYMESH_ADMIN_TOKEN) : undefined);
   if (!adminTokenHash) {
-    throw new Error('ingress: RELAYMESH_ADMIN_TOKEN (at least 16 characters) is required');
+    throw new Error(
+      `ingress: RELAYMESH_ADMIN_TOKEN (at least ${ADMIN_TOKEN_MIN_LENGTH} characters) is required`,
+    );
   }
   return new IngressEnv(
     env.PORT,

@@ -1,12 +1,14 @@
 // The routing snapshot this replica routes with, in memory: the hot path reads it with no round trip.
 // Fetched from the router at start (retrying until the router answers), then replaced by every newer
-// published version. Upstream keys are decrypted once per snapshot, not per request.
+// published version. Upstream keys and secret headers are decrypted once per snapshot, not per request.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import {
+  OpenedChannel,
   RoutingSnapshot,
   RoutingSnapshotGet,
   SecretBox,
   SnapshotChannel,
+  openSnapshotChannel,
 } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { RoutingTable } from '@relaymesh/routing';
@@ -17,9 +19,7 @@ import {
   routingSnapshotVersion,
 } from '@relaymesh/telemetry';
 
-export interface IngressChannel extends Omit<SnapshotChannel, 'keys_encrypted'> {
-  keys: string[];
-}
+export type IngressChannel = OpenedChannel;
 
 const RETRY_MS = 1_000;
 
@@ -85,9 +85,8 @@ export class SnapshotStore implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private unseal(channel: SnapshotChannel): IngressChannel[] {
-    const { keys_encrypted, ...rest } = channel;
     try {
-      return [{ ...rest, keys: keys_encrypted.map((sealed) => this.secrets.decrypt(sealed)) }];
+      return [openSnapshotChannel(channel, this.secrets)];
     } catch {
       // A key sealed with another RELAYMESH_SECRET_KEY: the channel cannot be called from this replica.
       this.logger.error(

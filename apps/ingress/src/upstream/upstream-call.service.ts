@@ -6,7 +6,7 @@
 // health-prober (fire-and-forget) and to the metrics. Format-neutral: the caller builds the request per
 // channel and decides when a response is "committed" (for streams: at the first relayed event).
 import { Injectable, Logger } from '@nestjs/common';
-import { ErrorClass, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
+import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import {
   ERROR_BODY_MAX_BYTES,
@@ -15,6 +15,7 @@ import {
   classifyUpstreamStatus,
   isRetryable,
   readBodyHead,
+  redactSecrets,
 } from '@relaymesh/protocols';
 import {
   NO_PREFERENCES,
@@ -250,7 +251,8 @@ export class UpstreamCaller {
       try {
         response = await this.pools.poolFor(channel).request({
           method: 'POST',
-          path: built.path,
+          // A base_url's path is a prefix (https://openrouter.ai/api): the pool holds the origin only.
+          path: splitBaseUrl(channel.base_url!).pathPrefix + built.path,
           headers: built.headers,
           body: built.body,
           signal: deadline.signal,
@@ -266,15 +268,17 @@ export class UpstreamCaller {
             : classifyUpstreamError(err);
         const message = `${channel.name}: ${deadline.expired ? `no answer within ${deadline.ms} ms` : (err as Error).message}`;
         report(errorClass, 0, message);
-        return failed(trace, { ok: false, errorClass, status: 0, message, reason: failureCode(err) });
+        return failed(trace, channel, { ok: false, errorClass, status: 0, message, reason: failureCode(err) });
       }
       if (response.statusCode >= 400) {
-        // Only the envelope is wanted (the class, a message, or the refusal relayed to the caller).
+        // The one place an upstream error body becomes text, and only its head (the envelope is wanted: the
+        // class, a message, or the refusal relayed to the caller). Whatever it echoes of the channel's
+        // credentials is removed before it can reach the client, the channel's health or a log.
         const head = await readBodyHead(
           response.body,
           Math.min(limits.bodyBytes, ERROR_BODY_MAX_BYTES),
         ).catch(() => ({ text: '', truncated: false }));
-        const text = head.text;
+        const text = redactSecrets(head.text, channel.secrets);
         const errorClass = classifyUpstreamStatus(response.statusCode, text);
         report(errorClass, response.statusCode, text.slice(0, 500) || null);
         if (errorClass === 'rate_limited') this.cooldowns.cool(channel, response.headers);
@@ -285,7 +289,7 @@ export class UpstreamCaller {
             String(response.headers['content-type'] ?? 'application/json'),
           );
         }
-        return failed(trace, {
+        return failed(trace, channel, {
           ok: false,
           errorClass,
           status: response.statusCode,
@@ -301,7 +305,7 @@ export class UpstreamCaller {
         response.body.destroy();
         const message = `${channel.name}: answered ${response.statusCode}${headFault === 'unrequested_encoding' ? ` in ${String(response.headers['content-encoding'])}` : ''}, which is not an answer (${headFault})`;
         report('server', response.statusCode, message);
-        return failed(trace, {
+        return failed(trace, channel, {
           ok: false,
           errorClass: 'server',
           status: response.statusCode,
@@ -332,7 +336,7 @@ export class UpstreamCaller {
         return result;
       }
       report(result.errorClass, result.status, result.message);
-      return failed(trace, result);
+      return failed(trace, channel, result);
     } finally {
       deadline.dispose();
     }
@@ -374,7 +378,8 @@ export class UpstreamCaller {
       status,
       error_class: errorClass,
       latency_ms: latencyMs,
-      message: message?.slice(0, 1000) ?? null,
+      // Transport errors and stream failures carry upstream text too; health records are read by read-only admins.
+      message: message === null ? null : redactSecrets(message, channel.secrets).slice(0, 1000),
       at: new Date().toISOString(),
     });
   }
@@ -410,9 +415,9 @@ export class UpstreamCaller {
 }
 
 /** Logs a failed attempt with what the client is not told, and hands the failure on. */
-function failed(trace: RequestTrace, failure: Failure): Failure {
+function failed(trace: RequestTrace, channel: IngressChannel, failure: Failure): Failure {
   logger.warn(
-    `request ${trace.requestId}: attempt ${trace.attempts} failed (${failure.errorClass}${failure.status > 0 ? `, status ${failure.status}` : ''}): ${failure.message}`,
+    `request ${trace.requestId}: attempt ${trace.attempts} failed (${failure.errorClass}${failure.status > 0 ? `, status ${failure.status}` : ''}): ${redactSecrets(failure.message, channel.secrets)}`,
   );
   return failure;
 }

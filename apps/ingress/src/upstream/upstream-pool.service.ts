@@ -1,6 +1,7 @@
 // One keep-alive undici Pool per channel: connections are reused across requests (no TCP/TLS handshake per
 // call), and a channel's pool is closed when the channel leaves the snapshot or changes its base_url.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { splitBaseUrl } from '@relaymesh/contracts';
 import { Pool } from 'undici';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 
@@ -14,9 +15,9 @@ export class UpstreamPools implements OnApplicationShutdown {
     store.onChange((channels) => this.retainOnly(channels));
   }
 
-  /** The pool for a channel's origin; created on first use. */
+  /** The pool for a channel's origin (its base_url without the path prefix); created on first use. */
   poolFor(channel: IngressChannel): Pool {
-    const origin = channel.base_url!;
+    const origin = splitBaseUrl(channel.base_url!).origin;
     const existing = this.pools.get(channel.id);
     if (existing && existing.origin === origin) return existing.pool;
     if (existing) void existing.pool.close();
@@ -31,7 +32,9 @@ export class UpstreamPools implements OnApplicationShutdown {
   }
 
   private retainOnly(channels: readonly IngressChannel[]): void {
-    const wanted = new Map(channels.map((c) => [c.id, c.base_url]));
+    const wanted = new Map(
+      channels.map((c) => [c.id, c.base_url === null ? null : splitBaseUrl(c.base_url).origin]),
+    );
     for (const [id, { origin, pool }] of this.pools) {
       if (wanted.get(id) !== origin) {
         // In-flight requests finish; close() waits for them.

@@ -1,9 +1,12 @@
 // Pure mapping of a stored channel to what the admin API reads back and what the snapshot carries.
-import { ChannelStatus, ChannelView, SnapshotChannel, UNKNOWN_HEALTH } from '@relaymesh/contracts';
+import {
+  ChannelStatus,
+  ChannelView,
+  SnapshotChannel,
+  UNKNOWN_HEALTH,
+  isSensitiveHeaderName,
+} from '@relaymesh/contracts';
 import { Channel } from './channel.entity';
-
-/** Header values that may carry credentials are read back redacted, like keys. */
-const SENSITIVE_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 
 export function channelStatus(channel: Pick<Channel, 'enabled' | 'autoDisabled'>): ChannelStatus {
   if (!channel.enabled) return 'manually_disabled';
@@ -27,8 +30,12 @@ export function toChannelView(channel: Channel): ChannelView {
     headers: Object.fromEntries(
       Object.entries(channel.headers).map(([name, value]) => [
         name,
-        SENSITIVE_HEADER.test(name) ? '****' : value,
+        // Plain headers named like credentials (from before secret_headers) are read back redacted too.
+        isSensitiveHeaderName(name) ? '****' : value,
       ]),
+    ),
+    secret_headers: Object.fromEntries(
+      Object.entries(channel.secretHeaders).map(([name, { hint }]) => [name, hint]),
     ),
     status: channelStatus(channel),
     health: channel.health ?? UNKNOWN_HEALTH,
@@ -56,5 +63,8 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     latency_ms: channel.health?.latency_ms ?? null,
     timeout_ms: channel.timeoutMs,
     headers: channel.headers,
+    secret_headers_encrypted: Object.fromEntries(
+      Object.entries(channel.secretHeaders).map(([name, { sealed }]) => [name, sealed]),
+    ),
   };
 }

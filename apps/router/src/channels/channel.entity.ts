@@ -7,6 +7,11 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
+export interface SealedHeader {
+  sealed: string;
+  hint: string;
+}
+
 /** An upstream provider account. `keysEncrypted` holds AES-256-GCM ciphertexts; `keyHints` the redacted forms. */
 @Entity('channels')
 export class Channel {
@@ -60,6 +65,10 @@ export class Channel {
 
   @Column({ type: 'jsonb' })
   headers!: Record<string, string>;
+
+  /** Headers whose values are secrets, each sealed (AES-256-GCM) with its redacted hint for read-back. */
+  @Column({ type: 'jsonb', default: {} })
+  secretHeaders!: Record<string, SealedHeader>;
 
   /** The health-prober's latest view, as published on channel.health.changed. */
   @Column({ type: 'jsonb', nullable: true })

@@ -1,4 +1,5 @@
-// Channel administration: create, read, change and delete channels, keys sealed before they are stored.
+// Channel administration: create, read, change and delete channels, keys and secret headers sealed before they
+// are stored.
 // Every write is announced on `changed$`, which the snapshot service turns into a new routing snapshot.
 import { Injectable } from '@nestjs/common';
 import {
@@ -8,11 +9,13 @@ import {
   ChannelPatch,
   ChannelView,
   SecretBox,
+  headersInBoth,
   redactSecret,
 } from '@relaymesh/contracts';
 import { Subject } from 'rxjs';
 import { ChannelFields, ChannelRepository, DuplicateChannelName } from './channel.repository';
 import { toChannelView } from './channel-view';
+import { SealedHeader } from './channel.entity';
 import { changesRouting, healthRouting } from './health-routing';
 
 @Injectable()
@@ -47,13 +50,24 @@ export class ChannelsService {
     if (type !== 'mock' && keys !== undefined && keys.length === 0) {
       throw new AdminError(400, 'keys: at least one upstream key is required');
     }
-    const { keys: _keys, base_url, model_mapping, timeout_ms, ...rest } = patch;
+    const twice = headersInBoth(
+      patch.headers ?? existing.headers,
+      patch.secret_headers ?? existing.secretHeaders,
+    );
+    if (twice) {
+      throw new AdminError(
+        400,
+        `secret_headers.${twice}: is also in headers: a header is either plain or secret`,
+      );
+    }
+    const { keys: _keys, base_url, model_mapping, timeout_ms, secret_headers, ...rest } = patch;
     const fields: Partial<ChannelFields> = {
       ...rest,
       ...(base_url !== undefined && { baseUrl: base_url }),
       ...(model_mapping !== undefined && { modelMapping: model_mapping }),
       ...(timeout_ms !== undefined && { timeoutMs: timeout_ms }),
       ...(keys !== undefined && this.sealKeys(keys)),
+      ...(secret_headers !== undefined && { secretHeaders: this.sealHeaders(secret_headers) }),
     };
     const updated = await this.write(() => this.channels.update(id, fields));
     if (!updated) throw new AdminError(404, `channel ${id} not found`);
@@ -80,6 +94,9 @@ export class ChannelsService {
         if (this.opensTo(existing.keysEncrypted, input.keys)) {
           fields.keysEncrypted = existing.keysEncrypted;
           fields.keyHints = existing.keyHints;
+        }
+        if (this.headersOpenTo(existing.secretHeaders, input.secret_headers)) {
+          fields.secretHeaders = existing.secretHeaders;
         }
         await this.channels.update(existing.id, fields);
         updated++;
@@ -133,6 +150,7 @@ export class ChannelsService {
       enabled: input.enabled,
       timeoutMs: input.timeout_ms,
       headers: input.headers,
+      secretHeaders: this.sealHeaders(input.secret_headers),
     };
   }
 
@@ -145,6 +163,30 @@ export class ChannelsService {
     } catch {
       return false;
     }
+  }
+
+  /** Whether `sealed` holds exactly `headers` (same names, values that open to the same text). */
+  private headersOpenTo(
+    sealed: Record<string, SealedHeader>,
+    headers: Record<string, string>,
+  ): boolean {
+    const names = Object.keys(headers);
+    return (
+      names.length === Object.keys(sealed).length &&
+      names.every((name) => {
+        const entry = sealed[name];
+        return entry !== undefined && this.opensTo([entry.sealed], [headers[name]]);
+      })
+    );
+  }
+
+  private sealHeaders(headers: Record<string, string>): Record<string, SealedHeader> {
+    return Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [
+        name,
+        { sealed: this.secrets.encrypt(value), hint: redactSecret(value) },
+      ]),
+    );
   }
 
   private sealKeys(keys: string[]): Pick<ChannelFields, 'keysEncrypted' | 'keyHints'> {

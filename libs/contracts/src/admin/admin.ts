@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { ChannelCreateSchema, ChannelPatchSchema } from '../channels/channel';
 import { defineRequest } from '../define';
 import { KeyCreateSchema, KeyPatchSchema } from '../keys/key';
+import { MAX_USD, plainText } from './admin-fields';
 
 export const AdminReplySchema = z.object({ status: z.number().int(), body: z.unknown() });
 export type AdminReply = z.infer<typeof AdminReplySchema>;
 
-const ById = z.object({ id: z.string() });
+/** Ids come from URLs: anything else than a well-formed id cannot exist (404), but must not reach storage. */
+export const ById = z.object({ id: plainText(200) });
 const Empty = z.object({});
 
 export const AdminChannelCreate = defineRequest(
@@ -41,7 +43,7 @@ export const AdminKeyUpdate = defineRequest(
 export const AdminKeyDelete = defineRequest('admin.keys.delete.v1', ById, AdminReplySchema);
 export const AdminKeyCredit = defineRequest(
   'admin.keys.credit.v1',
-  ById.extend({ amount_usd: z.number().finite() }),
+  ById.extend({ amount_usd: z.number().min(0).max(MAX_USD) }),
   AdminReplySchema,
 );
 
@@ -61,7 +63,11 @@ export class AdminError extends Error {
   }
 }
 
-/** Runs an admin operation and turns its result, or its AdminError, into the reply ingress relays. */
+/**
+ * Runs an admin operation and turns its result, or its AdminError, into the reply ingress relays. A value the
+ * database refuses (SQLSTATE class 22, "data exception": a NUL byte, an out-of-range date or number) is the
+ * caller's mistake that the edge schemas missed: a 400, never the 503 an unanswered request becomes.
+ */
 export async function adminReply(
   successStatus: number,
   run: () => Promise<unknown>,
@@ -71,6 +77,21 @@ export async function adminReply(
     return { status: body === undefined ? 204 : successStatus, body: body ?? null };
   } catch (err) {
     if (err instanceof AdminError) return adminError(err.status, err.message, err.details);
+    const refused = dataExceptionOf(err);
+    if (refused !== null) {
+      return adminError(400, `Invalid request: a value cannot be stored (${refused}).`);
+    }
     throw err;
   }
+}
+
+/**
+ * The database's message when `err` is a Postgres data exception, else null. Read by shape (TypeORM's
+ * QueryFailedError carries the driver's error with its SQLSTATE `code`), as contracts import no database code.
+ */
+export function dataExceptionOf(err: unknown): string | null {
+  const driverError = (err as { driverError?: { code?: unknown; message?: unknown } } | null)
+    ?.driverError;
+  if (typeof driverError?.code !== 'string' || !driverError.code.startsWith('22')) return null;
+  return typeof driverError.message === 'string' ? driverError.message : driverError.code;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ChannelHealthSchema } from '../channels/channel';
 import { defineRequest } from '../define';
 import { ErrorClassSchema } from '../upstream/upstream-outcome';
-import { AdminReplySchema } from './admin';
+import { AdminReplySchema, ById } from './admin';
 
 /** The 200 body of a channel test. `ok`: the probe got a 2xx (`error_class` `none`). */
 export const ChannelTestResultSchema = z.object({
@@ -20,8 +20,4 @@ export const ChannelTestResultSchema = z.object({
 });
 export type ChannelTestResult = z.infer<typeof ChannelTestResultSchema>;
 
-export const AdminChannelTest = defineRequest(
-  'admin.channels.test.v1',
-  z.object({ id: z.string() }),
-  AdminReplySchema,
-);
+export const AdminChannelTest = defineRequest('admin.channels.test.v1', ById, AdminReplySchema);

@@ -1,6 +1,7 @@
 // The channel as the admin API accepts it and reads it back (CONTRACT §2). Shared by ingress (HTTP edge
 // validation) and the router (NATS edge validation and storage), so both sides agree on one shape.
 import { z } from 'zod';
+import { CredentialSchema, HeadersSchema, isPlainText, plainText } from '../admin/admin-fields';
 
 export const CHANNEL_TYPES = [
   'openai',
@@ -16,41 +17,76 @@ export const CHANNEL_STATUSES = ['enabled', 'manually_disabled', 'auto_disabled'
 export const ChannelStatusSchema = z.enum(CHANNEL_STATUSES);
 export type ChannelStatus = z.infer<typeof ChannelStatusSchema>;
 
-/** `scheme://host[:port]`; a trailing `/v1` or `/v1beta` (and trailing slashes) is accepted and removed. */
+/**
+ * `scheme://host[:port][/prefix]`; a trailing `/v1` or `/v1beta` (and trailing slashes) is accepted and removed.
+ * A path is a prefix the adapters' paths go under (`https://openrouter.ai/api` → `/api/v1/chat/completions`).
+ */
 export function normaliseBaseUrl(raw: string): string {
   return raw.replace(/\/+$/, '').replace(/\/(v1|v1beta)$/, '');
+}
+
+/** Where a channel's requests go: the origin a connection pool is opened to, and the path they go under. */
+export function splitBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
+  const url = new URL(baseUrl);
+  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
 }
 
 const BaseUrlSchema = z
   .string()
   .trim()
-  .refine((value) => {
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const refuse = (message: string) => ctx.addIssue({ code: 'custom', message });
+    let url: URL;
     try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
+      url = new URL(value);
     } catch {
-      return false;
+      return refuse('must be an absolute http(s) URL such as https://api.openai.com');
     }
-  }, 'must be an absolute http(s) URL such as https://api.openai.com')
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      return refuse('must be an absolute http(s) URL such as https://api.openai.com');
+    }
+    if (url.username !== '' || url.password !== '') {
+      // They would be stored and read back in clear, and the HTTP client does not send them anyway.
+      return refuse(
+        'must not carry credentials (user:password@): put the upstream key in keys, or a header in secret_headers',
+      );
+    }
+    if (value.includes('?') || value.includes('#')) {
+      return refuse('must not have a query (?...) or a fragment (#...)');
+    }
+    if (!isPlainText(value) || /\s/.test(value)) {
+      return refuse('must not contain spaces or control characters');
+    }
+  })
   .transform(normaliseBaseUrl);
 
-const NameSchema = z.string().trim().min(1).max(200);
-const ModelNameSchema = z.string().trim().min(1).max(200);
+const NameSchema = plainText(200);
+const ModelNameSchema = plainText(200);
+
+/** Header names whose values are credentials: read back redacted, and redacted from upstream text. */
+const SENSITIVE_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
+
+export function isSensitiveHeaderName(name: string): boolean {
+  return SENSITIVE_HEADER.test(name);
+}
 
 export const DEFAULT_CHANNEL_TIMEOUT_MS = 300_000;
 
 const channelFields = {
   type: ChannelTypeSchema,
   base_url: BaseUrlSchema,
-  keys: z.array(z.string().min(1).max(4096)).max(100),
+  keys: z.array(CredentialSchema).max(100),
   models: z.array(ModelNameSchema).max(1000),
   model_mapping: z.record(ModelNameSchema, ModelNameSchema),
-  groups: z.array(z.string().trim().min(1).max(100)).min(1).max(100),
+  groups: z.array(plainText(100)).min(1).max(100),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   weight: z.number().int().min(0).max(1_000_000),
   enabled: z.boolean(),
   timeout_ms: z.number().int().min(100).max(3_600_000),
-  headers: z.record(z.string().min(1).max(200), z.string().max(8192)),
+  headers: HeadersSchema,
+  /** Headers whose values are secrets (an org token, a proxy credential): stored encrypted, read back redacted. */
+  secret_headers: HeadersSchema,
 };
 
 export const ChannelCreateSchema = z
@@ -67,9 +103,18 @@ export const ChannelCreateSchema = z
     enabled: channelFields.enabled.default(true),
     timeout_ms: channelFields.timeout_ms.default(DEFAULT_CHANNEL_TIMEOUT_MS),
     headers: channelFields.headers.default({}),
+    secret_headers: channelFields.secret_headers.default({}),
   })
   .strict()
   .superRefine((channel, ctx) => {
+    const twice = headersInBoth(channel.headers, channel.secret_headers);
+    if (twice) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secret_headers', twice],
+        message: 'is also in headers: a header is either plain or secret',
+      });
+    }
     if (channel.type !== 'mock' && channel.keys.length === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -101,10 +146,20 @@ export const ChannelPatchSchema = z
     enabled: channelFields.enabled,
     timeout_ms: channelFields.timeout_ms,
     headers: channelFields.headers,
+    secret_headers: channelFields.secret_headers,
   })
   .partial()
   .strict();
 export type ChannelPatch = z.infer<typeof ChannelPatchSchema>;
+
+/** A header name present in both sets (case-insensitive), or null. */
+export function headersInBoth(
+  headers: Readonly<Record<string, unknown>>,
+  secretHeaders: Readonly<Record<string, unknown>>,
+): string | null {
+  const plain = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  return Object.keys(secretHeaders).find((name) => plain.has(name.toLowerCase())) ?? null;
+}
 
 /**
  * The health-prober's view: `ejected` (transient faults) and `disabled` (a bad key, an exhausted quota) are out
@@ -141,7 +196,7 @@ export const UNKNOWN_HEALTH: ChannelHealth = {
   reason: null,
 };
 
-/** A channel as the admin API reads it back: keys redacted, with status and health. */
+/** A channel as the admin API reads it back: keys and secret headers redacted, with status and health. */
 export const ChannelViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -156,6 +211,8 @@ export const ChannelViewSchema = z.object({
   enabled: z.boolean(),
   timeout_ms: z.number(),
   headers: z.record(z.string(), z.string()),
+  /** Names with redacted values (`sk-…abcd`), like `keys`. */
+  secret_headers: z.record(z.string(), z.string()),
   status: ChannelStatusSchema,
   health: ChannelHealthSchema,
   created_at: z.string(),

@@ -1,6 +1,7 @@
 // Client keys (owned by the usage-ledger): the admin shapes, the record ingress caches, and the messages that
 // keep every ingress replica's cache current.
 import { z } from 'zod';
+import { DateTimeSchema, MAX_USD, plainText } from '../admin/admin-fields';
 import { defineEvent, defineRequest } from '../define';
 
 const Cidr = z
@@ -12,15 +13,15 @@ const Cidr = z
   );
 
 const keyFields = {
-  name: z.string().trim().min(1).max(200),
-  group: z.string().trim().min(1).max(100),
-  credit_usd: z.number().min(0).max(1e12),
+  name: plainText(200),
+  group: plainText(100),
+  credit_usd: z.number().min(0).max(MAX_USD),
   unlimited: z.boolean(),
-  models: z.array(z.string().trim().min(1).max(200)).max(1000),
+  models: z.array(plainText(200)).max(1000),
   allow_ips: z.array(Cidr).max(1000),
   rpm: z.number().int().min(1).max(1e9).nullable(),
   tpm: z.number().int().min(1).max(1e12).nullable(),
-  expires_at: z.iso.datetime({ offset: true }).nullable(),
+  expires_at: DateTimeSchema.nullable(),
   enabled: z.boolean(),
 };
 
@@ -37,7 +38,12 @@ export const KeyCreateSchema = z
     expires_at: keyFields.expires_at.default(null),
     enabled: keyFields.enabled.default(true),
     /** Only from the declarative config file: a key value chosen by the operator (stored hashed). */
-    key: z.string().min(20).max(500).optional(),
+    key: z
+      .string()
+      .min(20)
+      .max(500)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces or line breaks')
+      .optional(),
   })
   .strict();
 export type KeyCreate = z.infer<typeof KeyCreateSchema>;

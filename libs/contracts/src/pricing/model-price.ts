@@ -3,6 +3,7 @@
 // writes are priced as multipliers of the input price, as providers publish them.
 import { z } from 'zod';
 import { AdminReplySchema } from '../admin/admin';
+import { plainText } from '../admin/admin-fields';
 import { defineEvent, defineRequest } from '../define';
 
 /** Anthropic's and OpenAI's published ratios: a cache read costs a tenth of input, a 5-minute cache write 1.25×. */
@@ -22,7 +23,7 @@ export const ModelPriceInputSchema = z
   .strict();
 export type ModelPriceInput = z.infer<typeof ModelPriceInputSchema>;
 
-export const ModelNameSchema = z.string().trim().min(1).max(300);
+export const ModelNameSchema = plainText(300);
 
 export const ModelPriceSchema = z.object({
   model: z.string(),

@@ -4,6 +4,7 @@
 // choose its own `x-request-id` (CONTRACT §1), so `request_id` alone could be replayed to dodge billing.
 import { z } from 'zod';
 import { AdminReplySchema } from '../admin/admin';
+import { DateTimeSchema, plainText } from '../admin/admin-fields';
 import { defineEvent, defineRequest } from '../define';
 
 const tokens = z.number().int().min(0).max(1e12);
@@ -46,11 +47,11 @@ export type UsageView = z.infer<typeof UsageViewSchema>;
 
 export const UsageQuerySchema = z
   .object({
-    key_id: z.string().min(1).max(200).optional(),
-    request_id: z.string().min(1).max(200).optional(),
-    model: z.string().min(1).max(300).optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
+    key_id: plainText(200).optional(),
+    request_id: plainText(200).optional(),
+    model: plainText(300).optional(),
+    since: DateTimeSchema.optional(),
+    until: DateTimeSchema.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();

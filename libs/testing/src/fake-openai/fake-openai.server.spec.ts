@@ -539,6 +539,17 @@ describe('FakeOpenAI', () => {
       );
     });
 
+    it('echoes the request headers, key included, into the error message when told to', async () => {
+      fake.enqueueFault({ kind: 'status', status: 400, echoHeaders: true });
+
+      const response = await post('/v1/chat/completions', '{}');
+      const body = (await response.json()) as { error: { message: string; type: string } };
+
+      expect(response.status).toBe(400);
+      expect(body.error.type).toBe('invalid_request_error');
+      expect(body.error.message).toContain('authorization: Bearer sk-test');
+    });
+
     it('applies queued faults in order, each to the next request matching its path', async () => {
       fake.enqueueFault({ kind: 'status', status: 503, path: '/v1/embeddings' });
       fake.enqueueFault({ kind: 'status', status: 502 });

@@ -78,6 +78,19 @@ function parseJson(raw: string): ParsedBody {
   }
 }
 
+/** `body` with the request's headers appended to its `error.message` (every provider envelope has one). */
+function withEchoedHeaders(body: unknown, headers: Record<string, string>): unknown {
+  const echo = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('; ');
+  const envelope = (typeof body === 'object' && body !== null ? body : {}) as {
+    error?: { message?: unknown };
+  };
+  const error = typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : {};
+  const message = typeof error.message === 'string' ? error.message : 'request refused';
+  return { ...envelope, error: { ...error, message: `${message} (received headers: ${echo})` } };
+}
+
 function faultMatches(fault: Fault, path: string, isStream: boolean): boolean {
   if (fault.path !== undefined && !path.startsWith(fault.path)) return false;
   return fault.kind !== 'reset-mid-stream' || isStream;
@@ -125,10 +138,12 @@ export abstract class FakeUpstream<TResponder> {
   private hostileBytes = 0;
   private port = 0;
   private closed = false;
+  private readonly pathPrefix: string;
 
   protected constructor(options: FakeUpstreamOptions, defaults: FakeUpstreamDefaults<TResponder>) {
     const keys = options.keys;
     const prefix = defaults.keyPrefix;
+    this.pathPrefix = options.pathPrefix ?? '';
     this.keyAccepted = keys ? (key) => keys.includes(key) : (key) => key.startsWith(prefix);
     this.defaultResponder = defaults.responder;
     this.responder = defaults.responder;
@@ -334,19 +349,25 @@ export abstract class FakeUpstream<TResponder> {
       at: Date.now(),
     });
 
-    const call: IncomingCall = { method, path: url.pathname, query, headers, body, receivedAt };
+    // Under a path prefix, the routes see the path without it; a path outside it matches no route.
+    const path = url.pathname.startsWith(`${this.pathPrefix}/`)
+      ? url.pathname.slice(this.pathPrefix.length)
+      : `/outside-the-path-prefix${url.pathname}`;
+    const call: IncomingCall = { method, path, query, headers, body, receivedAt };
     const fault = this.takeFault(call.path, this.isStreaming(call));
     const plan: ResponsePlan = {};
     if (fault) {
       switch (fault.kind) {
-        case 'status':
+        case 'status': {
+          const body = fault.body ?? this.statusFaultBody(fault.status, res);
           this.sendJson(
             res,
             fault.status,
-            fault.body ?? this.statusFaultBody(fault.status, res),
+            fault.echoHeaders ? withEchoedHeaders(body, headers) : body,
             fault.headers,
           );
           return;
+        }
         case 'delay':
           await this.sleep(fault.ms);
           break;

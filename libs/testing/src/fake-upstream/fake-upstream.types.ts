@@ -6,6 +6,11 @@ export interface FakeUpstreamOptions {
   port?: number;
   /** Accepted API keys. Without it, any key with the upstream's usual prefix is accepted. */
   keys?: string[];
+  /**
+   * Serves the API under this path (`/api`: `/api/v1/chat/completions`), as a provider behind a path prefix
+   * (OpenRouter's `https://openrouter.ai/api`) does; a request outside it gets the fake's 404.
+   */
+  pathPrefix?: string;
 }
 
 /** One HTTP request as the fake received it, recorded before any fault is applied. */
@@ -35,6 +40,11 @@ export type Fault =
       /** Sent as JSON. Defaults to the error envelope the real upstream sends with this status. */
       body?: unknown;
       headers?: Record<string, string>;
+      /**
+       * Appends the request's headers as received (upstream key included) to the body's `error.message`, as a
+       * provider or proxy that echoes what it got would: for tests that nothing it echoes leaks.
+       */
+      echoHeaders?: boolean;
     })
   /** Waits before sending the status line (slow first byte), then answers normally. */
   | (FaultScope & { kind: 'delay'; ms: number })

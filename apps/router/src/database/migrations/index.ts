@@ -1,5 +1,10 @@
 // The router's migrations in order; the DataSource and the migration CLI both read this list.
 import { CreateChannels1763900000000 } from './1763900000000-CreateChannels';
 import { AddChannelWeightFactor1763900400000 } from './1763900400000-AddChannelWeightFactor';
+import { AddChannelSecretHeaders1763900800000 } from './1763900800000-AddChannelSecretHeaders';
 
-export const routerMigrations = [CreateChannels1763900000000, AddChannelWeightFactor1763900400000];
+export const routerMigrations = [
+  CreateChannels1763900000000,
+  AddChannelWeightFactor1763900400000,
+  AddChannelSecretHeaders1763900800000,
+];

@@ -1,0 +1,20 @@
+import { loadIngressEnv } from '../../apps/ingress/src/config/ingress.env';
+import { loadEmbeddedEnv } from './embedded.env';
+
+describe('embedded environment', () => {
+  it('should refuse an admin token shorter than standalone ingress accepts, naming it', () => {
+    expect(() => loadEmbeddedEnv({ RELAYMESH_ADMIN_TOKEN: 'x' })).toThrow(
+      /RELAYMESH_ADMIN_TOKEN[\s\S]*at least 16 characters|at least 16 characters[\s\S]*RELAYMESH_ADMIN_TOKEN/,
+    );
+    expect(() =>
+      loadIngressEnv({ RELAYMESH_SECRET_KEY: 'k'.repeat(32), RELAYMESH_ADMIN_TOKEN: 'x' }),
+    ).toThrow(/at least 16 characters/);
+  });
+
+  it('should take a 16-character token, or none (one is made at first start)', () => {
+    expect(loadEmbeddedEnv({ RELAYMESH_ADMIN_TOKEN: 'a'.repeat(16) }).RELAYMESH_ADMIN_TOKEN).toBe(
+      'a'.repeat(16),
+    );
+    expect(loadEmbeddedEnv({}).RELAYMESH_ADMIN_TOKEN).toBeUndefined();
+  });
+});
