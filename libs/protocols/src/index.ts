@@ -46,5 +46,19 @@ export {
 } from './upstream-errors';
 export type { UpstreamErrorDetail } from './upstream-errors';
 
+// Reading an upstream answer within limits, and what makes one unusable (ingress and the prober share it)
+export {
+  ERROR_BODY_MAX_BYTES,
+  InvalidUpstreamAnswer,
+  answerHeadFault,
+  jsonLimitsFor,
+  parseUpstreamJson,
+  readBodyHead,
+  readBoundedBody,
+} from './upstream-answer';
+export type { AnswerFault, UpstreamBody, UpstreamHeaders } from './upstream-answer';
+export { jsonShapeFault } from './json-shape';
+export type { JsonShapeFault, JsonShapeLimits } from './json-shape';
+
 // Credentials an upstream echoes back, removed before its text reaches a client, a health record or a log
 export { MIN_REDACTED_SECRET_LENGTH, REDACTED, redactSecrets } from './redact-secrets';

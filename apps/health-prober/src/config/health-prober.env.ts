@@ -27,6 +27,8 @@ export class HealthProberEnv {
     readonly leaderCheckIntervalMs: number,
     readonly policy: HealthPolicy,
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
+    /** The most of a probe's answer that is read (ingress's limit, same variable): past it the probe failed. */
+    readonly maxUpstreamBodyBytes: number = 32 * 1024 * 1024,
   ) {}
 }
 
@@ -62,6 +64,11 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
       RELAYMESH_HEALTH_PROBE_SUCCESSES: z.coerce.number().int().min(1).max(100).default(2),
       RELAYMESH_HEALTH_RAMP_MS: ms(0, 3_600_000, 30_000),
       RELAYMESH_HEALTH_RAMP_WEIGHT: z.coerce.number().gt(0).max(1).default(0.25),
+      RELAYMESH_MAX_UPSTREAM_BODY_BYTES: z.coerce
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(32 * 1024 * 1024),
     },
     source,
   );
@@ -97,5 +104,6 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
       rampWeight: env.RELAYMESH_HEALTH_RAMP_WEIGHT,
     },
     logLevelsFrom(env.LOG_LEVEL),
+    env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
   );
 }

@@ -38,6 +38,23 @@ export const AdminTokenSchema = z
 
 export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 30_000, requestMs: 120_000 };
 
+/**
+ * How much of an upstream's answer ingress reads (ARCHITECTURE rule 9): a whole non-stream answer (or an error
+ * body's envelope), and one event of a stream. Past either the answer is refused with a 502 and the channel
+ * charged with a fault. Well above real answers (a few base64 images in one is a few MB), and low enough that a
+ * hostile upstream's endless answer costs a replica tens of MB, not all its memory.
+ */
+export interface UpstreamReadLimits {
+  bodyBytes: number;
+  /** One SSE event (its unterminated line included), in characters: bytes for the ASCII that SSE JSON is. */
+  eventBytes: number;
+}
+
+export const DEFAULT_UPSTREAM_READ_LIMITS: UpstreamReadLimits = {
+  bodyBytes: 32 * 1024 * 1024,
+  eventBytes: 16 * 1024 * 1024,
+};
+
 export class IngressEnv {
   constructor(
     readonly port: number,
@@ -80,6 +97,7 @@ export class IngressEnv {
     readonly clientTimeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
     /** One JSON line per finished data-plane request (access-log/access-log-line.ts); off by default. */
     readonly accessLog: boolean = false,
+    readonly upstreamLimits: UpstreamReadLimits = DEFAULT_UPSTREAM_READ_LIMITS,
   ) {}
 }
 
@@ -156,6 +174,16 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .int()
         .min(0)
         .default(DEFAULT_CLIENT_TIMEOUTS.requestMs),
+      RELAYMESH_MAX_UPSTREAM_BODY_BYTES: z.coerce
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(DEFAULT_UPSTREAM_READ_LIMITS.bodyBytes),
+      RELAYMESH_MAX_UPSTREAM_EVENT_BYTES: z.coerce
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(DEFAULT_UPSTREAM_READ_LIMITS.eventBytes),
       RELAYMESH_ACCESS_LOG: z
         .enum(['true', 'false', '1', '0', ''])
         .default('false')
@@ -206,5 +234,9 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       requestMs: env.RELAYMESH_REQUEST_TIMEOUT_MS,
     },
     env.RELAYMESH_ACCESS_LOG,
+    {
+      bodyBytes: env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
+      eventBytes: env.RELAYMESH_MAX_UPSTREAM_EVENT_BYTES,
+    },
   );
 }
