@@ -13,3 +13,4 @@ export * from './pricing/model-price';
 export * from './pricing/price-usage';
 export * from './admin/channel-test';
 export * from './text/storable-text';
+export * from './usage/ledger-progress';
