@@ -8,6 +8,7 @@ import { INestApplication } from '@nestjs/common';
 import {
   AdminKeyCreate,
   AdminModelPut,
+  LedgerCaughtUp,
   AdminReply,
   KeyCreateSchema,
   KeyViewSchema,
@@ -24,6 +25,7 @@ import {
   JetStreamChannel,
   PrefixedNatsClient,
   TransportConfig,
+  prefixed,
 } from '@relaymesh/messaging';
 import { registry } from '@relaymesh/telemetry';
 import {
@@ -34,6 +36,7 @@ import {
   uniqueTestId,
   waitFor,
 } from '@relaymesh/testing';
+import { NatsConnection, connect } from 'nats';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadUsageLedgerEnv } from '../src/config/usage-ledger.env';
@@ -85,6 +88,11 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
   let durable: DurableChannel;
   let pg: Client;
   let keyId: string;
+  let wire: NatsConnection | undefined;
+  /** The `caught_up_at` of every usage.ledger.caught-up.v1 heard, in ms. */
+  const caughtUp: number[] = [];
+  const heard = (data: unknown) =>
+    caughtUp.push(Date.parse(LedgerCaughtUp.schema.parse(data).caught_up_at));
 
   beforeAll(async () => {
     const env = loadUsageLedgerEnv({
@@ -100,11 +108,18 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
       transport = { kind: 'nats', url: TEST_NATS_URL, prefix: id, name: 'dead-letter-it' };
       client = new PrefixedNatsClient({ url: TEST_NATS_URL, prefix: id, name: 'dead-letter-it' });
       durable = new JetStreamChannel({ url: TEST_NATS_URL, prefix: id, name: 'dead-letter-it' });
+      wire = await connect({ servers: TEST_NATS_URL });
+      wire.subscribe(prefixed(id, LedgerCaughtUp.subject), {
+        callback: (err, msg) => {
+          if (!err) heard(msg.json<{ data: unknown }>().data);
+        },
+      });
     } else {
       const broker = new InProcessBroker();
       transport = { kind: 'in-process', broker, name: 'usage-ledger' };
       client = new InProcessClient(broker);
       durable = InProcessDurableChannel.for(broker);
+      broker.subscribe(LedgerCaughtUp.subject, (data) => Promise.resolve(heard(data)));
     }
     bus = new ClientProxyBus(client);
     await bus.onModuleInit();
@@ -142,6 +157,7 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
     await app?.close();
     if (durable instanceof JetStreamChannel) await durable.onApplicationShutdown();
     await bus?.onApplicationShutdown();
+    await wire?.close();
     await pg?.end();
     await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
     if (mode === 'nats') await deleteStreamsWithPrefix(TEST_NATS_URL, id);
@@ -246,19 +262,27 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
     await waitFor(() => stored(next.id), { what: 'the next record written' });
   });
 
-  it('should park nothing while the database refuses every batch (an outage), and write them once it is back', async () => {
+  it('should park nothing while the database refuses every batch (an outage), show the stall, write them once it is back and then announce it caught up', async () => {
     const { rows } = await pg.query<{ n: string }>(
       `SELECT count(*) AS n FROM "${schema}".usage_dead_letters`,
     );
     const failuresBefore = await counter('relaymesh_ledger_batch_failures_total');
     const waiting = [record(keyId), record(keyId)];
     await pg.query(`ALTER TABLE "${schema}".usage_records RENAME TO usage_records_away`);
+    let storedBy: number;
     try {
       for (const r of waiting) await publishRaw(r, r.id);
+      storedBy = Date.now();
       await waitFor(
         async () => (await counter('relaymesh_ledger_batch_failures_total')) >= failuresBefore + 2,
         { what: 'the batch failing more than once', timeoutMs: 10_000 },
       );
+      // Metering is visibly behind: the oldest unwritten record has been waiting for the failures' delay.
+      expect(
+        await counter('relaymesh_ledger_oldest_unwritten_record_age_seconds'),
+      ).toBeGreaterThan(0.5);
+      // No announcement says caught up past records that are not billed.
+      expect(caughtUp.filter((at) => at >= storedBy)).toEqual([]);
     } finally {
       await pg.query(`ALTER TABLE "${schema}".usage_records_away RENAME TO usage_records`);
     }
@@ -267,5 +291,10 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
       `SELECT count(*) AS n FROM "${schema}".usage_dead_letters`,
     );
     expect(after.rows[0].n).toBe(rows[0].n);
+    expect(await counter('relaymesh_ledger_oldest_unwritten_record_age_seconds')).toBe(0);
+    await waitFor(() => caughtUp.some((at) => at > storedBy), {
+      what: 'usage.ledger.caught-up.v1 after the records were written',
+      timeoutMs: 12_000,
+    });
   });
 });
