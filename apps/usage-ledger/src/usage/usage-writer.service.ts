@@ -28,6 +28,7 @@ import {
 } from '@relaymesh/messaging';
 import { isDataError, sqlStateOf } from '@relaymesh/persistence';
 import {
+  catalogueModelLabel,
   ledgerBatchFailures,
   ledgerConsumerPending,
   ledgerConsumerUnacknowledged,
@@ -70,6 +71,16 @@ export function priceFor(record: UsageRecord, prices: ReadonlyMap<string, Price>
     (record.model !== null ? prices.get(record.model) : undefined) ??
     (record.upstream_model !== null ? prices.get(record.upstream_model) : undefined) ??
     null
+  );
+}
+
+/**
+ * The record's model as the metrics' label: a catalogue model (a channel was tried for it), else `other`, so
+ * the series stay bounded whatever model names clients send (issue 15, D4).
+ */
+export function ledgerModelLabel(record: UsageRecord): string {
+  return (
+    catalogueModelLabel(record.model, record.attempts > 0 && record.channel_id !== null) ?? 'other'
   );
 }
 
@@ -218,7 +229,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
     ledgerRecords.inc({ result: 'committed' }, committed.inserted.length);
     ledgerRecords.inc({ result: 'duplicate' }, batch.length - committed.inserted.length);
     for (const { record, costUsd } of committed.inserted) {
-      const model = record.model ?? 'unknown';
+      const model = ledgerModelLabel(record);
       ledgerTokens.inc({ model, kind: 'input' }, record.input_tokens);
       ledgerTokens.inc({ model, kind: 'output' }, record.output_tokens);
       ledgerTokens.inc({ model, kind: 'cache_read' }, record.cache_read_tokens);
