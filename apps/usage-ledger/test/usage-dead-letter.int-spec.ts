@@ -169,10 +169,11 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
   }
 
   async function stored(recordId: string) {
-    const { rows } = await pg.query<{ model: string | null; title: string | null; cost_usd: string }>(
-      `SELECT model, title, cost_usd FROM "${schema}".usage_records WHERE id = $1`,
-      [recordId],
-    );
+    const { rows } = await pg.query<{
+      model: string | null;
+      title: string | null;
+      cost_usd: string;
+    }>(`SELECT model, title, cost_usd FROM "${schema}".usage_records WHERE id = $1`, [recordId]);
     return rows[0];
   }
 
@@ -207,7 +208,10 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
     await publishRaw(hostile, hostile.id);
     await publishRaw(normal, normal.id);
 
-    await waitFor(() => stored(normal.id), { what: 'the normal record written', timeoutMs: 10_000 });
+    await waitFor(() => stored(normal.id), {
+      what: 'the normal record written',
+      timeoutMs: 10_000,
+    });
     const written = await waitFor(() => stored(hostile.id), { what: 'the hostile record written' });
     expect(written.model).toBe('a\ufffdb');
     expect(written.title).toBe('x\ufffdy');
@@ -278,9 +282,9 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
         { what: 'the batch failing more than once', timeoutMs: 10_000 },
       );
       // Metering is visibly behind: the oldest unwritten record has been waiting for the failures' delay.
-      expect(
-        await counter('relaymesh_ledger_oldest_unwritten_record_age_seconds'),
-      ).toBeGreaterThan(0.5);
+      expect(await counter('relaymesh_ledger_oldest_unwritten_record_age_seconds')).toBeGreaterThan(
+        0.5,
+      );
       // No announcement says caught up past records that are not billed.
       expect(caughtUp.filter((at) => at >= storedBy)).toEqual([]);
     } finally {

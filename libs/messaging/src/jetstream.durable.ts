@@ -212,7 +212,11 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       try {
         payload = parsePayload(event.subject, event.schema, msg.json()) as EventPayload<E>;
       } catch (err) {
-        await this.poisoned(msg, { msgId, reason: (err as Error).message, raw: msg.string() }, options);
+        await this.poisoned(
+          msg,
+          { msgId, reason: (err as Error).message, raw: msg.string() },
+          options,
+        );
         continue;
       }
       batch.push({

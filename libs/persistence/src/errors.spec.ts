@@ -22,7 +22,11 @@ describe('isDataError', () => {
     ['53300: too many connections', pgError('53300'), false],
     ['ECONNREFUSED: no server at all', pgError('ECONNREFUSED'), false],
     ['ECONNRESET', pgError('ECONNRESET'), false],
-    ['a timeout without a code', new Error('Connection terminated due to connection timeout'), false],
+    [
+      'a timeout without a code',
+      new Error('Connection terminated due to connection timeout'),
+      false,
+    ],
     ['not an error', 'boom', false],
     ['null', null, false],
   ])('%s → %s', (_, err, expected) => {

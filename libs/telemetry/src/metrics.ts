@@ -173,7 +173,9 @@ export const ledgerDeadLetters = new Counter({
   registers: [registry],
 });
 // Both reasons exported at 0 from the start: an alert on their increase sees the first parked record.
-for (const reason of ['database_refused', 'contract_violation']) ledgerDeadLetters.inc({ reason }, 0);
+for (const reason of ['database_refused', 'contract_violation']) {
+  ledgerDeadLetters.inc({ reason }, 0);
+}
 
 /** Since when the ledger has held a record it has not written (ms since the epoch), or null when none. */
 let ledgerUnwrittenSince: number | null = null;

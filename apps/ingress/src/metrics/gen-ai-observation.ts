@@ -1,11 +1,7 @@
 // What one finished data-plane request adds to the OpenTelemetry GenAI metrics, as a pure function of its trace.
 // Labels stay bounded: the model is named only once a channel was tried for it (so it is a catalogue model, never
 // whatever a client typed), the provider is a channel type, the error a status code or an error class.
-import {
-  catalogueModelLabel,
-  genAiMetricOperation,
-  genAiProviderName,
-} from '@relaymesh/telemetry';
+import { catalogueModelLabel, genAiMetricOperation, genAiProviderName } from '@relaymesh/telemetry';
 import type { RequestTrace } from '../http/request-trace';
 
 export interface GenAiObservation {

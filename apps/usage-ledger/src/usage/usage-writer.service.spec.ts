@@ -9,7 +9,11 @@ describe('ledgerModelLabel', () => {
   it.each([
     ['a model a channel served', record('gpt-5-mini', 1, 'ch-1'), 'gpt-5-mini'],
     ['a model a channel failed, after failovers', record('gpt-5-mini', 3, 'ch-2'), 'gpt-5-mini'],
-    ['a name no channel was tried for (unknown, refused)', record('made-up-1234', 0, null), 'other'],
+    [
+      'a name no channel was tried for (unknown, refused)',
+      record('made-up-1234', 0, null),
+      'other',
+    ],
     ['a refused request of a disabled key', record('a\ufffdb', 0, null), 'other'],
     ['no model', record(null, 1, 'ch-1'), 'other'],
   ])('should label %s', (_, given, label) => {

@@ -11,7 +11,8 @@ export const REPLACEMENT_CHARACTER = '\ufffd';
  * would split a log line) and lone surrogates (a high one not followed by a low one, a low one not preceded by
  * a high one: not UTF-16 text at all). Without the `u` flag, so the pattern sees code units.
  */
-const UNSTORABLE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSTORABLE =
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * `value` as well-formed UTF-16 without control characters, cut to at most `maxLength` code units (never in
