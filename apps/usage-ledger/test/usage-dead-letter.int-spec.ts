@@ -27,7 +27,7 @@ import {
   TransportConfig,
   prefixed,
 } from '@relaymesh/messaging';
-import { registry } from '@relaymesh/telemetry';
+import { readiness, registry } from '@relaymesh/telemetry';
 import {
   TEST_DATABASE_URL,
   TEST_NATS_URL,
@@ -296,6 +296,8 @@ describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)',
     );
     expect(after.rows[0].n).toBe(rows[0].n);
     expect(await counter('relaymesh_ledger_oldest_unwritten_record_age_seconds')).toBe(0);
+    // /readyz asks the metering check (false once a record has waited 30 s; the outage here is shorter).
+    expect((await readiness.evaluate()).checks['usage-ledger:metering']).toBe(true);
     await waitFor(() => caughtUp.some((at) => at > storedBy), {
       what: 'usage.ledger.caught-up.v1 after the records were written',
       timeoutMs: 12_000,
