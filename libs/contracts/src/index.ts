@@ -13,3 +13,5 @@ export * from './pricing/model-price';
 export * from './pricing/price-usage';
 export * from './admin/channel-test';
 export * from './admin/admin-fields';
+export * from './text/storable-text';
+export * from './usage/ledger-progress';
