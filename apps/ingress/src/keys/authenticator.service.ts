@@ -1,4 +1,7 @@
-// Turns the request's credentials into a key record, or the 401/403/503 that explains why not.
+// Turns the request's credentials into a key record, or the 401/403/503 that explains why not. Authentication
+// takes the whole caller (credentials and address) and refuses a key that may not be used at all (outside its
+// allow_ips, disabled, expired) in one place, so no route can forget the address or the key's state; what
+// depends on the request (the model) is authorize()'s.
 import { Injectable } from '@nestjs/common';
 import { KeyRecord } from '@relaymesh/contracts';
 import { BusRequestError } from '@relaymesh/messaging';
@@ -8,7 +11,18 @@ import { IpAllowList, compileIpAllowList } from './ip-allow-list';
 import { checkKeyAccess, presentedKey } from './key-access';
 import { KeyCache } from './key-cache.service';
 
-type Headers = Readonly<Record<string, string | string[] | undefined>>;
+/** What authentication reads of a request: its credentials and the address it came from. */
+export interface Caller {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed query string (`?key=`). */
+  readonly query: unknown;
+  /**
+   * The caller's address (the socket's peer, or the `X-Forwarded-For` hop a trusted proxy vouches for; see
+   * RELAYMESH_TRUSTED_PROXIES), checked against the key's `allow_ips`. Required: a key with an allow-list is
+   * refused when the address is unknown.
+   */
+  readonly ip: string;
+}
 
 @Injectable()
 export class Authenticator {
@@ -17,16 +31,12 @@ export class Authenticator {
 
   constructor(private readonly cache: KeyCache) {}
 
-  /**
-   * `clientIp` is the caller's address as Fastify resolved it (the socket's peer, or the `X-Forwarded-For` hop
-   * a trusted proxy vouches for; see RELAYMESH_TRUSTED_PROXIES), checked against the key's `allow_ips`.
-   */
-  async authenticate(
-    headers: Headers,
-    query: Readonly<Record<string, unknown>>,
-    clientIp: string | null = null,
-  ): Promise<KeyRecord> {
-    const presented = presentedKey(headers, query);
+  /** The caller's key, admitted: known, used from an allowed address, enabled and not expired. */
+  async authenticate(caller: Caller): Promise<KeyRecord> {
+    const presented = presentedKey(
+      caller.headers,
+      (caller.query ?? {}) as Readonly<Record<string, unknown>>,
+    );
     if (!presented) {
       authRefusals.inc({ reason: 'missing_key' });
       throw new GatewayError(
@@ -50,14 +60,16 @@ export class Authenticator {
       authRefusals.inc({ reason: 'invalid_key' });
       throw new GatewayError(401, 'Invalid API key.', { code: 'invalid_api_key' });
     }
-    if (!this.allowListOf(key).allows(clientIp)) {
+    if (!this.allowListOf(key).allows(caller.ip || null)) {
       authRefusals.inc({ reason: 'ip_not_allowed' });
       throw new GatewayError(
         403,
-        `This API key may not be used from your address (${clientIp ?? 'unknown'}): it is outside the key's allow_ips.`,
+        `This API key may not be used from your address (${caller.ip || 'unknown'}): it is outside the key's allow_ips.`,
         { code: 'ip_not_allowed' },
       );
     }
+    // A disabled or expired key is refused whatever the route (the model check waits for authorize()).
+    this.authorize(key, null);
     return key;
   }
 
