@@ -5,8 +5,10 @@
 // with an x-request-id, never a 5xx; the process must stay up with its memory bounded.
 import {
   Deployment,
+  EnvelopeFormat,
   FakeAnthropic,
   FakeOpenAI,
+  isErrorEnvelope,
   startDeployment,
   waitFor,
 } from '@relaymesh/testing';
@@ -17,7 +19,7 @@ import { Agent, request } from 'undici';
 const MAX_BODY_BYTES = 256 * 1024;
 const RUNS = Number(process.env['RELAYMESH_FUZZ_RUNS'] ?? 6000);
 
-type Format = 'openai' | 'anthropic' | 'gemini';
+type Format = EnvelopeFormat;
 
 interface Endpoint {
   method: 'GET' | 'POST';
@@ -76,23 +78,6 @@ const ENDPOINTS: Endpoint[] = [
   },
   { method: 'GET', path: '/v1beta/models', format: 'gemini', body: null },
 ];
-
-/** The envelope each format's errors come in (CONTRACT §1). */
-function isEnvelope(format: Format, body: unknown): boolean {
-  if (typeof body !== 'object' || body === null) return false;
-  const error = (body as { error?: Record<string, unknown> }).error;
-  if (typeof error !== 'object' || error === null || typeof error['message'] !== 'string') {
-    return false;
-  }
-  switch (format) {
-    case 'openai':
-      return typeof error['type'] === 'string' && 'code' in error && 'param' in error;
-    case 'anthropic':
-      return (body as { type?: unknown }).type === 'error' && typeof error['type'] === 'string';
-    case 'gemini':
-      return typeof error['code'] === 'number' && typeof error['status'] === 'string';
-  }
-}
 
 // ---- input generators ----
 
@@ -361,8 +346,8 @@ describe('fuzz: every endpoint answers bad input with a 4xx envelope, never a 5x
             const known =
               path === endpoint.path || path.startsWith(`${endpoint.path.split('?')[0]}?`);
             const ok = known
-              ? isEnvelope(endpoint.format, parsed)
-              : (['openai', 'anthropic', 'gemini'] as const).some((f) => isEnvelope(f, parsed));
+              ? isErrorEnvelope(endpoint.format, parsed)
+              : (['openai', 'anthropic', 'gemini'] as const).some((f) => isErrorEnvelope(f, parsed));
             expect({ context, envelope: ok }).toEqual({ context, envelope: true });
           }
         },
