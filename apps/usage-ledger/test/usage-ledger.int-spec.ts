@@ -192,11 +192,13 @@ describe('usage-ledger over NATS and Postgres', () => {
         'client_keys',
         'migrations',
         'model_prices',
+        'usage_dead_letters',
         'usage_records',
       ]);
       expect(migrations.rows.map((r) => r.name)).toEqual([
         'CreateClientKeys1763900100000',
         'CreateUsageAndPricing1763900300000',
+        'CreateUsageDeadLetters1763900400000',
       ]);
     });
 
@@ -216,6 +218,15 @@ describe('usage-ledger over NATS and Postgres', () => {
         return rows.map((r) => r.table_name);
       };
       try {
+        expect(await tables()).toEqual([
+          'client_keys',
+          'migrations',
+          'model_prices',
+          'usage_dead_letters',
+          'usage_records',
+        ]);
+
+        await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await tables()).toEqual([
           'client_keys',
           'migrations',

@@ -322,6 +322,29 @@ describe('usage-ledger metering over JetStream and Postgres', () => {
       expect(await usedUsd(key.id)).toBeCloseTo((1000 * 2 + 200 * 8) / 1e6, 10);
     });
 
+    it('should keep the model series of its metrics bounded whatever model names clients send (issue 15, D4)', async () => {
+      const key = await createKey('made-up-models', 5);
+      const series = async () =>
+        (await registry.getMetricsAsJSON())
+          .filter((m) =>
+            ['relaymesh_ledger_tokens_total', 'relaymesh_ledger_cost_usd_total'].includes(m.name),
+          )
+          .reduce((n, m) => n + m.values.length, 0);
+      // As ingress records a request for a model outside the catalogue: refused before any channel was tried.
+      const madeUp = Array.from({ length: 50 }, () =>
+        record({ key_id: key.id, model: `made-up-${randomUUID()}`, channel_id: null, attempts: 0 }),
+      );
+      await publisher.publish(UsageRecorded, madeUp[0], madeUp[0].id);
+      await waitFor(async () => (await rows(madeUp[0].id)).length === 1, { what: 'the first' });
+      const before = await series();
+
+      for (const r of madeUp.slice(1)) await publisher.publish(UsageRecorded, r, r.id);
+      await waitFor(async () => (await rows(madeUp[49].id)).length === 1, { what: 'the last' });
+      for (const r of madeUp) expect(await rows(r.id)).toHaveLength(1);
+
+      expect(await series()).toBe(before);
+    });
+
     it('should meter a model without a price at zero cost', async () => {
       const key = await createKey('unpriced', 5);
       const sent = record({ key_id: key.id, model: 'nobody-priced-me', upstream_model: null });

@@ -12,3 +12,5 @@ export * from './usage/usage-recorded';
 export * from './pricing/model-price';
 export * from './pricing/price-usage';
 export * from './admin/channel-test';
+export * from './text/storable-text';
+export * from './usage/ledger-progress';

@@ -1,8 +1,10 @@
 // The usage-ledger's migrations in order.
 import { CreateClientKeys1763900100000 } from './1763900100000-CreateClientKeys';
 import { CreateUsageAndPricing1763900300000 } from './1763900300000-CreateUsageAndPricing';
+import { CreateUsageDeadLetters1763900400000 } from './1763900400000-CreateUsageDeadLetters';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
   CreateUsageAndPricing1763900300000,
+  CreateUsageDeadLetters1763900400000,
 ];
