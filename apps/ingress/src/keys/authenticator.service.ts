@@ -1,7 +1,8 @@
 // Turns the request's credentials into a key record, or the 401/403/503 that explains why not. Authentication
-// takes the whole caller (credentials and address) and refuses a key that may not be used at all (outside its
-// allow_ips, disabled, expired) in one place, so no route can forget the address or the key's state; what
-// depends on the request (the model) is authorize()'s.
+// takes the whole caller (credentials and address), so no route can forget the address. The key's state
+// (disabled, expired) and the model are authorize()'s: a route checks them once the request's model is known,
+// so the refusal is metered with it (usage records keep a disabled key's attempts), and what a key may see of
+// itself or of the catalogue takes an AdmittedKey, which only authorize() gives.
 import { Injectable } from '@nestjs/common';
 import { KeyRecord } from '@relaymesh/contracts';
 import { BusRequestError } from '@relaymesh/messaging';
@@ -24,6 +25,10 @@ export interface Caller {
   readonly ip: string;
 }
 
+declare const admitted: unique symbol;
+/** A key authorize() let through: enabled, not expired (and allowed the model asked for, if any). */
+export type AdmittedKey = KeyRecord & { readonly [admitted]: true };
+
 @Injectable()
 export class Authenticator {
   /** Compiled `allow_ips` per record: a key change brings a new record object, so entries never go stale. */
@@ -31,7 +36,7 @@ export class Authenticator {
 
   constructor(private readonly cache: KeyCache) {}
 
-  /** The caller's key, admitted: known, used from an allowed address, enabled and not expired. */
+  /** The caller's key: known, and used from an address its allow_ips admits. */
   async authenticate(caller: Caller): Promise<KeyRecord> {
     const presented = presentedKey(
       caller.headers,
@@ -68,8 +73,6 @@ export class Authenticator {
         { code: 'ip_not_allowed' },
       );
     }
-    // A disabled or expired key is refused whatever the route (the model check waits for authorize()).
-    this.authorize(key, null);
     return key;
   }
 
@@ -78,13 +81,17 @@ export class Authenticator {
     return checkKeyAccess(key, model, Date.now()).ok;
   }
 
-  /** Refuses a disabled or expired key, or a model outside the key's allow-list, with 403. */
-  authorize(key: KeyRecord, model: string | null): void {
+  /**
+   * Refuses a disabled or expired key, or a model outside the key's allow-list (`null`: no model asked for),
+   * with 403; returns the key as admitted.
+   */
+  authorize(key: KeyRecord, model: string | null): AdmittedKey {
     const decision = checkKeyAccess(key, model, Date.now());
     if (!decision.ok) {
       authRefusals.inc({ reason: decision.reason });
       throw new GatewayError(decision.status, decision.message, { code: 'forbidden' });
     }
+    return key as AdmittedKey;
   }
 
   private allowListOf(key: KeyRecord): IpAllowList {
