@@ -396,11 +396,11 @@ function pathBytes(value: string): string {
   let out = '';
   for (const char of value) {
     const code = char.codePointAt(0)!;
-    if (isSurrogate(code))
-      {out += wtf8(code)
+    if (isSurrogate(code)) {
+      out += wtf8(code)
         .map((b) => `%${b.toString(16).toUpperCase()}`)
-        .join('');}
-    else out += /[A-Za-z0-9._-]/.test(char) ? char : encodeURIComponent(char);
+        .join('');
+    } else out += /[A-Za-z0-9._-]/.test(char) ? char : encodeURIComponent(char);
   }
   return out;
 }
@@ -457,7 +457,7 @@ const headerField = (
   path: string,
   body: unknown,
 ): HostileField => ({
-  name: `header ${header}`,
+  name: `header ${header} on ${path}`,
   formats: [format, 'openai'],
   request: (value, key) => ({
     method: 'POST',

@@ -54,7 +54,7 @@ export async function startIngress(
       // a form body is refused as an unsupported content type.
       app.useBodyParser('application/json', { bodyLimit: env.maxBodyBytes }, (_req, body, done) => {
         try {
-          done(null, parseJsonBody((body).toString('utf8')));
+          done(null, parseJsonBody(body.toString('utf8')));
         } catch (err) {
           done(err as Error, undefined);
         }
