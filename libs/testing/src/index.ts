@@ -42,6 +42,7 @@ export type {
   FakeUpstreamOptions,
   HostileBehaviour,
 } from './fake-upstream/fake-upstream.types';
+export * from './error-envelopes';
 export * from './infra';
 export * from './relaymesh-launcher';
 export { PrivateNats, PrivatePostgres } from './private-servers';
