@@ -25,7 +25,11 @@ export function replayableRecord(payload: unknown): UsageRecord {
     return parsePayload(UsageRecorded.subject, UsageRecorded.schema, payload);
   } catch (err) {
     if (!(err instanceof ContractViolation)) throw err;
-    throw new AdminError(400, `The parked record still cannot be replayed: ${err.message}`, err.issues);
+    throw new AdminError(
+      400,
+      `The parked record still cannot be replayed: ${err.message}`,
+      err.issues,
+    );
   }
 }
 
@@ -63,7 +67,9 @@ export class DeadLetterService {
     }
     const stored = await this.usage.get(record.id);
     if (stored === null) throw new Error(`usage record ${record.id} not found after its replay`);
-    this.logger.log(`dead letter ${id} (message ${letter.msg_id}) replayed as usage record ${record.id}`);
+    this.logger.log(
+      `dead letter ${id} (message ${letter.msg_id}) replayed as usage record ${record.id}`,
+    );
     return stored;
   }
 }

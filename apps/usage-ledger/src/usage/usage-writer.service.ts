@@ -45,12 +45,7 @@ import { toKeyRecord } from '../keys/client-key-view';
 import { PricingService } from '../pricing/pricing.service';
 import { DeadLetter, DeadLetterRepository } from './dead-letter.repository';
 import { writeIsolatingRefused } from './isolate-refused';
-import {
-  AlongsideCommit,
-  CommittedBatch,
-  PricedRecord,
-  UsageRepository,
-} from './usage.repository';
+import { AlongsideCommit, CommittedBatch, PricedRecord, UsageRepository } from './usage.repository';
 
 type UsageMessage = DurableMessage<typeof UsageRecorded>;
 
