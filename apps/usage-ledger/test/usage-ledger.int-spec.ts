@@ -199,6 +199,7 @@ describe('usage-ledger over NATS and Postgres', () => {
         'CreateClientKeys1763900100000',
         'CreateUsageAndPricing1763900300000',
         'CreateUsageDeadLetters1763900400000',
+        'AddUsageDeadLetterIds1763900500000',
       ]);
     });
 
@@ -224,6 +225,25 @@ describe('usage-ledger over NATS and Postgres', () => {
           'model_prices',
           'usage_dead_letters',
           'usage_records',
+        ]);
+
+        const deadLetterColumns = async (): Promise<string[]> => {
+          const { rows } = await pg.query<{ column_name: string }>(
+            `SELECT column_name FROM information_schema.columns
+             WHERE table_schema = $1 AND table_name = 'usage_dead_letters' ORDER BY column_name`,
+            [scratch],
+          );
+          return rows.map((r) => r.column_name);
+        };
+        expect(await deadLetterColumns()).toContain('id');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await deadLetterColumns()).toEqual([
+          'attempts',
+          'msg_id',
+          'parked_at',
+          'payload',
+          'reason',
+          'record_id',
         ]);
 
         await dataSource.undoLastMigration({ transaction: 'each' });

@@ -15,3 +15,4 @@ export * from './admin/channel-test';
 export * from './admin/admin-fields';
 export * from './text/storable-text';
 export * from './usage/ledger-progress';
+export * from './usage/usage-dead-letter';

@@ -16,6 +16,8 @@ import {
   AdminModelDelete,
   AdminModelList,
   AdminModelPut,
+  AdminUsageDeadLetterList,
+  AdminUsageDeadLetterReplay,
   AdminUsageList,
 } from '@relaymesh/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -160,5 +162,19 @@ export class AdminController {
   @Get('usage')
   listUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.admin.relay(req, reply, AdminUsageList, req.query);
+  }
+
+  @Get('usage/dead-letters')
+  listUsageDeadLetters(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageDeadLetterList, req.query);
+  }
+
+  @Post('usage/dead-letters/:id/replay')
+  replayUsageDeadLetter(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageDeadLetterReplay, { id });
   }
 }

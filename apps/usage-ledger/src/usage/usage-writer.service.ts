@@ -45,7 +45,7 @@ import { toKeyRecord } from '../keys/client-key-view';
 import { PricingService } from '../pricing/pricing.service';
 import { DeadLetter, DeadLetterRepository } from './dead-letter.repository';
 import { writeIsolatingRefused } from './isolate-refused';
-import { PricedRecord, UsageRepository } from './usage.repository';
+import { AlongsideCommit, CommittedBatch, PricedRecord, UsageRepository } from './usage.repository';
 
 type UsageMessage = DurableMessage<typeof UsageRecorded>;
 
@@ -203,7 +203,19 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async writeBatch(batch: readonly UsageMessage[]): Promise<void> {
-    const records = batch.map((m) => m.payload);
+    const committed = await this.commitRecords(batch.map((m) => m.payload));
+    ledgerRecords.inc({ result: 'duplicate' }, batch.length - committed.inserted.length);
+  }
+
+  /**
+   * The one way a usage record is stored: priced, written with its key's debit in one transaction (with
+   * `alongside` in it too), then counted and announced. A record id already stored is neither written nor
+   * debited again. The consumer's batches and an operator's replay of a dead letter both come here.
+   */
+  async commitRecords(
+    records: readonly UsageRecord[],
+    alongside?: AlongsideCommit,
+  ): Promise<CommittedBatch> {
     const prices = await this.pricing.pricesOf(
       records.flatMap((r) => [r.model, r.upstream_model].filter((m): m is string => m !== null)),
     );
@@ -225,9 +237,8 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
           : 0,
       };
     });
-    const committed = await this.usage.commit(priced);
+    const committed = await this.usage.commit(priced, alongside);
     ledgerRecords.inc({ result: 'committed' }, committed.inserted.length);
-    ledgerRecords.inc({ result: 'duplicate' }, batch.length - committed.inserted.length);
     for (const { record, costUsd } of committed.inserted) {
       const model = ledgerModelLabel(record);
       ledgerTokens.inc({ model, kind: 'input' }, record.input_tokens);
@@ -244,6 +255,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
         debited: recordIds,
       });
     }
+    return committed;
   }
 
   private async start(): Promise<void> {
@@ -293,7 +305,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 /** What the dead-letter row says about a refusal: Postgres's SQLSTATE and message. */
-function refusalReason(error: unknown): string {
+export function refusalReason(error: unknown): string {
   const state = sqlStateOf(error);
   const message = error instanceof Error ? error.message : String(error);
   return state === null ? message : `${state}: ${message}`;

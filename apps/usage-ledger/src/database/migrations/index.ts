@@ -2,9 +2,11 @@
 import { CreateClientKeys1763900100000 } from './1763900100000-CreateClientKeys';
 import { CreateUsageAndPricing1763900300000 } from './1763900300000-CreateUsageAndPricing';
 import { CreateUsageDeadLetters1763900400000 } from './1763900400000-CreateUsageDeadLetters';
+import { AddUsageDeadLetterIds1763900500000 } from './1763900500000-AddUsageDeadLetterIds';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
   CreateUsageAndPricing1763900300000,
   CreateUsageDeadLetters1763900400000,
+  AddUsageDeadLetterIds1763900500000,
 ];
