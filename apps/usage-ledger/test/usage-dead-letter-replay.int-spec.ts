@@ -4,150 +4,42 @@
 // once the trigger is gone: stored and billed once, the dead letter gone; a second replay is a 404, and a
 // dead letter whose record was stored meanwhile (published again under another message id) is replayed
 // without a second debit. A record that breaks the contract stays parked on replay with a 400.
-import { INestApplication } from '@nestjs/common';
 import {
-  AdminKeyCreate,
-  AdminModelPut,
-  AdminReply,
   AdminUsageDeadLetterList,
   AdminUsageDeadLetterReplay,
   DeadLetterView,
-  KeyCreateSchema,
-  KeyViewSchema,
-  UsageRecord,
-  UsageRecorded,
   UsageView,
 } from '@relaymesh/contracts';
-import {
-  BusClient,
-  ClientProxyBus,
-  DurableChannel,
-  InProcessBroker,
-  InProcessClient,
-  InProcessDurableChannel,
-  JetStreamChannel,
-  PrefixedNatsClient,
-  TransportConfig,
-} from '@relaymesh/messaging';
-import {
-  TEST_DATABASE_URL,
-  TEST_NATS_URL,
-  deleteStreamsWithPrefix,
-  dropSchemasWithPrefix,
-  uniqueTestId,
-  waitFor,
-} from '@relaymesh/testing';
+import { waitFor } from '@relaymesh/testing';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { loadUsageLedgerEnv } from '../src/config/usage-ledger.env';
-import { startUsageLedger } from '../src/usage-ledger.app';
+import {
+  HARNESS_RECORD_COST as COST,
+  LedgerHarness,
+  refuseRecordsTitled,
+  startLedgerHarness,
+  usageRecord as record,
+} from './ledger-harness';
 
-const PRICE = { input_usd_per_mtok: 2, output_usd_per_mtok: 8 };
-const COST = (1000 * 2 + 200 * 8) / 1e6;
 const REFUSED_TITLE = 'refused-until-fixed';
 
-function record(keyId: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    id: randomUUID(),
-    request_id: randomUUID(),
-    key_id: keyId,
-    channel_id: 'channel-1',
-    model: 'priced-model',
-    upstream_model: 'upstream-model',
-    format: 'openai',
-    route: 'chat_completions',
-    stream: false,
-    input_tokens: 1000,
-    output_tokens: 200,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    status: 200,
-    late_error: null,
-    latency_ms: 12.5,
-    ttft_ms: 3,
-    referer: null,
-    title: null,
-    attempts: 1,
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
 describe.each(['nats', 'in-process'] as const)('usage-ledger dead-letter replay (%s)', (mode) => {
-  const id = uniqueTestId(`it_replay_${mode}`);
-  const schemaPrefix = `${id}_`;
-  const schema = `${schemaPrefix}ledger`;
-  let app: INestApplication | undefined;
-  let bus: ClientProxyBus;
-  let durable: DurableChannel;
-  let pg: Client;
+  let ledger: LedgerHarness | undefined;
+  let bus: LedgerHarness['bus'];
+  let pg: LedgerHarness['pg'];
+  let schema: string;
   let keyId: string;
+  let publishRaw: LedgerHarness['publishRaw'];
 
   beforeAll(async () => {
-    const env = loadUsageLedgerEnv({
-      DATABASE_URL: TEST_DATABASE_URL,
-      RELAYMESH_DB_SCHEMA_PREFIX: schemaPrefix,
-      NATS_URL: TEST_NATS_URL,
-      RELAYMESH_NATS_PREFIX: id,
-      LOG_LEVEL: 'fatal',
-    });
-    let transport: TransportConfig;
-    let client: BusClient;
-    if (mode === 'nats') {
-      transport = { kind: 'nats', url: TEST_NATS_URL, prefix: id, name: 'replay-it' };
-      client = new PrefixedNatsClient({ url: TEST_NATS_URL, prefix: id, name: 'replay-it' });
-      durable = new JetStreamChannel({ url: TEST_NATS_URL, prefix: id, name: 'replay-it' });
-    } else {
-      const broker = new InProcessBroker();
-      transport = { kind: 'in-process', broker, name: 'usage-ledger' };
-      client = new InProcessClient(broker);
-      durable = InProcessDurableChannel.for(broker);
-    }
-    bus = new ClientProxyBus(client);
-    await bus.onModuleInit();
-    app = await startUsageLedger(env, transport, false);
-    pg = new Client({ connectionString: TEST_DATABASE_URL });
-    await pg.connect();
-
-    const priced = await bus.request(AdminModelPut, {
-      model: 'priced-model',
-      price: AdminModelPut.request.shape.price.parse(PRICE),
-    });
-    expect(priced.status).toBe(200);
-    const created: AdminReply = await bus.request(
-      AdminKeyCreate,
-      KeyCreateSchema.parse({ name: 'replay', credit_usd: 100 }),
-    );
-    expect(created.status).toBe(201);
-    keyId = KeyViewSchema.parse(created.body).id;
-
+    ledger = await startLedgerHarness(mode, 'it_replay');
+    ({ bus, pg, schema, keyId, publishRaw } = ledger);
     // The cause an operator fixes: Postgres refuses, with a data exception, a record titled REFUSED_TITLE.
-    await pg.query(`
-      CREATE FUNCTION "${schema}".refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.title = '${REFUSED_TITLE}' THEN
-          RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22023';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await pg.query(`
-      CREATE TRIGGER refuse_marked BEFORE INSERT ON "${schema}".usage_records
-      FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse_marked()`);
+    await refuseRecordsTitled(pg, schema, REFUSED_TITLE);
   });
 
   afterAll(async () => {
-    await app?.close();
-    if (durable instanceof JetStreamChannel) await durable.onApplicationShutdown();
-    await bus?.onApplicationShutdown();
-    await pg?.end();
-    await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
-    if (mode === 'nats') await deleteStreamsWithPrefix(TEST_NATS_URL, id);
+    await ledger?.close();
   });
-
-  /** Publishes as an older ingress would: whatever the payload, straight onto the subject. */
-  function publishRaw(payload: unknown, msgId: string): Promise<void> {
-    return durable.publish(UsageRecorded, payload as UsageRecord, msgId);
-  }
 
   async function list(query: Record<string, unknown> = {}): Promise<DeadLetterView[]> {
     const answer = await bus.request(
