@@ -12,6 +12,7 @@ import {
   startDeployment,
   uniqueTestId,
   waitFor,
+  seedMetered,
 } from '@relaymesh/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -199,31 +200,13 @@ describe('dead letters on the admin API (distributed)', () => {
     });
     pg = new Client({ connectionString: TEST_DATABASE_URL });
     await pg.connect();
-    expect(
-      (
-        await relay.admin('POST', '/channels', {
-          name: 'oai',
-          type: 'openai',
-          base_url: fake.url,
-          keys: ['sk-up'],
-          models: ['metered'],
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await relay.admin('PUT', '/models/metered', {
-          input_usd_per_mtok: 1,
-          output_usd_per_mtok: 4,
-        })
-      ).status,
-    ).toBe(200);
-    const created = await relay.admin<{ id: string; key: string }>('POST', '/keys', {
-      name: 'dead-letters',
-      credit_usd: 10,
-    });
-    expect(created.status).toBe(201);
-    ({ key, id: keyId } = created.body);
+    ({ key, id: keyId } = await seedMetered(relay, {
+      upstreamUrl: fake.url,
+      channelName: 'oai',
+      models: ['metered'],
+      price: { input_usd_per_mtok: 1, output_usd_per_mtok: 4 },
+      key: { name: 'dead-letters', credit_usd: 10 },
+    }));
     await waitFor(async () => (await chat(`warm-${randomUUID()}`)) === 200, {
       what: 'the channel served',
       timeoutMs: 15_000,
