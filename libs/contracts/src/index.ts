@@ -10,7 +10,6 @@ export * from './config/declarative-config';
 export * from './limits/limits-usage';
 export * from './usage/usage-recorded';
 export * from './pricing/model-price';
-export * from './pricing/price-usage';
 export * from './admin/channel-test';
 export * from './admin/admin-fields';
 export * from './text/storable-text';
