@@ -9,11 +9,11 @@ import {
   ChannelTestResultSchema,
   EventPayload,
   RoutingSnapshotPublished,
-  SecretBox,
   SnapshotChannel,
   UpstreamOutcome,
   UpstreamOutcomeRecorded,
 } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import { ClientProxyBus, PrefixedNatsClient, prefixed } from '@relaymesh/messaging';
 import {
   FakeOpenAI,

@@ -1,7 +1,7 @@
 // The router: control plane for routing. Owns channels (and, through them, groups and the model catalogue)
 // in its own schema, and publishes the versioned routing snapshot ingress routes with.
 import { DynamicModule, Module } from '@nestjs/common';
-import { SecretBox } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { DatabaseModule } from '@relaymesh/persistence';
 import { OpsModule } from '@relaymesh/telemetry';

@@ -17,9 +17,9 @@ import {
   RoutingSnapshotGet,
   RoutingSnapshotPublished,
   RoutingSnapshotSchema,
-  SecretBox,
   UNKNOWN_HEALTH,
 } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import {
   ClientProxyBus,
   PrefixedNatsClient,

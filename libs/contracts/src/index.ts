@@ -5,8 +5,6 @@ export * from './keys/key';
 export * from './upstream/upstream-outcome';
 export * from './health/channel-health-changed';
 export * from './admin/admin';
-export * from './secrets/secret-box';
-export * from './config/declarative-config';
 export * from './limits/limits-usage';
 export * from './usage/usage-recorded';
 export * from './pricing/model-price';

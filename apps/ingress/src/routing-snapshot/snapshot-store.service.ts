@@ -2,14 +2,8 @@
 // Fetched from the router at start (retrying until the router answers), then replaced by every newer
 // published version. Upstream keys and secret headers are decrypted once per snapshot, not per request.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  OpenedChannel,
-  RoutingSnapshot,
-  RoutingSnapshotGet,
-  SecretBox,
-  SnapshotChannel,
-  openSnapshotChannel,
-} from '@relaymesh/contracts';
+import { RoutingSnapshot, RoutingSnapshotGet, SnapshotChannel } from '@relaymesh/contracts';
+import { OpenedChannel, SecretBox, openSnapshotChannel } from '@relaymesh/secrets';
 import { MessageBus } from '@relaymesh/messaging';
 import { RoutingTable } from '@relaymesh/routing';
 import {

@@ -8,10 +8,9 @@ import {
   ChannelHealth,
   ChannelPatch,
   ChannelView,
-  SecretBox,
   headersInBoth,
-  redactSecret,
 } from '@relaymesh/contracts';
+import { SecretBox, redactSecret } from '@relaymesh/secrets';
 import { Subject } from 'rxjs';
 import { ChannelFields, ChannelRepository, DuplicateChannelName } from './channel.repository';
 import { toChannelView } from './channel-view';
