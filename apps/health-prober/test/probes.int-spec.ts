@@ -33,6 +33,9 @@ describe('prober against a hostile upstream', () => {
       headers: {},
       timeout_ms: 5_000,
       status: 'enabled',
+      groups: ['default'],
+      priority: 0,
+      weight: 1,
     };
   });
   afterAll(() => upstream.close());

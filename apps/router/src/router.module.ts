@@ -1,5 +1,6 @@
 // The router: control plane for routing. Owns channels (and, through them, groups and the model catalogue)
-// in its own schema, and publishes the versioned routing snapshot ingress routes with.
+// in its own schema, and publishes the versioned configuration snapshot ingress routes with (no health in it:
+// that is the health-prober's, which ingress applies on top).
 import { DynamicModule, Module } from '@nestjs/common';
 import { SecretBox } from '@relaymesh/secrets';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';

@@ -1,5 +1,6 @@
-// The versioned routing snapshot: everything ingress needs to pick a channel and call it, built by the router
-// from its tables on every change. Ingress replicas keep the newest version in memory (ARCHITECTURE rule 1).
+// The versioned routing snapshot: the operator's configuration of every channel (no health: that is the
+// health-prober's, sent to ingress apart), built by the router from its tables on every change. Ingress
+// replicas keep the newest version in memory (ARCHITECTURE rule 1).
 // Upstream keys and secret header values travel encrypted (AES-256-GCM, RELAYMESH_SECRET_KEY); ingress and the
 // health-prober open them on receipt (openSnapshotChannel, libs/secrets).
 import { z } from 'zod';
@@ -17,16 +18,11 @@ export const SnapshotChannelSchema = z.object({
   groups: z.array(z.string()),
   priority: z.number(),
   weight: z.number(),
-  status: ChannelStatusSchema,
   /**
-   * `auto_disabled` only because the health-prober ejected it for transient faults (not for a bad key or an
-   * exhausted quota): the panic threshold may still route to it when too few channels of its tier are left.
+   * The operator's switch only (`enabled` or `manually_disabled`): health is the health-prober's, which ingress
+   * applies on top (channel.health.changed), so this snapshot changes only when the configuration does.
    */
-  ejected: z.boolean().default(false),
-  /** Share of `weight` the channel gets: below 1 while it ramps back in after an ejection. */
-  weight_factor: z.number().min(0).max(1).default(1),
-  /** The health-prober's smoothed upstream latency (for `provider.sort: latency`); null before any call. */
-  latency_ms: z.number().nullable().default(null),
+  status: ChannelStatusSchema,
   timeout_ms: z.number(),
   headers: z.record(z.string(), z.string()),
   /** Secret header values, sealed like the keys; a router from before secret headers sends none. */
