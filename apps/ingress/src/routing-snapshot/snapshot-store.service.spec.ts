@@ -122,3 +122,24 @@ describe('SnapshotStore: the router’s configuration with the prober’s health
     expect(store.table).not.toBe(table);
   });
 });
+
+describe('SnapshotStore.currentHealth: the admin API’s channel reads', () => {
+  it('should take the prober’s live table when it answers, and route by it too', async () => {
+    const bus = { request: jest.fn().mockResolvedValue({ channels: [report('a', 'ejected')] }) };
+    const store = new SnapshotStore(bus as unknown as MessageBus, box);
+    store.adopt(snapshot(1, [channel('a'), channel('b')]));
+
+    const health = await store.currentHealth();
+
+    expect(health.get('a')?.health.state).toBe('ejected');
+    expect(rotation(store)).toEqual({ in: ['b'], ejected: ['a'] });
+  });
+
+  it('should fall back to the health it last heard when the prober does not answer', async () => {
+    const bus = { request: jest.fn().mockRejectedValue(new Error('timeout')) };
+    const store = new SnapshotStore(bus as unknown as MessageBus, box);
+    store.applyHealth(report('a', 'disabled'));
+
+    expect((await store.currentHealth()).get('a')?.health.state).toBe('disabled');
+  });
+});

@@ -36,6 +36,8 @@ export class SnapshotStore implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(SnapshotStore.name);
   private configured: { version: number; channels: readonly OpenedChannel[] } | null = null;
   private readonly health = new Map<string, ChannelHealthReport>();
+  /** A whole table arrived (answer or announcement): the start-up request need not be repeated. */
+  private healthTableSeen = false;
   /** The composed table; null when the configuration or the health changed since it was built. */
   private built: RoutingTable<IngressChannel> | null = null;
   private retryTimers: NodeJS.Timeout[] = [];
@@ -101,6 +103,7 @@ export class SnapshotStore implements OnApplicationBootstrap, OnApplicationShutd
   replaceHealth(table: ChannelHealthTable): void {
     this.health.clear();
     for (const report of table.channels) this.health.set(report.channel_id, report);
+    this.healthTableSeen = true;
     this.built = null;
   }
 
@@ -141,6 +144,7 @@ export class SnapshotStore implements OnApplicationBootstrap, OnApplicationShutd
     try {
       this.replaceHealth(await this.bus.request(ChannelHealthGet, {}));
     } catch (err) {
+      if (this.healthTableSeen) return;
       this.logger.warn(`no channel health yet (${(err as Error).message}); retrying`);
       this.retryTimers.push(setTimeout(() => void this.fetchHealth(), RETRY_MS));
     }
