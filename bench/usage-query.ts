@@ -6,8 +6,7 @@ import 'reflect-metadata';
 import { UsageQuery, UsageQuerySchema } from '@relaymesh/contracts';
 import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
 import { TEST_DATABASE_URL, dropSchemasWithPrefix, uniqueTestId } from '@relaymesh/testing';
-import { usageLedgerMigrations } from '../apps/usage-ledger/src/database/migrations';
-import { SqlUsageRepository } from '../apps/usage-ledger/src/usage/usage.repository';
+import { SqlUsageRepository, usageLedgerMigrations } from '../apps/usage-ledger/src';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const KEYS = 1000;

@@ -15,8 +15,8 @@ import {
   KeyLookup,
   KeyView,
   KeyViewSchema,
-  hashClientKey,
 } from '@relaymesh/contracts';
+import { hashClientKey } from '@relaymesh/secrets';
 import {
   ClientProxyBus,
   PrefixedNatsClient,

@@ -16,12 +16,15 @@ import {
   AdminModelDelete,
   AdminModelList,
   AdminModelPut,
+  AdminReply,
   AdminUsageDeadLetterList,
   AdminUsageDeadLetterReplay,
   AdminUsageList,
 } from '@relaymesh/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AdminRelay } from './admin-relay.service';
+import { channelAnswerWithHealth } from './channel-read';
 
 type Body = Record<string, unknown>;
 
@@ -33,16 +36,25 @@ function body(request: FastifyRequest): Body {
 
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly admin: AdminRelay) {}
+  /** Channel answers carry the router's configuration; the health shown is the prober's. */
+  private readonly withHealth = {
+    compose: async (answer: AdminReply) =>
+      channelAnswerWithHealth(answer, await this.routing.currentHealth()),
+  };
+
+  constructor(
+    private readonly admin: AdminRelay,
+    private readonly routing: SnapshotStore,
+  ) {}
 
   @Post('channels')
   createChannel(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelCreate, req.body);
+    return this.admin.relay(req, reply, AdminChannelCreate, req.body, this.withHealth);
   }
 
   @Get('channels')
   listChannels(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelList, {});
+    return this.admin.relay(req, reply, AdminChannelList, {}, this.withHealth);
   }
 
   @Get('channels/:id')
@@ -51,7 +63,7 @@ export class AdminController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelGet, { id });
+    return this.admin.relay(req, reply, AdminChannelGet, { id }, this.withHealth);
   }
 
   @Patch('channels/:id')
@@ -60,7 +72,13 @@ export class AdminController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelUpdate, { id, patch: req.body });
+    return this.admin.relay(
+      req,
+      reply,
+      AdminChannelUpdate,
+      { id, patch: req.body },
+      this.withHealth,
+    );
   }
 
   @Delete('channels/:id')

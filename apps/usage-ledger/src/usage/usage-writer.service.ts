@@ -11,14 +11,7 @@
 // records unwritten, the age of the oldest is a metric and, past a bound, /readyz says metering is behind;
 // while nothing waits, it announces that it is caught up, which ingress's credit guard waits for.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  KeyChanged,
-  LedgerCaughtUp,
-  Price,
-  UsageRecord,
-  UsageRecorded,
-  priceUsage,
-} from '@relaymesh/contracts';
+import { KeyChanged, LedgerCaughtUp, UsageRecord, UsageRecorded } from '@relaymesh/contracts';
 import {
   DurableChannel,
   DurableConsumption,
@@ -27,6 +20,7 @@ import {
   PoisonMessage,
 } from '@relaymesh/messaging';
 import { isDataError, sqlStateOf } from '@relaymesh/persistence';
+import { priceOf, recordCost } from '@relaymesh/pricing';
 import {
   catalogueModelLabel,
   ledgerBatchFailures,
@@ -64,15 +58,6 @@ const BACKLOG_EVERY_MS = 5_000;
 const MAX_REFUSALS = 3;
 /** Past this, a record held unwritten means metering is behind: /readyz says so (the drills' outages are shorter). */
 export const METERING_STALL_SECONDS = 30;
-
-/** The price of a record: its model as the client named it, else the upstream model. */
-export function priceFor(record: UsageRecord, prices: ReadonlyMap<string, Price>): Price | null {
-  return (
-    (record.model !== null ? prices.get(record.model) : undefined) ??
-    (record.upstream_model !== null ? prices.get(record.upstream_model) : undefined) ??
-    null
-  );
-}
 
 /**
  * The record's model as the metrics' label: a catalogue model (a channel was tried for it), else `other`, so
@@ -220,22 +205,9 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
       records.flatMap((r) => [r.model, r.upstream_model].filter((m): m is string => m !== null)),
     );
     const priced: PricedRecord[] = records.map((record) => {
-      const price = priceFor(record, prices);
+      const price = priceOf(prices, record.model, record.upstream_model);
       if (!price) ledgerUnpriced.inc();
-      return {
-        record,
-        costUsd: price
-          ? priceUsage(
-              {
-                input: record.input_tokens,
-                output: record.output_tokens,
-                cacheRead: record.cache_read_tokens,
-                cacheWrite: record.cache_write_tokens,
-              },
-              price,
-            )
-          : 0,
-      };
+      return { record, costUsd: recordCost(record, price) };
     });
     const committed = await this.usage.commit(priced, alongside);
     ledgerRecords.inc({ result: 'committed' }, committed.inserted.length);
