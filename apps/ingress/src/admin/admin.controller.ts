@@ -19,6 +19,7 @@ import {
   AdminUsageDeadLetterList,
   AdminUsageDeadLetterReplay,
   AdminUsageList,
+  AdminUsageSummary,
 } from '@relaymesh/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminRelay } from './admin-relay.service';
@@ -162,6 +163,11 @@ export class AdminController {
   @Get('usage')
   listUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.admin.relay(req, reply, AdminUsageList, req.query);
+  }
+
+  @Get('usage/summary')
+  summarizeUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageSummary, req.query);
   }
 
   @Get('usage/dead-letters')
