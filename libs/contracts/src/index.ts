@@ -17,3 +17,4 @@ export * from './text/storable-text';
 export * from './usage/ledger-progress';
 export * from './usage/usage-dead-letter';
 export * from './usage/usage-summary';
+export * from './health/channel-transitions';

@@ -29,6 +29,8 @@ export class HealthProberEnv {
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
     /** The most of a probe's answer that is read (ingress's limit, same variable): past it the probe failed. */
     readonly maxUpstreamBodyBytes: number = 32 * 1024 * 1024,
+    /** The newest transitions kept per channel; older ones are pruned as new ones are stored. */
+    readonly transitionsPerChannel: number = 1000,
   ) {}
 }
 
@@ -69,6 +71,12 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
         .int()
         .min(64 * 1024)
         .default(32 * 1024 * 1024),
+      RELAYMESH_HEALTH_HISTORY_PER_CHANNEL: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(1000),
     },
     source,
   );
@@ -105,5 +113,6 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
     },
     logLevelsFrom(env.LOG_LEVEL),
     env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
+    env.RELAYMESH_HEALTH_HISTORY_PER_CHANNEL,
   );
 }

@@ -6,6 +6,7 @@ import {
   AdminChannelGet,
   AdminChannelList,
   AdminChannelTest,
+  AdminChannelTransitions,
   AdminChannelUpdate,
   AdminKeyCreate,
   AdminKeyCredit,
@@ -87,6 +88,18 @@ export class AdminController {
       { id },
       { timeoutMs: CHANNEL_TEST_TIMEOUT_MS },
     );
+  }
+
+  @Get('channels/:id/transitions')
+  listChannelTransitions(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminChannelTransitions, {
+      ...(req.query as Body),
+      id,
+    });
   }
 
   @Post('keys')
