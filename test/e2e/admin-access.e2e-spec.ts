@@ -28,6 +28,7 @@ const ROUTES: readonly [method: string, path: string][] = [
   ['PATCH', '/channels/00000000-0000-4000-8000-000000000000'],
   ['DELETE', '/channels/00000000-0000-4000-8000-000000000000'],
   ['POST', '/channels/00000000-0000-4000-8000-000000000000/test'],
+  ['GET', '/channels/00000000-0000-4000-8000-000000000000/transitions'],
   ['POST', '/keys'],
   ['GET', '/keys'],
   ['GET', '/keys/00000000-0000-4000-8000-000000000000'],
@@ -38,6 +39,7 @@ const ROUTES: readonly [method: string, path: string][] = [
   ['GET', '/models'],
   ['DELETE', '/models/some-model'],
   ['GET', '/usage'],
+  ['GET', '/usage/summary'],
   ['GET', '/usage/dead-letters'],
   ['POST', '/usage/dead-letters/00000000-0000-4000-8000-000000000000/replay'],
 ];

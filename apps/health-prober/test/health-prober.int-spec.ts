@@ -166,7 +166,7 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
   });
 
-  it('should undo its last migration with down(), and redo it with up()', async () => {
+  it('should undo its last migrations with down(), and redo them with up()', async () => {
     const scratch = `${schemaPrefix}scratch`;
     const dataSource = await openDatabase(
       dataSourceOptions(
@@ -185,14 +185,19 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
       return {
         history: rows.some((r) => r.table_name === 'channel_health_transitions'),
         machine: rows.some((r) => r.table_name === 'channel_health' && r.column_name === 'machine'),
+        details: rows.some(
+          (r) => r.table_name === 'channel_health_transitions' && r.column_name === 'error_class',
+        ),
       };
     };
     try {
-      expect(await shape()).toEqual({ history: true, machine: true });
+      expect(await shape()).toEqual({ history: true, machine: true, details: true });
       await dataSource.undoLastMigration({ transaction: 'each' });
-      expect(await shape()).toEqual({ history: false, machine: false });
+      expect(await shape()).toEqual({ history: true, machine: true, details: false });
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await shape()).toEqual({ history: false, machine: false, details: false });
       await dataSource.runMigrations({ transaction: 'each' });
-      expect(await shape()).toEqual({ history: true, machine: true });
+      expect(await shape()).toEqual({ history: true, machine: true, details: true });
     } finally {
       await dataSource.destroy();
     }

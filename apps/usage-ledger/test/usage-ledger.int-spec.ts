@@ -200,6 +200,7 @@ describe('usage-ledger over NATS and Postgres', () => {
         'CreateUsageAndPricing1763900300000',
         'CreateUsageDeadLetters1763900400000',
         'AddUsageDeadLetterIds1763900500000',
+        'AddUsageSummaryIndexes1763900600000',
       ]);
     });
 
@@ -235,6 +236,24 @@ describe('usage-ledger over NATS and Postgres', () => {
           );
           return rows.map((r) => r.column_name);
         };
+        const usageIndexes = async (): Promise<string[]> => {
+          const { rows } = await pg.query<{ indexname: string }>(
+            `SELECT indexname FROM pg_indexes
+             WHERE schemaname = $1 AND tablename = 'usage_records' ORDER BY indexname`,
+            [scratch],
+          );
+          return rows.map((r) => r.indexname);
+        };
+        expect(await usageIndexes()).toContain('usage_records_channel_time');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await usageIndexes()).toEqual([
+          'usage_records_key_time',
+          'usage_records_model_time',
+          'usage_records_pkey',
+          'usage_records_request',
+          'usage_records_time',
+        ]);
+
         expect(await deadLetterColumns()).toContain('id');
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await deadLetterColumns()).toEqual([

@@ -13,3 +13,5 @@ export * from './admin/admin-fields';
 export * from './text/storable-text';
 export * from './usage/ledger-progress';
 export * from './usage/usage-dead-letter';
+export * from './usage/usage-summary';
+export * from './health/channel-transitions';

@@ -34,6 +34,8 @@ export class HealthProberEnv {
      * (or started while the prober was away) routes by an old view.
      */
     readonly announceIntervalMs: number = 10_000,
+    /** The newest transitions kept per channel; older ones are pruned as new ones are stored. */
+    readonly transitionsPerChannel: number = 1000,
   ) {}
 }
 
@@ -75,6 +77,12 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
         .int()
         .min(64 * 1024)
         .default(32 * 1024 * 1024),
+      RELAYMESH_HEALTH_HISTORY_PER_CHANNEL: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(1000),
     },
     source,
   );
@@ -112,5 +120,6 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
     logLevelsFrom(env.LOG_LEVEL),
     env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
     env.RELAYMESH_HEALTH_ANNOUNCE_MS,
+    env.RELAYMESH_HEALTH_HISTORY_PER_CHANNEL,
   );
 }

@@ -218,6 +218,10 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
       to: transition.to,
       reason: transition.reason,
       lastError: transition.lastError,
+      errorClass: event.kind === 'tick' ? null : event.errorClass,
+      cause: transition.cause,
+      consecutiveFailures: result.state.health.consecutive_failures,
+      ejections: result.state.ejections,
     });
     this.unpublished.delete(channelId);
     this.publish(channelId);
