@@ -22,8 +22,9 @@
 //   calls and results alike so they still pair. Arguments that are not a JSON object become `{}`.
 // - `image/jpg` (a common misspelling in data URLs) is sent as `image/jpeg`.
 // Lost on the way (no field in the Messages API):
-// - thinking parts without a signature (another provider's reasoning): the API verifies signatures, so they
-//   are dropped; the model reasons afresh.
+// - thinking parts without an Anthropic signature (unsigned, signed by another provider, or a placeholder): the
+//   API verifies signatures, so they are dropped; the model reasons afresh, and thinking is turned off when the
+//   last tool turn is left without its thinking block (see below).
 // - `responseFormat`: the Messages API has no JSON mode (structured outputs are a beta behind a header and a
 //   few models), so the request asks for it in words: a note at the end of the system prompt, with the schema.
 //   The answer is plain text that should parse; nothing enforces it.
@@ -39,6 +40,7 @@ import type {
   HubToolChoice,
 } from '../hub/hub.types';
 import type { ClientContext } from '../hub/protocol-adapter';
+import { clientSignature, signatureFor } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import { MIN_THINKING_BUDGET } from './to-hub';
 import {
@@ -215,10 +217,10 @@ function anthropicBlocks(part: HubPart): AnthropicContentBlock[] {
       ];
     case 'tool_result':
       return [toolResult(part)];
-    case 'thinking':
-      return part.signature === null || part.signature === ''
-        ? []
-        : [{ type: 'thinking', thinking: part.text, signature: part.signature }];
+    case 'thinking': {
+      const signature = signatureFor(part.signature, 'anthropic');
+      return signature === null ? [] : [{ type: 'thinking', thinking: part.text, signature }];
+    }
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: part.data }];
   }
@@ -290,8 +292,15 @@ export function responseBlocks(parts: HubPart[]): AnthropicResponseBlock[] {
       case 'text':
         return [{ type: 'text', text: part.text }];
       case 'thinking':
-        // Unsigned reasoning (another provider's) with an empty signature, as the SDK types want a string.
-        return [{ type: 'thinking', thinking: part.text, signature: part.signature ?? '' }];
+        // Unsigned reasoning with an empty signature, as the SDK types want a string; another provider's
+        // signature relayed (thought-signature.ts), so it goes back to that provider and no other.
+        return [
+          {
+            type: 'thinking',
+            thinking: part.text,
+            signature: part.signature === null ? '' : clientSignature(part.signature, 'anthropic'),
+          },
+        ];
       case 'redacted_thinking':
         return [{ type: 'redacted_thinking', data: part.data }];
       case 'tool_call':

@@ -25,10 +25,22 @@ export type HubPart =
       content: HubResultPart[];
       isError: boolean;
     }
-  /** Reasoning text; `signature` where the provider signs it (Anthropic), so it can be sent back unchanged. */
-  | { type: 'thinking'; text: string; signature: string | null }
+  /**
+   * Reasoning text; `signature` where a provider signed it (Anthropic's block signature, Gemini's thought
+   * signature, OpenAI's encrypted reasoning), so it can be sent back unchanged to that provider and no other.
+   */
+  | { type: 'thinking'; text: string; signature: HubSignature | null }
   /** Reasoning the provider returned encrypted (Anthropic `redacted_thinking`): opaque, only round-trippable. */
   | { type: 'redacted_thinking'; data: string };
+
+/** The providers that sign reasoning; each verifies only signatures it issued (hub/thought-signature.ts). */
+export type SignatureIssuer = 'anthropic' | 'gemini' | 'openai';
+
+/** An opaque reasoning signature and the provider that issued it. */
+export interface HubSignature {
+  issuer: SignatureIssuer;
+  value: string;
+}
 
 export type HubResultPart = Extract<HubPart, { type: 'text' } | { type: 'image' }>;
 
@@ -104,7 +116,7 @@ export type HubStreamEvent =
   | { type: 'block_start'; index: number; block: HubBlockStart }
   | { type: 'text_delta'; index: number; text: string }
   | { type: 'thinking_delta'; index: number; text: string }
-  | { type: 'signature_delta'; index: number; signature: string }
+  | { type: 'signature_delta'; index: number; signature: HubSignature }
   | { type: 'tool_arguments_delta'; index: number; json: string }
   | { type: 'block_stop'; index: number }
   | { type: 'usage'; usage: Partial<TokenUsage> }

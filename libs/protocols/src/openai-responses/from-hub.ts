@@ -15,8 +15,10 @@ import type {
   HubRequest,
   HubResponse,
   HubResultPart,
+  HubSignature,
   HubStopReason,
 } from '../hub/hub.types';
+import { clientSignature } from '../hub/thought-signature';
 import type { TokenUsage } from '../usage';
 import { effortFor, imageUrl } from '../openai-chat/from-hub';
 import { clientId, createdAtOf, reasoningTokensOf } from '../openai-chat/hub-extensions';
@@ -27,6 +29,7 @@ import {
   type ResponsesInputContent,
   type ResponsesInputItem,
   type ResponsesOutputItem,
+  type ResponsesReasoningItem,
   type ResponsesResponse,
   type ResponsesUpstreamBody,
   type ResponsesUsage,
@@ -256,11 +259,9 @@ export function renderResponse(response: HubResponse, ctx: ClientContext): Respo
         }
         break;
       case 'thinking':
-        output.push({
-          id: outputItemId('rs', id, output.length),
-          type: 'reasoning',
-          summary: [{ type: 'summary_text', text: part.text }],
-        });
+        output.push(
+          reasoningItem(outputItemId('rs', id, output.length), part.text, part.signature),
+        );
         break;
       case 'tool_call':
         output.push({
@@ -288,6 +289,25 @@ export function renderResponse(response: HubResponse, ctx: ClientContext): Respo
     output,
     usage: responsesUsage(response.usage),
   });
+}
+
+/**
+ * A reasoning item: the text as its summary, a signature as `encrypted_content` (relayed with the text it signs
+ * when another provider issued it), which clients that keep no state (Codex, `store: false`) send back.
+ */
+export function reasoningItem(
+  id: string,
+  text: string,
+  signature: HubSignature | null,
+): ResponsesReasoningItem {
+  return {
+    id,
+    type: 'reasoning',
+    summary: text === '' ? [] : [{ type: 'summary_text', text }],
+    ...(signature === null
+      ? {}
+      : { encrypted_content: clientSignature(signature, 'openai', text) }),
+  };
 }
 
 function textContent(text: string, refused: boolean): ResponsesMessageContent {

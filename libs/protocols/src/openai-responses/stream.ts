@@ -7,14 +7,20 @@
 // `response` (`response.completed`, or `response.incomplete` when cut by max_output_tokens or a filter).
 // Hub blocks map one to one onto items: text → a `message` item with one `output_text` part, thinking → a
 // `reasoning` item with one summary part, tool call → a `function_call` item.
-import type { HubStopReason, HubStreamEvent } from '../hub/hub.types';
+import type { HubSignature, HubStopReason, HubStreamEvent } from '../hub/hub.types';
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import { clientId } from '../openai-chat/hub-extensions';
 import type { TokenUsage } from '../usage';
 import { openAIErrorStatus } from '../openai-chat/errors';
 import { responsesStreamErrorEvent } from './errors';
-import { outputItemId, responseObject, responseStatus, responsesUsage } from './from-hub';
+import {
+  outputItemId,
+  reasoningItem,
+  responseObject,
+  responseStatus,
+  responsesUsage,
+} from './from-hub';
 import { responsesStopReason } from './to-hub';
 import type {
   ResponseStatus,
@@ -37,7 +43,13 @@ export interface ResponsesStreamEncoderOptions {
 
 type OpenItem =
   | { kind: 'message'; outputIndex: number; id: string; text: string }
-  | { kind: 'reasoning'; outputIndex: number; id: string; text: string }
+  | {
+      kind: 'reasoning';
+      outputIndex: number;
+      id: string;
+      text: string;
+      signature: HubSignature | null;
+    }
   | {
       kind: 'function_call';
       outputIndex: number;
@@ -113,8 +125,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'block_stop':
         return this.stopItem(event.index);
-      case 'signature_delta':
+      case 'signature_delta': {
+        const item = this.open.get(event.index);
+        if (item?.kind === 'reasoning') item.signature = event.signature;
         return '';
+      }
       case 'usage':
         this.usage = { ...this.usage, ...event.usage };
         return '';
@@ -175,7 +190,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'thinking': {
         const id = outputItemId('rs', this.id, outputIndex);
-        this.open.set(index, { kind: 'reasoning', outputIndex, id, text: '' });
+        this.open.set(index, { kind: 'reasoning', outputIndex, id, text: '', signature: null });
         const item: ResponsesOutputItem = { id, type: 'reasoning', summary: [] };
         this.output.push(item);
         return (
@@ -235,7 +250,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'reasoning': {
         const part = { type: 'summary_text', text: item.text } as const;
-        const done: ResponsesOutputItem = { id, type: 'reasoning', summary: [part] };
+        const done: ResponsesOutputItem = {
+          ...reasoningItem(id, item.text, item.signature),
+          summary: [part],
+        };
         this.output[outputIndex] = done;
         const at = { item_id: id, output_index: outputIndex, summary_index: 0 } as const;
         return (
@@ -474,8 +492,18 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     if (tracked?.kind === 'function_call') {
       this.argumentsOnce(outputIndex, item.arguments, out);
       this.stop(tracked.block, out);
-    } else if (tracked?.kind === 'reasoning' && tracked.block !== null) {
-      this.stop(tracked.block, out);
+    } else if (tracked?.kind === 'reasoning') {
+      // OpenAI's encrypted reasoning comes whole with the finished item (asked for with `include`).
+      const encrypted = item.encrypted_content;
+      if (typeof encrypted === 'string' && encrypted !== '') {
+        const block = this.thinkingBlock(outputIndex, out);
+        out.push({
+          type: 'signature_delta',
+          index: block,
+          signature: { issuer: 'openai', value: encrypted },
+        });
+      }
+      if (tracked.block !== null) this.stop(tracked.block, out);
     } else if (tracked?.kind === 'message') {
       for (const [key, index] of this.textBlocks) {
         if (key.startsWith(`${outputIndex}:`)) this.stop(index, out);

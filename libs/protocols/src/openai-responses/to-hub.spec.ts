@@ -47,7 +47,7 @@ describe('responsesRequestToHub on a full conversation', () => {
           {
             type: 'thinking',
             text: '**Planning the weather lookup**\n\nThe user wants Paris weather.\n\n**Choosing units**\n\nFrance uses Celsius.',
-            signature: null,
+            signature: { issuer: 'openai', value: expect.stringMatching(/^gAAAAAB/) as string },
           },
           { type: 'text', text: 'Let me check the current weather in Paris for you.' },
           {
@@ -408,7 +408,7 @@ describe('responseToHub', () => {
         {
           type: 'thinking',
           text: '**Planning the weather lookup**\n\nThe user wants Paris weather; I should call get_weather.\n\n**Choosing units**\n\nFrance uses Celsius.',
-          signature: null,
+          signature: { issuer: 'openai', value: expect.stringMatching(/^gAAAAAB/) as string },
         },
         { type: 'text', text: 'Let me check the current weather in Paris for you.' },
         {

@@ -27,6 +27,7 @@ import type {
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
+import { readClientSignature } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import {
   isAbsent,
@@ -154,8 +155,16 @@ function readInput(input: unknown, system: string[]): HubMessage[] {
         break;
       }
       case 'reasoning': {
-        const text = reasoningText(item);
-        if (text !== '') assistantTurn().push({ type: 'thinking', text, signature: null });
+        // `encrypted_content` is OpenAI's own when bare, another provider's signature when relayed; a relayed
+        // one brings back the text it signs (Codex sends reasoning back by its summary, which is not that).
+        const read = readClientSignature(
+          typeof item.encrypted_content === 'string' ? item.encrypted_content : null,
+          'openai',
+        );
+        const text = read?.thinking ?? reasoningText(item);
+        if (text !== '' || read !== null) {
+          assistantTurn().push({ type: 'thinking', text, signature: read?.signature ?? null });
+        }
         break;
       }
       case 'item_reference':
@@ -347,7 +356,9 @@ export function responseToHub(json: unknown): HubResponse {
     if (!isRecord(item)) continue;
     if (item.type === 'reasoning') {
       const text = reasoningText(item);
-      if (text !== '') content.push({ type: 'thinking', text, signature: null });
+      const encrypted = typeof item.encrypted_content === 'string' ? item.encrypted_content : '';
+      const signature = encrypted === '' ? null : { issuer: 'openai' as const, value: encrypted };
+      if (text !== '' || signature !== null) content.push({ type: 'thinking', text, signature });
     } else if (item.type === 'message' && Array.isArray(item.content)) {
       for (const part of item.content) {
         if (!isRecord(part)) continue;

@@ -101,6 +101,8 @@ export interface ResponsesReasoningItem {
   id: string;
   type: 'reasoning';
   summary: ResponsesSummaryText[];
+  /** OpenAI's encrypted reasoning; for another provider's reasoning, its relayed signature (thought-signature.ts). */
+  encrypted_content?: string;
 }
 
 export type ResponsesOutputItem =
