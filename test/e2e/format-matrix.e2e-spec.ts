@@ -596,6 +596,103 @@ describe('every client format × every channel type (embedded)', () => {
     );
   });
 
+  describe('Gemini CLI on a Claude channel: a tool turn with thinking, replayed as the CLI replays it', () => {
+    const config = {
+      thinkingConfig: { thinkingBudget: 2048, includeThoughts: true },
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: 'run_shell_command',
+              parametersJsonSchema: {
+                type: 'object',
+                properties: { command: { type: 'string' } },
+                required: ['command'],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const question = { role: 'user', parts: [{ text: 'list the files' }] };
+    const toolResult = {
+      role: 'user',
+      parts: [
+        { functionResponse: { name: 'run_shell_command', response: { output: 'README.md' } } },
+      ],
+    };
+    afterEach(resetFakes);
+
+    /** The first turn as Gemini CLI streams it: Claude thinks, then calls the shell tool. */
+    async function firstTurn(
+      ai: InstanceType<typeof GoogleGenAI>,
+    ): Promise<Record<string, unknown>[]> {
+      anthropic.setResponder((request) =>
+        request.messages.length === 1
+          ? {
+              thinking: { text: 'I should list the directory.' },
+              toolCalls: [{ name: 'run_shell_command', input: { command: 'ls' } }],
+            }
+          : { text: 'There is a README.' },
+      );
+      const parts: Record<string, unknown>[] = [];
+      for await (const chunk of await ai.models.generateContentStream({
+        model: 'claude-public',
+        contents: [question],
+        config,
+      })) {
+        parts.push(...((chunk.candidates?.[0]?.content?.parts ?? []) as Record<string, unknown>[]));
+      }
+      return parts;
+    }
+
+    it('puts the signature on the functionCall; the history without thought parts gets Claude its signed thinking back', async () => {
+      const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+      const parts = await firstTurn(ai);
+      const call = parts.find((part) => part['functionCall']);
+      expect(call?.['thoughtSignature']).toEqual(expect.any(String));
+      expect(parts.filter((p) => p['thought'] === true && p['thoughtSignature'])).toEqual([]);
+
+      // Gemini CLI keeps the call, drops thought parts.
+      const answer = await ai.models.generateContent({
+        model: 'claude-public',
+        config,
+        contents: [question, { role: 'model', parts: [call!] }, toolResult],
+      });
+      expect(answer.text).toBe('There is a README.');
+      const sent = anthropic.lastRequest()!.body as {
+        messages: { content: { type: string; thinking?: string }[] }[];
+        thinking?: unknown;
+      };
+      expect(sent.messages[1].content[0]).toMatchObject({
+        type: 'thinking',
+        thinking: 'I should list the directory.',
+      });
+      expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    });
+
+    it.each(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go'])(
+      'a replay carrying the placeholder %s on the functionCall reaches Claude without a thinking block',
+      async (placeholder) => {
+        const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+        const call = (await firstTurn(ai)).find((part) => part['functionCall'])!;
+        const answer = await ai.models.generateContent({
+          model: 'claude-public',
+          config,
+          contents: [
+            question,
+            { role: 'model', parts: [{ ...call, thoughtSignature: placeholder }] },
+            toolResult,
+          ],
+        });
+        expect(answer.text).toBe('There is a README.');
+        const sent = JSON.stringify(anthropic.lastRequest()!.body);
+        expect(sent).not.toContain(placeholder);
+        expect(sent).not.toContain('"type":"thinking"');
+      },
+    );
+  });
+
   describe('images and sampling parameters, every client format on every channel type', () => {
     // A 1×1 PNG.
     const PNG =
