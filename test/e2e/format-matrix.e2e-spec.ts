@@ -1,6 +1,8 @@
 // Every client format against every upstream channel type (CONTRACT §1: "any ingress format may be served by a
 // channel of any upstream type"), each cell driven by the official SDK of the client format and checked twice:
 // in what the SDK returns, and in the request the fake upstream received.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { GoogleGenAI as GoogleGenAIType } from '@google/genai' with {
   'resolution-mode': 'import',
@@ -689,6 +691,57 @@ describe('every client format × every channel type (embedded)', () => {
         const sent = JSON.stringify(anthropic.lastRequest()!.body);
         expect(sent).not.toContain(placeholder);
         expect(sent).not.toContain('"type":"thinking"');
+      },
+    );
+  });
+
+  describe("Codex CLI's first request (namespace tools, a custom tool, hosted web_search), on every channel type", () => {
+    const codex = JSON.parse(
+      readFileSync(
+        join(
+          __dirname,
+          '../../libs/protocols/src/openai-responses/__fixtures__/codex-first-request.json',
+        ),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
+    const args = { message: 'review the diff' };
+    afterEach(resetFakes);
+
+    it.each(upstreams)(
+      '%s channel (%s): accepted, and the namespaced call comes back namespaced',
+      async (upstream, model) => {
+        const flat = 'multi_agent_v1__spawn_agent';
+        openai.setResponder(() => ({
+          toolCalls: [{ name: flat, arguments: JSON.stringify(args) }],
+        }));
+        anthropic.setResponder(() => ({ toolCalls: [{ name: flat, input: args }] }));
+        gemini.setResponder(() => ({ functionCalls: [{ name: flat, args }] }));
+        const response = await fetch(`${relay.url}/v1/responses`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...codex, model }),
+        });
+        expect(response.status).toBe(200);
+        const events = (await response.text())
+          .split('\n')
+          .filter((line) => line.startsWith('data: '))
+          .map((line) => JSON.parse(line.slice('data: '.length)) as Record<string, unknown>);
+        const completed = events.find((e) => e['type'] === 'response.completed') as {
+          response: { output: Record<string, unknown>[] };
+        };
+        expect(completed.response.output).toContainEqual(
+          expect.objectContaining({
+            type: 'function_call',
+            name: 'spawn_agent',
+            namespace: 'multi_agent_v1',
+            arguments: JSON.stringify(args),
+          }),
+        );
+        const sent = JSON.stringify(fakes()[upstream].lastRequest()!.body);
+        expect(sent).toContain(flat);
+        // Web search: Anthropic's own server tool there; dropped for Chat and for Gemini before 3.
+        expect(sent.includes('web_search_20250305')).toBe(upstream === 'anthropic');
       },
     );
   });

@@ -40,6 +40,7 @@ import type {
   HubToolChoice,
 } from '../hub/hub.types';
 import type { ClientContext } from '../hub/protocol-adapter';
+import { hostedToolsFor } from '../hub/hosted-tools';
 import { clientSignature, signatureFor } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import { MIN_THINKING_BUDGET } from './to-hub';
@@ -84,14 +85,20 @@ export function buildMessagesRequest(
     (s): s is string => s !== null && s !== '',
   );
   if (system.length > 0) body.system = system.join('\n\n');
+  // Web search runs on Anthropic's side; other hosted tools are dropped (hub/hosted-tools.ts).
+  const hosted = hostedToolsFor(request, 'anthropic', upstreamModel).kept;
+  if (hosted.length > 0) body.tools = [{ type: 'web_search_20250305', name: 'web_search' }];
   // The API refuses tool_choice without tools.
   if (request.tools.length > 0) {
-    body.tools = request.tools.map((tool) => ({
-      name: tool.name,
-      ...(tool.description === null ? {} : { description: tool.description }),
-      // The API wants an object schema; OpenAI lets `parameters` leave `type` out.
-      input_schema: { type: 'object', ...tool.parameters },
-    }));
+    body.tools = [
+      ...(body.tools ?? []),
+      ...request.tools.map((tool) => ({
+        name: tool.name,
+        ...(tool.description === null ? {} : { description: tool.description }),
+        // The API wants an object schema; OpenAI lets `parameters` leave `type` out.
+        input_schema: { type: 'object', ...tool.parameters },
+      })),
+    ];
     const choice = anthropicToolChoice(request.toolChoice, request.parallelToolCalls === false);
     if (choice !== null) body.tool_choice = choice;
   }

@@ -29,6 +29,7 @@ import type {
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
+import { hostedToolsFor } from '../hub/hosted-tools';
 import { clientSignature, signatureFor } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import type { TokenUsage } from '../usage';
@@ -73,6 +74,10 @@ export function hubToGeminiRequest(
   if (hub.tools.length > 0) {
     body.tools = [{ functionDeclarations: hub.tools.map(declarationFromHub) }];
     if (hub.toolChoice !== null) body.toolConfig = toolConfigFromHub(hub.toolChoice);
+  }
+  // Web search as Google Search grounding; other hosted tools are dropped (hub/hosted-tools.ts).
+  if (hostedToolsFor(hub, 'gemini', upstreamModel).kept.length > 0) {
+    body.tools = [...(body.tools ?? []), { googleSearch: {} }];
   }
   const config = generationConfigFromHub(hub);
   if (Object.keys(config).length > 0) body.generationConfig = config;

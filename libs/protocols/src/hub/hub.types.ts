@@ -55,11 +55,40 @@ export interface HubMessage {
 }
 
 export interface HubTool {
+  /** The name providers see (a flattened one for a tool the client names otherwise: see `origin`). */
   name: string;
   description: string | null;
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
+  /**
+   * How the client names and calls this tool when that differs from a plain function (OpenAI Responses): a
+   * function inside a `namespace` group (Codex's), or a free-form `custom` tool taking one string (given to
+   * providers as a function with one `input` argument). Its calls go back to the client in that form.
+   */
+  origin?: HubToolOrigin;
 }
+
+export interface HubToolOrigin {
+  namespace: string | null;
+  name: string;
+  freeform: boolean;
+}
+
+/**
+ * A tool the provider runs itself (OpenAI's `web_search`, `file_search`, `code_interpreter`, ...), as the
+ * client declared it. hub/hosted-tools.ts decides per upstream which it can run (in its own form) and which
+ * are dropped.
+ */
+export interface HubHostedTool {
+  /** The client's own type name, e.g. `web_search_preview`. */
+  type: string;
+  kind: HostedToolKind;
+  /** The declaration as the client sent it, for an upstream of the same format. */
+  config: Record<string, unknown>;
+}
+
+/** What the hub knows how to translate: web search; every other hosted tool is only passed on or dropped. */
+export type HostedToolKind = 'web_search' | 'other';
 
 export type HubToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
@@ -91,6 +120,8 @@ export interface HubRequest {
   parallelToolCalls: boolean | null;
   /** An end-user id where the format carries one (OpenAI `user`, Anthropic `metadata.user_id`). */
   user: string | null;
+  /** Provider-run tools the client declared (absent: none). */
+  hostedTools?: HubHostedTool[];
 }
 
 export type HubStopReason =

@@ -18,11 +18,13 @@ import type {
   HubSignature,
   HubStopReason,
 } from '../hub/hub.types';
+import { hostedToolsFor } from '../hub/hosted-tools';
 import { clientSignature } from '../hub/thought-signature';
 import type { TokenUsage } from '../usage';
 import { effortFor, imageUrl } from '../openai-chat/from-hub';
 import { clientId, createdAtOf, reasoningTokensOf } from '../openai-chat/hub-extensions';
 import { MIN_OUTPUT_TOKENS } from './parse';
+import { type ClientToolCall, clientToolCall } from './tools';
 import {
   RESPONSES_PATH,
   type ResponseStatus,
@@ -30,6 +32,9 @@ import {
   type ResponsesInputItem,
   type ResponsesOutputItem,
   type ResponsesReasoningItem,
+  type ResponsesFunctionCallItem,
+  type ResponsesCustomToolCallItem,
+  type ItemStatus,
   type ResponsesResponse,
   type ResponsesUpstreamBody,
   type ResponsesUsage,
@@ -60,6 +65,11 @@ export function buildResponsesRequest(
         typeof choice === 'string' ? choice : { type: 'function', name: choice.name };
     }
     if (request.parallelToolCalls !== null) body.parallel_tool_calls = request.parallelToolCalls;
+  }
+  // A Responses upstream runs OpenAI's hosted tools itself: each goes as the client declared it.
+  const hosted = hostedToolsFor(request, 'openai-responses', upstreamModel).kept;
+  if (hosted.length > 0) {
+    body.tools = [...(body.tools ?? []), ...hosted.map((tool) => tool.config)];
   }
   if (request.maxTokens !== null) {
     body.max_output_tokens = Math.max(request.maxTokens, MIN_OUTPUT_TOKENS);
@@ -264,14 +274,14 @@ export function renderResponse(response: HubResponse, ctx: ClientContext): Respo
         );
         break;
       case 'tool_call':
-        output.push({
-          id: outputItemId('fc', id, output.length),
-          type: 'function_call',
-          status: 'completed',
-          arguments: part.arguments,
-          call_id: part.id,
-          name: part.name,
-        });
+        output.push(
+          callItem(
+            outputItemId('fc', id, output.length),
+            part.id,
+            clientToolCall(part.name, part.arguments, ctx.clientTools),
+            'completed',
+          ),
+        );
         break;
       case 'redacted_thinking':
       case 'image':
@@ -308,6 +318,35 @@ export function reasoningItem(
       ? {}
       : { encrypted_content: clientSignature(signature, 'openai', text) }),
   };
+}
+
+/** A tool call as the output item of the client's kind (function, possibly namespaced, or custom). */
+export function callItem(
+  id: string,
+  callId: string,
+  call: ClientToolCall,
+  status: ItemStatus,
+): ResponsesFunctionCallItem | ResponsesCustomToolCallItem {
+  const namespace = call.namespace === null ? {} : { namespace: call.namespace };
+  return call.type === 'function_call'
+    ? {
+        id,
+        type: 'function_call',
+        status,
+        arguments: call.arguments,
+        call_id: callId,
+        name: call.name,
+        ...namespace,
+      }
+    : {
+        id,
+        type: 'custom_tool_call',
+        status,
+        call_id: callId,
+        name: call.name,
+        input: call.input,
+        ...namespace,
+      };
 }
 
 function textContent(text: string, refused: boolean): ResponsesMessageContent {

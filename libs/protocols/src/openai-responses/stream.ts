@@ -7,7 +7,8 @@
 // `response` (`response.completed`, or `response.incomplete` when cut by max_output_tokens or a filter).
 // Hub blocks map one to one onto items: text → a `message` item with one `output_text` part, thinking → a
 // `reasoning` item with one summary part, tool call → a `function_call` item.
-import type { HubSignature, HubStopReason, HubStreamEvent } from '../hub/hub.types';
+import type { HubSignature, HubStopReason, HubStreamEvent, HubTool } from '../hub/hub.types';
+import { clientToolCall } from './tools';
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import { clientId } from '../openai-chat/hub-extensions';
@@ -15,6 +16,7 @@ import type { TokenUsage } from '../usage';
 import { openAIErrorStatus } from '../openai-chat/errors';
 import { responsesStreamErrorEvent } from './errors';
 import {
+  callItem,
   outputItemId,
   reasoningItem,
   responseObject,
@@ -39,6 +41,8 @@ export interface ResponsesStreamEncoderOptions {
   model: string;
   /** `created_at` of the response, Unix seconds. */
   createdAt: number;
+  /** The client's tools, so calls of namespaced and custom tools go back in the client's form. */
+  clientTools?: readonly HubTool[];
 }
 
 type OpenItem =
@@ -116,6 +120,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const item = this.open.get(event.index);
         if (item?.kind !== 'function_call' || event.json === '') return '';
         item.args += event.json;
+        // A custom tool's input is one string inside the JSON: it goes out whole when the call is complete.
+        if (this.output[item.outputIndex]?.type === 'custom_tool_call') return '';
         return this.emit({
           type: 'response.function_call_arguments.delta',
           item_id: item.id,
@@ -208,14 +214,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const id = outputItemId('fc', this.id, outputIndex);
         const { id: callId, name } = block;
         this.open.set(index, { kind: 'function_call', outputIndex, id, callId, name, args: '' });
-        const item: ResponsesOutputItem = {
+        const item = callItem(
           id,
-          type: 'function_call',
-          status: 'in_progress',
-          arguments: '',
-          call_id: callId,
-          name,
-        };
+          callId,
+          clientToolCall(name, '', this.opts.clientTools),
+          'in_progress',
+        );
         this.output.push(item);
         return this.emit({ type: 'response.output_item.added', output_index: outputIndex, item });
       }
@@ -263,23 +267,26 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         );
       }
       case 'function_call': {
-        const done: ResponsesOutputItem = {
-          id,
-          type: 'function_call',
-          status: 'completed',
-          arguments: item.args,
-          call_id: item.callId,
-          name: item.name,
-        };
+        const call = clientToolCall(item.name, item.args, this.opts.clientTools);
+        const done = callItem(id, item.callId, call, 'completed');
         this.output[outputIndex] = done;
+        const at = { item_id: id, output_index: outputIndex };
+        const finished =
+          call.type === 'custom_tool_call'
+            ? this.emit({
+                type: 'response.custom_tool_call_input.delta',
+                ...at,
+                delta: call.input,
+              }) +
+              this.emit({ type: 'response.custom_tool_call_input.done', ...at, input: call.input })
+            : this.emit({
+                type: 'response.function_call_arguments.done',
+                ...at,
+                name: call.name,
+                arguments: item.args,
+              });
         return (
-          this.emit({
-            type: 'response.function_call_arguments.done',
-            item_id: id,
-            output_index: outputIndex,
-            name: item.name,
-            arguments: item.args,
-          }) +
+          finished +
           this.emit({ type: 'response.output_item.done', output_index: outputIndex, item: done })
         );
       }
