@@ -29,6 +29,7 @@
 //   few models), so the request asks for it in words: a note at the end of the system prompt, with the schema.
 //   The answer is plain text that should parse; nothing enforces it.
 // - `parallelToolCalls: true` is the API's default and is not sent; whitespace-only text parts.
+import { withExtraFields } from '../hub/request-overrides';
 import type {
   HubImageSource,
   HubMessage,
@@ -115,7 +116,7 @@ export function buildMessagesRequest(
   if (request.stream) body.stream = true;
   return {
     path: MESSAGES_PATH,
-    body: JSON.stringify(body),
+    body: JSON.stringify(withExtraFields(body, request)),
     headers: { 'content-type': 'application/json' },
   };
 }

@@ -17,6 +17,7 @@
 // - `parallelToolCalls`, `user`, the json_schema `name`, and stop sequences beyond Gemini's five are dropped.
 // Client response: `stopSequence`, `cacheWriteTokens` and the reasoning share of output tokens have no Gemini
 // field; `redacted_thinking` is dropped.
+import { withExtraFields } from '../hub/request-overrides';
 import type { ClientContext } from '../hub/protocol-adapter';
 import type {
   HubMessage,
@@ -83,7 +84,7 @@ export function hubToGeminiRequest(
   if (Object.keys(config).length > 0) body.generationConfig = config;
   return {
     path: geminiPath(upstreamModel, hub.stream),
-    body: JSON.stringify(body),
+    body: JSON.stringify(withExtraFields(body, hub)),
     headers: { 'content-type': 'application/json' },
   };
 }

@@ -122,6 +122,8 @@ export interface HubRequest {
   user: string | null;
   /** Provider-run tools the client declared (absent: none). */
   hostedTools?: HubHostedTool[];
+  /** Top-level fields for the upstream body as they are, from a model variant's overrides (request-overrides.ts). */
+  extraFields?: Record<string, unknown>;
 }
 
 export type HubStopReason =

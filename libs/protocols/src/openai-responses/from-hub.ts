@@ -8,6 +8,7 @@
 // - `isError` of a tool result: no field; the output text is prefixed with "Error: ".
 // - images in assistant turns: Responses assistant messages carry text only.
 // `max_output_tokens` below the API's floor of 16 is raised to 16 (Claude Code probes with `max_tokens: 1`).
+import { withExtraFields } from '../hub/request-overrides';
 import type { ClientContext } from '../hub/protocol-adapter';
 import type {
   HubMessage,
@@ -94,7 +95,7 @@ export function buildResponsesRequest(
   if (request.stream) body.stream = true;
   return {
     path: RESPONSES_PATH,
-    body: JSON.stringify(body),
+    body: JSON.stringify(withExtraFields(body, request)),
     headers: { 'content-type': 'application/json' },
   };
 }
