@@ -121,6 +121,8 @@ export class FormatService {
       model,
       includeUsage: includeUsageAsked(body),
       createdAt: Math.floor(Date.now() / 1000),
+      // Calls of tools the client named otherwise (Responses namespaces, custom tools) go back in its form.
+      ...(hub ? { clientTools: hub.tools } : {}),
     };
 
     try {
