@@ -5,19 +5,22 @@
 // with an x-request-id, never a 5xx; the process must stay up with its memory bounded.
 import {
   Deployment,
+  EnvelopeFormat,
   FakeAnthropic,
   FakeOpenAI,
+  isErrorEnvelope,
   startDeployment,
   waitFor,
 } from '@relaymesh/testing';
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const RUNS = Number(process.env['RELAYMESH_FUZZ_RUNS'] ?? 6000);
 
-type Format = 'openai' | 'anthropic' | 'gemini';
+type Format = EnvelopeFormat;
 
 interface Endpoint {
   method: 'GET' | 'POST';
@@ -76,23 +79,6 @@ const ENDPOINTS: Endpoint[] = [
   },
   { method: 'GET', path: '/v1beta/models', format: 'gemini', body: null },
 ];
-
-/** The envelope each format's errors come in (CONTRACT §1). */
-function isEnvelope(format: Format, body: unknown): boolean {
-  if (typeof body !== 'object' || body === null) return false;
-  const error = (body as { error?: Record<string, unknown> }).error;
-  if (typeof error !== 'object' || error === null || typeof error['message'] !== 'string') {
-    return false;
-  }
-  switch (format) {
-    case 'openai':
-      return typeof error['type'] === 'string' && 'code' in error && 'param' in error;
-    case 'anthropic':
-      return (body as { type?: unknown }).type === 'error' && typeof error['type'] === 'string';
-    case 'gemini':
-      return typeof error['code'] === 'number' && typeof error['status'] === 'string';
-  }
-}
 
 // ---- input generators ----
 
@@ -361,8 +347,10 @@ describe('fuzz: every endpoint answers bad input with a 4xx envelope, never a 5x
             const known =
               path === endpoint.path || path.startsWith(`${endpoint.path.split('?')[0]}?`);
             const ok = known
-              ? isEnvelope(endpoint.format, parsed)
-              : (['openai', 'anthropic', 'gemini'] as const).some((f) => isEnvelope(f, parsed));
+              ? isErrorEnvelope(endpoint.format, parsed)
+              : (['openai', 'anthropic', 'gemini'] as const).some((f) =>
+                  isErrorEnvelope(f, parsed),
+                );
             expect({ context, envelope: ok }).toEqual({ context, envelope: true });
           }
         },
@@ -384,4 +372,409 @@ describe('fuzz: every endpoint answers bad input with a 4xx envelope, never a 5x
     // Bounded: thousands of requests (some near the body limit) must not leave hundreds of MiB behind.
     expect(rssAfter).toBeLessThan(rssBefore + 200 * 2 ** 20);
   }, 180_000);
+});
+
+// ---- hostile strings in the fields that reach storage, logs, metrics or headers (issue 15) ----
+
+/** Strings that broke or could break what stores, logs or forwards them. */
+const HOSTILE: [string, string][] = [
+  ['NUL', 'a\u0000b'],
+  ['a lone high surrogate', 'a\ud800b'],
+  ['a lone low surrogate', '\udfff'],
+  ['CRLF with a header after it', 'a\r\nX-Injected: 1'],
+  ['1 MB', 'x'.repeat(1 << 20)],
+];
+
+/** The WTF-8 bytes a lone surrogate is sent as (not valid UTF-8: what a careless client encoder emits). */
+function wtf8(code: number): number[] {
+  return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
+}
+const isSurrogate = (code: number) => code >= 0xd800 && code <= 0xdfff;
+
+/** A string as a hostile client puts it in a URL path: percent-encoded bytes, lone surrogates as WTF-8. */
+function pathBytes(value: string): string {
+  let out = '';
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (isSurrogate(code)) {
+      out += wtf8(code)
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
+    } else out += /[A-Za-z0-9._-]/.test(char) ? char : encodeURIComponent(char);
+  }
+  return out;
+}
+
+/** A string as a header value on the wire (latin1): NUL and CRLF as they are, lone surrogates as WTF-8. */
+function headerBytes(value: string): string {
+  return value.replace(/[\ud800-\udfff]/g, (s) => String.fromCharCode(...wtf8(s.charCodeAt(0))));
+}
+
+interface HostileField {
+  name: string;
+  /** Envelopes a refusal may come in: the route's, and OpenAI's for what node's HTTP parser refuses. */
+  formats: Format[];
+  request: (
+    value: string,
+    key: string,
+  ) => { method: string; path: string; headers: Record<string, string>; body: string | null };
+}
+
+const CHAT = { model: 'gpt-public', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 };
+const MESSAGES = {
+  model: 'claude-public',
+  max_tokens: 8,
+  messages: [{ role: 'user', content: 'hi' }],
+};
+const GEMINI = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] };
+
+const bodyField = (
+  name: string,
+  format: Format,
+  path: string,
+  build: (value: string) => Record<string, unknown>,
+): HostileField => ({
+  name,
+  formats: [format],
+  request: (value, key) => ({
+    method: 'POST',
+    path,
+    headers: {
+      'content-type': 'application/json',
+      ...(format === 'anthropic'
+        ? { 'x-api-key': key, 'anthropic-version': '2023-06-01' }
+        : format === 'gemini'
+          ? { 'x-goog-api-key': key }
+          : { authorization: `Bearer ${key}` }),
+    },
+    body: JSON.stringify(build(value)),
+  }),
+});
+
+const headerField = (
+  header: string,
+  format: Format,
+  path: string,
+  body: unknown,
+): HostileField => ({
+  name: `header ${header} on ${path}`,
+  formats: [format, 'openai'],
+  request: (value, key) => ({
+    method: 'POST',
+    path,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${key}`,
+      'anthropic-version': '2023-06-01',
+      [header]: headerBytes(value),
+    },
+    body: JSON.stringify(body),
+  }),
+});
+
+const HOSTILE_FIELDS: HostileField[] = [
+  bodyField('chat model', 'openai', '/v1/chat/completions', (v) => ({ ...CHAT, model: v })),
+  bodyField('chat user', 'openai', '/v1/chat/completions', (v) => ({ ...CHAT, user: v })),
+  bodyField('chat metadata', 'openai', '/v1/chat/completions', (v) => ({
+    ...CHAT,
+    store: true,
+    metadata: { [v.slice(0, 64)]: v },
+  })),
+  bodyField('chat message name', 'openai', '/v1/chat/completions', (v) => ({
+    ...CHAT,
+    messages: [{ role: 'user', content: v, name: v }],
+  })),
+  bodyField('chat tool name', 'openai', '/v1/chat/completions', (v) => ({
+    ...CHAT,
+    tools: [{ type: 'function', function: { name: v, parameters: { type: 'object' } } }],
+    tool_choice: { type: 'function', function: { name: v } },
+  })),
+  bodyField('chat fallback models', 'openai', '/v1/chat/completions', (v) => ({
+    ...CHAT,
+    models: [v, 'gpt-public'],
+  })),
+  bodyField('chat provider order', 'openai', '/v1/chat/completions', (v) => ({
+    ...CHAT,
+    provider: { order: [v] },
+  })),
+  bodyField('chat model, translated to Anthropic', 'openai', '/v1/chat/completions', (v) => ({
+    ...CHAT,
+    model: 'claude-public',
+    user: v,
+    stop: [v],
+  })),
+  bodyField('responses model', 'openai', '/v1/responses', (v) => ({
+    model: v,
+    input: 'hi',
+    max_output_tokens: 16,
+  })),
+  bodyField('responses instructions and metadata', 'openai', '/v1/responses', (v) => ({
+    model: 'claude-public',
+    input: v,
+    instructions: v,
+    metadata: { k: v.slice(0, 512) },
+    max_output_tokens: 16,
+  })),
+  bodyField('messages model', 'anthropic', '/v1/messages', (v) => ({ ...MESSAGES, model: v })),
+  bodyField('messages metadata.user_id', 'anthropic', '/v1/messages', (v) => ({
+    ...MESSAGES,
+    metadata: { user_id: v },
+  })),
+  bodyField('messages system and stop_sequences', 'anthropic', '/v1/messages', (v) => ({
+    ...MESSAGES,
+    system: v,
+    stop_sequences: [v],
+  })),
+  bodyField('messages tool name', 'anthropic', '/v1/messages', (v) => ({
+    ...MESSAGES,
+    model: 'gpt-public',
+    tools: [{ name: v, input_schema: { type: 'object' } }],
+    tool_choice: { type: 'tool', name: v },
+  })),
+  bodyField('count_tokens model', 'anthropic', '/v1/messages/count_tokens', (v) => ({
+    model: v,
+    messages: [{ role: 'user', content: 'hi' }],
+  })),
+  bodyField('embeddings model and input', 'openai', '/v1/embeddings', (v) => ({
+    model: v,
+    input: v,
+    user: v,
+  })),
+  bodyField(
+    'gemini contents and tool name',
+    'gemini',
+    '/v1beta/models/gpt-public:generateContent',
+    (v) => ({
+      ...GEMINI,
+      systemInstruction: { parts: [{ text: v }] },
+      tools: [{ functionDeclarations: [{ name: v, parameters: { type: 'OBJECT' } }] }],
+      generationConfig: { stopSequences: [v] },
+    }),
+  ),
+  {
+    name: 'gemini path model',
+    formats: ['gemini', 'openai'],
+    request: (value, key) => ({
+      method: 'POST',
+      path: `/v1beta/models/${pathBytes(value)}:generateContent`,
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': key },
+      body: JSON.stringify(GEMINI),
+    }),
+  },
+  {
+    name: 'gemini embedContent path model',
+    formats: ['gemini', 'openai'],
+    request: (value, key) => ({
+      method: 'POST',
+      path: `/v1/models/${pathBytes(value)}:embedContent`,
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': key },
+      body: JSON.stringify({ content: { parts: [{ text: 'hi' }] } }),
+    }),
+  },
+  {
+    name: 'gemini ?key=',
+    formats: ['gemini', 'openai'],
+    request: (value) => ({
+      method: 'POST',
+      path: `/v1beta/models/gpt-public:generateContent?key=${pathBytes(value)}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(GEMINI),
+    }),
+  },
+  headerField('x-request-id', 'openai', '/v1/chat/completions', CHAT),
+  headerField('http-referer', 'openai', '/v1/chat/completions', CHAT),
+  headerField('x-title', 'openai', '/v1/chat/completions', CHAT),
+  headerField('user-agent', 'openai', '/v1/chat/completions', CHAT),
+  headerField('anthropic-version', 'anthropic', '/v1/messages', MESSAGES),
+  headerField('anthropic-beta', 'anthropic', '/v1/messages', MESSAGES),
+  headerField('anthropic-beta', 'anthropic', '/v1/messages/count_tokens', {
+    model: 'claude-public',
+    messages: [{ role: 'user', content: 'hi' }],
+  }),
+  {
+    name: 'header authorization (the key itself)',
+    formats: ['openai'],
+    request: (value) => ({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${headerBytes(value)}`,
+      },
+      body: JSON.stringify(CHAT),
+    }),
+  },
+];
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One HTTP/1.1 request written byte for byte (a client library would refuse NUL or CR in a header), on its
+ * own connection, read until the server closes it.
+ */
+function rawRequest(
+  url: string,
+  request: { method: string; path: string; headers: Record<string, string>; body: string | null },
+): Promise<RawAnswer> {
+  const { port } = new URL(url);
+  const body = request.body === null ? Buffer.alloc(0) : Buffer.from(request.body, 'utf8');
+  const head = [
+    `${request.method} ${request.path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    `Content-Length: ${body.length}`,
+    ...Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`),
+    '',
+    '',
+  ].join('\r\n');
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // The server may close while our bytes are unread (a refused head): a reset after its answer is fine.
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') reject(err);
+    });
+    socket.setTimeout(30_000, () => socket.destroy(new Error('no answer in 30 s')));
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      const lines = text.slice(0, split).split('\r\n');
+      const headers = Object.fromEntries(
+        lines
+          .slice(1)
+          .map((l) => [
+            l.slice(0, l.indexOf(':')).toLowerCase(),
+            l.slice(l.indexOf(':') + 1).trim(),
+          ]),
+      );
+      let payload = text.slice(split + 4);
+      if (headers['transfer-encoding'] === 'chunked') payload = dechunk(payload);
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0),
+        headers,
+        body: payload,
+      });
+    });
+    socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  });
+}
+
+function dechunk(text: string): string {
+  let out = '';
+  let rest = text;
+  for (;;) {
+    const line = rest.indexOf('\r\n');
+    const size = parseInt(rest.slice(0, line), 16);
+    if (!(size > 0)) return out;
+    out += rest.slice(line + 2, line + 2 + size);
+    rest = rest.slice(line + 2 + size + 2);
+  }
+}
+
+describe('fuzz: hostile strings in every field that reaches storage, logs, metrics or headers (embedded)', () => {
+  let relay: Deployment;
+  let openai: FakeOpenAI;
+  let anthropic: FakeAnthropic;
+  let key: string;
+  let normal = 0;
+
+  /** A normal request, then its usage record from the ledger: metering still flows. */
+  async function nextRequestIsMetered(): Promise<void> {
+    normal += 1;
+    const requestId = `fuzz-normal-${normal}`;
+    const res = await fetch(`${relay.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify(CHAT),
+    });
+    expect(res.status).toBe(200);
+    await waitFor(
+      async () => {
+        const usage = await relay.admin<{ data: { request_id: string }[] }>(
+          'GET',
+          `/usage?request_id=${requestId}`,
+        );
+        return usage.status === 200 && usage.body.data.length === 1;
+      },
+      { what: `the usage of ${requestId} recorded by the ledger`, timeoutMs: 10_000 },
+    );
+  }
+
+  beforeAll(async () => {
+    [openai, anthropic] = await Promise.all([FakeOpenAI.start(), FakeAnthropic.start()]);
+    // The default body limit (10 MB) so 1 MB strings reach the handlers; the access log on so they pass it.
+    relay = await startDeployment('embedded', {
+      env: { LOG_LEVEL: 'warn', RELAYMESH_ACCESS_LOG: 'true' },
+    });
+    for (const channel of [
+      {
+        name: 'oai',
+        type: 'openai',
+        base_url: openai.url,
+        keys: ['sk-up'],
+        model_mapping: { 'gpt-public': 'gpt-upstream' },
+      },
+      {
+        name: 'ant',
+        type: 'anthropic',
+        base_url: anthropic.url,
+        keys: ['sk-ant-up'],
+        model_mapping: { 'claude-public': 'claude-upstream' },
+      },
+    ]) {
+      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+    }
+    key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'hostile' })).body.key;
+    await waitFor(
+      async () => {
+        const res = await fetch(`${relay.url}/v1/models`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        return ((await res.json()) as { data?: unknown[] }).data?.length === 2;
+      },
+      { what: 'both models routable' },
+    );
+    await nextRequestIsMetered();
+  }, 90_000);
+
+  afterAll(async () => {
+    await relay?.stop();
+    await Promise.all([openai?.close(), anthropic?.close()]);
+  });
+
+  it.each(HOSTILE_FIELDS.map((field): [string, HostileField] => [field.name, field]))(
+    '%s: each hostile string gets a clean 2xx/4xx, and the next normal request is still metered',
+    async (_, field) => {
+      for (const [what, value] of HOSTILE) {
+        const answer = await rawRequest(relay.url, field.request(value, key));
+        let parsed: unknown = null;
+        try {
+          parsed = JSON.parse(answer.body);
+        } catch {
+          // Not JSON: the envelope check fails with the body in view.
+        }
+        const context = `${field.name} ← ${what}: ${answer.status} ${answer.body.slice(0, 300)}`;
+        expect({
+          context,
+          clean: answer.status >= 200 && answer.status < 500,
+          requestId: typeof answer.headers['x-request-id'],
+          envelope: answer.status < 400 || field.formats.some((f) => isErrorEnvelope(f, parsed)),
+        }).toEqual({ context, clean: true, requestId: 'string', envelope: true });
+      }
+      await nextRequestIsMetered();
+    },
+  );
+
+  it('should keep every log line whole: no client CRLF starts a line of its own', () => {
+    expect(relay.output()).not.toMatch(/^X-Injected/m);
+  });
 });

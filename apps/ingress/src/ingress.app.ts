@@ -1,12 +1,15 @@
 // Starts ingress, alone (main.ts) or inside the embedded process (embedded/main.ts): Fastify with the body
 // limit and request ids, one exception filter so every error is answered in the caller's envelope, and the
 // lean listener in front of it that serves the hot data-plane routes.
-import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { TransportConfig } from '@relaymesh/messaging';
+import { runApp } from '@relaymesh/app';
 import { IngressEnv } from './config/ingress.env';
 import { FormatsController } from './formats/formats.controller';
+import { answerClientError } from './http/client-error';
 import { DataPlane } from './http/data-plane';
 import { renderFrameworkError } from './http/framework-errors';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
+import { parseJsonBody } from './http/json-body';
 import { LeanDataPlane } from './http/lean-data-plane';
 import { lingerOnEarlyClose } from './http/lingering-close';
 import { requestIdOf } from './http/request-id';
@@ -26,6 +29,8 @@ export async function startIngress(
     fastify: {
       bodyLimit: env.maxBodyBytes,
       frameworkErrors: renderFrameworkError,
+      // Requests node's parser refuses never reach either listener: answered in our envelope here.
+      clientErrorHandler: answerClientError,
       // request.ip: the socket's peer, or the X-Forwarded-For hop just before the nearest trusted proxy.
       trustProxy: env.trustedProxies.length > 0 ? [...env.trustedProxies] : false,
       // A client's own x-request-id is kept (CONTRACT §1) when it is a sane token; otherwise we make one.
@@ -45,6 +50,16 @@ export async function startIngress(
     },
     configure: (app) => {
       app.useGlobalFilters(new GatewayExceptionFilter(env.maxBodyBytes));
+      // The lean listener's JSON parser for Fastify's routes too (json-body.ts: the nesting bound). Declaring
+      // it stops Nest registering its own JSON and urlencoded parsers: every body is JSON here (CONTRACT §1), so
+      // a form body is refused as an unsupported content type.
+      app.useBodyParser('application/json', { bodyLimit: env.maxBodyBytes }, (_req, body, done) => {
+        try {
+          done(null, parseJsonBody(body.toString('utf8')));
+        } catch (err) {
+          done(err as Error, undefined);
+        }
+      });
       app
         .getHttpAdapter()
         .getInstance()

@@ -42,6 +42,7 @@ import { z } from 'zod';
 import { loadUsageLedgerEnv } from '../src/config/usage-ledger.env';
 import { startUsageLedger } from '../src/usage-ledger.app';
 import { LEDGER_CONSUMER } from '../src/usage/usage-writer.service';
+import { metricSum, usageRecord } from './ledger-harness';
 
 const id = uniqueTestId('it_metering');
 const schemaPrefix = `${id}_`;
@@ -52,37 +53,12 @@ type KeyChangedEvent = EventPayload<typeof KeyChanged>;
 type PriceChangedEvent = EventPayload<typeof ModelPriceChanged>;
 
 function record(overrides: Partial<UsageRecord> & { key_id: string }): UsageRecord {
-  return {
-    id: randomUUID(),
-    request_id: randomUUID(),
-    channel_id: 'channel-1',
-    model: 'priced-model',
-    upstream_model: 'upstream-model',
-    format: 'openai',
-    route: 'chat_completions',
-    stream: false,
-    input_tokens: 1000,
-    output_tokens: 200,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    status: 200,
-    late_error: null,
-    latency_ms: 12.5,
-    ttft_ms: 3,
-    referer: null,
-    title: null,
-    attempts: 1,
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
+  return usageRecord(overrides.key_id, overrides);
 }
 
-/** A counter of this process's registry (the ledger runs in the test's process), summed over its labels. */
-async function metricValue(name: string, result?: string): Promise<number> {
-  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? [])
-    .filter((v) => result === undefined || v.labels['result'] === result)
-    .reduce((sum, v) => sum + v.value, 0);
+/** A counter of this process's registry, summed over its `result` label (or all of them). */
+function metricValue(name: string, result?: string): Promise<number> {
+  return metricSum(name, result === undefined ? {} : { result });
 }
 
 describe('usage-ledger metering over JetStream and Postgres', () => {
@@ -320,6 +296,29 @@ describe('usage-ledger metering over JetStream and Postgres', () => {
         what: 'the redelivered record written',
       });
       expect(await usedUsd(key.id)).toBeCloseTo((1000 * 2 + 200 * 8) / 1e6, 10);
+    });
+
+    it('should keep the model series of its metrics bounded whatever model names clients send (issue 15, D4)', async () => {
+      const key = await createKey('made-up-models', 5);
+      const series = async () =>
+        (await registry.getMetricsAsJSON())
+          .filter((m) =>
+            ['relaymesh_ledger_tokens_total', 'relaymesh_ledger_cost_usd_total'].includes(m.name),
+          )
+          .reduce((n, m) => n + m.values.length, 0);
+      // As ingress records a request for a model outside the catalogue: refused before any channel was tried.
+      const madeUp = Array.from({ length: 50 }, () =>
+        record({ key_id: key.id, model: `made-up-${randomUUID()}`, channel_id: null, attempts: 0 }),
+      );
+      await publisher.publish(UsageRecorded, madeUp[0], madeUp[0].id);
+      await waitFor(async () => (await rows(madeUp[0].id)).length === 1, { what: 'the first' });
+      const before = await series();
+
+      for (const r of madeUp.slice(1)) await publisher.publish(UsageRecorded, r, r.id);
+      await waitFor(async () => (await rows(madeUp[49].id)).length === 1, { what: 'the last' });
+      for (const r of madeUp) expect(await rows(r.id)).toHaveLength(1);
+
+      expect(await series()).toBe(before);
     });
 
     it('should meter a model without a price at zero cost', async () => {

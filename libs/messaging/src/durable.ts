@@ -15,6 +15,17 @@ export interface DurableMessage<E extends EventContract> {
   redeliveries: number;
   /** The W3C trace context it was published with, or null. */
   traceContext: TraceCarrier | null;
+  /** When the channel stored it (ms since the epoch): how long it has waited is the consumer's lag. */
+  storedAt: number;
+}
+
+/** A message that failed its contract: never handed to the handler, never retried. */
+export interface PoisonMessage {
+  msgId: string;
+  /** The contract's complaint. */
+  reason: string;
+  /** The payload as it came (text, maybe not JSON), for whoever parks it. */
+  raw: string;
 }
 
 export interface DurableConsumerOptions {
@@ -24,8 +35,12 @@ export interface DurableConsumerOptions {
   batchSize: number;
   /** Wait before a failed batch is delivered again. */
   retryDelayMs: number;
-  /** Called with a message that fails its contract: it is dropped (terminated), never retried. */
-  onPoison?: (msgId: string, reason: string) => void;
+  /**
+   * Called with a message that fails its contract; once it resolves the message is dropped (terminated), never
+   * retried. When it rejects (it could not park the message: its database is away), the message is delivered
+   * again after `retryDelayMs`, with the batch it came in.
+   */
+  onPoison?: (poison: PoisonMessage) => void | Promise<void>;
   /**
    * When fewer than `batchSize` messages are waiting, how long to wait for more before handing them over (one
    * handler call, one transaction, for many messages at low rates too). 0 or absent: at once.

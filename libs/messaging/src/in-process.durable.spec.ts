@@ -112,7 +112,12 @@ describe('InProcessDurableChannel', () => {
     const handled: Message[] = [];
     const consumption = await channel.consume(
       Recorded,
-      { ...options, onPoison: (id) => poisoned.push(id) },
+      {
+        ...options,
+        onPoison: ({ msgId, raw }) => {
+          poisoned.push(`${msgId} ${raw}`);
+        },
+      },
       (batch) => {
         handled.push(...batch);
         return Promise.resolve();
@@ -124,8 +129,47 @@ describe('InProcessDurableChannel', () => {
     await until(() => handled.length === 1);
     await consumption.stop();
 
-    expect(poisoned).toEqual(['bad']);
+    expect(poisoned).toEqual(['bad {"n":"not a number"}']);
     expect(handled.map((m) => m.msgId)).toEqual(['good']);
+  });
+
+  it('should deliver a poison message again while onPoison cannot park it, and drop it once it could', async () => {
+    const channel = new InProcessDurableChannel();
+    let refusals = 2;
+    const parked: string[] = [];
+    const consumption = await channel.consume(
+      Recorded,
+      {
+        ...options,
+        onPoison: ({ msgId }) => {
+          if (refusals-- > 0) return Promise.reject(new Error('database down'));
+          parked.push(msgId);
+          return Promise.resolve();
+        },
+      },
+      () => Promise.resolve(),
+    );
+
+    await channel.publish(Recorded, { n: 'not a number' } as never, 'bad');
+    await until(() => parked.length === 1);
+    await consumption.stop();
+
+    expect(parked).toEqual(['bad']);
+    expect(await consumption.backlog()).toEqual({ pending: 0, unacknowledged: 0 });
+  });
+
+  it('should tell the handler when each message was stored', async () => {
+    const channel = new InProcessDurableChannel();
+    await channel.publish(Recorded, { n: 1 }, 'a', null, Date.parse('2030-01-01T00:00:00Z'));
+    const handled: Message[] = [];
+    const consumption = await channel.consume(Recorded, options, (batch) => {
+      handled.push(...batch);
+      return Promise.resolve();
+    });
+    await until(() => handled.length === 1);
+    await consumption.stop();
+
+    expect(handled[0].storedAt).toBe(Date.parse('2030-01-01T00:00:00Z'));
   });
 
   it('should forget message ids after the dedup window', async () => {

@@ -23,6 +23,7 @@ interface Stored {
   wire: string;
   redeliveries: number;
   traceContext: TraceCarrier | null;
+  storedAt: number;
 }
 
 interface DurableQueue {
@@ -73,6 +74,7 @@ export class InProcessDurableChannel extends DurableChannel {
       wire: JSON.stringify(payload),
       redeliveries: 0,
       traceContext: traceContext && { ...traceContext },
+      storedAt: now,
     };
     if (log.durables.size === 0) log.backlog.push(stored);
     for (const queue of log.durables.values()) {
@@ -111,6 +113,7 @@ export class InProcessDurableChannel extends DurableChannel {
         const taken = consumer.ready.splice(0, options.batchSize);
         consumer.inFlight += taken.length;
         const batch: DurableMessage<E>[] = [];
+        const poison: { stored: Stored; reason: string }[] = [];
         for (const stored of taken) {
           try {
             batch.push({
@@ -122,12 +125,19 @@ export class InProcessDurableChannel extends DurableChannel {
               msgId: stored.msgId,
               redeliveries: stored.redeliveries,
               traceContext: stored.traceContext,
+              storedAt: stored.storedAt,
             });
           } catch (err) {
-            options.onPoison?.(stored.msgId, (err as Error).message);
+            poison.push({ stored, reason: (err as Error).message });
           }
         }
+        /** Taken messages done with for good (a poison one parked), not to be redelivered. */
+        const settled = new Set<Stored>();
         try {
+          for (const { stored, reason } of poison) {
+            await options.onPoison?.({ msgId: stored.msgId, reason, raw: stored.wire });
+            settled.add(stored);
+          }
           if (batch.length > 0) {
             await batchHandledInSpans(event.subject, options.durable, 'in-process', batch, () =>
               handler(batch),
@@ -138,10 +148,9 @@ export class InProcessDurableChannel extends DurableChannel {
           // Redelivered after the delay, in front of what arrived meanwhile.
           await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs));
           consumer.inFlight -= taken.length;
-          const valid = new Set(batch.map((m) => m.msgId));
           consumer.ready.unshift(
             ...taken
-              .filter((s) => valid.has(s.msgId))
+              .filter((s) => !settled.has(s))
               .map((s) => ({ ...s, redeliveries: s.redeliveries + 1 })),
           );
         }

@@ -29,6 +29,7 @@ import {
   DurableConsumerOptions,
   DurableConsumption,
   DurableMessage,
+  PoisonMessage,
   lingerForBatch,
 } from './durable';
 import { batchHandledInSpans } from './message-spans';
@@ -207,20 +208,27 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     const batch: { msg: JsMsg; message: DurableMessage<E> }[] = [];
     for (const msg of taken) {
       const msgId = msg.headers?.get('Nats-Msg-Id') ?? `${msg.info.stream}:${msg.seq}`;
+      let payload: EventPayload<E>;
       try {
-        batch.push({
-          msg,
-          message: {
-            payload: parsePayload(event.subject, event.schema, msg.json()) as EventPayload<E>,
-            msgId,
-            redeliveries: msg.info.redeliveryCount - 1,
-            traceContext: carrierFromHeaders(msg.headers),
-          },
-        });
+        payload = parsePayload(event.subject, event.schema, msg.json()) as EventPayload<E>;
       } catch (err) {
-        options.onPoison?.(msgId, (err as Error).message);
-        msg.term();
+        await this.poisoned(
+          msg,
+          { msgId, reason: (err as Error).message, raw: msg.string() },
+          options,
+        );
+        continue;
       }
+      batch.push({
+        msg,
+        message: {
+          payload,
+          msgId,
+          redeliveries: msg.info.redeliveryCount - 1,
+          traceContext: carrierFromHeaders(msg.headers),
+          storedAt: Math.floor(msg.info.timestampNanos / 1e6),
+        },
+      });
     }
     if (batch.length === 0) return;
     try {
@@ -238,6 +246,23 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     // Acknowledged only now, after the handler's transaction committed; a lost ack means a redelivery, which
     // the handler's idempotency absorbs.
     batch.forEach((b) => b.msg.ack());
+  }
+
+  /** Terminated once `onPoison` has parked it; delivered again later when it could not. */
+  private async poisoned(
+    msg: JsMsg,
+    poison: PoisonMessage,
+    options: DurableConsumerOptions,
+  ): Promise<void> {
+    try {
+      await options.onPoison?.(poison);
+      msg.term();
+    } catch (err) {
+      this.logger.warn(
+        `${msg.subject}: poison message ${poison.msgId} not parked, redelivered in ${options.retryDelayMs} ms: ${(err as Error).message}`,
+      );
+      msg.nak(options.retryDelayMs);
+    }
   }
 
   private subject(event: EventContract): string {

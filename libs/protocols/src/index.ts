@@ -21,6 +21,17 @@ export { geminiErrorBody, geminiErrorStatus } from './gemini/errors';
 export type * from './hub/hub.types';
 export type * from './hub/protocol-adapter';
 export { hubRequest } from './hub/hub-request';
+// Reasoning signatures across formats, provider-run tools, model variants (pure; wired by ingress and router)
+export { GEMINI_PLACEHOLDER_SIGNATURES } from './hub/thought-signature';
+export { hostedToolsFor } from './hub/hosted-tools';
+export type { HostedToolTarget } from './hub/hosted-tools';
+export {
+  STANDARD_SUFFIX_RULES,
+  applyOverrides,
+  mergeOverrides,
+  resolveVariant,
+} from './hub/request-overrides';
+export type { RequestOverrides, SuffixRule } from './hub/request-overrides';
 
 // The adapters, one per wire format
 export { anthropicMessages } from './anthropic-messages/anthropic-messages.adapter';
@@ -45,6 +56,20 @@ export {
   isRetryable,
 } from './upstream-errors';
 export type { UpstreamErrorDetail } from './upstream-errors';
+
+// Reading an upstream answer within limits, and what makes one unusable (ingress and the prober share it)
+export {
+  ERROR_BODY_MAX_BYTES,
+  InvalidUpstreamAnswer,
+  answerHeadFault,
+  jsonLimitsFor,
+  parseUpstreamJson,
+  readBodyHead,
+  readBoundedBody,
+} from './upstream-answer';
+export type { AnswerFault, UpstreamBody, UpstreamHeaders } from './upstream-answer';
+export { jsonShapeFault } from './json-shape';
+export type { JsonShapeFault, JsonShapeLimits } from './json-shape';
 
 // Credentials an upstream echoes back, removed before its text reaches a client, a health record or a log
 export { MIN_REDACTED_SECRET_LENGTH, REDACTED, redactSecrets } from './redact-secrets';

@@ -10,6 +10,7 @@
 // - Gemini `{"error":{"status","details":[{"reason"}]}}`: API_KEY_INVALID (a 400), PERMISSION_DENIED → auth;
 //   RESOURCE_EXHAUSTED is a rate limit unless its quota id is a daily (or monthly) one → quota.
 import type { ErrorClass } from '@relaymesh/contracts';
+import { InvalidUpstreamAnswer } from './upstream-answer';
 
 /** The class of a failed answer, and the provider's own code and message where its envelope carries them. */
 export interface UpstreamErrorDetail {
@@ -145,6 +146,8 @@ const CONNECT_CODES = new Set([
 ]);
 
 export function classifyUpstreamError(err: unknown): ErrorClass {
+  // An answer the gateway refused to use (too large, not JSON, ...) is the upstream's fault, like a 5xx.
+  if (err instanceof InvalidUpstreamAnswer) return 'server';
   const code = errorCode(err);
   if (code && TIMEOUT_CODES.has(code)) return 'timeout';
   if (code && CONNECT_CODES.has(code)) return 'connect';

@@ -1,4 +1,9 @@
-import { genAiMetricOperation, genAiOperationName, genAiProviderName } from './gen-ai';
+import {
+  catalogueModelLabel,
+  genAiMetricOperation,
+  genAiOperationName,
+  genAiProviderName,
+} from './gen-ai';
 
 describe('GenAI semantic-convention names', () => {
   it.each([
@@ -24,5 +29,13 @@ describe('GenAI semantic-convention names', () => {
     ['mock', 'relaymesh.mock'],
   ])('should name channel type %s provider %s', (type, provider) => {
     expect(genAiProviderName(type)).toBe(provider);
+  });
+
+  it.each([
+    ['a model a channel was tried for', 'gpt-5-mini', true, 'gpt-5-mini'],
+    ['a model no channel was tried for (refused, unknown)', 'a\u0000b', false, null],
+    ['no model at all', null, true, null],
+  ])('should label %s as %s', (_, model, tried, label) => {
+    expect(catalogueModelLabel(model, tried)).toBe(label);
   });
 });

@@ -47,3 +47,13 @@ export function genAiProviderName(channelType: string): string {
       return channelType;
   }
 }
+
+/**
+ * A request's model as a metric label, or null: named only once a channel was tried for it. Routing tries a
+ * channel only for a model in the catalogue, so the label's values are bounded by the catalogue, never by what
+ * clients type (issue 15, D4: every made-up model name was a new series for ever). The GenAI metrics leave the
+ * model empty otherwise (the conventions' absent attribute); the ledger's metrics say `other`.
+ */
+export function catalogueModelLabel(model: string | null, channelTried: boolean): string | null {
+  return channelTried && model !== null ? model : null;
+}

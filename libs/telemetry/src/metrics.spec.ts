@@ -1,4 +1,11 @@
-import { dependencyUp, markRoutingSnapshotConfirmed, recordBuildInfo, registry } from './metrics';
+import {
+  dependencyUp,
+  ledgerUnwrittenAgeSeconds,
+  markLedgerUnwrittenSince,
+  markRoutingSnapshotConfirmed,
+  recordBuildInfo,
+  registry,
+} from './metrics';
 import { readiness } from './readiness';
 
 describe('metrics', () => {
@@ -21,6 +28,25 @@ describe('metrics', () => {
       'relaymesh_dependency_up{app="spec",dependency="nats"} 0',
     );
     dependencyUp.reset();
+  });
+
+  it('should give the oldest unwritten usage record an age, 0 when the ledger holds none', async () => {
+    expect(ledgerUnwrittenAgeSeconds()).toBe(0);
+    markLedgerUnwrittenSince(1_000);
+    expect(ledgerUnwrittenAgeSeconds(43_000)).toBe(42);
+    markLedgerUnwrittenSince(Date.now() - 90_000);
+    const text = await registry.getSingleMetricAsString(
+      'relaymesh_ledger_oldest_unwritten_record_age_seconds',
+    );
+    expect(Number(/ (\d+(\.\d+)?)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(90);
+    markLedgerUnwrittenSince(null);
+    expect(ledgerUnwrittenAgeSeconds()).toBe(0);
+  });
+
+  it('should export both dead-letter reasons at 0 before any record is parked', async () => {
+    const text = await registry.getSingleMetricAsString('relaymesh_ledger_dead_letters_total');
+    expect(text).toContain('relaymesh_ledger_dead_letters_total{reason="database_refused"} 0');
+    expect(text).toContain('relaymesh_ledger_dead_letters_total{reason="contract_violation"} 0');
   });
 
   it('should give the routing snapshot an age from the last confirmation', async () => {

@@ -91,9 +91,9 @@ export const routingSnapshotAge = new Gauge({
   },
 });
 
-export const routerModelChannels = new Gauge({
-  name: 'relaymesh_router_model_channels',
-  help: 'Channels serving each model in each group, by rotation: in (routable), ejected (only in panic), out (disabled). A model with none in or ejected cannot be served.',
+export const healthModelChannels = new Gauge({
+  name: 'relaymesh_health_model_channels',
+  help: 'Channels serving each model in each group, by rotation, as the leading health-prober sees them: in (routable), ejected (only in panic), out (disabled). A model with none in or ejected cannot be served.',
   labelNames: ['group', 'model', 'rotation'] as const,
   registers: [registry],
 });
@@ -155,15 +155,48 @@ export const rateLimitBroadcasts = new Counter({
 // Usage metering (usage-ledger) and credit (ingress).
 export const ledgerRecords = new Counter({
   name: 'relaymesh_ledger_records_total',
-  help: 'Usage records consumed by the ledger, by result: committed (new), duplicate (already stored), poison (dropped: broke the contract).',
+  help: 'Usage records consumed by the ledger, by result: committed (new), duplicate (already stored), poison (broke the contract: parked), refused (Postgres refused it: parked).',
   labelNames: ['result'] as const,
   registers: [registry],
 });
 
 export const ledgerBatchFailures = new Counter({
   name: 'relaymesh_ledger_batch_failures_total',
-  help: 'Batches whose transaction failed and were left for redelivery.',
+  help: 'Batches left for redelivery because the database failed (not the data: records it refuses are parked).',
   registers: [registry],
+});
+
+export const ledgerDeadLetters = new Counter({
+  name: 'relaymesh_ledger_dead_letters_total',
+  help: 'Usage records parked in the dead-letter table instead of stored (unbilled until replayed), by reason: database_refused (Postgres refused the record after bounded retries), contract_violation (it broke the usage.recorded contract).',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+// Both reasons exported at 0 from the start: an alert on their increase sees the first parked record.
+for (const reason of ['database_refused', 'contract_violation']) {
+  ledgerDeadLetters.inc({ reason }, 0);
+}
+
+/** Since when the ledger has held a record it has not written (ms since the epoch), or null when none. */
+let ledgerUnwrittenSince: number | null = null;
+
+/** The ledger's writer: the oldest record in hand and not yet written was stored at `at` (null: none). */
+export function markLedgerUnwrittenSince(at: number | null): void {
+  ledgerUnwrittenSince = at;
+}
+
+/** Seconds the oldest record the ledger holds unwritten has waited since it was stored; 0 when none. */
+export function ledgerUnwrittenAgeSeconds(now: number = Date.now()): number {
+  return ledgerUnwrittenSince === null ? 0 : Math.max(0, now - ledgerUnwrittenSince) / 1000;
+}
+
+export const ledgerOldestUnwrittenAge = new Gauge({
+  name: 'relaymesh_ledger_oldest_unwritten_record_age_seconds',
+  help: 'Seconds since the oldest usage record this ledger replica holds unwritten was stored; 0 when it holds none. Grows while its batch keeps failing (metering stalled: balances are not debited).',
+  registers: [registry],
+  collect() {
+    this.set(ledgerUnwrittenAgeSeconds());
+  },
 });
 
 export const ledgerTokens = new Counter({

@@ -1,4 +1,4 @@
-// `GET /admin/channels/{id}/transitions`, relayed by ingress: the channel's health history, newest first.
+// `GET /admin/channels/{id}/transitions`, relayed by ingress. Thin: validate, read, reply.
 import { Controller } from '@nestjs/common';
 import {
   AdminChannelTransitions,
@@ -7,17 +7,17 @@ import {
   adminReply,
 } from '@relaymesh/contracts';
 import { ContractPayload, OnRequest } from '@relaymesh/messaging';
-import { HealthService } from './health.service';
+import { ChannelHistory } from './channel-history.service';
 
 @Controller()
 export class ChannelTransitionsHandler {
-  constructor(private readonly health: HealthService) {}
+  constructor(private readonly history: ChannelHistory) {}
 
   @OnRequest(AdminChannelTransitions)
-  transitions(
+  list(
     @ContractPayload(AdminChannelTransitions)
     { id, limit }: RequestPayload<typeof AdminChannelTransitions>,
   ): Promise<AdminReply> {
-    return adminReply(200, () => this.health.history(id, limit));
+    return adminReply(200, () => this.history.transitions(id, limit));
   }
 }

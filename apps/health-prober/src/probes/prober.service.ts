@@ -3,7 +3,17 @@
 // What a probe's answer says goes into the channel's health (read by read-only admins) and the logs: the
 // channel's credentials are redacted from it first.
 import { Injectable } from '@nestjs/common';
-import { classifyUpstreamError, classifyUpstreamStatus, redactSecrets } from '@relaymesh/protocols';
+import {
+  ERROR_BODY_MAX_BYTES,
+  answerHeadFault,
+  classifyUpstreamError,
+  classifyUpstreamStatus,
+  jsonLimitsFor,
+  parseUpstreamJson,
+  readBodyHead,
+  readBoundedBody,
+  redactSecrets,
+} from '@relaymesh/protocols';
 import { healthProbes } from '@relaymesh/telemetry';
 import { request } from 'undici';
 import { KnownChannel } from '../channels/known-channel';
@@ -66,13 +76,42 @@ export class Prober {
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await response.body.text();
       const status = response.statusCode;
+      if (status >= 400) {
+        const { text } = await readBodyHead(
+          response.body,
+          Math.min(this.env.maxUpstreamBodyBytes, ERROR_BODY_MAX_BYTES),
+        );
+        return {
+          errorClass: classifyUpstreamStatus(status, text),
+          status,
+          latencyMs: elapsed(),
+          message:
+            redactSecrets(text, channel.secrets).slice(0, MAX_MESSAGE) || `upstream ${status}`,
+          model: built.model,
+        };
+      }
+      // Judged as ingress judges a request's answer: a redirect, an HTML page or an endless body is a failure.
+      const fault = answerHeadFault(status, response.headers);
+      if (fault !== null) {
+        response.body.on('error', () => undefined);
+        response.body.destroy();
+        return {
+          errorClass: 'server',
+          status,
+          latencyMs: elapsed(),
+          message: `${channel.name}: answered ${status}, which is not an answer (${fault})`,
+          model: built.model,
+        };
+      }
+      const limit = this.env.maxUpstreamBodyBytes;
+      const bytes = await readBoundedBody(response.body, limit, response.headers);
+      parseUpstreamJson(bytes, response.headers, jsonLimitsFor(limit));
       return {
-        errorClass: classifyUpstreamStatus(status, text),
+        errorClass: 'none',
         status,
         latencyMs: elapsed(),
-        message: status >= 400 ? redactSecrets(text, channel.secrets).slice(0, MAX_MESSAGE) : null,
+        message: null,
         model: built.model,
       };
     } catch (err) {

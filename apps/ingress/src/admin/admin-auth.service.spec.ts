@@ -1,4 +1,4 @@
-import { hashClientKey } from '@relaymesh/contracts';
+import { hashClientKey } from '@relaymesh/secrets';
 import type { FastifyRequest } from 'fastify';
 import { loadIngressEnv } from '../config/ingress.env';
 import { AdminAuth } from './admin-auth.service';

@@ -2,7 +2,7 @@
 // cookie, which opens the same API with the same rights; a write under a cookie must also carry the session's
 // CSRF value in a header, since a browser sends cookies with requests other sites cause.
 import { Injectable } from '@nestjs/common';
-import { hashClientKey } from '@relaymesh/contracts';
+import { hashClientKey } from '@relaymesh/secrets';
 import type { FastifyRequest } from 'fastify';
 import { IngressEnv } from '../config/ingress.env';
 import { AdminAccess, AdminTokens, mayUse } from './admin-access';

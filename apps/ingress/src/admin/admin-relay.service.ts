@@ -1,6 +1,6 @@
 // The admin API's one mechanism: check the caller (admin-auth.service.ts: bearer token or console session),
 // validate the body at the HTTP edge with the contract's schema, send it to the owning app over NATS and relay
-// its status and body.
+// its status and body (composed with another owner's fact where the read shows two: `compose`).
 import { Injectable } from '@nestjs/common';
 import {
   AdminReply,
@@ -26,7 +26,11 @@ export class AdminRelay {
     reply: FastifyReply,
     contract: R,
     payload: unknown,
-    options: { timeoutMs?: number } = {},
+    options: {
+      timeoutMs?: number;
+      /** Applied to the owner's answer before it is sent (a channel read: the prober's health on top). */
+      compose?: (answer: AdminReply) => Promise<AdminReply>;
+    } = {},
   ): Promise<void> {
     const decision = this.auth.decide(request, new Date());
     if (!decision.allowed) {
@@ -46,6 +50,7 @@ export class AdminRelay {
     let answer: AdminReply;
     try {
       answer = await this.bus.request(contract, parsed.data as RequestPayload<R>, options);
+      if (options.compose) answer = await options.compose(answer);
     } catch (err) {
       if (err instanceof BusRequestError) {
         reply.header('retry-after', '1');

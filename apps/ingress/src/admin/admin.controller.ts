@@ -17,10 +17,16 @@ import {
   AdminModelDelete,
   AdminModelList,
   AdminModelPut,
+  AdminReply,
+  AdminUsageDeadLetterList,
+  AdminUsageDeadLetterReplay,
   AdminUsageList,
+  AdminUsageSummary,
 } from '@relaymesh/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AdminRelay } from './admin-relay.service';
+import { channelAnswerWithHealth } from './channel-read';
 
 type Body = Record<string, unknown>;
 
@@ -32,16 +38,25 @@ function body(request: FastifyRequest): Body {
 
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly admin: AdminRelay) {}
+  /** Channel answers carry the router's configuration; the health shown is the prober's. */
+  private readonly withHealth = {
+    compose: async (answer: AdminReply) =>
+      channelAnswerWithHealth(answer, await this.routing.currentHealth()),
+  };
+
+  constructor(
+    private readonly admin: AdminRelay,
+    private readonly routing: SnapshotStore,
+  ) {}
 
   @Post('channels')
   createChannel(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelCreate, req.body);
+    return this.admin.relay(req, reply, AdminChannelCreate, req.body, this.withHealth);
   }
 
   @Get('channels')
   listChannels(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelList, {});
+    return this.admin.relay(req, reply, AdminChannelList, {}, this.withHealth);
   }
 
   @Get('channels/:id')
@@ -50,7 +65,7 @@ export class AdminController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelGet, { id });
+    return this.admin.relay(req, reply, AdminChannelGet, { id }, this.withHealth);
   }
 
   @Patch('channels/:id')
@@ -59,7 +74,13 @@ export class AdminController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelUpdate, { id, patch: req.body });
+    return this.admin.relay(
+      req,
+      reply,
+      AdminChannelUpdate,
+      { id, patch: req.body },
+      this.withHealth,
+    );
   }
 
   @Delete('channels/:id')
@@ -88,12 +109,15 @@ export class AdminController {
   }
 
   @Get('channels/:id/transitions')
-  channelTransitions(
+  listChannelTransitions(
     @Param('id') id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelTransitions, { ...(req.query as Body), id });
+    return this.admin.relay(req, reply, AdminChannelTransitions, {
+      ...(req.query as Body),
+      id,
+    });
   }
 
   @Post('keys')
@@ -170,5 +194,24 @@ export class AdminController {
   @Get('usage')
   listUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.admin.relay(req, reply, AdminUsageList, req.query);
+  }
+
+  @Get('usage/summary')
+  summarizeUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageSummary, req.query);
+  }
+
+  @Get('usage/dead-letters')
+  listUsageDeadLetters(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageDeadLetterList, req.query);
+  }
+
+  @Post('usage/dead-letters/:id/replay')
+  replayUsageDeadLetter(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageDeadLetterReplay, { id });
   }
 }

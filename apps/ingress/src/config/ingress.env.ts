@@ -1,6 +1,6 @@
 // Ingress configuration: the one place it reads the environment, validated at boot.
-import { hashClientKey } from '@relaymesh/contracts';
-import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
+import { hashClientKey } from '@relaymesh/secrets';
+import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/app';
 import { z } from 'zod';
 import { SESSION_TTL_MS } from '../admin/admin-session';
 import { isCidr } from '../keys/ip-allow-list';
@@ -38,6 +38,23 @@ export const AdminTokenSchema = z
   );
 
 export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 30_000, requestMs: 120_000 };
+
+/**
+ * How much of an upstream's answer ingress reads (ARCHITECTURE rule 9): a whole non-stream answer (or an error
+ * body's envelope), and one event of a stream. Past either the answer is refused with a 502 and the channel
+ * charged with a fault. Well above real answers (a few base64 images in one is a few MB), and low enough that a
+ * hostile upstream's endless answer costs a replica tens of MB, not all its memory.
+ */
+export interface UpstreamReadLimits {
+  bodyBytes: number;
+  /** One SSE event (its unterminated line included), in characters: bytes for the ASCII that SSE JSON is. */
+  eventBytes: number;
+}
+
+export const DEFAULT_UPSTREAM_READ_LIMITS: UpstreamReadLimits = {
+  bodyBytes: 32 * 1024 * 1024,
+  eventBytes: 16 * 1024 * 1024,
+};
 
 export class IngressEnv {
   constructor(
@@ -81,6 +98,7 @@ export class IngressEnv {
     readonly clientTimeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
     /** One JSON line per finished data-plane request (access-log/access-log-line.ts); off by default. */
     readonly accessLog: boolean = false,
+    readonly upstreamLimits: UpstreamReadLimits = DEFAULT_UPSTREAM_READ_LIMITS,
     /** How long a console sign-in lasts (admin/admin-session.ts). */
     readonly consoleSessionTtlMs: number = SESSION_TTL_MS,
   ) {}
@@ -159,6 +177,16 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .int()
         .min(0)
         .default(DEFAULT_CLIENT_TIMEOUTS.requestMs),
+      RELAYMESH_MAX_UPSTREAM_BODY_BYTES: z.coerce
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(DEFAULT_UPSTREAM_READ_LIMITS.bodyBytes),
+      RELAYMESH_MAX_UPSTREAM_EVENT_BYTES: z.coerce
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(DEFAULT_UPSTREAM_READ_LIMITS.eventBytes),
       // A working day by default; shorter where policy wants operators to sign in more often.
       RELAYMESH_CONSOLE_SESSION_TTL_S: z.coerce
         .number()
@@ -216,6 +244,10 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       requestMs: env.RELAYMESH_REQUEST_TIMEOUT_MS,
     },
     env.RELAYMESH_ACCESS_LOG,
+    {
+      bodyBytes: env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
+      eventBytes: env.RELAYMESH_MAX_UPSTREAM_EVENT_BYTES,
+    },
     env.RELAYMESH_CONSOLE_SESSION_TTL_S * 1000,
   );
 }

@@ -1,7 +1,8 @@
-// The broadcasts credit follows: price changes (for estimates) and the ledger's debits (pending costs end).
-// key.changed also reaches the key cache's own handler; Nest runs both.
+// The broadcasts credit follows: price changes (for estimates), the ledger's debits (pending costs end) and
+// its caught-up announcements (pending costs whose debit was not heard end). key.changed also reaches the key
+// cache's own handler; Nest runs both.
 import { Controller } from '@nestjs/common';
-import { EventPayload, KeyChanged, ModelPriceChanged } from '@relaymesh/contracts';
+import { EventPayload, KeyChanged, LedgerCaughtUp, ModelPriceChanged } from '@relaymesh/contracts';
 import { ContractPayload, OnEvent } from '@relaymesh/messaging';
 import { CreditGuard } from './credit-guard.service';
 import { PriceBook } from './price-book.service';
@@ -23,5 +24,12 @@ export class CreditEventsHandler {
   @OnEvent(KeyChanged)
   onKeyChanged(@ContractPayload(KeyChanged) event: EventPayload<typeof KeyChanged>): void {
     if (event.debited) this.credit.debited(event.id, event.debited);
+  }
+
+  @OnEvent(LedgerCaughtUp)
+  onLedgerCaughtUp(
+    @ContractPayload(LedgerCaughtUp) event: EventPayload<typeof LedgerCaughtUp>,
+  ): void {
+    this.credit.ledgerCaughtUp(Date.parse(event.caught_up_at));
   }
 }

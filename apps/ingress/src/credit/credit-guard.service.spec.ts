@@ -3,7 +3,7 @@ import { MessageBus } from '@relaymesh/messaging';
 import { IngressEnv, loadIngressEnv } from '../config/ingress.env';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace, startTrace } from '../http/request-trace';
-import { CreditGuard } from './credit-guard.service';
+import { CreditGuard, LEDGER_CLOCK_SKEW_MS } from './credit-guard.service';
 import { PriceBook } from './price-book.service';
 
 const PRICE: ModelPrice = {
@@ -41,6 +41,8 @@ const BODY = 'ab';
 
 describe('CreditGuard', () => {
   let guard: CreditGuard;
+
+  afterEach(() => jest.useRealTimers());
 
   beforeEach(() => {
     const prices = new PriceBook({} as MessageBus);
@@ -95,12 +97,39 @@ describe('CreditGuard', () => {
     expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY))).toBeNull();
   });
 
-  it('should forget a settled cost no key.changed named after five minutes', () => {
+  it('should keep counting a settled cost no key.changed named for as long as the ledger is not caught up', () => {
+    jest.useFakeTimers({ now: 0 });
     const t = trace(0);
-    guard.admit(t, key(5), 'm', BODY, 0);
-    guard.settle(t, record('rec-1', 5), 0);
+    guard.admit(t, key(5), 'm', BODY);
+    guard.settle(t, record('rec-1', 5));
+    guard.stored('key-1', 'rec-1', 1_000);
 
-    expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY, 60_000))).toBe(402);
-    expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY, 5 * 60_000 + 1))).toBeNull();
+    // However long the ledger has not shown it billed, the cost still counts (issue 15, D1).
+    jest.setSystemTime(Date.now() + 3_600_000);
+    expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY))).toBe(402);
+    // An announcement from before the record was stored says nothing about it.
+    guard.ledgerCaughtUp(900);
+    expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY))).toBe(402);
+  });
+
+  it('should forget a settled cost once the ledger was caught up after its record was stored, past the clock-skew margin', () => {
+    const t = trace(0);
+    guard.admit(t, key(5), 'm', BODY);
+    guard.settle(t, record('rec-1', 5));
+    guard.stored('key-1', 'rec-1', 1_000);
+
+    guard.ledgerCaughtUp(1_000 + LEDGER_CLOCK_SKEW_MS);
+    expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY))).toBe(402);
+    guard.ledgerCaughtUp(1_001 + LEDGER_CLOCK_SKEW_MS);
+    expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY))).toBeNull();
+  });
+
+  it('should keep a cost whose record is not stored yet (held in the outbox), whatever the ledger says', () => {
+    const t = trace(0);
+    guard.admit(t, key(5), 'm', BODY);
+    guard.settle(t, record('rec-1', 5));
+
+    guard.ledgerCaughtUp(Number.MAX_SAFE_INTEGER);
+    expect(refusal(() => guard.admit(trace(0), key(5), 'm', BODY))).toBe(402);
   });
 });

@@ -1,8 +1,15 @@
 // Credit at ingress without a round trip (reservation.ts has the arithmetic and why): admits or refuses each
 // request of a key with finite credit, reserves its estimate while it runs, and when it ends holds its actual
 // cost as pending until the ledger's key.changed lists its record as debited.
+//
+// A pending cost never lapses while it may be unbilled (issue 15, D1: a stalled ledger let a $20 key spend $48,
+// each time a five-minute expiry dropped costs the ledger had not billed). Without the key.changed naming it (a
+// broadcast lost while this replica was disconnected), it is forgotten only once the ledger announced it was
+// caught up (nothing waiting, nothing failing) later than the record was stored in the stream, so the record
+// is in the key's used_usd by then. Issue 18 replaces all this with credit leases.
 import { Injectable } from '@nestjs/common';
-import { KeyRecord, Price, UsageRecord, priceUsage } from '@relaymesh/contracts';
+import { KeyRecord, UsageRecord } from '@relaymesh/contracts';
+import { Price, recordCost } from '@relaymesh/pricing';
 import { creditRefusals } from '@relaymesh/telemetry';
 import { IngressEnv } from '../config/ingress.env';
 import { GatewayError } from '../http/gateway-error';
@@ -11,15 +18,15 @@ import { PriceBook } from './price-book.service';
 import { admit, reservationFor } from './reservation';
 
 /**
- * A finished request's cost is forgotten after this even if no key.changed named it (a broadcast lost while
- * this replica was disconnected), so a lost message cannot hold a key's credit for ever.
+ * How far the ledger's clock (its caught-up time) may be behind ours (the record's stored time) without a
+ * cost being forgotten too early. Larger only keeps a cost whose key.changed was lost counted a little longer.
  */
-const PENDING_TTL_MS = 5 * 60_000;
+export const LEDGER_CLOCK_SKEW_MS = 30_000;
 
 interface KeyCredit {
   reserved: Map<Readonly<RequestTrace>, number>;
-  /** Record id → actual cost and when it was settled. */
-  pending: Map<string, { costUsd: number; at: number }>;
+  /** Record id → actual cost, and when the stream stored its record (null while it is in the outbox). */
+  pending: Map<string, { costUsd: number; storedAt: number | null }>;
 }
 
 @Injectable()
@@ -35,7 +42,7 @@ export class CreditGuard {
    * Refuses with 402 once the key's credit is used up, or with 403 a model without a price (it cannot be
    * metered against a finite credit); otherwise reserves the request's estimated cost. Unlimited keys pass.
    */
-  admit(trace: RequestTrace, key: KeyRecord, model: string, body: unknown, now = Date.now()): void {
+  admit(trace: RequestTrace, key: KeyRecord, model: string, body: unknown): void {
     if (key.unlimited || key.remaining_usd === null) return;
     const price = this.prices.priceOf(model);
     if (!price) {
@@ -47,7 +54,6 @@ export class CreditGuard {
       );
     }
     const credit = this.creditOf(key.id);
-    this.expire(credit, now);
     const decision = admit({
       remainingUsd: key.remaining_usd,
       reservedUsd: sum(credit.reserved.values()),
@@ -65,24 +71,34 @@ export class CreditGuard {
   }
 
   /** The request ended: its reservation gives way to its actual cost, pending until the ledger debits it. */
-  settle(trace: Readonly<RequestTrace>, record: UsageRecord, now = Date.now()): void {
+  settle(trace: Readonly<RequestTrace>, record: UsageRecord): void {
     const credit = this.keys.get(record.key_id);
     if (!credit) return;
     credit.reserved.delete(trace);
-    const price = this.prices.priceOf(record.model, record.upstream_model);
-    const cost = price
-      ? priceUsage(
-          {
-            input: record.input_tokens,
-            output: record.output_tokens,
-            cacheRead: record.cache_read_tokens,
-            cacheWrite: record.cache_write_tokens,
-          },
-          price,
-        )
-      : 0;
-    if (cost > 0) credit.pending.set(record.id, { costUsd: cost, at: now });
+    const cost = recordCost(record, this.prices.priceOf(record.model, record.upstream_model));
+    if (cost > 0) credit.pending.set(record.id, { costUsd: cost, storedAt: null });
     this.forgetIfIdle(record.key_id, credit);
+  }
+
+  /** The record left the outbox: JetStream (or the in-process channel) stored it at `at`. */
+  stored(keyId: string, recordId: string, at = Date.now()): void {
+    const pending = this.keys.get(keyId)?.pending.get(recordId);
+    if (pending) pending.storedAt = at;
+  }
+
+  /**
+   * The ledger announced it was caught up at `caughtUpAt` (its clock): every record stored before then is
+   * billed, so a cost still pending for one of them only lost its key.changed and is forgotten.
+   */
+  ledgerCaughtUp(caughtUpAt: number): void {
+    for (const [keyId, credit] of this.keys) {
+      for (const [id, { storedAt }] of credit.pending) {
+        if (storedAt !== null && storedAt + LEDGER_CLOCK_SKEW_MS < caughtUpAt) {
+          credit.pending.delete(id);
+        }
+      }
+      this.forgetIfIdle(keyId, credit);
+    }
   }
 
   /** key.changed from the ledger: the listed records are now in the key's used_usd. */
@@ -112,13 +128,6 @@ export class CreditGuard {
       this.keys.set(keyId, credit);
     }
     return credit;
-  }
-
-  private expire(credit: KeyCredit, now: number): void {
-    for (const [id, { at }] of credit.pending) {
-      if (at > now - PENDING_TTL_MS) break;
-      credit.pending.delete(id);
-    }
   }
 
   private forgetIfIdle(keyId: string, credit: KeyCredit): void {

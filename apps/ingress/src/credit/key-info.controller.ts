@@ -17,7 +17,7 @@ export class KeyInfoController {
     const query = request.query as Record<string, unknown>;
     const format = formatOfCaller(request.headers, query);
     return this.dataPlane.serve('key', format, request, reply, async () => {
-      const key = await this.auth.authenticate(request.headers, query);
+      const key = this.auth.authorize(await this.auth.authenticate(request), null);
       await reply.send(keyInfo(key));
     });
   }

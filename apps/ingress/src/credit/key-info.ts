@@ -1,8 +1,9 @@
 // What GET /v1/key shows a key about itself (CONTRACT §1): limits and balance, never its hash or allow-list.
-import { KeyRecord } from '@relaymesh/contracts';
 import type { WireFormat } from '../http/error-envelope';
+import type { AdmittedKey } from '../keys/authenticator.service';
 
-export function keyInfo(key: KeyRecord) {
+/** Only for an admitted key: a disabled or expired key is refused here as on every other route. */
+export function keyInfo(key: AdmittedKey) {
   return {
     id: key.id,
     name: key.name,

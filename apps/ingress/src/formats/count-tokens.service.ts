@@ -11,7 +11,7 @@ import { RequestTrace } from '../http/request-trace';
 import { Authenticator } from '../keys/authenticator.service';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { UpstreamCaller } from '../upstream/upstream-call.service';
-import { relayJson, upstreamHeaders } from './format.service';
+import { readJsonAnswer, relayJson, upstreamHeaders } from './format.service';
 
 @Injectable()
 export class CountTokensService {
@@ -86,10 +86,12 @@ export class CountTokensService {
           if (attempt.channel.type === 'anthropic') {
             return relayJson(response, reply, attempt, anthropicMessages);
           }
-          const answer = (await response.body.json()) as { totalTokens?: unknown };
+          const answer = await readJsonAnswer(response, attempt);
+          if ('ok' in answer) return answer;
+          const { totalTokens } = answer.value as { totalTokens?: unknown };
           attempt.committed();
           await reply.code(200).send({
-            input_tokens: typeof answer.totalTokens === 'number' ? answer.totalTokens : 0,
+            input_tokens: typeof totalTokens === 'number' ? totalTokens : 0,
           });
           return { ok: true, value: undefined };
         },

@@ -30,7 +30,7 @@ import { Authenticator } from '../keys/authenticator.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
 import { RateLimiter } from '../limits/rate-limiter.service';
-import { relayJson, upstreamHeaders } from './format.service';
+import { readJsonAnswer, relayJson, upstreamHeaders } from './format.service';
 
 const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
 
@@ -211,15 +211,18 @@ async function translate(
     reply: FastifyReply;
   },
 ): Promise<AttemptResult<void>> {
+  const answer = await readJsonAnswer(response, attempt);
+  if ('ok' in answer) return answer;
   let result: EmbeddingsResult;
   try {
-    result = plan.parseTranslated(await response.body.json());
+    result = plan.parseTranslated(answer.value);
   } catch (err) {
     return {
       ok: false,
       errorClass: 'server',
       status: response.statusCode,
       message: `${attempt.channel.name}: unreadable embeddings answer (${(err as Error).message})`,
+      reason: 'unreadable',
     };
   }
   attempt.committed();

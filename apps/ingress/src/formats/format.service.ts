@@ -7,6 +7,7 @@ import { KeyRecord } from '@relaymesh/contracts';
 import {
   ClientContext,
   HubRequest,
+  InvalidUpstreamAnswer,
   ProtocolAdapter,
   ProtocolError,
   StreamEncoder,
@@ -14,8 +15,11 @@ import {
   adapterForChannel,
   classifyUpstreamError,
   estimateInputTokens,
+  jsonLimitsFor,
   mockAnswer,
   mockStream,
+  parseUpstreamJson,
+  readBoundedBody,
 } from '@relaymesh/protocols';
 import { ProviderPreferences } from '@relaymesh/routing';
 import { tracingEnabled } from '@relaymesh/telemetry';
@@ -32,6 +36,7 @@ import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { routingOptions } from '../upstream/routing-options';
 import { CHARS_PER_TOKEN, DeliveredOutput, usageOfCutStream } from '../usage/cut-stream-usage';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
+import { failureCode } from '../upstream/failure-text';
 import { RESPONSE_MODEL_EVENTS, responseModelOf, responseModelOfEvent } from './response-model';
 
 export interface FormatRequest {
@@ -116,6 +121,8 @@ export class FormatService {
       model,
       includeUsage: includeUsageAsked(body),
       createdAt: Math.floor(Date.now() / 1000),
+      // Calls of tools the client named otherwise (Responses namespaces, custom tools) go back in its form.
+      ...(hub ? { clientTools: hub.tools } : {}),
     };
 
     try {
@@ -279,15 +286,25 @@ export function upstreamHeaders(
   };
 }
 
-async function readText(response: Dispatcher.ResponseData): Promise<string | Failure> {
+/**
+ * The upstream's JSON answer, read within the attempt's limit and parsed within a memory budget, or the failure
+ * that lets another channel try: too large, not JSON, not UTF-8, a JSON bomb (D3, D8).
+ */
+export async function readJsonAnswer(
+  response: Dispatcher.ResponseData,
+  attempt: AttemptContext,
+): Promise<{ value: unknown; text: string } | Failure> {
+  const { bodyBytes } = attempt.limits;
   try {
-    return await response.body.text();
+    const bytes = await readBoundedBody(response.body, bodyBytes, response.headers);
+    return parseUpstreamJson(bytes, response.headers, jsonLimitsFor(bodyBytes));
   } catch (err) {
     return {
       ok: false,
       errorClass: classifyUpstreamError(err),
       status: response.statusCode,
-      message: (err as Error).message,
+      message: `${attempt.channel.name}: ${(err as Error).message}`,
+      reason: failureCode(err),
     };
   }
 }
@@ -299,17 +316,16 @@ export async function relayJson(
   attempt: AttemptContext,
   target: ProtocolAdapter,
 ): Promise<AttemptResult<void>> {
-  const text = await readText(response);
-  if (typeof text !== 'string') return text;
+  const answer = await readJsonAnswer(response, attempt);
+  if ('ok' in answer) return answer;
   attempt.committed();
-  const read = readAnswer(text, target);
-  attempt.trace.usage = read.usage;
-  attempt.trace.responseModel = read.model;
+  attempt.trace.usage = usageOf(answer.value, target);
+  attempt.trace.responseModel = responseModelOf(answer.value);
   attempt.trace.firstByteAt = performance.now();
   await reply
     .code(response.statusCode)
     .header('content-type', String(response.headers['content-type'] ?? 'application/json'))
-    .send(text);
+    .send(answer.text);
   return { ok: true, value: undefined };
 }
 
@@ -322,11 +338,11 @@ async function translateJson(
   attempt: AttemptContext,
 ): Promise<AttemptResult<void>> {
   const { trace } = attempt;
-  const text = await readText(response);
-  if (typeof text !== 'string') return text;
+  const answer = await readJsonAnswer(response, attempt);
+  if ('ok' in answer) return answer;
   let rendered: unknown;
   try {
-    const hub = target.upstream.parseResponse(JSON.parse(text));
+    const hub = target.upstream.parseResponse(answer.value);
     trace.usage = hub.usage;
     trace.responseModel = hub.model || null;
     rendered = client.client.renderResponse(hub, ctx);
@@ -335,7 +351,8 @@ async function translateJson(
       ok: false,
       errorClass: 'server',
       status: response.statusCode,
-      message: `unreadable upstream answer: ${(err as Error).message}`,
+      message: `${attempt.channel.name}: unreadable upstream answer: ${(err as Error).message}`,
+      reason: 'unreadable',
     };
   }
   attempt.committed();
@@ -344,16 +361,12 @@ async function translateJson(
   return { ok: true, value: undefined };
 }
 
-/** Usage and the answering model from a relayed JSON answer, parsed once. */
-function readAnswer(
-  text: string,
-  target: ProtocolAdapter,
-): { usage: TokenUsage | null; model: string | null } {
+/** The usage a relayed answer reports; an answer whose usage cannot be read is relayed all the same. */
+function usageOf(json: unknown, target: ProtocolAdapter): TokenUsage | null {
   try {
-    const json: unknown = JSON.parse(text);
-    return { usage: target.passThrough.usageFromResponse(json), model: responseModelOf(json) };
+    return target.passThrough.usageFromResponse(json);
   } catch {
-    return { usage: null, model: null };
+    return null;
   }
 }
 
@@ -387,11 +400,26 @@ async function pumpStream(
     attempt.reportLateFailure('client', `${attempt.channel.name}: the client left mid-stream`);
   const { trace } = attempt;
   const pending: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => pending.push(event) });
+  // One event, its unterminated last line included, is held until it ends: bounded, or an upstream that never
+  // sends a newline would grow it until the process dies (D3).
+  let eventTooLarge = false;
+  const parser = createParser({
+    onEvent: (event) => pending.push(event),
+    maxBufferSize: attempt.limits.eventBytes,
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') eventTooLarge = true;
+    },
+  });
   const decoder = new TextDecoder();
   try {
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      if (eventTooLarge) {
+        throw new InvalidUpstreamAnswer(
+          'too_large',
+          `a stream event of more than ${attempt.limits.eventBytes} characters`,
+        );
+      }
       let out = '';
       try {
         for (const event of pending) out += onEvent(event.event ?? null, event.data);
@@ -411,7 +439,15 @@ async function pumpStream(
   } catch (err) {
     const errorClass = classifyUpstreamError(err);
     const message = `${attempt.channel.name}: stream interrupted (${(err as Error).message})`;
-    if (!writer.committed) return { ok: false, errorClass, status: response.statusCode, message };
+    if (!writer.committed) {
+      return {
+        ok: false,
+        errorClass,
+        status: response.statusCode,
+        message,
+        reason: failureCode(err),
+      };
+    }
     // Billed for what was delivered: what the upstream reported before the cut, the rest estimated.
     trace.usage = cutUsage();
     if (writer.closed) {

@@ -61,11 +61,7 @@ export class FormatsController {
   @Post('v1/embeddings')
   embeddings(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.dataPlane.serve('embeddings', 'openai', request, reply, async (signal, trace) => {
-      trace.key = await this.auth.authenticate(
-        request.headers,
-        request.query as Record<string, unknown>,
-        request.ip,
-      );
+      trace.key = await this.auth.authenticate(request);
       await this.embeddingsService.embedOpenAI(trace, request.body, reply, signal);
     });
   }
@@ -83,10 +79,7 @@ export class FormatsController {
       request,
       reply,
       async (signal, trace) => {
-        trace.key = await this.auth.authenticate(
-          request.headers,
-          request.query as Record<string, unknown>,
-        );
+        trace.key = await this.auth.authenticate(request);
         await this.countTokensService.count(
           trace,
           request.body,
@@ -122,9 +115,13 @@ export class FormatsController {
     return this.gemini(target, request, reply);
   }
 
-  /** Gemini puts the method in the path: generation, or embeddings. */
+  /**
+   * Gemini puts the method in the path: generation, or embeddings. `target` is already decoded (Fastify's
+   * router decodes path parameters; the lean listener takes no path with a `%`): decoding it again turned
+   * `x%25zz` into a URIError (a 500) and `x%2541` into `xA`.
+   */
   private gemini(target: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const embed = GEMINI_EMBED_TARGET.exec(decodeURIComponent(target));
+    const embed = GEMINI_EMBED_TARGET.exec(target);
     if (!embed) return this.serve('generate_content', 'gemini', gemini, request, reply, target);
     return this.dataPlane.serve(
       'embed_content',
@@ -132,10 +129,7 @@ export class FormatsController {
       request,
       reply,
       async (signal, trace) => {
-        trace.key = await this.auth.authenticate(
-          request.headers,
-          request.query as Record<string, unknown>,
-        );
+        trace.key = await this.auth.authenticate(request);
         await this.embeddingsService.embedGemini(
           trace,
           { model: embed[1], batch: embed[2] === 'batchEmbedContents' },
@@ -160,7 +154,7 @@ export class FormatsController {
       let urlModel: string | null = null;
       let stream: boolean | null = null;
       if (geminiTarget !== null) {
-        const match = GEMINI_TARGET.exec(decodeURIComponent(geminiTarget));
+        const match = GEMINI_TARGET.exec(geminiTarget);
         if (!match) {
           throw new GatewayError(
             404,
@@ -170,7 +164,7 @@ export class FormatsController {
         urlModel = match[1]!;
         stream = match[2] === 'streamGenerateContent';
       }
-      trace.key = await this.auth.authenticate(request.headers, query, request.ip);
+      trace.key = await this.auth.authenticate(request);
       await this.formats.serve(
         adapter,
         {

@@ -10,6 +10,8 @@ describe('formatOfPath', () => {
     ['/v1/messages?beta=true', 'anthropic'],
     ['/v1beta/models/gemini-2.5-flash:generateContent', 'gemini'],
     ['/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse', 'gemini'],
+    ['/v1/models/text-embedding-004:embedContent', 'gemini'],
+    ['/v1/models/text-embedding-004:batchEmbedContents', 'gemini'],
     ['/admin/channels', 'admin'],
     ['/nope', 'openai'],
   ])('%s → %s', (path, format) => {

@@ -17,7 +17,9 @@ export function formatOfPath(url: string): WireFormat {
   if (path.startsWith('/v1/messages')) return 'anthropic';
   if (
     path.startsWith('/v1beta/') ||
-    /:(generateContent|streamGenerateContent|embedContent|countTokens)$/.test(path)
+    /:(generateContent|streamGenerateContent|embedContent|batchEmbedContents|countTokens)$/.test(
+      path,
+    )
   ) {
     return 'gemini';
   }

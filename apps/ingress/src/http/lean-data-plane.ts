@@ -16,10 +16,10 @@ import { Logger } from '@nestjs/common';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { finished } from 'node:stream';
-import secureJson from 'secure-json-parse';
 import { sendError } from './data-plane';
 import { formatOfPath } from './error-envelope';
 import { DataPlaneReply, DataPlaneRequest, ReplyHeaders } from './exchange';
+import { JsonBodyError, parseJsonBody } from './json-body';
 import { requestIdOf } from './request-id';
 
 /** A route the lean listener serves, as the controller's entry point names it. */
@@ -215,17 +215,15 @@ export class LeanDataPlane {
     }
     let body: unknown;
     try {
-      body = secureJson.parse(text, undefined, {
-        protoAction: 'error',
-        constructorAction: 'error',
-      });
-    } catch {
-      // Word for word what the Fastify route answers (its parser's error, through GatewayExceptionFilter).
+      body = parseJsonBody(text);
+    } catch (err) {
+      if (!(err instanceof JsonBodyError)) throw err;
+      // Word for word what the Fastify route answers (the same parser, through GatewayExceptionFilter).
       sendError(
         reply,
         formatOfPath(url),
         400,
-        "We could not parse the JSON body of your request: Body is not valid JSON but content-type is set to 'application/json'",
+        `We could not parse the JSON body of your request: ${err.message}`,
         { code: 'invalid_json' },
       );
       return;

@@ -1,7 +1,7 @@
 // What one finished data-plane request adds to the OpenTelemetry GenAI metrics, as a pure function of its trace.
 // Labels stay bounded: the model is named only once a channel was tried for it (so it is a catalogue model, never
 // whatever a client typed), the provider is a channel type, the error a status code or an error class.
-import { genAiMetricOperation, genAiProviderName } from '@relaymesh/telemetry';
+import { catalogueModelLabel, genAiMetricOperation, genAiProviderName } from '@relaymesh/telemetry';
 import type { RequestTrace } from '../http/request-trace';
 
 export interface GenAiObservation {
@@ -31,7 +31,7 @@ export function genAiObservation(
   const labels = {
     gen_ai_operation_name: operation,
     gen_ai_provider_name: tried ? genAiProviderName(channel.type) : '',
-    gen_ai_request_model: tried ? (trace.model ?? '') : '',
+    gen_ai_request_model: catalogueModelLabel(trace.model, tried) ?? '',
   };
   const succeeded = trace.status > 0 && trace.status < 400;
   return {

@@ -32,12 +32,7 @@ export class ModelsController {
     reply: FastifyReply,
   ): Promise<void> {
     return this.dataPlane.serve('models', format, request, reply, async () => {
-      const key = await this.auth.authenticate(
-        request.headers,
-        request.query as Record<string, unknown>,
-        request.ip,
-      );
-      this.auth.authorize(key, null);
+      const key = this.auth.authorize(await this.auth.authenticate(request), null);
       const table = this.store.table;
       if (!table) {
         throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.');

@@ -87,7 +87,12 @@ export async function tracedAttempt(
       attemptEndAttributes(
         result.ok
           ? { ok: true }
-          : { ok: false, errorClass: result.errorClass, status: result.status },
+          : {
+              ok: false,
+              errorClass: result.errorClass,
+              status: result.status,
+              reason: result.reason,
+            },
         trace,
       ),
     );

@@ -193,6 +193,19 @@ describe('attempt span', () => {
     });
   });
 
+  it('should name what failed as a code the client is not told', () => {
+    expect(
+      attemptEndAttributes(
+        { ok: false, errorClass: 'connect', status: 0, reason: 'ECONNREFUSED' },
+        trace(),
+      ),
+    ).toEqual({
+      'relaymesh.outcome': 'failure',
+      'error.type': 'connect',
+      'relaymesh.failure_reason': 'ECONNREFUSED',
+    });
+  });
+
   it('should end a served attempt with usage and the answering model', () => {
     const served = trace({
       responseModel: 'gpt-4o-2024-08-06',

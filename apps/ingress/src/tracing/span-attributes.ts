@@ -148,7 +148,9 @@ export function attemptStartAttributes(
 
 /** How an attempt ended, as its caller saw it. */
 export type AttemptEnd =
-  { ok: true } | { ok: false; errorClass: ErrorClass; status: number } | { thrown: unknown };
+  | { ok: true }
+  | { ok: false; errorClass: ErrorClass; status: number; reason?: string }
+  | { thrown: unknown };
 
 /** What an attempt span says at its end: outcome, error class, status, and usage when it served. */
 export function attemptEndAttributes(end: AttemptEnd, trace: Readonly<RequestTrace>): Attributes {
@@ -170,6 +172,8 @@ export function attemptEndAttributes(end: AttemptEnd, trace: Readonly<RequestTra
       'relaymesh.outcome': 'failure',
       'error.type': end.errorClass,
       ...(end.status > 0 && { 'http.response.status_code': end.status }),
+      // What failed, as a code (ECONNREFUSED, too_large, unexpected_status): the client is told less (D15).
+      ...(end.reason !== undefined && { 'relaymesh.failure_reason': end.reason }),
     };
   }
   return {

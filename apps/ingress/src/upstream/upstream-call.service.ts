@@ -5,13 +5,16 @@
 // like any transient fault. A 429 cools the channel down on this replica. Each attempt's outcome goes to the
 // health-prober (fire-and-forget) and to the metrics. Format-neutral: the caller builds the request per
 // channel and decides when a response is "committed" (for streams: at the first relayed event).
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import {
+  ERROR_BODY_MAX_BYTES,
+  answerHeadFault,
   classifyUpstreamError,
   classifyUpstreamStatus,
   isRetryable,
+  readBodyHead,
   redactSecrets,
 } from '@relaymesh/protocols';
 import {
@@ -34,16 +37,19 @@ import {
   upstreamAttempts,
 } from '@relaymesh/telemetry';
 import { Dispatcher } from 'undici';
-import { IngressEnv } from '../config/ingress.env';
+import { IngressEnv, UpstreamReadLimits } from '../config/ingress.env';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { ChannelCooldowns } from './channel-cooldowns';
+import { failureCode, publicFailureText } from './failure-text';
 import { UpstreamClientError } from './upstream-client-error';
 import { UpstreamPools } from './upstream-pool.service';
 
 export { UpstreamClientError };
+
+const logger = new Logger('UpstreamCaller');
 
 const attemptsBy = labelledChildren((...values) => upstreamAttempts.labels(...values));
 const attemptDurationBy = labelledChildren((...values) =>
@@ -61,7 +67,16 @@ export interface UpstreamRequest {
 
 /** What an attempt produced: a response the caller has taken over, or a failure to fail over from. */
 export type AttemptResult<T> =
-  { ok: true; value: T } | { ok: false; errorClass: ErrorClass; status: number; message: string };
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      errorClass: ErrorClass;
+      status: number;
+      /** What happened, for the channel's health, the logs and the operator: never shown to the client. */
+      message: string;
+      /** A code for the trace span (`ECONNREFUSED`, `too_large`, ...): what failed, with nothing quoted. */
+      reason?: string;
+    };
 
 export interface RouteRequest {
   group: string;
@@ -105,6 +120,8 @@ export interface AttemptContext {
   committed: () => void;
   /** To report a failure that happens after the response was committed (a stream cut mid-way). */
   reportLateFailure: (errorClass: ErrorClass, message: string) => void;
+  /** How much of the answer may be read. */
+  limits: UpstreamReadLimits;
 }
 
 @Injectable()
@@ -212,12 +229,14 @@ export class UpstreamCaller {
     trace.attempts += 1;
     trace.channel = { id: channel.id, name: channel.name, type: channel.type };
     trace.upstreamModel = upstreamModel;
+    const limits = this.env.upstreamLimits;
     const local = request.serveLocally?.(channel, upstreamModel, {
       channel,
       trace,
       startedAt,
       committed: () => undefined,
       reportLateFailure: (errorClass, message) => report(errorClass, 200, message),
+      limits,
     });
     if (local) {
       const result = await local;
@@ -249,12 +268,17 @@ export class UpstreamCaller {
             : classifyUpstreamError(err);
         const message = `${channel.name}: ${deadline.expired ? `no answer within ${deadline.ms} ms` : (err as Error).message}`;
         report(errorClass, 0, message);
-        return { ok: false, errorClass, status: 0, message };
+        return failed(trace, channel, { ok: false, errorClass, status: 0, message, reason: failureCode(err) });
       }
       if (response.statusCode >= 400) {
-        // The one place an upstream error body becomes text: whatever it echoes of the channel's credentials is
-        // removed before it can reach the client, the channel's health or a log.
-        const text = redactSecrets(await response.body.text().catch(() => ''), channel.secrets);
+        // The one place an upstream error body becomes text, and only its head (the envelope is wanted: the
+        // class, a message, or the refusal relayed to the caller). Whatever it echoes of the channel's
+        // credentials is removed before it can reach the client, the channel's health or a log.
+        const head = await readBodyHead(
+          response.body,
+          Math.min(limits.bodyBytes, ERROR_BODY_MAX_BYTES),
+        ).catch(() => ({ text: '', truncated: false }));
+        const text = redactSecrets(head.text, channel.secrets);
         const errorClass = classifyUpstreamStatus(response.statusCode, text);
         report(errorClass, response.statusCode, text.slice(0, 500) || null);
         if (errorClass === 'rate_limited') this.cooldowns.cool(channel, response.headers);
@@ -265,12 +289,29 @@ export class UpstreamCaller {
             String(response.headers['content-type'] ?? 'application/json'),
           );
         }
-        return {
+        return failed(trace, channel, {
           ok: false,
           errorClass,
           status: response.statusCode,
-          message: `${channel.name}: upstream ${response.statusCode}`,
-        };
+          message: `${channel.name}: upstream ${response.statusCode}${head.truncated ? ' (its body over the limit, not read)' : ''}`,
+          reason: `http_${response.statusCode}`,
+        });
+      }
+      // A status below 400 is not yet an answer: a redirect, an empty 204 or an encoded body is the channel's
+      // fault (D8), failed over like a 5xx before anything reaches the client.
+      const headFault = answerHeadFault(response.statusCode, response.headers);
+      if (headFault !== null) {
+        response.body.on('error', () => undefined);
+        response.body.destroy();
+        const message = `${channel.name}: answered ${response.statusCode}${headFault === 'unrequested_encoding' ? ` in ${String(response.headers['content-encoding'])}` : ''}, which is not an answer (${headFault})`;
+        report('server', response.statusCode, message);
+        return failed(trace, channel, {
+          ok: false,
+          errorClass: 'server',
+          status: response.statusCode,
+          message,
+          reason: headFault,
+        });
       }
       let result = await request.consume(response, {
         channel,
@@ -281,6 +322,7 @@ export class UpstreamCaller {
           trace.lateError = errorClass;
           report(errorClass, response.statusCode, message);
         },
+        limits,
       });
       if (!result.ok && deadline.expired) {
         result = {
@@ -289,9 +331,12 @@ export class UpstreamCaller {
           message: `${channel.name}: no first byte within ${deadline.ms} ms`,
         };
       }
-      if (result.ok) report('none', response.statusCode, null);
-      else report(result.errorClass, result.status, result.message);
-      return result;
+      if (result.ok) {
+        report('none', response.statusCode, null);
+        return result;
+      }
+      report(result.errorClass, result.status, result.message);
+      return failed(trace, channel, result);
     } finally {
       deadline.dispose();
     }
@@ -359,14 +404,22 @@ export class UpstreamCaller {
         code: 'upstream_timeout',
       });
     }
+    // In the caller's terms only: the channel's name, addresses and the transport's own words stay in the logs,
+    // the channel's health and the trace (D15).
     return new GatewayError(
       502,
-      `Every eligible channel for '${request.model}' failed; last error: ${last.message}`,
-      {
-        code: 'upstream_error',
-      },
+      `Every eligible channel for '${request.model}' failed: ${publicFailureText(last)}.`,
+      { code: 'upstream_error' },
     );
   }
+}
+
+/** Logs a failed attempt with what the client is not told, and hands the failure on. */
+function failed(trace: RequestTrace, channel: IngressChannel, failure: Failure): Failure {
+  logger.warn(
+    `request ${trace.requestId}: attempt ${trace.attempts} failed (${failure.errorClass}${failure.status > 0 ? `, status ${failure.status}` : ''}): ${redactSecrets(failure.message, channel.secrets)}`,
+  );
+  return failure;
 }
 
 type Failure = Extract<AttemptResult<void>, { ok: false }>;

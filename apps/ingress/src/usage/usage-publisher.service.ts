@@ -123,6 +123,8 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     try {
       await this.durable.publish(UsageRecorded, record, record.id, traceContext);
       this.outbox.stored(record.id);
+      // From now on the ledger's caught-up announcements cover it (see CreditGuard).
+      this.credit.stored(record.key_id, record.id);
       storedPublishes.inc();
       this.retryDelayMs = 0;
     } catch (err) {

@@ -19,6 +19,28 @@ function trace(overrides: Partial<RequestTrace> = {}): RequestTrace {
 const key = { id: 'key-1' } as KeyRecord;
 
 describe('toUsageRecord', () => {
+  it('should normalise what the client chose (model, request id, title, referer) into storable text', () => {
+    const record = toUsageRecord(
+      trace({
+        key,
+        requestId: 'r\u0000',
+        model: `a\u0000b${'m'.repeat(1 << 20)}`,
+        title: '\ud800',
+        referer: 'https://x/\r\n',
+      }),
+      ID,
+      2000,
+    );
+
+    expect(record).toMatchObject({
+      request_id: 'r\ufffd',
+      title: '\ufffd',
+      referer: 'https://x/\ufffd\ufffd',
+    });
+    expect(record?.model).toHaveLength(300);
+    expect(record?.model?.startsWith('a\ufffdbmmm')).toBe(true);
+  });
+
   it('should not meter a request without an authenticated key', () => {
     expect(toUsageRecord(trace(), ID, 2000)).toBeNull();
   });

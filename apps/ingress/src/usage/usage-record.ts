@@ -4,7 +4,10 @@
 // An interrupted stream (the client left, or the upstream cut it) is billed for what the upstream had reported
 // before the cut, and what it had not is estimated from the prompt and the answer delivered (see
 // ../usage/cut-stream-usage.ts); its late error says why it ended (`client` when the client left).
-import { UsageRecord } from '@relaymesh/contracts';
+//
+// Its text is normalised here, at the source (the contract's normaliser): a client's model name or title may
+// hold a NUL, a lone surrogate or a megabyte, and a record the ledger cannot store must never be published.
+import { UsageRecord, normaliseUsageRecord } from '@relaymesh/contracts';
 import { RequestTrace } from '../http/request-trace';
 
 export function toUsageRecord(
@@ -14,7 +17,7 @@ export function toUsageRecord(
 ): UsageRecord | null {
   if (!trace.key) return null;
   const usage = trace.usage;
-  return {
+  return normaliseUsageRecord({
     id,
     request_id: trace.requestId,
     key_id: trace.key.id,
@@ -36,7 +39,7 @@ export function toUsageRecord(
     title: trace.title,
     attempts: trace.attempts,
     created_at: new Date(trace.receivedAt).toISOString(),
-  };
+  });
 }
 
 function roundMs(ms: number): number {

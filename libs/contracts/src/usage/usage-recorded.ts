@@ -6,38 +6,79 @@ import { z } from 'zod';
 import { AdminReplySchema } from '../admin/admin';
 import { DateTimeSchema, plainText } from '../admin/admin-fields';
 import { defineEvent, defineRequest } from '../define';
+import { storableText } from '../text/storable-text';
 
 const tokens = z.number().int().min(0).max(1e12);
 
+/**
+ * The longest each text field of a record is stored (in UTF-16 code units). Client-chosen text (`model`,
+ * `request_id`, `title`, `referer`) is cut to this rather than refused, so the request is still billed.
+ */
+export const USAGE_TEXT_LIMITS = {
+  request_id: 200,
+  key_id: 200,
+  channel_id: 200,
+  model: 300,
+  upstream_model: 300,
+  format: 40,
+  route: 60,
+  late_error: 40,
+  referer: 500,
+  title: 500,
+} as const;
+type UsageTextField = keyof typeof USAGE_TEXT_LIMITS;
+
+/** A text field normalised by `storableText` on parse: what the ledger receives is always storable. */
+function text(field: UsageTextField) {
+  return z.string().transform((value) => storableText(value, USAGE_TEXT_LIMITS[field]));
+}
+
 export const UsageRecordSchema = z.object({
   id: z.uuid(),
-  request_id: z.string().min(1).max(200),
-  key_id: z.string().min(1),
-  channel_id: z.string().nullable(),
+  request_id: z.string().min(1).pipe(text('request_id')),
+  key_id: z.string().min(1).pipe(text('key_id')),
+  channel_id: text('channel_id').nullable(),
   /** The model as the client named it (what pricing is looked up by first). */
-  model: z.string().max(300).nullable(),
-  upstream_model: z.string().max(300).nullable(),
+  model: text('model').nullable(),
+  upstream_model: text('upstream_model').nullable(),
   /** The client wire format (openai, anthropic, gemini). */
-  format: z.string().max(40),
+  format: text('format'),
   /** The endpoint label (chat_completions, messages, generate_content, embeddings, ...). */
-  route: z.string().max(60),
+  route: text('route'),
   stream: z.boolean(),
   input_tokens: tokens,
   output_tokens: tokens,
   cache_read_tokens: tokens,
   cache_write_tokens: tokens,
   /** The HTTP status the client got; a stream cut mid-way keeps 200 and sets `late_error`. */
-  status: z.number().int(),
-  late_error: z.string().max(40).nullable(),
+  status: z.number().int().min(0).max(999),
+  late_error: text('late_error').nullable(),
   latency_ms: z.number().min(0),
   ttft_ms: z.number().min(0).nullable(),
-  referer: z.string().max(500).nullable(),
-  title: z.string().max(500).nullable(),
-  attempts: z.number().int().min(0),
-  /** When ingress received the request (ISO 8601). */
-  created_at: z.iso.datetime({ offset: true }),
+  referer: text('referer').nullable(),
+  title: text('title').nullable(),
+  /** Postgres `integer`: a bound, so no record is refused for its size. */
+  attempts: z.number().int().min(0).max(1_000_000),
+  /** When ingress received the request (ISO 8601); Postgres has no year 0. */
+  created_at: z.iso
+    .datetime({ offset: true })
+    .refine((value) => !value.startsWith('0000'), 'year 0000 does not exist'),
 });
 export type UsageRecord = z.infer<typeof UsageRecordSchema>;
+
+/**
+ * The record with every text field as the schema would store it: ingress publishes only normalised records
+ * (the source), and the ledger's parse of the schema normalises those of an older ingress (the edge) the same
+ * way. Pure, idempotent.
+ */
+export function normaliseUsageRecord(record: UsageRecord): UsageRecord {
+  const normalised = { ...record };
+  for (const field of Object.keys(USAGE_TEXT_LIMITS) as UsageTextField[]) {
+    const value = record[field];
+    if (value !== null) normalised[field] = storableText(value, USAGE_TEXT_LIMITS[field]);
+  }
+  return normalised;
+}
 
 export const UsageRecorded = defineEvent('usage.recorded.v1', UsageRecordSchema);
 

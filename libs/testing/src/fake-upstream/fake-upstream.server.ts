@@ -5,6 +5,7 @@
 // Each fake extends this with its routes, its auth, its validation and its error envelope.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { playHostile } from './fake-upstream.hostile';
 import { framesBeforeDrop, type StreamFrame } from './fake-upstream.stream';
 import type { Fault, FakeUpstreamOptions, RecordedRequest } from './fake-upstream.types';
 
@@ -114,6 +115,7 @@ function checkFault(fault: Fault): void {
       return;
     case 'hang':
     case 'reset':
+    case 'hostile':
       return;
   }
 }
@@ -133,6 +135,7 @@ export abstract class FakeUpstream<TResponder> {
   private stickyFault: Fault | null = null;
   private streamChunkDelayMs = 0;
   private readonly streamCounts = { started: 0, finished: 0, abandoned: 0, bytesFlushed: 0 };
+  private hostileBytes = 0;
   private port = 0;
   private closed = false;
   private readonly pathPrefix: string;
@@ -169,6 +172,12 @@ export abstract class FakeUpstream<TResponder> {
     this.responder = this.defaultResponder;
     this.streamChunkDelayMs = 0;
     Object.assign(this.streamCounts, { started: 0, finished: 0, abandoned: 0, bytesFlushed: 0 });
+    this.hostileBytes = 0;
+  }
+
+  /** Body bytes of hostile answers the socket took: a reader that stops early stops this. */
+  get hostileBytesSent(): number {
+    return this.hostileBytes;
   }
 
   /** Applies `fault` to the next request it matches, once; queued faults are used first in, first out. */
@@ -371,6 +380,17 @@ export abstract class FakeUpstream<TResponder> {
         case 'reset-mid-stream':
           plan.dropAfterChunks = fault.afterChunks;
           break;
+        case 'hostile':
+          await playHostile(fault.behaviour, {
+            req,
+            res,
+            headers,
+            query,
+            envelope: (status) => this.statusFaultBody(status, res),
+            sleep: (ms) => this.sleep(ms),
+            sent: (bytes) => (this.hostileBytes += bytes),
+          });
+          return;
       }
     }
     await this.route(call, res, plan);

@@ -58,4 +58,34 @@ export type Fault =
    * `afterChunks` content chunks (text, thinking or tool-argument pieces), then drops the connection before
    * the events that finish the stream (finish reason, usage, terminator).
    */
-  | (FaultScope & { kind: 'reset-mid-stream'; afterChunks: number });
+  | (FaultScope & { kind: 'reset-mid-stream'; afterChunks: number })
+  /** An answer no honest provider sends (fake-upstream.hostile.ts), to streaming and other requests alike. */
+  | (FaultScope & { kind: 'hostile'; behaviour: HostileBehaviour });
+
+/** What a hostile upstream answers. Sizes are in bytes; big bodies are made as they are sent, never held. */
+export type HostileBehaviour =
+  /** A 200 JSON answer of `bytes` bytes (one endless string), with no content-length. */
+  | { kind: 'huge-json'; bytes: number }
+  /**
+   * A 200 event stream whose line runs for `bytes` bytes without a newline; after `prelude` (whole events, sent
+   * first) when given, so the stream has started when the endless line comes.
+   */
+  | { kind: 'endless-line'; bytes: number; prelude?: string }
+  /** A 200 JSON answer of about `bytes` bytes: `[[[[...]]]]` (deep) or `[{},{},...]` (wide). */
+  | { kind: 'json-bomb'; shape: 'deep' | 'wide'; bytes: number }
+  /** A bare status (a 3xx without Location, 204, 304) with no body. */
+  | { kind: 'status-only'; status: number; headers?: Record<string, string> }
+  /** A 200 HTML page. */
+  | { kind: 'html' }
+  /** A gzip-compressed JSON answer, with `content-encoding: gzip` when `labelled`, else as plain JSON. */
+  | { kind: 'gzip'; labelled: boolean }
+  /** A 200 JSON answer with bytes that are not UTF-8 in its text. */
+  | { kind: 'invalid-utf8' }
+  /** An error in the fake's envelope whose message quotes the request's Authorization / x-api-key / key. */
+  | { kind: 'key-echo'; status: number }
+  /** Headers at once, then one byte every `everyMs`, never ending. */
+  | { kind: 'drip'; everyMs: number; contentType: string }
+  /** A 1xx status line (101 without an upgrade asked for), then the connection is closed. */
+  | { kind: 'informational'; status: 100 | 101 | 102 | 103 }
+  /** A response head that breaks HTTP/1.1: a bare CR, LF-only lines, a 1 MB header, a folded header. */
+  | { kind: 'bad-header'; variant: 'bare-cr' | 'lf-only' | 'oversized' | 'folded' };
