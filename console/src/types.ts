@@ -103,6 +103,23 @@ export interface UsageRecord {
   created_at: string;
 }
 
+/** The figures of GET /admin/usage/summary, per row and for the whole range. */
+export interface UsageFigures {
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  ttft_p50_ms: number | null;
+}
+
+export interface UsageSummary {
+  interval: 'hour' | 'day';
+  totals: UsageFigures;
+}
+
 export interface List<T> {
   data: T[];
 }

@@ -1,30 +1,27 @@
-// The overview, from what the admin API offers today: channels by rotation state, and today's usage from the
-// newest records (GET /admin/usage, at most 1000; an aggregated summary endpoint is issue 19's next step).
-// Refreshed every few seconds while the tab is visible.
-import { useMemo } from 'preact/hooks';
-import { count, dateTime, ms, quantile, startOfUtcDay, usd } from '../format';
+// The overview: channels by rotation state; today's and this month's usage from the ledger's summary
+// (GET /admin/usage/summary: exact totals and percentiles over every record, however many); the latest
+// requests (GET /admin/usage). Refreshed every few seconds while the tab is visible.
+import { count, dateTime, ms, startOfUtcDay, startOfUtcMonth, usd } from '../format';
 import { channelState } from '../health';
-import type { Channel, List, UsageRecord } from '../types';
+import type { Channel, List, UsageRecord, UsageSummary } from '../types';
 import { Badge, Loading, useResource } from '../ui';
 
-const USAGE_LIMIT = 1000;
 /** Live enough to watch a channel leave rotation or traffic arrive, light enough for a tab left open. */
 const REFRESH_MS = 5_000;
 
+const summarySince = (since: Date) =>
+  `/admin/usage/summary?interval=day&since=${encodeURIComponent(since.toISOString())}`;
+
 export function Overview() {
-  const since = useMemo(() => startOfUtcDay(new Date()).toISOString(), []);
+  // Recomputed on each render, so a tab left open past midnight (UTC) moves on to the new day.
+  const now = new Date();
   const channels = useResource<List<Channel>>('/admin/channels', REFRESH_MS);
-  const usage = useResource<List<UsageRecord>>(
-    `/admin/usage?since=${encodeURIComponent(since)}&limit=${USAGE_LIMIT}`,
-    REFRESH_MS,
-  );
+  const today = useResource<UsageSummary>(summarySince(startOfUtcDay(now)), REFRESH_MS);
+  const month = useResource<UsageSummary>(summarySince(startOfUtcMonth(now)), REFRESH_MS);
+  const latest = useResource<List<UsageRecord>>('/admin/usage?limit=10', REFRESH_MS);
   const rotation = { 'in-rotation': 0, ejected: 0, disabled: 0 };
   for (const channel of channels.data?.data ?? []) rotation[channelState(channel).rotation] += 1;
-  const records = usage.data?.data ?? [];
-  const errors = records.filter((r) => r.status >= 400).length;
-  const latencies = records.flatMap((r) => (r.latency_ms === null ? [] : [r.latency_ms]));
-  const ttfts = records.flatMap((r) => (r.ttft_ms === null ? [] : [r.ttft_ms]));
-  const more = records.length >= USAGE_LIMIT ? '+' : '';
+  const totals = today.data?.totals;
   return (
     <section>
       <div class="page-head">
@@ -33,7 +30,9 @@ export function Overview() {
           type="button"
           onClick={() => {
             channels.reload();
-            usage.reload();
+            today.reload();
+            month.reload();
+            latest.reload();
           }}
         >
           Refresh
@@ -59,93 +58,91 @@ export function Overview() {
         <Loading error={channels.error} />
       )}
       <h2>Today (UTC)</h2>
-      {usage.data ? (
-        <>
-          <dl class="stats" data-testid="usage-stats">
-            <div>
-              <dt>Requests</dt>
-              <dd data-stat="requests">
-                {count(records.length)}
-                {more}
-              </dd>
-            </div>
-            <div>
-              <dt>Errors</dt>
-              <dd data-stat="errors">
-                {count(errors)}
-                {records.length ? ` (${((100 * errors) / records.length).toFixed(1)}%)` : ''}
-              </dd>
-            </div>
-            <div>
-              <dt>Cost</dt>
-              <dd data-stat="cost">{usd(records.reduce((sum, r) => sum + r.cost_usd, 0))}</dd>
-            </div>
-            <div>
-              <dt>Tokens in / out</dt>
-              <dd data-stat="tokens">
-                {count(records.reduce((sum, r) => sum + r.input_tokens, 0))} /{' '}
-                {count(records.reduce((sum, r) => sum + r.output_tokens, 0))}
-              </dd>
-            </div>
-            <div>
-              <dt>Latency p50 / p95</dt>
-              <dd>
-                {ms(quantile(latencies, 0.5))} / {ms(quantile(latencies, 0.95))}
-              </dd>
-            </div>
-            <div>
-              <dt>TTFT p50 / p95</dt>
-              <dd>
-                {ms(quantile(ttfts, 0.5))} / {ms(quantile(ttfts, 0.95))}
-              </dd>
-            </div>
-          </dl>
-          <h2>Latest requests</h2>
-          {records.length === 0 ? (
-            <p class="muted">No requests today yet.</p>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Time</th>
-                    <th scope="col">Model</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" class="num">
-                      Tokens in / out
-                    </th>
-                    <th scope="col" class="num">
-                      Cost
-                    </th>
-                    <th scope="col" class="num">
-                      Latency
-                    </th>
-                    <th scope="col">Request id</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {records.slice(0, 10).map((r) => (
-                    <tr key={r.request_id}>
-                      <td>{dateTime(r.created_at)}</td>
-                      <td>{r.model}</td>
-                      <td>
-                        <Badge tone={r.status < 400 ? 'ok' : 'bad'}>{r.status}</Badge>
-                      </td>
-                      <td class="num">
-                        {count(r.input_tokens)} / {count(r.output_tokens)}
-                      </td>
-                      <td class="num">{usd(r.cost_usd)}</td>
-                      <td class="num">{ms(r.latency_ms)}</td>
-                      <td class="mono">{r.request_id}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </>
+      {totals ? (
+        <dl class="stats" data-testid="usage-stats">
+          <div>
+            <dt>Requests</dt>
+            <dd data-stat="requests">{count(totals.requests)}</dd>
+          </div>
+          <div>
+            <dt>Errors</dt>
+            <dd data-stat="errors">
+              {count(totals.errors)}
+              {totals.requests ? ` (${((100 * totals.errors) / totals.requests).toFixed(1)}%)` : ''}
+            </dd>
+          </div>
+          <div>
+            <dt>Cost today</dt>
+            <dd data-stat="cost">{usd(totals.cost_usd)}</dd>
+          </div>
+          <div>
+            <dt>Cost this month</dt>
+            <dd data-stat="cost-month">{month.data ? usd(month.data.totals.cost_usd) : '…'}</dd>
+          </div>
+          <div>
+            <dt>Tokens in / out</dt>
+            <dd data-stat="tokens">
+              {count(totals.input_tokens)} / {count(totals.output_tokens)}
+            </dd>
+          </div>
+          <div>
+            <dt>Latency p50 / p95</dt>
+            <dd>
+              {ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}
+            </dd>
+          </div>
+          <div>
+            <dt>TTFT p50</dt>
+            <dd>{ms(totals.ttft_p50_ms)}</dd>
+          </div>
+        </dl>
       ) : (
-        <Loading error={usage.error} />
+        <Loading error={today.error} />
+      )}
+      <h2>Latest requests</h2>
+      {!latest.data ? (
+        <Loading error={latest.error} />
+      ) : latest.data.data.length === 0 ? (
+        <p class="muted">No requests yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  Tokens in / out
+                </th>
+                <th scope="col" class="num">
+                  Cost
+                </th>
+                <th scope="col" class="num">
+                  Latency
+                </th>
+                <th scope="col">Request id</th>
+              </tr>
+            </thead>
+            <tbody>
+              {latest.data.data.map((r) => (
+                <tr key={r.request_id}>
+                  <td>{dateTime(r.created_at, true)}</td>
+                  <td>{r.model}</td>
+                  <td>
+                    <Badge tone={r.status < 400 ? 'ok' : 'bad'}>{r.status}</Badge>
+                  </td>
+                  <td class="num">
+                    {count(r.input_tokens)} / {count(r.output_tokens)}
+                  </td>
+                  <td class="num">{usd(r.cost_usd)}</td>
+                  <td class="num">{ms(r.latency_ms)}</td>
+                  <td class="mono">{r.request_id}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
