@@ -310,7 +310,7 @@ describe('web console (chromium, embedded)', () => {
   it('should edit, disable and re-enable a channel, and edit a price', async () => {
     await go(page, 'Channels');
     const row = page.locator('tr[data-channel="fake-openai"]');
-    await row.getByRole('button', { name: 'Edit' }).click();
+    await row.getByRole('button', { name: 'Edit', exact: true }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Priority').fill('x');
     await dialog.getByRole('button', { name: 'Save' }).click();
@@ -341,6 +341,47 @@ describe('web console (chromium, embedded)', () => {
     await page.getByRole('dialog').getByLabel('Output, USD per million tokens').fill('9.5');
     await page.getByRole('dialog').getByRole('button', { name: 'Save price' }).click();
     await page.locator(`tr[data-model="${MODEL}"]`).getByText('$9.50').waitFor();
+  });
+
+  it("should edit a key's limits, models, addresses and expiry", async () => {
+    await go(page, 'Keys');
+    const row = page.locator('tr[data-key="console-key"]');
+    await row.getByRole('button', { name: 'Edit', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Requests / min').fill('0');
+    await dialog.getByLabel('Allowed addresses').fill('127.0.0.1/32, not-an-address');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.locator('[data-field-error="rpm"]').waitFor();
+    await dialog.locator('[data-field-error="allow_ips"]').waitFor();
+    await dialog.getByLabel('Requests / min').fill('60');
+    await dialog.getByLabel('Allowed addresses').fill('127.0.0.1/32, 10.0.0.0/8');
+    await dialog.getByLabel('Models', { exact: true }).fill(MODEL);
+    await dialog.getByLabel('Expires (UTC)').fill('2099-12-31');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('60 rpm; from 127.0.0.1/32, 10.0.0.0/8').waitFor();
+    const key = await relay.admin<{ data: Record<string, unknown>[] }>('GET', '/keys');
+    expect(key.body.data).toEqual([
+      expect.objectContaining({
+        rpm: 60,
+        tpm: null,
+        models: [MODEL],
+        allow_ips: ['127.0.0.1/32', '10.0.0.0/8'],
+        expires_at: '2099-12-31T23:59:59.000Z',
+      }),
+    ]);
+    // The key still works from here (127.0.0.1, within its limits).
+    const client = new OpenAI({ apiKey: clientKey, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    // Emptying a limit removes it.
+    await row.getByRole('button', { name: 'Edit', exact: true }).click();
+    await dialog.getByLabel('Requests / min').fill('');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('from 127.0.0.1/32, 10.0.0.0/8', { exact: true }).waitFor();
+    const after = await relay.admin<{ data: Record<string, unknown>[] }>('GET', '/keys');
+    expect(after.body.data[0]).toMatchObject({ rpm: null, models: [MODEL] });
   });
 
   it('should add credit to, disable and delete a key', async () => {

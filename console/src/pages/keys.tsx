@@ -19,7 +19,9 @@ function keyState(key: Key): { label: string; tone: 'ok' | 'warn' | 'bad' | 'mut
 
 export function Keys(props: { canWrite: boolean }) {
   const keys = useResource<List<Key>>('/admin/keys');
-  const [dialog, setDialog] = useState<{ kind: 'new' } | { kind: 'credit'; key: Key } | null>(null);
+  const [dialog, setDialog] = useState<
+    { kind: 'new' } | { kind: 'edit'; key: Key } | { kind: 'credit'; key: Key } | null
+  >(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   const act = async (method: string, path: string, body: unknown, done: string) => {
@@ -84,7 +86,12 @@ export function Keys(props: { canWrite: boolean }) {
                       {key.rpm ? `${count(key.rpm)} rpm` : ''}
                       {key.rpm && key.tpm ? ', ' : ''}
                       {key.tpm ? `${count(key.tpm)} tpm` : ''}
-                      {!key.rpm && !key.tpm ? <span class="muted">none</span> : null}
+                      {key.allow_ips.length
+                        ? `${key.rpm || key.tpm ? '; ' : ''}from ${key.allow_ips.join(', ')}`
+                        : ''}
+                      {!key.rpm && !key.tpm && !key.allow_ips.length ? (
+                        <span class="muted">none</span>
+                      ) : null}
                     </td>
                     <td class="wrap">{key.models.join(', ') || <span class="muted">all</span>}</td>
                     <td>
@@ -95,6 +102,9 @@ export function Keys(props: { canWrite: boolean }) {
                     </td>
                     {props.canWrite ? (
                       <td class="actions">
+                        <button type="button" onClick={() => setDialog({ kind: 'edit', key })}>
+                          Edit
+                        </button>
                         {key.unlimited ? null : (
                           <button type="button" onClick={() => setDialog({ kind: 'credit', key })}>
                             Add credit
@@ -142,10 +152,13 @@ export function Keys(props: { canWrite: boolean }) {
           </table>
         </div>
       )}
-      {dialog?.kind === 'new' ? (
-        <NewKey
-          onClose={() => {
+      {dialog?.kind === 'new' || dialog?.kind === 'edit' ? (
+        <KeyForm
+          keyView={dialog.kind === 'edit' ? dialog.key : null}
+          onClose={() => setDialog(null)}
+          onSaved={(text) => {
             setDialog(null);
+            setNotice({ kind: 'ok', text });
             keys.reload();
           }}
         />
@@ -171,41 +184,103 @@ interface KeyDraft {
   credit_usd: string;
   unlimited: boolean;
   models: string;
+  allow_ips: string;
   rpm: string;
   tpm: string;
   expires_at: string;
 }
 
-function NewKey(props: { onClose: () => void }) {
-  const [draft, setDraft] = useState<KeyDraft>({
-    name: '',
-    group: 'default',
+function draftOf(key: Key | null): KeyDraft {
+  return {
+    name: key?.name ?? '',
+    group: key?.group ?? 'default',
     credit_usd: '10',
-    unlimited: false,
-    models: '',
-    rpm: '',
-    tpm: '',
-    expires_at: '',
-  });
+    unlimited: key?.unlimited ?? false,
+    models: key?.models.join(', ') ?? '',
+    allow_ips: key?.allow_ips.join(', ') ?? '',
+    rpm: key?.rpm === null || key?.rpm === undefined ? '' : String(key.rpm),
+    tpm: key?.tpm === null || key?.tpm === undefined ? '' : String(key.tpm),
+    expires_at: key?.expires_at ? key.expires_at.slice(0, 10) : '',
+  };
+}
+
+/**
+ * The request body: a new key whole; an edit only the fields that changed, an emptied limit or expiry as null
+ * (none). Credit is changed by "Add credit", which the ledger adds atomically, never by overwriting it here.
+ */
+function keyBody(draft: KeyDraft, key: Key | null): Record<string, unknown> {
+  const number = (text: string) => (Number.isNaN(Number(text)) ? text : Number(text));
+  const optional = (text: string) => (text.trim() === '' ? null : number(text.trim()));
+  const fields: Record<string, unknown> = {
+    name: draft.name.trim(),
+    group: draft.group.trim() || 'default',
+    models: list(draft.models),
+    allow_ips: list(draft.allow_ips),
+    rpm: optional(draft.rpm),
+    tpm: optional(draft.tpm),
+    // The end of the chosen day (UTC): a key valid "until the 31st" works all of the 31st.
+    expires_at: draft.expires_at ? new Date(`${draft.expires_at}T23:59:59Z`).toISOString() : null,
+  };
+  if (!key) {
+    return {
+      ...fields,
+      ...(draft.unlimited ? { unlimited: true } : { credit_usd: number(draft.credit_usd) }),
+    };
+  }
+  const before = keyBody(draftOf(key), null);
+  return Object.fromEntries(
+    Object.entries(fields).filter(
+      ([field, value]) => JSON.stringify(value) !== JSON.stringify(before[field]),
+    ),
+  );
+}
+
+function CreatedKey(props: { name: string; secret: string; onClose: () => void }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <Dialog title={`Key ${props.name} created`} onClose={props.onClose}>
+      <div class="form">
+        <Notice kind="info">Copy it now: this is the only time it is shown.</Notice>
+        <div class="secret">
+          <code data-testid="new-key">{props.secret}</code>
+          <button
+            type="button"
+            onClick={() => {
+              void navigator.clipboard?.writeText(props.secret).then(() => setCopied(true));
+            }}
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+        <div class="form-actions">
+          <button type="button" class="primary" onClick={props.onClose}>
+            Done
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+function KeyForm(props: {
+  keyView: Key | null;
+  onClose: () => void;
+  onSaved: (text: string) => void;
+}) {
+  const editing = props.keyView;
+  const [draft, setDraft] = useState<KeyDraft>(() => draftOf(props.keyView));
   const [error, setError] = useState<ApiError | null>(null);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [copied, setCopied] = useState(false);
   const set = (field: keyof KeyDraft) => (event: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [field]: event.currentTarget.value });
-  const number = (text: string) => (Number.isNaN(Number(text)) ? text : Number(text));
 
   const submit = async () => {
-    const body: Record<string, unknown> = {
-      name: draft.name.trim(),
-      group: draft.group.trim() || 'default',
-    };
-    if (draft.unlimited) body['unlimited'] = true;
-    else body['credit_usd'] = number(draft.credit_usd);
-    if (list(draft.models).length) body['models'] = list(draft.models);
-    if (draft.rpm.trim()) body['rpm'] = number(draft.rpm);
-    if (draft.tpm.trim()) body['tpm'] = number(draft.tpm);
-    if (draft.expires_at) {
-      body['expires_at'] = new Date(`${draft.expires_at}T23:59:59Z`).toISOString();
+    const body = keyBody(draft, editing);
+    if (editing) {
+      const result = await api('PATCH', `/admin/keys/${editing.id}`, body);
+      if (result.ok) props.onSaved(`${draft.name.trim()} saved.`);
+      else setError(result.error);
+      return;
     }
     const result = await api<{ key: string; name: string }>('POST', '/admin/keys', body);
     if (result.ok) setCreated({ name: result.body.name, key: result.body.key });
@@ -214,33 +289,17 @@ function NewKey(props: { onClose: () => void }) {
 
   if (created) {
     return (
-      <Dialog title={`Key ${created.name} created`} onClose={props.onClose}>
-        <div class="form">
-          <Notice kind="info">Copy it now: this is the only time it is shown.</Notice>
-          <div class="secret">
-            <code data-testid="new-key">{created.key}</code>
-            <button
-              type="button"
-              onClick={() => {
-                void navigator.clipboard?.writeText(created.key).then(() => setCopied(true));
-              }}
-            >
-              {copied ? 'Copied' : 'Copy'}
-            </button>
-          </div>
-          <div class="form-actions">
-            <button type="button" class="primary" onClick={props.onClose}>
-              Done
-            </button>
-          </div>
-        </div>
-      </Dialog>
+      <CreatedKey
+        name={created.name}
+        secret={created.key}
+        onClose={() => props.onSaved(`${created.name} created.`)}
+      />
     );
   }
 
   const fieldError = (field: string) => error?.fields[field];
   return (
-    <Dialog title="New key" onClose={props.onClose}>
+    <Dialog title={editing ? `Edit ${editing.name}` : 'New key'} onClose={props.onClose}>
       <form
         class="form"
         noValidate
@@ -258,26 +317,30 @@ function NewKey(props: { onClose: () => void }) {
         <Field label="Group" name="group" error={fieldError('group')}>
           {(attrs) => <input {...attrs} value={draft.group} onInput={set('group')} />}
         </Field>
-        <label class="check">
-          <input
-            type="checkbox"
-            name="unlimited"
-            checked={draft.unlimited}
-            onChange={(e) => setDraft({ ...draft, unlimited: e.currentTarget.checked })}
-          />{' '}
-          Unlimited credit
-        </label>
-        {draft.unlimited ? null : (
-          <Field label="Credit (USD)" name="credit_usd" error={fieldError('credit_usd')}>
-            {(attrs) => (
+        {editing ? null : (
+          <>
+            <label class="check">
               <input
-                {...attrs}
-                inputMode="decimal"
-                value={draft.credit_usd}
-                onInput={set('credit_usd')}
-              />
+                type="checkbox"
+                name="unlimited"
+                checked={draft.unlimited}
+                onChange={(e) => setDraft({ ...draft, unlimited: e.currentTarget.checked })}
+              />{' '}
+              Unlimited credit
+            </label>
+            {draft.unlimited ? null : (
+              <Field label="Credit (USD)" name="credit_usd" error={fieldError('credit_usd')}>
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    inputMode="decimal"
+                    value={draft.credit_usd}
+                    onInput={set('credit_usd')}
+                  />
+                )}
+              </Field>
             )}
-          </Field>
+          </>
         )}
         <Field
           label="Models"
@@ -286,6 +349,14 @@ function NewKey(props: { onClose: () => void }) {
           hint="Comma-separated; empty for all"
         >
           {(attrs) => <input {...attrs} value={draft.models} onInput={set('models')} />}
+        </Field>
+        <Field
+          label="Allowed addresses"
+          name="allow_ips"
+          error={fieldError('allow_ips')}
+          hint="IPs or CIDRs, comma-separated; empty for any"
+        >
+          {(attrs) => <input {...attrs} value={draft.allow_ips} onInput={set('allow_ips')} />}
         </Field>
         <div class="row">
           <Field label="Requests / min" name="rpm" error={fieldError('rpm')}>
@@ -309,7 +380,7 @@ function NewKey(props: { onClose: () => void }) {
             Cancel
           </button>
           <button type="submit" class="primary">
-            Create key
+            {editing ? 'Save' : 'Create key'}
           </button>
         </div>
       </form>
