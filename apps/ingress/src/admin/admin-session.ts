@@ -103,15 +103,16 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 /**
  * The Set-Cookie header for a session (or, with `value` null, one that clears it): HttpOnly so no script reads
- * it, SameSite=Strict so no other site sends it, Secure when the page came over https.
+ * it, SameSite=Strict so no other site sends it, Secure when the page came over https. `name`: another session's
+ * cookie (the key holder's, console/key-session.ts), with the same protections.
  */
 export function sessionCookie(
   value: string | null,
-  options: { secure: boolean; maxAgeMs?: number },
+  options: { secure: boolean; maxAgeMs?: number; name?: string },
 ): string {
   const maxAge = value === null ? 0 : Math.floor((options.maxAgeMs ?? SESSION_TTL_MS) / 1000);
   return [
-    `${SESSION_COOKIE}=${value ?? ''}`,
+    `${options.name ?? SESSION_COOKIE}=${value ?? ''}`,
     'Path=/',
     'HttpOnly',
     'SameSite=Strict',

@@ -7,7 +7,12 @@ export type AccessRefusal = 'disabled' | 'expired' | 'model_not_allowed';
 export type AccessDecision =
   { ok: true } | { ok: false; status: 403; reason: AccessRefusal; message: string };
 
-export function checkKeyAccess(key: KeyRecord, model: string | null, now: number): AccessDecision {
+/** Reads only the key's state and allow-list, so a record read by id (the console's key session) is checked too. */
+export function checkKeyAccess(
+  key: Pick<KeyRecord, 'enabled' | 'expires_at' | 'models'>,
+  model: string | null,
+  now: number,
+): AccessDecision {
   if (!key.enabled) {
     return { ok: false, status: 403, reason: 'disabled', message: 'This API key is disabled.' };
   }

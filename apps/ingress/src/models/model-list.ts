@@ -5,6 +5,11 @@ export type ModelListFormat = 'openai' | 'anthropic' | 'gemini';
 /** A fixed, honest timestamp: the catalogue does not track when a model was added. */
 const EPOCH_SECONDS = 0;
 
+/** The models a key may call: its group's catalogue, narrowed by the key's allow-list (empty: all of them). */
+export function modelsOfKey(catalogue: readonly string[], allowed: readonly string[]): string[] {
+  return catalogue.filter((model) => allowed.length === 0 || allowed.includes(model));
+}
+
 export function modelList(format: ModelListFormat, models: readonly string[]): unknown {
   switch (format) {
     case 'openai':

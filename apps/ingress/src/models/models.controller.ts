@@ -4,7 +4,7 @@ import { DataPlane } from '../http/data-plane';
 import { GatewayError } from '../http/gateway-error';
 import { Authenticator } from '../keys/authenticator.service';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
-import { ModelListFormat, modelList } from './model-list';
+import { ModelListFormat, modelList, modelsOfKey } from './model-list';
 
 /** The models the caller's key may use: its group's catalogue, narrowed by the key's allow-list. */
 @Controller()
@@ -37,9 +37,7 @@ export class ModelsController {
       if (!table) {
         throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.');
       }
-      const models = table
-        .models(key.group)
-        .filter((m) => key.models.length === 0 || key.models.includes(m));
+      const models = modelsOfKey(table.models(key.group), key.models);
       await reply.send(modelList(format, models));
     });
   }
