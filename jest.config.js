@@ -21,7 +21,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,embedded,bench,scripts}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,embedded,bench,scripts,console}/**/*.spec.ts'],
     },
     {
       ...shared,

@@ -3,10 +3,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, setSession } from './api';
 import { Channels } from './pages/channels';
+import { KeyHolder } from './pages/key-holder';
 import { Keys } from './pages/keys';
 import { Models } from './pages/models';
 import { Overview } from './pages/overview';
 import { SignIn } from './pages/sign-in';
+import { Usage } from './pages/usage';
 import { Link, usePath } from './router';
 import type { SessionInfo } from './types';
 
@@ -15,11 +17,18 @@ const PAGES = [
   ['/channels', 'Channels'],
   ['/keys', 'Keys'],
   ['/models', 'Models'],
+  ['/usage', 'Usage'],
 ] as const;
 
 export function App() {
-  const [session, setCurrent] = useState<SessionInfo | null | undefined>(undefined);
   const path = usePath();
+  // The key holder's page is a console of its own: its own sign-in and session, none of the operator's screens.
+  return path === '/key' ? <KeyHolder /> : <Operator path={path} />;
+}
+
+function Operator(props: { path: string }) {
+  const { path } = props;
+  const [session, setCurrent] = useState<SessionInfo | null | undefined>(undefined);
   setSession(session ?? null, () => setCurrent(null));
 
   useEffect(() => {
@@ -66,6 +75,8 @@ export function App() {
           <Keys canWrite={canWrite} />
         ) : path === '/models' ? (
           <Models canWrite={canWrite} />
+        ) : path === '/usage' ? (
+          <Usage />
         ) : (
           <p>
             No such page. <Link to="/">Back to the overview</Link>.

@@ -94,8 +94,13 @@ export interface UsageRecord {
   key_id: string;
   channel_id: string | null;
   model: string;
+  format: string;
+  route: string;
+  stream: boolean;
   input_tokens: number;
   output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
   cost_usd: number;
   status: number;
   latency_ms: number | null;
@@ -115,9 +120,55 @@ export interface UsageFigures {
   ttft_p50_ms: number | null;
 }
 
+export interface UsageSummaryRow extends UsageFigures {
+  start: string;
+  group?: string | null;
+  other?: true;
+}
+
 export interface UsageSummary {
   interval: 'hour' | 'day';
+  group_by: 'model' | 'key' | 'channel' | null;
+  since: string;
+  until: string;
+  groups: (string | null)[];
+  other_groups: number;
+  rows: UsageSummaryRow[];
   totals: UsageFigures;
+}
+
+/** The key holder's session (GET /console/api/key/session). */
+export interface KeySessionInfo {
+  role: 'key';
+  key_id: string;
+  name: string;
+  expires_at: string;
+}
+
+/** The key as its holder sees it (GET /console/api/key). */
+export interface OwnKey {
+  id: string;
+  name: string;
+  key_hint: string;
+  group: string;
+  unlimited: boolean;
+  credit_usd: number;
+  used_usd: number;
+  remaining_usd: number | null;
+  rpm: number | null;
+  tpm: number | null;
+  models: string[];
+  expires_at: string | null;
+  created_at: string;
+}
+
+/** A model the key may call, with its price (null: not priced). */
+export interface KeyModel {
+  model: string;
+  input_usd_per_mtok: number | null;
+  output_usd_per_mtok: number | null;
+  cache_read_multiplier: number | null;
+  cache_write_multiplier: number | null;
 }
 
 export interface List<T> {
