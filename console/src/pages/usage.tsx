@@ -85,6 +85,8 @@ export function Usage() {
   const [range, setRange] = useState<Range>('24h');
   const [keyId, setKeyId] = useState('');
   const [model, setModel] = useState('');
+  // Typed freely, applied on Enter or leaving the field: not one request per keystroke.
+  const [modelDraft, setModelDraft] = useState('');
   const [channelId, setChannelId] = useState('');
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('');
   const [groupBy, setGroupBy] = useState<'model' | 'key'>('model');
@@ -152,7 +154,14 @@ export function Usage() {
           Refresh
         </button>
       </div>
-      <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+      <form
+        class="filters"
+        aria-label="Filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setModel(modelDraft.trim());
+        }}
+      >
         <Field label="Range" name="range">
           {(attrs) => (
             <select
@@ -186,8 +195,9 @@ export function Usage() {
               <input
                 {...attrs}
                 list="usage-models"
-                value={model}
+                value={modelDraft}
                 placeholder="All models"
+                onInput={(e) => setModelDraft(e.currentTarget.value)}
                 onChange={(e) => setModel(e.currentTarget.value.trim())}
               />
               <datalist id="usage-models">
@@ -241,6 +251,7 @@ export function Usage() {
             </select>
           )}
         </Field>
+        <button type="submit">Apply</button>
       </form>
 
       {totals ? (
