@@ -10,7 +10,7 @@ const colour = (i: number) => COLOURS[i] ?? `hsl(0 0% ${40 + ((i * 9) % 45)}%)`;
 
 const WIDTH = 640;
 const HEIGHT = 180;
-const LEFT = 56;
+const LEFT = 72;
 const BOTTOM = 20;
 
 export function StackedBars(props: {

@@ -145,12 +145,12 @@ function KeyPage(props: { onSignedOut: () => void }) {
             <dd data-stat="credit">{own.unlimited ? '—' : usd(own.credit_usd)}</dd>
           </div>
           <div>
-            <dt>Limits</dt>
-            <dd data-stat="limits">
-              {own.rpm ? `${count(own.rpm)} req/min` : 'no req/min limit'}
-              {' · '}
-              {own.tpm ? `${count(own.tpm)} tokens/min` : 'no tokens/min limit'}
-            </dd>
+            <dt>Requests / min</dt>
+            <dd data-stat="rpm">{own.rpm ? count(own.rpm) : 'no limit'}</dd>
+          </div>
+          <div>
+            <dt>Tokens / min</dt>
+            <dd data-stat="tpm">{own.tpm ? count(own.tpm) : 'no limit'}</dd>
           </div>
           <div>
             <dt>Expires</dt>
@@ -206,8 +206,8 @@ function KeyPage(props: { onSignedOut: () => void }) {
         </div>
       )}
 
-      <div class="page-head">
-        <h2>Usage</h2>
+      <h2>Usage</h2>
+      <div class="filters">
         <Field label="Range" name="range">
           {(attrs) => (
             <select
