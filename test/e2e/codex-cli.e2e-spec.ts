@@ -57,10 +57,11 @@ const SECRET = 'relaymesh-codex-shell-5147';
 const HELLO = 'Hello from the fake model behind relaymesh.';
 const SHELL_COMMAND = 'cat secret.txt';
 const THINKING = 'The user wants the file; I will read it with the shell.';
+// A Gemini 3 name on the Gemini channel: the fake then refuses a function call replayed without its signature.
 const CHANNELS = [
   { type: 'openai', model: 'cx-gpt' },
   { type: 'anthropic', model: 'cx-claude' },
-  { type: 'gemini', model: 'cx-gemini' },
+  { type: 'gemini', model: 'gemini-3-flash-preview' },
 ] as const;
 type ChannelType = (typeof CHANNELS)[number]['type'];
 

@@ -41,10 +41,11 @@ const SECRET = 'relaymesh-gemini-shell-8812';
 const HELLO = 'Hello from the fake model behind relaymesh.';
 const SHELL_COMMAND = 'cat secret.txt';
 const THINKING = 'The user wants the file; I will read it with the shell.';
+// A Gemini 3 name on the Gemini channel: the fake then refuses a function call replayed without its signature.
 const CHANNELS = [
   { type: 'openai', model: 'gm-gpt' },
   { type: 'anthropic', model: 'gm-claude' },
-  { type: 'gemini', model: 'gm-gemini' },
+  { type: 'gemini', model: 'gemini-3-flash-preview' },
 ] as const;
 type ChannelType = (typeof CHANNELS)[number]['type'];
 

@@ -34,10 +34,11 @@ const AI_SDK_COMPILED = join(ROOT, 'dist/test/e2e/clients/ai-sdk-client.mjs');
 
 const HELLO = 'Hello from the fake model behind relaymesh.';
 const FORECAST = 'sunny-relaymesh-3920';
+// A Gemini 3 name on the Gemini channel: the fake then refuses a function call replayed without its signature.
 const CHANNELS = [
   { type: 'openai', model: 'sdk-gpt' },
   { type: 'anthropic', model: 'sdk-claude' },
-  { type: 'gemini', model: 'sdk-gemini' },
+  { type: 'gemini', model: 'gemini-3-flash-preview' },
 ] as const;
 
 /** The fake model's script, the same on every upstream: call get_weather when given tools, then quote it. */
