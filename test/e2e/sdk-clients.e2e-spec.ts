@@ -1,7 +1,8 @@
 // The application frameworks people put in front of a gateway, unmodified, against relaymesh on every channel
 // type: the Vercel AI SDK (`ai` with `@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/google`) and LangChain JS
 // (`ChatOpenAI`, `ChatAnthropic`), each configured the way the README's "Use it with" section says. Each does
-// a generation, a stream and a tool call with its result sent back, checked in what the framework returns.
+// a generation, a stream and a tool call with its result sent back (and, with the AI SDK, a second turn of a
+// conversation), checked in what the framework returns.
 //
 // `ai` v7, `@ai-sdk/*` v4 and `@langchain/openai` 1.x declare Node >= 22; on Node 20.20 everything used here
 // works, so they run on both. The AI SDK is ES modules only, which jest's CommonJS runtime cannot load: its
@@ -33,6 +34,7 @@ const AI_SDK_SOURCE = join(__dirname, 'clients/ai-sdk-client.mts');
 const AI_SDK_COMPILED = join(ROOT, 'dist/test/e2e/clients/ai-sdk-client.mjs');
 
 const HELLO = 'Hello from the fake model behind relaymesh.';
+const AGAIN = 'Hello again, with the first answer in view.';
 const FORECAST = 'sunny-relaymesh-3920';
 // A Gemini 3 name on the Gemini channel: the fake then refuses a function call replayed without its signature.
 const CHANNELS = [
@@ -46,6 +48,11 @@ function finalAnswer(toolOutput: string): string {
   return `The forecast is ${toolOutput.includes(FORECAST) ? FORECAST : 'unknown'}.`;
 }
 
+/** Hello, or, asked again with the earlier answer in the conversation, that it is saying it again. */
+function reply(conversation: string): string {
+  return conversation.includes('Say it again.') && conversation.includes(HELLO) ? AGAIN : HELLO;
+}
+
 function scriptFakes(openai: FakeOpenAI, anthropic: FakeAnthropic, gemini: FakeGemini): void {
   const call = { city: 'Paris' };
   openai.setResponder((request: ChatRequestBody) => {
@@ -54,7 +61,7 @@ function scriptFakes(openai: FakeOpenAI, anthropic: FakeAnthropic, gemini: FakeG
     if ((request.tools ?? []).length > 0) {
       return { toolCalls: [{ name: 'get_weather', arguments: JSON.stringify(call) }] };
     }
-    return { text: HELLO };
+    return { text: reply(JSON.stringify(request.messages)) };
   });
   anthropic.setResponder((request: AnthropicRequestBody) => {
     const last = request.messages.at(-1);
@@ -66,7 +73,7 @@ function scriptFakes(openai: FakeOpenAI, anthropic: FakeAnthropic, gemini: FakeG
     if ((request.tools ?? []).length > 0) {
       return { toolCalls: [{ name: 'get_weather', input: call }] };
     }
-    return { text: HELLO };
+    return { text: reply(JSON.stringify(request.messages)) };
   });
   gemini.setResponder((request: GeminiRequestBody) => {
     const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
@@ -74,12 +81,13 @@ function scriptFakes(openai: FakeOpenAI, anthropic: FakeAnthropic, gemini: FakeG
     if ((request.tools ?? []).length > 0) {
       return { functionCalls: [{ name: 'get_weather', args: call }] };
     }
-    return { text: HELLO };
+    return { text: reply(JSON.stringify(request.contents)) };
   });
 }
 
 interface AiSdkResult {
   generate: { text: string };
+  conversation: { text: string };
   stream: { text: string; chunks: number };
   tool: { text: string; steps: number; calls: { name: string; input: unknown }[] };
 }
@@ -170,6 +178,7 @@ describe('application SDKs through relaymesh (Vercel AI SDK, LangChain JS)', () 
       );
       const result = JSON.parse(output) as AiSdkResult;
       expect(result.generate.text).toBe(HELLO);
+      expect(result.conversation.text).toBe(AGAIN);
       expect(result.stream.text).toBe(HELLO);
       expect(result.stream.chunks).toBeGreaterThan(1);
       expect(result.tool.calls).toEqual([{ name: 'get_weather', input: { city: 'Paris' } }]);

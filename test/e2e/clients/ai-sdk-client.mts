@@ -3,7 +3,8 @@
 // cannot load, so the spec compiles this file and runs it with node, as the application would run.
 //
 // Argument: JSON { relayUrl, key, provider: 'openai' | 'anthropic' | 'google', model }. Prints JSON: what
-// generateText answered, what streamText streamed (text and chunk count), and a tool loop's calls and final text.
+// generateText answered, a second turn's answer, what streamText streamed (text and chunk count), and a tool
+// loop's calls and final text.
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
@@ -57,9 +58,24 @@ const looped = await generateText({
   stopWhen: stepCountIs(3),
 });
 
+// A conversation: the first answer's messages sent back with the next question. relaymesh's Responses API is
+// stateless, so @ai-sdk/openai is told not to rely on stored items (it would send the answer by reference).
+const providerOptions = options.provider === 'openai' ? { openai: { store: false } } : undefined;
+const first = await generateText({ model, prompt: 'Say hello.', providerOptions });
+const second = await generateText({
+  model,
+  messages: [
+    { role: 'user', content: 'Say hello.' },
+    ...first.response.messages,
+    { role: 'user', content: 'Say it again.' },
+  ],
+  providerOptions,
+});
+
 process.stdout.write(
   JSON.stringify({
     generate: { text: generated.text },
+    conversation: { text: second.text },
     stream: { text: streamedText, chunks },
     tool: {
       text: looped.text,
