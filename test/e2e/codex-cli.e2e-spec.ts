@@ -105,6 +105,8 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
       ],
       {
         cwd: project,
+        // Under jest's 90 s, so a hung client fails with its own output rather than a bare timeout.
+        timeoutMs: 60_000,
         env: {
           PATH: process.env['PATH'] ?? '/usr/bin:/bin',
           HOME: home,

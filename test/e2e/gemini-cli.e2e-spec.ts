@@ -78,6 +78,8 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
       [GEMINI_CLI, '--model', model, '--skip-trust', '--output-format', 'json', '--prompt', prompt],
       {
         cwd: project,
+        // Under jest's 90 s, so a hung client fails with its own output rather than a bare timeout.
+        timeoutMs: 60_000,
         env: {
           PATH: process.env['PATH'] ?? '/usr/bin:/bin',
           HOME: home,
