@@ -1,8 +1,8 @@
 // The real Claude Code CLI against relaymesh, as teams run it: `ANTHROPIC_BASE_URL` pointed at the gateway, a
 // relaymesh key as the API key. Claude Code is the most demanding Anthropic client there is (beta query string,
 // `anthropic-beta` headers, a large system prompt with cache_control, a dozen tools, streaming, a mid-conversation
-// system message for models it does not know, count_tokens). It runs once against an Anthropic channel
-// (pass-through) and once against an OpenAI channel (translated both ways), including a real tool round trip:
+// system message for models it does not know, count_tokens). It runs against an Anthropic channel
+// (pass-through), an OpenAI and a Gemini channel (translated both ways), including a real tool round trip:
 // the fake model asks Claude Code to read a file, Claude Code reads it and sends the result back, and the fake
 // model's final answer quotes it.
 //
@@ -17,7 +17,9 @@ import {
   AnthropicRequestBody,
   Deployment,
   FakeAnthropic,
+  FakeGemini,
   FakeOpenAI,
+  ProxyTrap,
   startDeployment,
   waitFor,
 } from '@relaymesh/testing';
@@ -63,6 +65,8 @@ describe('Claude Code CLI through relaymesh', () => {
   let relay: Deployment;
   let anthropic: FakeAnthropic;
   let openai: FakeOpenAI;
+  let gemini: FakeGemini;
+  let trap: ProxyTrap;
   let clientKey: string;
   let home: string;
   let project: string;
@@ -83,6 +87,8 @@ describe('Claude Code CLI through relaymesh', () => {
     DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1',
     CI: '1',
+    // Anything that still tried to leave would go through the trap, and the tests check it saw nothing.
+    ...trap.env(),
   });
 
   beforeAll(async () => {
@@ -92,7 +98,12 @@ describe('Claude Code CLI through relaymesh', () => {
     home = mkdtempSync(join(tmpdir(), 'relaymesh-claude-home-'));
     project = mkdtempSync(join(tmpdir(), 'relaymesh-claude-project-'));
     writeFileSync(join(project, 'secret.txt'), `${SECRET}\n`);
-    [anthropic, openai] = await Promise.all([FakeAnthropic.start(), FakeOpenAI.start()]);
+    [anthropic, openai, gemini, trap] = await Promise.all([
+      FakeAnthropic.start(),
+      FakeOpenAI.start(),
+      FakeGemini.start(),
+      ProxyTrap.start(),
+    ]);
     relay = await startDeployment('embedded', { label: 'claude_code' });
     for (const channel of [
       {
@@ -109,6 +120,13 @@ describe('Claude Code CLI through relaymesh', () => {
         keys: ['sk-upstream'],
         models: ['cc-gpt'],
       },
+      {
+        name: 'cc-gemini',
+        type: 'gemini',
+        base_url: gemini.url,
+        keys: ['AIza-upstream'],
+        models: ['cc-gemini'],
+      },
     ]) {
       expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
     }
@@ -120,15 +138,15 @@ describe('Claude Code CLI through relaymesh', () => {
           headers: { authorization: `Bearer ${clientKey}` },
         });
         const list = (await res.json()) as { data?: { id: string }[] };
-        return (list.data ?? []).length >= 2;
+        return (list.data ?? []).length >= 3;
       },
-      { what: 'both channels routable', timeoutMs: 10_000 },
+      { what: 'the three channels routable', timeoutMs: 10_000 },
     );
   }, 90_000);
 
   afterAll(async () => {
     await relay?.stop();
-    await Promise.all([anthropic?.close(), openai?.close()]);
+    await Promise.all([anthropic?.close(), openai?.close(), gemini?.close(), trap?.close()]);
     for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -154,14 +172,18 @@ describe('Claude Code CLI through relaymesh', () => {
     expect(main.headers['anthropic-beta']).toBeTruthy();
     expect(main.headers['x-api-key']).toBe('sk-ant-upstream');
     expect(JSON.stringify(main.body)).toContain('cache_control');
+    expect(trap.attempts).toEqual([]);
   });
 
   it.each([
     ['an Anthropic channel (pass-through)', 'cc-sonnet'],
     ['an OpenAI channel (translated)', 'cc-gpt'],
+    ['a Gemini channel (translated)', 'cc-gemini'],
   ])('should run a tool round trip over %s', async (_, model) => {
     anthropic.reset();
     openai.reset();
+    gemini.reset();
+    trap.reset();
     const file = join(project, 'secret.txt');
     const answer = (result: string) =>
       `The file says: ${result.includes(SECRET) ? SECRET : 'something else'}`;
@@ -176,6 +198,12 @@ describe('Claude Code CLI through relaymesh', () => {
       return last?.role === 'tool'
         ? { text: answer(JSON.stringify(last.content)) }
         : { toolCalls: [{ name: 'Read', arguments: JSON.stringify({ file_path: file }) }] };
+    });
+    gemini.setResponder((request) => {
+      const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
+      return response
+        ? { text: answer(JSON.stringify(response.functionResponse)) }
+        : { functionCalls: [{ name: 'Read', args: { file_path: file } }] };
     });
     const run = await runClaude(
       [
@@ -195,5 +223,6 @@ describe('Claude Code CLI through relaymesh', () => {
     const result = JSON.parse(run.stdout) as { result: string; num_turns: number };
     expect(result.result).toContain(`The file says: ${SECRET}`);
     expect(result.num_turns).toBeGreaterThanOrEqual(2);
+    expect(trap.attempts).toEqual([]);
   });
 });

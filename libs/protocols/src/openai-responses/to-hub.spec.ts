@@ -266,6 +266,29 @@ describe('responsesRequestToHub on single fields', () => {
       isError: false,
     });
   });
+
+  it('reads a reference to a reasoning item as reasoning left out (the AI SDK tool loop with store on)', () => {
+    // What @ai-sdk/openai sends back by default: the reasoning of the previous step by its id only.
+    const hub = hubOf({
+      model: 'm',
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'weather in Paris?' }] },
+        { type: 'item_reference', id: 'rs_0a1b2c_0' },
+        {
+          type: 'function_call',
+          call_id: 'c1',
+          name: 'get_weather',
+          arguments: '{"city":"Paris"}',
+        },
+        { type: 'function_call_output', call_id: 'c1', output: 'sunny' },
+      ],
+    });
+    expect(hub.messages.map((m) => [m.role, m.content.map((p) => p.type)])).toEqual([
+      ['user', ['text']],
+      ['assistant', ['tool_call']],
+      ['user', ['tool_result']],
+    ]);
+  });
 });
 
 describe('responsesRequestToHub refusals (400 invalid_request_error)', () => {

@@ -17,7 +17,8 @@
 // mcp, local_shell, ...) is a hosted tool: run by the upstream's own equivalent where one exists, else dropped
 // and named (hub/hosted-tools.ts). `web_search_call` items are skipped (OpenAI's record of its own search).
 // Refused (400 `unsupported_value`): items of other hosted tools' calls, `input_file` parts, images by
-// `file_id`, and `item_reference` items, which name content stored at OpenAI.
+// `file_id`, and `item_reference` items, which name content stored at OpenAI — except references to reasoning
+// items (`rs_`), read as reasoning left out.
 // `previous_response_id`, `conversation` and `background` are refused for both paths by `parse.ts`.
 import type { ProtocolError } from '../errors';
 import type {
@@ -63,6 +64,8 @@ export function responsesRequestToHub(
 }
 
 const NOT_TRANSLATABLE = 'cannot be translated to the API format of the channel serving this model';
+/** How OpenAI (and relaymesh's translated responses) name reasoning items. */
+const REASONING_ID_PREFIX = 'rs_';
 
 function translateRequest(body: Record<string, unknown>, view: ResponsesRequestView): HubRequest {
   const system: string[] = [];
@@ -187,9 +190,15 @@ function readInput(input: unknown, system: string[]): HubMessage[] {
         break;
       }
       case 'item_reference':
+        // A reasoning item by its id (`rs_`): @ai-sdk/openai sends the previous step's reasoning this way unless
+        // `store` is false. Reasoning is context a target can do without, and even sent whole it would count only
+        // if signed by the target's provider, which a bare id cannot show: read as absent, like an unsigned
+        // thought. A message or call by reference is content the gateway does not hold: refused.
+        if (readString(item.id, `${at}.id`).startsWith(REASONING_ID_PREFIX)) break;
         untranslatable(
           `${at}.type`,
-          `'item_reference' items name content stored at OpenAI and ${NOT_TRANSLATABLE}.`,
+          `'item_reference' items name content stored at OpenAI and ${NOT_TRANSLATABLE}; ` +
+            'send the items themselves (clients send references when store is on: set store to false).',
         );
         break;
       default:

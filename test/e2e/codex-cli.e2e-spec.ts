@@ -1,0 +1,285 @@
+// The real OpenAI Codex CLI against relaymesh, configured exactly as its documentation says for a custom
+// provider: a `model_providers.<id>` table in `$CODEX_HOME/config.toml` with `base_url` = relaymesh's `/v1`,
+// `env_key` naming the variable that holds a relaymesh key, `wire_api = "responses"`. Codex speaks only the
+// Responses API and always sends Responses-only tools (a `namespace` group of function tools, hosted
+// `web_search`), so every channel type is a real test of the Responses adapter: `codex exec` with a plain prompt
+// prints the fake's answer, and a shell-tool round trip (the fake model calls Codex's `exec_command`, Codex runs
+// it in its read-only sandbox and sends the output back) ends in an answer that quotes a file only the shell
+// could have read. With reasoning on the way (Claude's signed thinking, Gemini's thought signature), the second
+// request also proves the signature came back to the provider that issued it: the fakes verify them.
+//
+// Nothing leaves 127.0.0.1: update check, analytics, feedback and OTel export are off in config.toml, the
+// curated-plugin sync (github.com, chatgpt.com) is off by its feature flags, and every proxy variable points at
+// a trap that records any attempt; each test asserts the trap saw none.
+//
+// The CLI is `@openai/codex`, a devDependency whose native binary comes in a per-platform optional package;
+// where that package is absent the suite is skipped with the reason, except in CI, where it fails.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  AnthropicContentBlock,
+  AnthropicRequestBody,
+  ChatRequestBody,
+  ClientRun,
+  Deployment,
+  FakeAnthropic,
+  FakeGemini,
+  FakeOpenAI,
+  GeminiRequestBody,
+  ProxyTrap,
+  RecordedRequest,
+  locateClient,
+  runClient,
+  shouldRunClientSuite,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
+
+const MODULES = resolve(__dirname, '../../node_modules');
+/** The native build's target triple per platform, as the `@openai/codex` launcher names its vendor folder. */
+const CODEX_TRIPLES: Record<string, string> = {
+  'linux-x64': 'x86_64-unknown-linux-musl',
+  'linux-arm64': 'aarch64-unknown-linux-musl',
+  'darwin-x64': 'x86_64-apple-darwin',
+  'darwin-arm64': 'aarch64-apple-darwin',
+};
+const PLATFORM = `${process.platform}-${process.arch}`;
+const CODEX_LAUNCHER = join(MODULES, '@openai/codex/bin/codex.js');
+const codex = locateClient(
+  `Codex CLI's native binary (@openai/codex-${PLATFORM})`,
+  CODEX_TRIPLES[PLATFORM]
+    ? [join(MODULES, `@openai/codex-${PLATFORM}/vendor/${CODEX_TRIPLES[PLATFORM]}/bin/codex`)]
+    : [],
+);
+
+const SECRET = 'relaymesh-codex-shell-5147';
+const HELLO = 'Hello from the fake model behind relaymesh.';
+const SHELL_COMMAND = 'cat secret.txt';
+const THINKING = 'The user wants the file; I will read it with the shell.';
+// A Gemini 3 name on the Gemini channel: the fake then refuses a function call replayed without its signature.
+const CHANNELS = [
+  { type: 'openai', model: 'cx-gpt' },
+  { type: 'anthropic', model: 'cx-claude' },
+  { type: 'gemini', model: 'gemini-3-flash-preview' },
+] as const;
+type ChannelType = (typeof CHANNELS)[number]['type'];
+
+/** What the fake model says once it has the shell's output: the secret only if the output carried it. */
+function finalAnswer(toolOutput: string): string {
+  return `The file says: ${toolOutput.includes(SECRET) ? SECRET : 'something else'}`;
+}
+
+function anthropicToolResult(request: AnthropicRequestBody): string | null {
+  const last = request.messages.at(-1);
+  if (!last || typeof last.content === 'string') return null;
+  const result = last.content.find((b: AnthropicContentBlock) => b.type === 'tool_result');
+  return result ? JSON.stringify(result['content']) : null;
+}
+
+const describeCodex = shouldRunClientSuite(codex) ? describe : describe.skip;
+
+describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)', () => {
+  let relay: Deployment;
+  let fakes: { openai: FakeOpenAI; anthropic: FakeAnthropic; gemini: FakeGemini };
+  let trap: ProxyTrap;
+  let clientKey: string;
+  let home: string;
+  let project: string;
+
+  const runCodex = (model: string, prompt: string): Promise<ClientRun> =>
+    runClient(
+      process.execPath,
+      [
+        CODEX_LAUNCHER,
+        'exec',
+        '--model',
+        model,
+        // Documented for non-interactive runs: no approvals are asked in exec; read-only lets `cat` run and
+        // nothing be written; the temp project is no git repository; no session files kept.
+        '--sandbox',
+        'read-only',
+        '--skip-git-repo-check',
+        '--ephemeral',
+        prompt,
+      ],
+      {
+        cwd: project,
+        // Under jest's 90 s, so a hung client fails with its own output rather than a bare timeout.
+        timeoutMs: 60_000,
+        env: {
+          PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+          HOME: home,
+          CODEX_HOME: join(home, '.codex'),
+          RELAYMESH_API_KEY: clientKey,
+          ...trap.env(),
+        },
+      },
+    );
+
+  beforeAll(async () => {
+    if (!codex.found) throw new Error(codex.reason);
+    home = mkdtempSync(join(tmpdir(), 'relaymesh-codex-home-'));
+    project = mkdtempSync(join(tmpdir(), 'relaymesh-codex-project-'));
+    writeFileSync(join(project, 'secret.txt'), `${SECRET}\n`);
+    const [openai, anthropic, gemini] = await Promise.all([
+      FakeOpenAI.start(),
+      FakeAnthropic.start(),
+      FakeGemini.start(),
+    ]);
+    fakes = { openai, anthropic, gemini };
+    trap = await ProxyTrap.start();
+    relay = await startDeployment('embedded', { label: 'codex_cli' });
+    const upstream = {
+      openai: { url: openai.url, key: 'sk-upstream' },
+      anthropic: { url: anthropic.url, key: 'sk-ant-upstream' },
+      gemini: { url: gemini.url, key: 'AIza-upstream' },
+    };
+    for (const { type, model } of CHANNELS) {
+      const channel = {
+        name: `codex-${type}`,
+        type,
+        base_url: upstream[type].url,
+        keys: [upstream[type].key],
+        models: [model],
+      };
+      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+    }
+    clientKey = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'codex-cli' })).body
+      .key;
+    await waitFor(
+      async () => {
+        const res = await fetch(`${relay.url}/v1/models`, {
+          headers: { authorization: `Bearer ${clientKey}` },
+        });
+        const list = (await res.json()) as { data?: { id: string }[] };
+        return (list.data ?? []).length >= CHANNELS.length;
+      },
+      { what: 'the three channels routable', timeoutMs: 10_000 },
+    );
+    const codexHome = join(home, '.codex');
+    mkdirSync(codexHome);
+    writeFileSync(
+      join(codexHome, 'config.toml'),
+      [
+        `model = "${CHANNELS[0].model}"`,
+        'model_provider = "relaymesh"',
+        'check_for_update_on_startup = false',
+        '',
+        '[model_providers.relaymesh]',
+        'name = "relaymesh"',
+        `base_url = "${relay.url}/v1"`,
+        'env_key = "RELAYMESH_API_KEY"',
+        'wire_api = "responses"',
+        '',
+        '[analytics]',
+        'enabled = false',
+        '',
+        '[feedback]',
+        'enabled = false',
+        '',
+        '[otel]',
+        'exporter = "none"',
+        'trace_exporter = "none"',
+        'metrics_exporter = "none"',
+        '',
+        // The curated-plugin sync fetches from github.com and chatgpt.com at start.
+        '[features]',
+        'plugins = false',
+        'remote_plugin = false',
+        'apps = false',
+        '',
+      ].join('\n'),
+    );
+  }, 90_000);
+
+  afterEach(() => {
+    for (const fake of Object.values(fakes ?? {})) fake.reset();
+    trap?.reset();
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await Promise.all([...Object.values(fakes ?? {}).map((fake) => fake.close()), trap?.close()]);
+    for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const generationRequests = (type: ChannelType): RecordedRequest[] =>
+    fakes[type].requests.filter((r) => r.method === 'POST' && !r.path.endsWith('count_tokens'));
+
+  it.each(CHANNELS)(
+    'should print the fake answer to a plain prompt over the $type channel',
+    async ({ type, model }) => {
+      fakes.openai.setResponder(() => ({ text: HELLO }));
+      fakes.anthropic.setResponder(() => ({ text: HELLO }));
+      fakes.gemini.setResponder(() => ({ text: HELLO }));
+
+      const run = await runCodex(model, 'Say hello.');
+
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
+        code: 0,
+        stderr: '',
+      });
+      expect(run.stdout.trim()).toBe(HELLO);
+      expect(generationRequests(type)).toHaveLength(1);
+      // Codex's Responses-only tools reached the provider in its own terms (translated or passed through).
+      expect(JSON.stringify(generationRequests(type)[0].body)).toContain('exec_command');
+      expect(trap.attempts).toEqual([]);
+    },
+  );
+
+  it.each(CHANNELS)(
+    'should run a shell-tool round trip over the $type channel',
+    async ({ type, model }) => {
+      const call = { cmd: SHELL_COMMAND };
+      fakes.openai.setResponder((request: ChatRequestBody) => {
+        const last = request.messages.at(-1);
+        return last?.role === 'tool'
+          ? { text: finalAnswer(JSON.stringify(last.content)) }
+          : { toolCalls: [{ name: 'exec_command', arguments: JSON.stringify(call) }] };
+      });
+      fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
+        const output = anthropicToolResult(request);
+        return output === null
+          ? { thinking: { text: THINKING }, toolCalls: [{ name: 'exec_command', input: call }] }
+          : { text: finalAnswer(output) };
+      });
+      fakes.gemini.setResponder((request: GeminiRequestBody) => {
+        const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
+        return response
+          ? { text: finalAnswer(JSON.stringify(response.functionResponse)) }
+          : { thought: THINKING, functionCalls: [{ name: 'exec_command', args: call }] };
+      });
+
+      const run = await runCodex(model, 'Read secret.txt with the shell and tell me what it says.');
+
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
+        code: 0,
+        stderr: '',
+      });
+      expect(run.stdout.trim()).toBe(`The file says: ${SECRET}`);
+      const requests = generationRequests(type);
+      expect(requests).toHaveLength(2);
+      // The second request carries what the shell printed, which only the file holds.
+      expect(JSON.stringify(requests[1].body)).toContain(SECRET);
+      if (type === 'anthropic') {
+        // Claude's signed thinking went back to Claude before the tool_use (the fake verified the signature).
+        const body = requests[1].body as AnthropicRequestBody;
+        const assistant = body.messages.find((m) => m.role === 'assistant');
+        expect(assistant?.content).toEqual([
+          expect.objectContaining({ type: 'thinking', thinking: THINKING }),
+          expect.objectContaining({ type: 'tool_use', name: 'exec_command' }),
+        ]);
+      }
+      if (type === 'gemini') {
+        // Gemini's thought signature is back on the functionCall it came with (the fake verified it).
+        const body = requests[1].body as GeminiRequestBody;
+        const model = body.contents.find((c) => c.role === 'model');
+        expect(model?.parts.find((p) => p.functionCall)).toEqual(
+          expect.objectContaining({ thoughtSignature: expect.any(String) }),
+        );
+      }
+      expect(trap.attempts).toEqual([]);
+    },
+  );
+});

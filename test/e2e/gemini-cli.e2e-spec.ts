@@ -1,0 +1,253 @@
+// The real Google Gemini CLI against relaymesh, set up as its documentation says for a custom endpoint:
+// `GOOGLE_GEMINI_BASE_URL` pointed at relaymesh, a relaymesh key as `GEMINI_API_KEY`, API-key auth, telemetry,
+// usage statistics and auto-update off in `~/.gemini/settings.json` (a temp HOME). `gemini -p` answers a plain
+// prompt and runs a shell-tool round trip (the fake model calls `run_shell_command`, allowed for this one
+// command by a policy file, and the answer quotes a file only the shell could have read) over openai,
+// anthropic and gemini channels.
+//
+// The Claude channel is the case of issue 17: Gemini CLI asks for thinking, Claude answers with a signed
+// thinking block, relaymesh hands the signature to Gemini CLI on the functionCall part (as real Gemini does),
+// and Gemini CLI's next request must get Claude that very signature back — the fake Anthropic refuses any
+// other (a placeholder, a made-up one) with 400 "Invalid `signature` in `thinking` block", as the real API does.
+//
+// Nothing leaves 127.0.0.1: every proxy variable points at a trap, and each test asserts it saw nothing.
+// The CLI is `@google/gemini-cli` (JavaScript, a devDependency; node-pty is optional and not needed headless).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  AnthropicContentBlock,
+  AnthropicRequestBody,
+  ChatRequestBody,
+  ClientRun,
+  Deployment,
+  FakeAnthropic,
+  FakeGemini,
+  FakeOpenAI,
+  GeminiRequestBody,
+  ProxyTrap,
+  RecordedRequest,
+  locateClient,
+  runClient,
+  shouldRunClientSuite,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
+
+const GEMINI_CLI = resolve(__dirname, '../../node_modules/@google/gemini-cli/bundle/gemini.js');
+const gemini = locateClient('Gemini CLI (@google/gemini-cli)', [GEMINI_CLI]);
+
+const SECRET = 'relaymesh-gemini-shell-8812';
+const HELLO = 'Hello from the fake model behind relaymesh.';
+const SHELL_COMMAND = 'cat secret.txt';
+const THINKING = 'The user wants the file; I will read it with the shell.';
+// A Gemini 3 name on the Gemini channel: the fake then refuses a function call replayed without its signature.
+const CHANNELS = [
+  { type: 'openai', model: 'gm-gpt' },
+  { type: 'anthropic', model: 'gm-claude' },
+  { type: 'gemini', model: 'gemini-3-flash-preview' },
+] as const;
+type ChannelType = (typeof CHANNELS)[number]['type'];
+
+/** What the fake model says once it has the shell's output: the secret only if the output carried it. */
+function finalAnswer(toolOutput: string): string {
+  return `The file says: ${toolOutput.includes(SECRET) ? SECRET : 'something else'}`;
+}
+
+function anthropicToolResult(request: AnthropicRequestBody): string | null {
+  const last = request.messages.at(-1);
+  if (!last || typeof last.content === 'string') return null;
+  const result = last.content.find((b: AnthropicContentBlock) => b.type === 'tool_result');
+  return result ? JSON.stringify(result['content']) : null;
+}
+
+const describeGemini = shouldRunClientSuite(gemini) ? describe : describe.skip;
+
+describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BASE_URL)', () => {
+  let relay: Deployment;
+  let fakes: { openai: FakeOpenAI; anthropic: FakeAnthropic; gemini: FakeGemini };
+  let trap: ProxyTrap;
+  let clientKey: string;
+  let home: string;
+  let project: string;
+
+  const runGemini = (model: string, prompt: string): Promise<ClientRun> =>
+    runClient(
+      process.execPath,
+      // --skip-trust: a headless run in a folder never trusted interactively refuses to start without it.
+      [GEMINI_CLI, '--model', model, '--skip-trust', '--output-format', 'json', '--prompt', prompt],
+      {
+        cwd: project,
+        // Under jest's 90 s, so a hung client fails with its own output rather than a bare timeout.
+        timeoutMs: 60_000,
+        env: {
+          PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+          HOME: home,
+          GOOGLE_GEMINI_BASE_URL: relay.url,
+          GEMINI_API_KEY: clientKey,
+          ...trap.env(),
+        },
+      },
+    );
+
+  beforeAll(async () => {
+    if (!gemini.found) throw new Error(gemini.reason);
+    home = mkdtempSync(join(tmpdir(), 'relaymesh-gemini-home-'));
+    project = mkdtempSync(join(tmpdir(), 'relaymesh-gemini-project-'));
+    writeFileSync(join(project, 'secret.txt'), `${SECRET}\n`);
+    mkdirSync(join(home, '.gemini', 'policies'), { recursive: true });
+    writeFileSync(
+      join(home, '.gemini', 'settings.json'),
+      JSON.stringify({
+        general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+        privacy: { usageStatisticsEnabled: false },
+        telemetry: { enabled: false },
+        security: { auth: { selectedType: 'gemini-api-key' } },
+      }),
+    );
+    // Headless runs deny what would ask the user; this one command is allowed, nothing else.
+    writeFileSync(
+      join(home, '.gemini', 'policies', 'relaymesh-e2e.toml'),
+      [
+        '[[rule]]',
+        'toolName = "run_shell_command"',
+        `commandPrefix = "${SHELL_COMMAND}"`,
+        'decision = "allow"',
+        'priority = 100',
+        '',
+      ].join('\n'),
+    );
+    const [openai, anthropic, geminiFake] = await Promise.all([
+      FakeOpenAI.start(),
+      FakeAnthropic.start(),
+      FakeGemini.start(),
+    ]);
+    fakes = { openai, anthropic, gemini: geminiFake };
+    trap = await ProxyTrap.start();
+    relay = await startDeployment('embedded', { label: 'gemini_cli' });
+    const upstream = {
+      openai: { url: openai.url, key: 'sk-upstream' },
+      anthropic: { url: anthropic.url, key: 'sk-ant-upstream' },
+      gemini: { url: geminiFake.url, key: 'AIza-upstream' },
+    };
+    for (const { type, model } of CHANNELS) {
+      const channel = {
+        name: `gemini-cli-${type}`,
+        type,
+        base_url: upstream[type].url,
+        keys: [upstream[type].key],
+        models: [model],
+      };
+      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+    }
+    clientKey = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'gemini-cli' })).body
+      .key;
+    await waitFor(
+      async () => {
+        const res = await fetch(`${relay.url}/v1/models`, {
+          headers: { authorization: `Bearer ${clientKey}` },
+        });
+        const list = (await res.json()) as { data?: { id: string }[] };
+        return (list.data ?? []).length >= CHANNELS.length;
+      },
+      { what: 'the three channels routable', timeoutMs: 10_000 },
+    );
+  }, 90_000);
+
+  afterEach(() => {
+    for (const fake of Object.values(fakes ?? {})) fake.reset();
+    trap?.reset();
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await Promise.all([...Object.values(fakes ?? {}).map((fake) => fake.close()), trap?.close()]);
+    for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const generationRequests = (type: ChannelType): RecordedRequest[] =>
+    fakes[type].requests.filter((r) => r.method === 'POST' && !/count_?tokens/i.test(r.path));
+
+  /** The answer Gemini CLI printed (`--output-format json`), after checking the run succeeded. */
+  const answerOf = (run: ClientRun): string => {
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    return (JSON.parse(run.stdout) as { response: string }).response;
+  };
+
+  it.each(CHANNELS)(
+    'should answer a plain prompt over the $type channel',
+    async ({ type, model }) => {
+      fakes.openai.setResponder(() => ({ text: HELLO }));
+      fakes.anthropic.setResponder(() => ({ text: HELLO }));
+      fakes.gemini.setResponder(() => ({ text: HELLO }));
+
+      const run = await runGemini(model, 'Say hello.');
+
+      expect(answerOf(run).trim()).toBe(HELLO);
+      expect(generationRequests(type)).toHaveLength(1);
+      expect(JSON.stringify(generationRequests(type)[0].body)).toContain('run_shell_command');
+      expect(trap.attempts).toEqual([]);
+    },
+  );
+
+  it.each(CHANNELS)(
+    'should run a shell-tool round trip over the $type channel',
+    async ({ type, model }) => {
+      const call = { command: SHELL_COMMAND };
+      fakes.openai.setResponder((request: ChatRequestBody) => {
+        const last = request.messages.at(-1);
+        return last?.role === 'tool'
+          ? { text: finalAnswer(JSON.stringify(last.content)) }
+          : { toolCalls: [{ name: 'run_shell_command', arguments: JSON.stringify(call) }] };
+      });
+      fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
+        const output = anthropicToolResult(request);
+        if (output !== null) return { text: finalAnswer(output) };
+        // Thinking only when asked for, as Claude does (Gemini CLI asks through thinkingConfig).
+        return {
+          ...(request['thinking'] ? { thinking: { text: THINKING } } : {}),
+          toolCalls: [{ name: 'run_shell_command', input: call }],
+        };
+      });
+      fakes.gemini.setResponder((request: GeminiRequestBody) => {
+        const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
+        return response
+          ? { text: finalAnswer(JSON.stringify(response.functionResponse)) }
+          : { thought: THINKING, functionCalls: [{ name: 'run_shell_command', args: call }] };
+      });
+
+      const run = await runGemini(
+        model,
+        'Read secret.txt with the shell and tell me what it says.',
+      );
+
+      expect(answerOf(run).trim()).toBe(`The file says: ${SECRET}`);
+      const requests = generationRequests(type);
+      expect(requests).toHaveLength(2);
+      // The second request carries what the shell printed, which only the file holds.
+      expect(JSON.stringify(requests[1].body)).toContain(SECRET);
+      if (type === 'anthropic') {
+        // Thinking was on, and Claude got its own signed thinking back before the tool_use: the fake verified
+        // the signature (a placeholder or a made-up one would have been a 400 and a failed run).
+        const body = requests[1].body as AnthropicRequestBody;
+        expect(body['thinking']).toEqual(expect.objectContaining({ type: 'enabled' }));
+        const assistant = body.messages.find((m) => m.role === 'assistant');
+        expect(assistant?.content).toEqual([
+          expect.objectContaining({ type: 'thinking', thinking: THINKING }),
+          expect.objectContaining({ type: 'tool_use', name: 'run_shell_command' }),
+        ]);
+      }
+      if (type === 'gemini') {
+        const body = requests[1].body as GeminiRequestBody;
+        const modelTurn = body.contents.find((c) => c.role === 'model');
+        expect(modelTurn?.parts.find((p) => p.functionCall)).toEqual(
+          expect.objectContaining({ thoughtSignature: expect.any(String) }),
+        );
+      }
+      expect(trap.attempts).toEqual([]);
+    },
+  );
+});
