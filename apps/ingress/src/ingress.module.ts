@@ -13,7 +13,7 @@ import { RequestObservers } from './http/request-trace';
 import { IngressEnv } from './config/ingress.env';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { ModelsModule } from './models/models.module';
+import { RoutesModule } from './routes/routes.module';
 import { RoutingSnapshotModule } from './routing-snapshot/routing-snapshot.module';
 import { UsageModule } from './usage/usage.module';
 
@@ -31,8 +31,8 @@ export class IngressModule {
         KeysModule,
         MessagingModule.forRoot(options.transport),
         MetricsModule,
-        ModelsModule,
         OpsModule,
+        RoutesModule,
         RoutingSnapshotModule,
         UsageModule,
       ],

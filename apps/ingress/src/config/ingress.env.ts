@@ -98,6 +98,11 @@ export class IngressEnv {
     /** One JSON line per finished data-plane request (access-log/access-log-line.ts); off by default. */
     readonly accessLog: boolean = false,
     readonly upstreamLimits: UpstreamReadLimits = DEFAULT_UPSTREAM_READ_LIMITS,
+    /**
+     * Whether the lean node:http listener takes the data-plane requests it can (routes/lean-listener.ts); off,
+     * Fastify takes them all. For the parity test and as an escape hatch, not a tuning knob.
+     */
+    readonly leanListener: boolean = true,
   ) {}
 }
 
@@ -188,6 +193,10 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .enum(['true', 'false', '1', '0', ''])
         .default('false')
         .transform((value) => value === 'true' || value === '1'),
+      RELAYMESH_LEAN_LISTENER: z
+        .enum(['on', 'off'])
+        .default('on')
+        .transform((value) => value === 'on'),
     },
     source,
   );
@@ -238,5 +247,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       bodyBytes: env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
       eventBytes: env.RELAYMESH_MAX_UPSTREAM_EVENT_BYTES,
     },
+    env.RELAYMESH_LEAN_LISTENER,
   );
 }

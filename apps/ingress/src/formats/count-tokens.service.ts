@@ -5,7 +5,7 @@
 // good enough to size a context, never used for billing. Nothing is billed for a count.
 import { Injectable } from '@nestjs/common';
 import { HubRequest, anthropicMessages, estimateInputTokens, gemini } from '@relaymesh/protocols';
-import type { FastifyReply } from 'fastify';
+import { DataPlaneReply } from '../http/exchange';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { Authenticator } from '../keys/authenticator.service';
@@ -25,7 +25,7 @@ export class CountTokensService {
     trace: RequestTrace,
     body: unknown,
     formatHeaders: Record<string, string>,
-    reply: FastifyReply,
+    reply: DataPlaneReply,
     signal: AbortSignal,
   ): Promise<void> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {

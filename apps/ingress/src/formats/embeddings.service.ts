@@ -21,7 +21,7 @@ import {
   renderGeminiEmbeddings,
   renderOpenAIEmbeddings,
 } from '@relaymesh/protocols';
-import type { FastifyReply } from 'fastify';
+import { DataPlaneReply } from '../http/exchange';
 import { Dispatcher } from 'undici';
 import { CreditGuard } from '../credit/credit-guard.service';
 import { GatewayError } from '../http/gateway-error';
@@ -59,7 +59,7 @@ export class EmbeddingsService {
   async embedOpenAI(
     trace: RequestTrace,
     body: unknown,
-    reply: FastifyReply,
+    reply: DataPlaneReply,
     signal: AbortSignal,
   ): Promise<void> {
     const request = jsonObject(body);
@@ -123,7 +123,7 @@ export class EmbeddingsService {
     trace: RequestTrace,
     call: GeminiEmbedCall,
     body: unknown,
-    reply: FastifyReply,
+    reply: DataPlaneReply,
     signal: AbortSignal,
   ): Promise<void> {
     const request = jsonObject(body);
@@ -160,7 +160,7 @@ export class EmbeddingsService {
       render: (result: EmbeddingsResult, promptTokens: number) => unknown;
       clientFamily: 'openai' | 'gemini';
       estimate: () => number;
-      reply: FastifyReply;
+      reply: DataPlaneReply;
     },
   ): Promise<void> {
     const key = trace.key!;
@@ -208,7 +208,7 @@ async function translate(
     parseTranslated: (json: unknown) => EmbeddingsResult;
     render: (result: EmbeddingsResult, promptTokens: number) => unknown;
     estimate: () => number;
-    reply: FastifyReply;
+    reply: DataPlaneReply;
   },
 ): Promise<AttemptResult<void>> {
   const answer = await readJsonAnswer(response, attempt);

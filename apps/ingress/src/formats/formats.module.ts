@@ -7,11 +7,10 @@ import { UpstreamModule } from '../upstream/upstream.module';
 import { CountTokensService } from './count-tokens.service';
 import { EmbeddingsService } from './embeddings.service';
 import { FormatService } from './format.service';
-import { FormatsController } from './formats.controller';
 
 @Module({
   imports: [CreditModule, KeysModule, LimitsModule, RoutingSnapshotModule, UpstreamModule],
-  controllers: [FormatsController],
   providers: [CountTokensService, EmbeddingsService, FormatService],
+  exports: [CountTokensService, EmbeddingsService, FormatService],
 })
 export class FormatsModule {}
