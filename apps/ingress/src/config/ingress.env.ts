@@ -2,7 +2,7 @@
 import { hashClientKey } from '@relaymesh/contracts';
 import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
 import { z } from 'zod';
-import { isCidr } from '../keys/ip-allow-list';
+import { isCidr } from '../admission/ip-allow-list';
 
 export interface UsageSettings {
   outboxMax: number;

@@ -1,5 +1,5 @@
 // What GET /v1/key shows a key about itself (CONTRACT §1): limits and balance, never its hash or allow-list.
-import type { AdmittedKey } from '../keys/authenticator.service';
+import type { AdmittedKey } from '../admission/authenticator.service';
 
 /** Only for an admitted key: a disabled or expired key is refused here as on every other route. */
 export function keyInfo(key: AdmittedKey) {

@@ -8,7 +8,7 @@ import { HubRequest, anthropicMessages, estimateInputTokens, gemini } from '@rel
 import { DataPlaneReply } from '../http/exchange';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
-import { Authenticator } from '../keys/authenticator.service';
+import { AdmissionGate } from '../admission/admission.service';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { UpstreamCaller } from '../upstream/upstream-call.service';
 import { readJsonAnswer, relayJson, upstreamHeaders } from './format.service';
@@ -16,13 +16,13 @@ import { readJsonAnswer, relayJson, upstreamHeaders } from './format.service';
 @Injectable()
 export class CountTokensService {
   constructor(
-    private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
     private readonly store: SnapshotStore,
   ) {}
 
   async count(
     trace: RequestTrace,
+    gate: AdmissionGate,
     body: unknown,
     formatHeaders: Record<string, string>,
     reply: DataPlaneReply,
@@ -44,9 +44,9 @@ export class CountTokensService {
     }
     const model = request['model'] as string;
     const hub = parsed.ok ? parsed.request : null;
-    const key = trace.key!;
-    trace.model = model;
-    this.auth.authorize(key, model);
+    // Authorized for the model only: a count is neither billed nor rate-limited (the route table says so).
+    const admitted = gate.admitModel({ model, stream: false, maxTokens: null, body });
+    const { key } = admitted;
     const estimate = () =>
       reply.code(200).send({
         input_tokens: hub ? estimateInputTokens(hub) : Math.ceil(JSON.stringify(body).length / 4),
@@ -67,7 +67,7 @@ export class CountTokensService {
 
     try {
       await this.upstream.route({
-        group: key.group,
+        admitted,
         model,
         stream: false,
         signal,

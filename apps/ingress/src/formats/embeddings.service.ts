@@ -23,13 +23,10 @@ import {
 } from '@relaymesh/protocols';
 import { DataPlaneReply } from '../http/exchange';
 import { Dispatcher } from 'undici';
-import { CreditGuard } from '../credit/credit-guard.service';
 import { GatewayError } from '../http/gateway-error';
-import { RequestTrace } from '../http/request-trace';
-import { Authenticator } from '../keys/authenticator.service';
+import { AdmissionGate } from '../admission/admission.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptResult, UpstreamCaller } from '../upstream/upstream-call.service';
-import { RateLimiter } from '../limits/rate-limiter.service';
 import { readJsonAnswer, relayJson, upstreamHeaders } from './format.service';
 
 const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
@@ -48,16 +45,11 @@ export interface GeminiEmbedCall {
 
 @Injectable()
 export class EmbeddingsService {
-  constructor(
-    private readonly auth: Authenticator,
-    private readonly upstream: UpstreamCaller,
-    private readonly limiter: RateLimiter,
-    private readonly credit: CreditGuard,
-  ) {}
+  constructor(private readonly upstream: UpstreamCaller) {}
 
   /** OpenAI `POST /v1/embeddings`. */
   async embedOpenAI(
-    trace: RequestTrace,
+    gate: AdmissionGate,
     body: unknown,
     reply: DataPlaneReply,
     signal: AbortSignal,
@@ -85,7 +77,7 @@ export class EmbeddingsService {
     const texts = parseOpenAIEmbeddings(request);
     const encoding = request['encoding_format'] === 'base64' ? 'base64' : 'float';
     await this.untranslatableIfUnserved(texts, () =>
-      this.route(trace, model, signal, {
+      this.route(gate, model, signal, {
         // Token-array inputs have no Gemini form: OpenAI-format channels only.
         supports: (family) => family === 'openai' || texts.ok,
         passThrough: (upstreamModel) => ({
@@ -120,7 +112,7 @@ export class EmbeddingsService {
 
   /** Gemini `:embedContent` and `:batchEmbedContents`. */
   async embedGemini(
-    trace: RequestTrace,
+    gate: AdmissionGate,
     call: GeminiEmbedCall,
     body: unknown,
     reply: DataPlaneReply,
@@ -130,7 +122,7 @@ export class EmbeddingsService {
     const texts = parseGeminiEmbeddings(request, call.batch);
     if (!texts.ok) throw protocolError(texts.error);
     const method = call.batch ? 'batchEmbedContents' : 'embedContent';
-    await this.route(trace, call.model, signal, {
+    await this.route(gate, call.model, signal, {
       supports: () => true,
       passThrough: (upstreamModel) => ({
         path: `/v1beta/models/${encodeURIComponent(upstreamModel)}:${method}`,
@@ -147,7 +139,7 @@ export class EmbeddingsService {
   }
 
   private route(
-    trace: RequestTrace,
+    gate: AdmissionGate,
     model: string,
     signal: AbortSignal,
     plan: {
@@ -163,18 +155,14 @@ export class EmbeddingsService {
       reply: DataPlaneReply;
     },
   ): Promise<void> {
-    const key = trace.key!;
-    trace.model = model;
-    this.auth.authorize(key, model);
-    this.limiter.admit(trace);
-    this.credit.admit(trace, key, model, plan.body);
+    const admitted = gate.admitModel({ model, stream: false, maxTokens: null, body: plan.body });
     const adapterOf = (family: 'openai' | 'gemini') => (family === 'openai' ? openAIChat : gemini);
     return this.upstream.route({
-      group: key.group,
+      admitted,
       model,
       stream: false,
       signal,
-      trace,
+      trace: gate.trace,
       supports: (channel) => {
         const family = familyOf(channel);
         return family !== null && plan.supports(family);

@@ -3,7 +3,6 @@
 // usage read). Different formats go through the hub: the client adapter parses to a HubRequest, the channel's
 // adapter builds its own request, and the answer or stream comes back event by event through the hub.
 import { Injectable } from '@nestjs/common';
-import { KeyRecord } from '@relaymesh/contracts';
 import {
   ClientContext,
   HubRequest,
@@ -25,13 +24,12 @@ import { ProviderPreferences } from '@relaymesh/routing';
 import { tracingEnabled } from '@relaymesh/telemetry';
 import { EventSourceMessage, createParser } from 'eventsource-parser';
 import { Dispatcher } from 'undici';
-import { CreditGuard } from '../credit/credit-guard.service';
 import { DataPlaneReply } from '../http/exchange';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
 import { SseWriter } from '../http/sse-writer';
-import { Authenticator } from '../keys/authenticator.service';
-import { RateLimiter } from '../limits/rate-limiter.service';
+import { Admitted, AdmissionGate } from '../admission/admission.service';
+import { Authenticator } from '../admission/authenticator.service';
 import { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { routingOptions } from '../upstream/routing-options';
 import { CHARS_PER_TOKEN, DeliveredOutput, usageOfCutStream } from '../usage/cut-stream-usage';
@@ -41,7 +39,7 @@ import { RESPONSE_MODEL_EVENTS, responseModelOf, responseModelOfEvent } from './
 
 export interface FormatRequest {
   trace: RequestTrace;
-  key: KeyRecord;
+  gate: AdmissionGate;
   body: unknown;
   /** Gemini carries the model in the URL. */
   urlModel: string | null;
@@ -64,8 +62,6 @@ export class FormatService {
   constructor(
     private readonly auth: Authenticator,
     private readonly upstream: UpstreamCaller,
-    private readonly limiter: RateLimiter,
-    private readonly credit: CreditGuard,
   ) {}
 
   async serve(
@@ -100,10 +96,6 @@ export class FormatService {
     }
     const model = hub?.model ?? (bodyModel as string);
     const stream = hub?.stream ?? request.stream ?? body['stream'] === true;
-    request.trace.model = model;
-    request.trace.stream = stream;
-    request.trace.maxTokens = hub?.maxTokens ?? null;
-    this.auth.authorize(request.key, model);
     const options = routingOptions(body, model);
     if (!options.ok) {
       throw new GatewayError(400, options.message, {
@@ -111,10 +103,14 @@ export class FormatService {
         code: 'invalid_value',
       });
     }
+    const admitted = request.gate.admitModel({
+      model,
+      stream,
+      maxTokens: hub?.maxTokens ?? null,
+      body,
+    });
     // Fallback models the key may not use are skipped, not refused: the requested one was allowed.
-    const models = options.options.models.filter((m) => this.auth.allows(request.key, m));
-    this.limiter.admit(request.trace);
-    this.credit.admit(request.trace, request.key, model, body);
+    const models = options.options.models.filter((m) => this.auth.allows(admitted.key, m));
     const ctx: ClientContext = {
       requestId: request.requestId,
       sse: request.sse,
@@ -125,6 +121,7 @@ export class FormatService {
 
     try {
       await this.route(client, request, reply, signal, {
+        admitted,
         body,
         hub,
         model,
@@ -151,6 +148,7 @@ export class FormatService {
     reply: DataPlaneReply,
     signal: AbortSignal,
     {
+      admitted,
       body,
       hub,
       model,
@@ -159,6 +157,7 @@ export class FormatService {
       models,
       preferences,
     }: {
+      admitted: Admitted;
       body: Record<string, unknown>;
       hub: HubRequest | null;
       model: string;
@@ -169,7 +168,7 @@ export class FormatService {
     },
   ): Promise<void> {
     return this.upstream.route({
-      group: request.key.group,
+      admitted,
       model,
       models,
       preferences,

@@ -15,7 +15,7 @@ import { WireFormat } from '../http/error-envelope';
 import { DataPlaneReply, DataPlaneRequest } from '../http/exchange';
 import { GatewayError, gatewayFault } from '../http/gateway-error';
 import { RawReply } from '../http/raw-reply';
-import { Authenticator } from '../keys/authenticator.service';
+import { Admission, AdmissionGate } from '../admission/admission.service';
 import { modelList } from '../models/model-list';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { RouteMatch, formatOfRoute } from './route-table';
@@ -42,7 +42,7 @@ export class RouteDispatcher {
   constructor(
     env: IngressEnv,
     private readonly dataPlane: DataPlane,
-    private readonly auth: Authenticator,
+    private readonly admission: Admission,
     private readonly formats: FormatService,
     private readonly embeddings: EmbeddingsService,
     private readonly countTokens: CountTokensService,
@@ -100,63 +100,76 @@ export class RouteDispatcher {
     reply: DataPlaneReply,
     format: WireFormat,
   ): Promise<void> {
-    const { route, pathModel } = match;
-    const query = request.query as Record<string, unknown>;
+    const { route } = match;
     return this.dataPlane.serve(route.label, format, request, reply, async (signal, trace) => {
-      const key = await this.auth.authenticate(request);
-      trace.key = key;
-      const handler = route.handler;
-      switch (handler.kind) {
-        case 'generate':
-          return this.formats.serve(
-            handler.adapter,
-            {
-              trace,
-              key,
-              body: request.body,
-              urlModel: pathModel,
-              stream: handler.stream,
-              sse: query['alt'] === 'sse',
-              requestId: request.id,
-              formatHeaders: formatHeaders(request.headers),
-            },
-            reply,
-            signal,
-          );
-        case 'count_tokens':
-          return this.countTokens.count(
-            trace,
-            request.body,
-            formatHeaders(request.headers),
-            reply,
-            signal,
-          );
-        case 'embeddings':
-          return handler.family === 'openai'
-            ? this.embeddings.embedOpenAI(trace, request.body, reply, signal)
-            : this.embeddings.embedGemini(
-                trace,
-                { model: pathModel!, batch: handler.batch },
-                request.body,
-                reply,
-                signal,
-              );
-        case 'model_list': {
-          const admitted = this.auth.authorize(key, null);
-          const table = this.store.table;
-          if (!table) {
-            throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.');
-          }
-          const models = table
-            .models(admitted.group)
-            .filter((m) => admitted.models.length === 0 || admitted.models.includes(m));
-          await reply.send(modelList(format === 'admin' ? 'openai' : format, models));
-          return;
-        }
-        case 'key_info':
-          await reply.send(keyInfo(this.auth.authorize(key, null)));
-          return;
-      }
+      const gate = await this.admission.open(request, trace, route.admission);
+      await this.handle(match, gate, request, reply, format, signal);
+      // Every handler passes the gate or throws; one that did neither is a bug, not an answer.
+      if (!gate.done) throw new Error(`${route.label}: the handler answered without admission`);
     });
+  }
+
+  private async handle(
+    { route, pathModel }: RouteMatch,
+    gate: AdmissionGate,
+    request: DataPlaneRequest,
+    reply: DataPlaneReply,
+    format: WireFormat,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const query = request.query as Record<string, unknown>;
+    const handler = route.handler;
+    switch (handler.kind) {
+      case 'generate':
+        return this.formats.serve(
+          handler.adapter,
+          {
+            trace: gate.trace,
+            gate,
+            body: request.body,
+            urlModel: pathModel,
+            stream: handler.stream,
+            sse: query['alt'] === 'sse',
+            requestId: request.id,
+            formatHeaders: formatHeaders(request.headers),
+          },
+          reply,
+          signal,
+        );
+      case 'count_tokens':
+        return this.countTokens.count(
+          gate.trace,
+          gate,
+          request.body,
+          formatHeaders(request.headers),
+          reply,
+          signal,
+        );
+      case 'embeddings':
+        return handler.family === 'openai'
+          ? this.embeddings.embedOpenAI(gate, request.body, reply, signal)
+          : this.embeddings.embedGemini(
+              gate,
+              { model: pathModel!, batch: handler.batch },
+              request.body,
+              reply,
+              signal,
+            );
+      case 'model_list': {
+        const key = gate.admitKey();
+        const table = this.store.table;
+        if (!table) {
+          throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.');
+        }
+        const models = table
+          .models(key.group)
+          .filter((m) => key.models.length === 0 || key.models.includes(m));
+        await reply.send(modelList(format === 'admin' ? 'openai' : format, models));
+        return;
+      }
+      case 'key_info':
+        await reply.send(keyInfo(gate.admitKey()));
+        return;
+    }
   }
 }

@@ -37,6 +37,7 @@ import {
   upstreamAttempts,
 } from '@relaymesh/telemetry';
 import { Dispatcher } from 'undici';
+import { Admitted } from '../admission/admission.service';
 import { IngressEnv, UpstreamReadLimits } from '../config/ingress.env';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { RequestTrace } from '../http/request-trace';
@@ -79,7 +80,8 @@ export type AttemptResult<T> =
     };
 
 export interface RouteRequest {
-  group: string;
+  /** Only an admitted request reaches an upstream (admission/admission.service.ts). */
+  admitted: Admitted;
   /** The model the client asked for; refusals name it. */
   model: string;
   /** Models to try in order (the requested one first, then its fallbacks); `[model]` when absent. */
@@ -162,7 +164,8 @@ export class UpstreamCaller {
         code: 'model_not_found',
       });
     }
-    if (!lastFailure) countNoChannel.inc({ model: request.model, group: request.group });
+    if (!lastFailure)
+      {countNoChannel.inc({ model: request.model, group: request.admitted.key.group });}
     throw this.finalError(lastFailure, request);
   }
 
@@ -175,7 +178,7 @@ export class UpstreamCaller {
     request: RouteRequest,
     model: string,
   ): Promise<'served' | 'unknown_model' | 'no_channel' | Failure> {
-    const lookup = table.tiers(request.group, model);
+    const lookup = table.tiers(request.admitted.key.group, model);
     if (!lookup.known) return 'unknown_model';
     const stages = routingStages(
       lookup.tiers.flatMap((tier) => tier.withEjected.map((route) => route.channel)),
@@ -190,7 +193,7 @@ export class UpstreamCaller {
         const selection = selectChannel(
           table,
           {
-            group: request.group,
+            group: request.admitted.key.group,
             model,
             exclude: tried,
             avoid: this.cooldowns.cooling(),
@@ -268,7 +271,13 @@ export class UpstreamCaller {
             : classifyUpstreamError(err);
         const message = `${channel.name}: ${deadline.expired ? `no answer within ${deadline.ms} ms` : (err as Error).message}`;
         report(errorClass, 0, message);
-        return failed(trace, channel, { ok: false, errorClass, status: 0, message, reason: failureCode(err) });
+        return failed(trace, channel, {
+          ok: false,
+          errorClass,
+          status: 0,
+          message,
+          reason: failureCode(err),
+        });
       }
       if (response.statusCode >= 400) {
         // The one place an upstream error body becomes text, and only its head (the envelope is wanted: the
@@ -385,13 +394,15 @@ export class UpstreamCaller {
   }
 
   private finalError(last: Failure | null, request: RouteRequest): GatewayError {
-    if (!last) return noAvailableChannel(request.model, request.group);
+    if (!last) return noAvailableChannel(request.model, request.admitted.key.group);
     if (last.errorClass === 'rate_limited') {
       // Every channel left was rate-limited upstream: a 429 with the time until the first cools down tells
       // SDKs to back off and retry, which a 502 would not.
       const table = this.store.table;
       const ids = table
-        ? (request.models ?? [request.model]).flatMap((m) => channelIds(table, request.group, m))
+        ? (request.models ?? [request.model]).flatMap((m) =>
+            channelIds(table, request.admitted.key.group, m),
+          )
         : [];
       return new GatewayError(
         429,
