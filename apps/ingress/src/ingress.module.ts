@@ -7,7 +7,6 @@ import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { OpsModule } from '@relaymesh/telemetry';
 import { AdminModule } from './admin/admin.module';
 import { CreditModule } from './credit/credit.module';
-import { FormatsModule } from './formats/formats.module';
 import { DataPlane } from './http/data-plane';
 import { RequestObservers } from './http/request-trace';
 import { IngressEnv } from './config/ingress.env';
@@ -27,7 +26,6 @@ export class IngressModule {
         AccessLogModule,
         AdminModule,
         CreditModule,
-        FormatsModule,
         KeysModule,
         MessagingModule.forRoot(options.transport),
         MetricsModule,

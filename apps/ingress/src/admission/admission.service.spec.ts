@@ -72,7 +72,7 @@ async function outcome(key: KeyRecord, needs: AdmissionNeeds, times = 1) {
       status = (err as GatewayError).status;
     }
   }
-  return { status, model: trace.model, key: trace.key?.id ?? null };
+  return { status, model: trace.model, metered: trace.key !== null };
 }
 
 describe('Admission', () => {
@@ -132,7 +132,11 @@ describe('Admission', () => {
       { status: 200, model: 'm' },
     ],
   ])('%s: %s', async (_, over, needs, times, expected) => {
-    expect(await outcome(record(over), needs, times)).toEqual({ ...expected, key: 'k1' });
+    // A route without a model (lists, the key's own record) is not usage: no key on its trace, no record.
+    expect(await outcome(record(over), needs, times)).toEqual({
+      ...expected,
+      metered: needs !== 'key',
+    });
   });
 
   it('should refuse an address outside allow_ips before any route-specific step', async () => {

@@ -89,7 +89,9 @@ export class Admission {
   /** Authenticates the caller (credentials and address) and opens the gate its handler must pass. */
   async open(caller: Caller, trace: RequestTrace, needs: AdmissionNeeds): Promise<AdmissionGate> {
     const key = await this.auth.authenticate(caller);
-    trace.key = key;
+    // The trace's key makes the request a usage record: a route without a model (the lists, the key's own
+    // record) is not usage, so it is not metered, refused or not.
+    if (needs !== 'key') trace.key = key;
     return new AdmissionGate(this, key, trace, needs);
   }
 }

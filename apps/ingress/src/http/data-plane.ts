@@ -15,7 +15,7 @@ import {
 } from '@relaymesh/telemetry';
 import { IngressEnv } from '../config/ingress.env';
 import { RequestSpan } from '../tracing/request-spans';
-import { UpstreamClientError } from '../upstream/upstream-call.service';
+import { UpstreamClientError } from '../relay/upstream-client-error';
 import { WireFormat, errorEnvelope } from './error-envelope';
 import { DataPlaneReply, DataPlaneRequest } from './exchange';
 import { GatewayError, gatewayFault } from './gateway-error';

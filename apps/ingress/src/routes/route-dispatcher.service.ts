@@ -6,9 +6,9 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { parse as parseQuery } from 'node:querystring';
 import { IngressEnv } from '../config/ingress.env';
 import { keyInfo } from '../credit/key-info';
-import { CountTokensService } from '../formats/count-tokens.service';
-import { EmbeddingsService } from '../formats/embeddings.service';
-import { FormatService } from '../formats/format.service';
+import { CountTokensService } from '../endpoints/count-tokens.service';
+import { EmbeddingsService } from '../endpoints/embeddings.service';
+import { GenerationService } from '../endpoints/generation.service';
 import { ProxyTrust, clientAddressOf, compileProxyTrust } from '../http/client-address';
 import { DataPlane, sendError } from '../http/data-plane';
 import { WireFormat } from '../http/error-envelope';
@@ -17,6 +17,7 @@ import { GatewayError, gatewayFault } from '../http/gateway-error';
 import { RawReply } from '../http/raw-reply';
 import { Admission, AdmissionGate } from '../admission/admission.service';
 import { modelList } from '../models/model-list';
+import { planGeminiEmbeddings, planOpenAIEmbeddings } from '../plan/embeddings-plan';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { RouteMatch, formatOfRoute } from './route-table';
 
@@ -43,7 +44,7 @@ export class RouteDispatcher {
     env: IngressEnv,
     private readonly dataPlane: DataPlane,
     private readonly admission: Admission,
-    private readonly formats: FormatService,
+    private readonly generation: GenerationService,
     private readonly embeddings: EmbeddingsService,
     private readonly countTokens: CountTokensService,
     private readonly store: SnapshotStore,
@@ -121,24 +122,22 @@ export class RouteDispatcher {
     const handler = route.handler;
     switch (handler.kind) {
       case 'generate':
-        return this.formats.serve(
+        return this.generation.serve(
           handler.adapter,
           {
-            trace: gate.trace,
-            gate,
             body: request.body,
-            urlModel: pathModel,
+            pathModel,
             stream: handler.stream,
             sse: query['alt'] === 'sse',
             requestId: request.id,
             formatHeaders: formatHeaders(request.headers),
           },
+          gate,
           reply,
           signal,
         );
       case 'count_tokens':
         return this.countTokens.count(
-          gate.trace,
           gate,
           request.body,
           formatHeaders(request.headers),
@@ -146,15 +145,14 @@ export class RouteDispatcher {
           signal,
         );
       case 'embeddings':
-        return handler.family === 'openai'
-          ? this.embeddings.embedOpenAI(gate, request.body, reply, signal)
-          : this.embeddings.embedGemini(
-              gate,
-              { model: pathModel!, batch: handler.batch },
-              request.body,
-              reply,
-              signal,
-            );
+        return this.embeddings.serve(
+          handler.family === 'openai'
+            ? planOpenAIEmbeddings(request.body)
+            : planGeminiEmbeddings({ model: pathModel!, batch: handler.batch }, request.body),
+          gate,
+          reply,
+          signal,
+        );
       case 'model_list': {
         const key = gate.admitKey();
         const table = this.store.table;

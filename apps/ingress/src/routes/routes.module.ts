@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { FormatsModule } from '../formats/formats.module';
+import { EndpointsModule } from '../endpoints/endpoints.module';
 import { AdmissionModule } from '../admission/admission.module';
 import { RoutingSnapshotModule } from '../routing-snapshot/routing-snapshot.module';
 import { RouteDispatcher } from './route-dispatcher.service';
 
 /** The data-plane routes: declared in route-table.ts, served through RouteDispatcher by both listeners. */
 @Module({
-  imports: [AdmissionModule, FormatsModule, RoutingSnapshotModule],
+  imports: [AdmissionModule, EndpointsModule, RoutingSnapshotModule],
   providers: [RouteDispatcher],
   exports: [RouteDispatcher],
 })
