@@ -2,6 +2,35 @@
 // on the data path is a lost error), plus exhaustive switches and strict equality.
 import tseslint from 'typescript-eslint';
 
+// STYLE's boundary rule: a lib is entered through `@relaymesh/<lib>` only (its index says what it offers), an
+// app through `apps/<app>/src/index` only, and only from outside the apps (embedded/, scripts/, bench/, tests):
+// no app imports another. Deep paths would let one project lean on another's internals, which then cannot move.
+const libBoundary = [
+  {
+    group: ['@relaymesh/*/**', '!@relaymesh/telemetry/register'],
+    message: 'Import a lib through @relaymesh/<lib> (its index), not a path inside it.',
+  },
+  {
+    regex: '(^|/)libs/',
+    message: 'Import a lib through @relaymesh/<lib>, not by a relative path.',
+  },
+  {
+    // From inside a lib or an app, a relative path up into a sibling project (`../../routing/src/...`).
+    regex: '^(\\.\\./)+[^./][^/]*/src(/|$)',
+    message: 'Another project is entered through @relaymesh/<lib> or apps/<app>/src/index only.',
+  },
+];
+const appBoundary = {
+  regex: '(^|/)apps/[^/]+/(?!src(/index)?$)',
+  message:
+    'An app is entered through apps/<app>/src/index only (what it exports for launchers and tests).',
+};
+const noAppFromApps = {
+  regex: '(^|/)apps/',
+  message:
+    'Apps do not import apps: they talk over NATS (libs/contracts); share code through a lib.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -17,6 +46,7 @@ export default tseslint.config(
         { considerDefaultExhaustiveForUnions: true },
       ],
       eqeqeq: ['error', 'always'],
+      'no-restricted-imports': ['error', { patterns: [...libBoundary, appBoundary] }],
       curly: ['error', 'multi-line'],
       '@typescript-eslint/no-unused-vars': [
         'error',
@@ -25,6 +55,12 @@ export default tseslint.config(
       // Nest's decorators and DI make these noisy without finding bugs.
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...libBoundary, noAppFromApps] }],
     },
   },
   {

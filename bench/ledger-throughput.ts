@@ -15,8 +15,7 @@ import {
 } from '@relaymesh/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { loadUsageLedgerEnv } from '../apps/usage-ledger/src/config/usage-ledger.env';
-import { startUsageLedger } from '../apps/usage-ledger/src/usage-ledger.app';
+import { loadUsageLedgerEnv, startUsageLedger } from '../apps/usage-ledger/src';
 
 const TOTAL = Number(process.argv[2] ?? 20_000);
 const KEYS = Number(process.argv[3] ?? 20);

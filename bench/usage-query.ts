@@ -1,13 +1,23 @@
-// How long GET /admin/usage's query takes on a usage table of a million rows (the repository's own SQL, on the
-// real Postgres): rows made with generate_series in a scratch schema migrated like the ledger's, then each
-// query shape timed (median of 20 runs after a warm-up).
+// How long GET /admin/usage's query and GET /admin/usage/summary's take on a usage table of a million rows (the
+// repositories' own SQL, on the real Postgres): rows made with generate_series in a scratch schema migrated like
+// the ledger's, then each query shape timed (median of 20 runs after a warm-up; 7 for the summaries).
 //   node scripts/build.js && node dist/bench/usage-query.js [rows=1000000]
 import 'reflect-metadata';
-import { UsageQuery, UsageQuerySchema } from '@relaymesh/contracts';
+import {
+  UsageQuery,
+  UsageQuerySchema,
+  UsageSummaryQuery,
+  UsageSummaryQuerySchema,
+} from '@relaymesh/contracts';
 import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
 import { TEST_DATABASE_URL, dropSchemasWithPrefix, uniqueTestId } from '@relaymesh/testing';
-import { usageLedgerMigrations } from '../apps/usage-ledger/src/database/migrations';
-import { SqlUsageRepository } from '../apps/usage-ledger/src/usage/usage.repository';
+import {
+  SqlUsageRepository,
+  SqlUsageSummaryRepository,
+  isSummaryIssue,
+  planUsageSummary,
+  usageLedgerMigrations,
+} from '../apps/usage-ledger/src';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const KEYS = 1000;
@@ -31,7 +41,9 @@ async function main(): Promise<void> {
          latency_ms, ttft_ms, attempts, created_at)
        SELECT gen_random_uuid(), 'req-' || n, 'key-' || (n % ${KEYS}), 'ch-' || (n % 7), 'model-' || (n % ${MODELS}),
          'up-' || (n % ${MODELS}), 'openai', 'chat_completions', n % 2 = 0, 500 + n % 1000, 50 + n % 500, 0, 0,
-         0.001, 200, 100 + n % 900, 20, 1, now() - (n * interval '${(DAYS * 86400) / ROWS} seconds')
+         0.001, CASE WHEN n % 50 = 0 THEN 502 WHEN n % 97 = 0 THEN 429 ELSE 200 END, 100 + n % 900,
+         CASE WHEN n % 2 = 0 THEN 20 + n % 300 END, 1,
+         now() - (n * interval '${(DAYS * 86400) / ROWS} seconds')
        FROM generate_series(1, ${ROWS}) n`,
     );
     await dataSource.query(`ANALYZE "${schema}".usage_records`);
@@ -57,23 +69,48 @@ async function main(): Promise<void> {
     ];
     for (const [name, query] of shapes) {
       const parsed = UsageQuerySchema.parse(query);
-      await repository.query(parsed);
-      const times: number[] = [];
-      let count = 0;
-      for (let run = 0; run < 20; run++) {
-        const start = performance.now();
-        count = (await repository.query(parsed)).length;
-        times.push(performance.now() - start);
-      }
-      times.sort((a, b) => a - b);
-      console.log(
-        `${name.padEnd(34)} ${String(count).padStart(5)} rows  median ${times[10].toFixed(2)} ms  max ${times[19].toFixed(2)} ms`,
-      );
+      await time(name, 20, async () => (await repository.query(parsed)).length);
+    }
+
+    const summaries = new SqlUsageSummaryRepository(dataSource);
+    const summaryShapes: [string, Partial<UsageSummaryQuery>][] = [
+      ['summary: by model per hour, a day', { group_by: 'model', interval: 'hour' }],
+      ['summary: by key per day, 30 days', { group_by: 'key', interval: 'day', since: day(30) }],
+      ['summary: one key per day, 30 days', { key_id: 'key-42', interval: 'day', since: day(30) }],
+      [
+        'summary: one channel by model, a week',
+        { channel_id: 'ch-3', group_by: 'model', interval: 'day', since: day(7) },
+      ],
+      ['summary: errors per hour, a week', { status: 'error', interval: 'hour', since: day(7) }],
+    ];
+    for (const [name, query] of summaryShapes) {
+      const plan = planUsageSummary(UsageSummaryQuerySchema.parse(query), Date.now());
+      if (isSummaryIssue(plan)) throw new Error(`${name}: ${plan.message}`);
+      await time(name, 7, async () => {
+        const summary = await summaries.summarize(plan);
+        return summary.totals.requests;
+      });
     }
   } finally {
     await dataSource.destroy();
     await dropSchemasWithPrefix(TEST_DATABASE_URL, prefix);
   }
+}
+
+/** Runs `query` once to warm up, then `runs` times; prints the median and the slowest, and what it counted. */
+async function time(name: string, runs: number, query: () => Promise<number>): Promise<void> {
+  await query();
+  const times: number[] = [];
+  let count = 0;
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    count = await query();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `${name.padEnd(40)} ${String(count).padStart(7)} rows  median ${times[Math.floor(runs / 2)].toFixed(2)} ms  max ${times[runs - 1].toFixed(2)} ms`,
+  );
 }
 
 void main().then(

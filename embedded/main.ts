@@ -5,21 +5,17 @@
 import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { SecretBox, hashClientKey } from '@relaymesh/contracts';
+import { SecretBox, hashClientKey } from '@relaymesh/secrets';
 import { InProcessBroker, TransportConfig } from '@relaymesh/messaging';
 import { EmbeddedPostgres } from '@relaymesh/persistence';
 import { shutdownTracing } from '@relaymesh/telemetry';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadHealthProberEnv } from '../apps/health-prober/src/config/health-prober.env';
-import { startHealthProber } from '../apps/health-prober/src/health-prober.app';
-import { loadIngressEnv } from '../apps/ingress/src/config/ingress.env';
-import { startIngress } from '../apps/ingress/src/ingress.app';
-import { loadRouterEnv } from '../apps/router/src/config/router.env';
-import { startRouter } from '../apps/router/src/router.app';
-import { loadUsageLedgerEnv } from '../apps/usage-ledger/src/config/usage-ledger.env';
-import { startUsageLedger } from '../apps/usage-ledger/src/usage-ledger.app';
+import { loadHealthProberEnv, startHealthProber } from '../apps/health-prober/src';
+import { loadIngressEnv, startIngress } from '../apps/ingress/src';
+import { loadRouterEnv, startRouter } from '../apps/router/src';
+import { loadUsageLedgerEnv, startUsageLedger } from '../apps/usage-ledger/src';
 import { loadEmbeddedEnv } from './config/embedded.env';
 
 const logger = new Logger('relaymesh');

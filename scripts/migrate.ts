@@ -11,12 +11,9 @@ import {
   quoteIdent,
 } from '@relaymesh/persistence';
 import { MigrationInterface } from 'typeorm';
-import { loadHealthProberEnv } from '../apps/health-prober/src/config/health-prober.env';
-import { healthProberMigrations } from '../apps/health-prober/src/database/migrations';
-import { loadRouterEnv } from '../apps/router/src/config/router.env';
-import { routerMigrations } from '../apps/router/src/database/migrations';
-import { loadUsageLedgerEnv } from '../apps/usage-ledger/src/config/usage-ledger.env';
-import { usageLedgerMigrations } from '../apps/usage-ledger/src/database/migrations';
+import { healthProberMigrations, loadHealthProberEnv } from '../apps/health-prober/src';
+import { loadRouterEnv, routerMigrations } from '../apps/router/src';
+import { loadUsageLedgerEnv, usageLedgerMigrations } from '../apps/usage-ledger/src';
 
 interface AppSchema {
   app: string;

@@ -213,7 +213,7 @@ export const DASHBOARD_SPECS: DashboardSpec[] = [
         unit: 'short',
         targets: [
           t(
-            'max by (group, model, rotation) (relaymesh_router_model_channels)',
+            'max by (group, model, rotation) (relaymesh_health_model_channels)',
             '{{group}} {{model}} {{rotation}}',
           ),
         ],

@@ -1,4 +1,4 @@
-import { loadIngressEnv } from '../../apps/ingress/src/config/ingress.env';
+import { loadIngressEnv } from '../../apps/ingress/src';
 import { loadEmbeddedEnv } from './embedded.env';
 
 describe('embedded environment', () => {

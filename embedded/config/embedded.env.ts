@@ -1,8 +1,8 @@
 // What the one-process launcher reads from the environment (each app then reads its own variables from the
 // same source, with the launcher's embedded defaults filled in).
-import { EnvSource, parseEnv } from '@relaymesh/messaging';
+import { EnvSource, parseEnv } from '@relaymesh/app';
 import { z } from 'zod';
-import { AdminTokenSchema } from '../../apps/ingress/src/config/ingress.env';
+import { AdminTokenSchema } from '../../apps/ingress/src';
 
 export const embeddedEnvShape = {
   RELAYMESH_DATA_DIR: z.string().default('./data'),

@@ -4,10 +4,10 @@
 // ingress drain, references that resolve, and an environment each app's own loader accepts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadHealthProberEnv } from '../../apps/health-prober/src/config/health-prober.env';
-import { loadIngressEnv } from '../../apps/ingress/src/config/ingress.env';
-import { loadRouterEnv } from '../../apps/router/src/config/router.env';
-import { loadUsageLedgerEnv } from '../../apps/usage-ledger/src/config/usage-ledger.env';
+import { loadHealthProberEnv } from '../../apps/health-prober/src';
+import { loadIngressEnv } from '../../apps/ingress/src';
+import { loadRouterEnv } from '../../apps/router/src';
+import { loadUsageLedgerEnv } from '../../apps/usage-ledger/src';
 import { K8sObject, hasSchema, schemaErrors, unknownFields } from './k8s-schema';
 import { REPO, render } from './render';
 

@@ -1,6 +1,8 @@
 // Every client format against every upstream channel type (CONTRACT §1: "any ingress format may be served by a
 // channel of any upstream type"), each cell driven by the official SDK of the client format and checked twice:
 // in what the SDK returns, and in the request the fake upstream received.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { GoogleGenAI as GoogleGenAIType } from '@google/genai' with {
   'resolution-mode': 'import',
@@ -592,6 +594,154 @@ describe('every client format × every channel type (embedded)', () => {
         });
         expect(followUp.text).toContain('Hello from fake-');
         expect(JSON.stringify(fake.lastRequest()!.body)).toContain('snow, -3°C');
+      },
+    );
+  });
+
+  describe('Gemini CLI on a Claude channel: a tool turn with thinking, replayed as the CLI replays it', () => {
+    const config = {
+      thinkingConfig: { thinkingBudget: 2048, includeThoughts: true },
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: 'run_shell_command',
+              parametersJsonSchema: {
+                type: 'object',
+                properties: { command: { type: 'string' } },
+                required: ['command'],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const question = { role: 'user', parts: [{ text: 'list the files' }] };
+    const toolResult = {
+      role: 'user',
+      parts: [
+        { functionResponse: { name: 'run_shell_command', response: { output: 'README.md' } } },
+      ],
+    };
+    afterEach(resetFakes);
+
+    /** The first turn as Gemini CLI streams it: Claude thinks, then calls the shell tool. */
+    async function firstTurn(
+      ai: InstanceType<typeof GoogleGenAI>,
+    ): Promise<Record<string, unknown>[]> {
+      anthropic.setResponder((request) =>
+        request.messages.length === 1
+          ? {
+              thinking: { text: 'I should list the directory.' },
+              toolCalls: [{ name: 'run_shell_command', input: { command: 'ls' } }],
+            }
+          : { text: 'There is a README.' },
+      );
+      const parts: Record<string, unknown>[] = [];
+      for await (const chunk of await ai.models.generateContentStream({
+        model: 'claude-public',
+        contents: [question],
+        config,
+      })) {
+        parts.push(...((chunk.candidates?.[0]?.content?.parts ?? []) as Record<string, unknown>[]));
+      }
+      return parts;
+    }
+
+    it('puts the signature on the functionCall; the history without thought parts gets Claude its signed thinking back', async () => {
+      const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+      const parts = await firstTurn(ai);
+      const call = parts.find((part) => part['functionCall']);
+      expect(call?.['thoughtSignature']).toEqual(expect.any(String));
+      expect(parts.filter((p) => p['thought'] === true && p['thoughtSignature'])).toEqual([]);
+
+      // Gemini CLI keeps the call, drops thought parts.
+      const answer = await ai.models.generateContent({
+        model: 'claude-public',
+        config,
+        contents: [question, { role: 'model', parts: [call!] }, toolResult],
+      });
+      expect(answer.text).toBe('There is a README.');
+      const sent = anthropic.lastRequest()!.body as {
+        messages: { content: { type: string; thinking?: string }[] }[];
+        thinking?: unknown;
+      };
+      expect(sent.messages[1].content[0]).toMatchObject({
+        type: 'thinking',
+        thinking: 'I should list the directory.',
+      });
+      expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    });
+
+    it.each(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go'])(
+      'a replay carrying the placeholder %s on the functionCall reaches Claude without a thinking block',
+      async (placeholder) => {
+        const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+        const call = (await firstTurn(ai)).find((part) => part['functionCall'])!;
+        const answer = await ai.models.generateContent({
+          model: 'claude-public',
+          config,
+          contents: [
+            question,
+            { role: 'model', parts: [{ ...call, thoughtSignature: placeholder }] },
+            toolResult,
+          ],
+        });
+        expect(answer.text).toBe('There is a README.');
+        const sent = JSON.stringify(anthropic.lastRequest()!.body);
+        expect(sent).not.toContain(placeholder);
+        expect(sent).not.toContain('"type":"thinking"');
+      },
+    );
+  });
+
+  describe("Codex CLI's first request (namespace tools, a custom tool, hosted web_search), on every channel type", () => {
+    const codex = JSON.parse(
+      readFileSync(
+        join(
+          __dirname,
+          '../../libs/protocols/src/openai-responses/__fixtures__/codex-first-request.json',
+        ),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
+    const args = { message: 'review the diff' };
+    afterEach(resetFakes);
+
+    it.each(upstreams)(
+      '%s channel (%s): accepted, and the namespaced call comes back namespaced',
+      async (upstream, model) => {
+        const flat = 'multi_agent_v1__spawn_agent';
+        openai.setResponder(() => ({
+          toolCalls: [{ name: flat, arguments: JSON.stringify(args) }],
+        }));
+        anthropic.setResponder(() => ({ toolCalls: [{ name: flat, input: args }] }));
+        gemini.setResponder(() => ({ functionCalls: [{ name: flat, args }] }));
+        const response = await fetch(`${relay.url}/v1/responses`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...codex, model }),
+        });
+        expect(response.status).toBe(200);
+        const events = (await response.text())
+          .split('\n')
+          .filter((line) => line.startsWith('data: '))
+          .map((line) => JSON.parse(line.slice('data: '.length)) as Record<string, unknown>);
+        const completed = events.find((e) => e['type'] === 'response.completed') as {
+          response: { output: Record<string, unknown>[] };
+        };
+        expect(completed.response.output).toContainEqual(
+          expect.objectContaining({
+            type: 'function_call',
+            name: 'spawn_agent',
+            namespace: 'multi_agent_v1',
+            arguments: JSON.stringify(args),
+          }),
+        );
+        const sent = JSON.stringify(fakes()[upstream].lastRequest()!.body);
+        expect(sent).toContain(flat);
+        // Web search: Anthropic's own server tool there; dropped for Chat and for Gemini before 3.
+        expect(sent.includes('web_search_20250305')).toBe(upstream === 'anthropic');
       },
     );
   });

@@ -127,7 +127,7 @@ describe.each<DeploymentMode>(['embedded', 'distributed'])('traces (%s)', (mode)
     );
 
     // The ingress span: a server span, child of the client's span, with the GenAI attributes.
-    // (A request's consequences join its trace too: a health change it caused, the snapshot that followed.)
+    // (A request's consequences join its trace too: a health change it caused.)
     const ingress = only(
       spans.filter((s) => s.kind === SPAN_KIND.server && s.parentSpanId === clientSpanId),
       'ingress span',

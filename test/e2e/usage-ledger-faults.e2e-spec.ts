@@ -9,6 +9,7 @@ import {
   freePort,
   startDeployment,
   waitFor,
+  seedMetered,
 } from '@relaymesh/testing';
 
 function metricSum(text: string, series: string): number {
@@ -40,23 +41,13 @@ describe('usage ledger fault drills (distributed, private NATS)', () => {
     await nats.start();
     fake = await FakeOpenAI.start();
     relay = await startDeployment('distributed', { label: 'e2e_ledger_faults', natsUrl: nats.url });
-    expect(
-      (
-        await relay.admin('POST', '/channels', {
-          name: 'oai',
-          type: 'openai',
-          base_url: fake.url,
-          keys: ['sk-up'],
-          models: ['drill'],
-        })
-      ).status,
-    ).toBe(201);
-    expect((await relay.admin('PUT', '/models/drill', PRICE)).status).toBe(200);
-    const created = await relay.admin<{ id: string; key: string }>('POST', '/keys', {
-      name: 'drill-key',
-      credit_usd: 1000,
-    });
-    ({ key, id: keyId } = created.body);
+    ({ key, id: keyId } = await seedMetered(relay, {
+      upstreamUrl: fake.url,
+      channelName: 'oai',
+      models: ['drill'],
+      price: PRICE,
+      key: { name: 'drill-key', credit_usd: 1000 },
+    }));
     await waitFor(async () => (await request()) === 200, { what: 'a first admitted request' });
   });
 

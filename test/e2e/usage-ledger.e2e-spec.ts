@@ -4,7 +4,13 @@
 // fake reported, costs that add up to pricing × tokens, GET /v1/key's remaining = credit − the sum; then
 // requests until 402, which stays 402, with the overshoot within 5% of the credit. In both modes.
 import Anthropic from '@anthropic-ai/sdk';
-import { DeploymentMode, FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
+import {
+  DeploymentMode,
+  FakeOpenAI,
+  seedMetered,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
 import OpenAI from 'openai';
 
 /** The fake's tokenizer counts a quarter of the prompt's characters: 2000 characters are 500 tokens. */
@@ -58,24 +64,13 @@ describe.each<DeploymentMode>(['embedded', 'distributed'])('usage ledger (%s)', 
       cachedTokens: CACHED_TOKENS,
     }));
     relay = await startDeployment(mode, { label: 'e2e_ledger' });
-    expect(
-      (
-        await relay.admin('POST', '/channels', {
-          name: 'oai',
-          type: 'openai',
-          base_url: fake.url,
-          keys: ['sk-up'],
-          models: ['metered'],
-        })
-      ).status,
-    ).toBe(201);
-    expect((await relay.admin('PUT', '/models/metered', PRICE)).status).toBe(200);
-    const created = await relay.admin<{ id: string; key: string }>('POST', '/keys', {
-      name: 'metered-key',
-      credit_usd: CREDIT,
-    });
-    expect(created.status).toBe(201);
-    ({ key, id: keyId } = created.body);
+    ({ key, id: keyId } = await seedMetered(relay, {
+      upstreamUrl: fake.url,
+      channelName: 'oai',
+      models: ['metered'],
+      price: PRICE,
+      key: { name: 'metered-key', credit_usd: CREDIT },
+    }));
   });
 
   afterAll(async () => {

@@ -2,7 +2,13 @@
 // NUL ("a\u0000b") or a lone surrogate ("\ud800"), sent with a disabled key (403) and with a good one, are
 // followed by a normal request, which must be billed within seconds; the hostile requests are metered too, with
 // their model normalised. And made-up model names add no series to the ledger's metrics (D4).
-import { DeploymentMode, FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
+import {
+  DeploymentMode,
+  FakeOpenAI,
+  seedMetered,
+  startDeployment,
+  waitFor,
+} from '@relaymesh/testing';
 import { randomUUID } from 'node:crypto';
 
 const PRICE = { input_usd_per_mtok: 1, output_usd_per_mtok: 4 };
@@ -25,24 +31,13 @@ describe.each<DeploymentMode>(['embedded', 'distributed'])('hostile model names 
   beforeAll(async () => {
     fake = await FakeOpenAI.start();
     relay = await startDeployment(mode, { label: 'e2e_poison' });
-    expect(
-      (
-        await relay.admin('POST', '/channels', {
-          name: 'oai',
-          type: 'openai',
-          base_url: fake.url,
-          keys: ['sk-up'],
-          models: ['metered'],
-        })
-      ).status,
-    ).toBe(201);
-    expect((await relay.admin('PUT', '/models/metered', PRICE)).status).toBe(200);
-    const created = await relay.admin<{ id: string; key: string }>('POST', '/keys', {
-      name: 'poison-good',
-      credit_usd: 10,
-    });
-    expect(created.status).toBe(201);
-    ({ key, id: keyId } = created.body);
+    ({ key, id: keyId } = await seedMetered(relay, {
+      upstreamUrl: fake.url,
+      channelName: 'oai',
+      models: ['metered'],
+      price: PRICE,
+      key: { name: 'poison-good', credit_usd: 10 },
+    }));
     const disabled = await relay.admin<{ id: string; key: string }>('POST', '/keys', {
       name: 'poison-disabled',
       credit_usd: 10,

@@ -1,5 +1,6 @@
 // Starts the health-prober, alone (main.ts) or inside the embedded process (embedded/main.ts).
-import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { TransportConfig } from '@relaymesh/messaging';
+import { runApp } from '@relaymesh/app';
 import { HealthProberEnv } from './config/health-prober.env';
 import { HealthProberModule } from './health-prober.module';
 

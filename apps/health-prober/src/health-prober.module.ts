@@ -1,5 +1,6 @@
 // The health-prober: self-healing channels. Folds upstream outcomes into each channel's health state machine,
-// takes failing channels out of rotation, probes them back in, and publishes every change to the router.
+// takes failing channels out of rotation, probes them back in, and publishes every change straight to ingress
+// (the only owner and store of channel health).
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { DatabaseModule } from '@relaymesh/persistence';

@@ -1,19 +1,22 @@
 // The health-prober against the real Postgres and NATS, as two replicas: upstream outcomes in as ingress emits
 // them, channels from a routing snapshot as the router broadcasts it, probes against a fake OpenAI, health
-// changes observed on the wire. One replica leads (persists, publishes, probes); the other takes over when it
-// goes.
+// changes observed on the wire (each change, and the whole table re-announced). One replica leads (persists,
+// publishes, probes); the other takes over when it goes.
 import { INestApplication } from '@nestjs/common';
 import {
   AdminChannelTest,
+  ChannelHealthAnnounced,
   ChannelHealthChanged,
+  ChannelHealthGet,
+  ChannelHealthTable,
   ChannelTestResultSchema,
   EventPayload,
   RoutingSnapshotPublished,
-  SecretBox,
   SnapshotChannel,
   UpstreamOutcome,
   UpstreamOutcomeRecorded,
 } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import { ClientProxyBus, PrefixedNatsClient, prefixed } from '@relaymesh/messaging';
 import {
   FakeOpenAI,
@@ -56,6 +59,9 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
   let pg: Client;
   /** Every channel.health.changed under the suite's prefix, in wire order. */
   const published: HealthEvent[] = [];
+  /** Every channel.health.announced (the leader's whole table), in wire order. */
+  const announced: ChannelHealthTable[] = [];
+  let announcements: Subscription;
 
   const snapshotChannel = (
     channelId: string,
@@ -75,9 +81,6 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     priority: 0,
     weight: 1,
     status: 'enabled',
-    ejected: false,
-    weight_factor: 1,
-    latency_ms: null,
     timeout_ms: 5_000,
     headers: {},
   });
@@ -106,6 +109,12 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
         published.push(ChannelHealthChanged.schema.parse(msg.json<{ data: unknown }>().data));
       },
     });
+    announcements = wire.subscribe(prefixed(id, ChannelHealthAnnounced.subject), {
+      callback: (err, msg) => {
+        if (err) return;
+        announced.push(ChannelHealthAnnounced.schema.parse(msg.json<{ data: unknown }>().data));
+      },
+    });
     await wire.flush();
     pg = new Client({ connectionString: TEST_DATABASE_URL });
     await pg.connect();
@@ -128,6 +137,7 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
       RELAYMESH_HEALTH_EJECTION_JITTER: '0',
       RELAYMESH_HEALTH_PROBE_INTERVAL_MS: '100',
       RELAYMESH_HEALTH_RAMP_MS: '300',
+      RELAYMESH_HEALTH_ANNOUNCE_MS: '300',
     });
     for (const name of ['prober-a', 'prober-b']) {
       replicas.push(
@@ -149,13 +159,14 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     await Promise.all(replicas.map((app) => app.close()));
     await bus?.onApplicationShutdown();
     subscription?.unsubscribe();
+    announcements?.unsubscribe();
     await wire?.close();
     await pg?.end();
     await upstream?.close();
     await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
   });
 
-  it('should undo its last migration with down(), and redo it with up()', async () => {
+  it('should undo its last migrations with down(), and redo them with up()', async () => {
     const scratch = `${schemaPrefix}scratch`;
     const dataSource = await openDatabase(
       dataSourceOptions(
@@ -174,14 +185,19 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
       return {
         history: rows.some((r) => r.table_name === 'channel_health_transitions'),
         machine: rows.some((r) => r.table_name === 'channel_health' && r.column_name === 'machine'),
+        details: rows.some(
+          (r) => r.table_name === 'channel_health_transitions' && r.column_name === 'error_class',
+        ),
       };
     };
     try {
-      expect(await shape()).toEqual({ history: true, machine: true });
+      expect(await shape()).toEqual({ history: true, machine: true, details: true });
       await dataSource.undoLastMigration({ transaction: 'each' });
-      expect(await shape()).toEqual({ history: false, machine: false });
+      expect(await shape()).toEqual({ history: true, machine: true, details: false });
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await shape()).toEqual({ history: false, machine: false, details: false });
       await dataSource.runMigrations({ transaction: 'each' });
-      expect(await shape()).toEqual({ history: true, machine: true });
+      expect(await shape()).toEqual({ history: true, machine: true, details: true });
     } finally {
       await dataSource.destroy();
     }
@@ -223,6 +239,39 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
       expect.objectContaining({ from_state: 'unknown', to_state: 'degraded' }),
       expect.objectContaining({ from_state: 'degraded', to_state: 'ejected' }),
     ]);
+  });
+
+  it('should re-announce its whole table every interval, and answer it on request, so a missed change heals', async () => {
+    const ejectedAt = announced.length;
+    // Two announcements after the ejection: the table is sent again whether or not anything changed.
+    const [first, second] = await waitFor(
+      () => {
+        const tables = announced
+          .slice(ejectedAt)
+          .filter((t) => t.channels.some((c) => c.channel_id === CHANNEL_FLAKY));
+        return tables.length >= 2 ? tables : null;
+      },
+      { what: 'two announcements of the table' },
+    );
+    for (const table of [first, second]) {
+      expect(table.channels.find((c) => c.channel_id === CHANNEL_FLAKY)?.health.state).toMatch(
+        /ejected|recovering|healthy/,
+      );
+    }
+    const asked = await bus.request(ChannelHealthGet, {});
+    expect(asked.channels.map((c) => c.channel_id)).toEqual(
+      expect.arrayContaining([CHANNEL_FLAKY]),
+    );
+    // A follower never saw the leader's probes: it answers from the store, which the leader keeps.
+    const follower = replicas.find((app) => !app.get(LeaderElection).isLeader)!;
+    const stored = await waitFor(
+      async () =>
+        (await follower.get(HealthService).table()).channels.find(
+          (c) => c.channel_id === CHANNEL_FLAKY && c.health.state !== 'degraded',
+        ),
+      { what: 'the follower to answer with the stored ejection' },
+    );
+    expect(stored.health.state).toMatch(/ejected|recovering|healthy/);
   });
 
   it('should probe the ejected channel with one token, re-admit it at reduced weight, then fully', async () => {
@@ -354,19 +403,20 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
   it('should hand the lead to the other replica when the leader goes, which then publishes', async () => {
     const [leader] = leaders();
     const follower = replicas.find((app) => app !== leader)!;
-    const before = published.length;
+    const before = announced.length;
     await leader.close();
     replicas.splice(replicas.indexOf(leader), 1);
     await waitFor(() => follower.get(LeaderElection).isLeader, {
       what: 'the follower to take the lead',
     });
-    // Taking over publishes every known channel once, from the stored states.
+    // Taking over announces the whole table, from the stored states.
     const republished = await waitFor(
       () =>
-        published
+        announced
           .slice(before)
+          .flatMap((table) => table.channels)
           .find((e) => e.channel_id === CHANNEL_FLAKY && e.health.state === 'healthy'),
-      { what: 'the new leader to publish the flaky channel as stored' },
+      { what: 'the new leader to announce the flaky channel as stored' },
     );
     expect(republished.weight_factor).toBe(1);
     // And it judges new outcomes from now on.

@@ -2,7 +2,7 @@
 // request's, within the same limit and with the same idea of what an answer is, so a channel that redirects,
 // serves an HTML page or never ends its body is not re-admitted as healthy, and an endless body costs the prober
 // one limit's worth of memory, not all of it.
-import { SecretBox } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import { FakeOpenAI, HostileBehaviour } from '@relaymesh/testing';
 import { KnownChannel } from '../src/channels/known-channel';
 import { loadHealthProberEnv } from '../src/config/health-prober.env';
@@ -33,6 +33,9 @@ describe('prober against a hostile upstream', () => {
       headers: {},
       timeout_ms: 5_000,
       status: 'enabled',
+      groups: ['default'],
+      priority: 0,
+      weight: 1,
     };
   });
   afterAll(() => upstream.close());

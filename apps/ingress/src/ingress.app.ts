@@ -1,7 +1,8 @@
 // Starts ingress, alone (main.ts) or inside the embedded process (embedded/main.ts): Fastify with the body
 // limit and request ids, one exception filter so every error is answered in the caller's envelope, and the
 // lean listener in front of it that serves the hot data-plane routes.
-import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { TransportConfig } from '@relaymesh/messaging';
+import { runApp } from '@relaymesh/app';
 import { IngressEnv } from './config/ingress.env';
 import { answerClientError } from './http/client-error';
 import { DataPlane } from './http/data-plane';

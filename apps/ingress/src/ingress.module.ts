@@ -2,7 +2,7 @@
 // upstream through pooled connections and relays the answer; serves the admin API by relaying to the owners.
 import { AccessLogModule } from './access-log/access-log.module';
 import { DynamicModule, Module } from '@nestjs/common';
-import { SecretBox } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { OpsModule } from '@relaymesh/telemetry';
 import { AdminModule } from './admin/admin.module';

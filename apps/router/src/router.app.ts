@@ -1,5 +1,6 @@
 // Starts the router, alone (main.ts) or inside the embedded process (embedded/main.ts).
-import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { TransportConfig } from '@relaymesh/messaging';
+import { runApp } from '@relaymesh/app';
 import { RouterEnv } from './config/router.env';
 import { RouterModule } from './router.module';
 

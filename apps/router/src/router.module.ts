@@ -1,7 +1,8 @@
 // The router: control plane for routing. Owns channels (and, through them, groups and the model catalogue)
-// in its own schema, and publishes the versioned routing snapshot ingress routes with.
+// in its own schema, and publishes the versioned configuration snapshot ingress routes with (no health in it:
+// that is the health-prober's, which ingress applies on top).
 import { DynamicModule, Module } from '@nestjs/common';
-import { SecretBox } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import { MessagingModule, TransportConfig } from '@relaymesh/messaging';
 import { DatabaseModule } from '@relaymesh/persistence';
 import { OpsModule } from '@relaymesh/telemetry';

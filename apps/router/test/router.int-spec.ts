@@ -17,9 +17,9 @@ import {
   RoutingSnapshotGet,
   RoutingSnapshotPublished,
   RoutingSnapshotSchema,
-  SecretBox,
   UNKNOWN_HEALTH,
 } from '@relaymesh/contracts';
+import { SecretBox } from '@relaymesh/secrets';
 import {
   ClientProxyBus,
   PrefixedNatsClient,
@@ -117,6 +117,7 @@ describe('router over NATS and Postgres', () => {
         if (err) return;
         const packet = msg.json<{ data: unknown }>();
         snapshots.push(RoutingSnapshotSchema.parse(packet.data));
+        wireSnapshots.push(packet.data as { version: number; channels: Record<string, unknown>[] });
       },
     });
     await wire.flush();
@@ -193,6 +194,8 @@ describe('router over NATS and Postgres', () => {
     });
   }
 
+  /** The same snapshots as they came over the wire, before the schema dropped unknown fields. */
+  const wireSnapshots: { version: number; channels: Record<string, unknown>[] }[] = [];
   const latestVersion = (): number => Math.max(-1, ...snapshots.map((s) => s.version));
 
   describe('database', () => {
@@ -216,19 +219,17 @@ describe('router over NATS and Postgres', () => {
       expect(tables.rows.map((r) => r.table_name)).toEqual(['channels', 'migrations']);
       expect(sequences.rows.map((r) => r.sequence_name)).toContain('routing_snapshot_version_seq');
       expect(columns.rows.map((r) => r.column_name)).toEqual(
-        expect.arrayContaining([
-          'id',
-          'name',
-          'keys_encrypted',
-          'key_hints',
-          'auto_disabled',
-          'health',
-        ]),
+        expect.arrayContaining(['id', 'name', 'keys_encrypted', 'key_hints', 'enabled']),
       );
+      // Health is the health-prober's alone: the router keeps no copy of it.
+      for (const gone of ['auto_disabled', 'weight_factor', 'health']) {
+        expect(columns.rows.map((r) => r.column_name)).not.toContain(gone);
+      }
       expect(migrations.rows.map((r) => r.name)).toEqual([
         'CreateChannels1763900000000',
         'AddChannelWeightFactor1763900400000',
         'AddChannelSecretHeaders1763900800000',
+        'DropChannelHealth1763901000000',
       ]);
     });
 
@@ -264,6 +265,11 @@ describe('router over NATS and Postgres', () => {
           return rows.map((r) => r.column_name);
         };
         expect(await columns()).toContain('secret_headers');
+        expect(await columns()).not.toContain('health');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await columns()).toEqual(
+          expect.arrayContaining(['health', 'auto_disabled', 'weight_factor']),
+        );
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await columns()).not.toContain('secret_headers');
         expect(await columns()).toContain('weight_factor');
@@ -279,8 +285,8 @@ describe('router over NATS and Postgres', () => {
 
         expect(await relations()).toContain('channels');
         expect(await relations()).toContain('routing_snapshot_version_seq');
-        expect(await columns()).toContain('weight_factor');
         expect(await columns()).toContain('secret_headers');
+        expect(await columns()).not.toContain('weight_factor');
       } finally {
         await dataSource.destroy();
       }
@@ -631,7 +637,7 @@ describe('router over NATS and Postgres', () => {
   });
 
   describe('channel health', () => {
-    it('should show the health a channel.health.changed event reports and route by it, without counting it as an edit', async () => {
+    it('should neither store health nor publish a snapshot for it: health is the prober’s, applied by ingress', async () => {
       const created = viewOf(
         await createChannel({
           name: 'health',
@@ -640,86 +646,29 @@ describe('router over NATS and Postgres', () => {
           keys: [KEY_1],
         }),
       );
+      await waitFor(
+        () => snapshots.some((s) => s.channels.some((channel) => channel.id === created.id)),
+        { what: 'the snapshot with the new channel' },
+      );
+      const versionBefore = latestVersion();
 
       bus.emit(ChannelHealthChanged, { channel_id: created.id, health: EJECTED, weight_factor: 1 });
-
-      const seen = await waitFor(
-        async () => {
-          const channel = await getChannel(created.id);
-          return channel.health.state === 'ejected' ? channel : null;
-        },
-        { what: 'the ejected health to be read back' },
-      );
-      expect(seen.health).toEqual(EJECTED);
-      expect(seen.updated_at).toBe(created.updated_at);
-      expect(seen.status).toBe('auto_disabled');
-      const ejected = await waitFor(
-        () =>
-          snapshots
-            .flatMap((snapshot) => snapshot.channels)
-            .find((channel) => channel.id === created.id && channel.ejected),
-        { what: 'a snapshot with the channel ejected' },
-      );
-      expect(ejected).toMatchObject({ status: 'auto_disabled', latency_ms: 812 });
-
-      // Re-admitted at a quarter of its weight, then fully back.
-      const recovering: ChannelHealth = { ...EJECTED, state: 'recovering', reason: null };
-      bus.emit(ChannelHealthChanged, {
-        channel_id: created.id,
-        health: recovering,
-        weight_factor: 0.25,
-      });
-      const ramping = await waitFor(
-        () =>
-          snapshots
-            .flatMap((snapshot) => snapshot.channels)
-            .find((channel) => channel.id === created.id && channel.weight_factor === 0.25),
-        { what: 'a snapshot with the channel ramping' },
-      );
-      expect(ramping).toMatchObject({ status: 'enabled', ejected: false });
-      expect((await getChannel(created.id)).status).toBe('enabled');
-    });
-
-    it('should ignore a health event that breaks the contract or names no known channel', async () => {
-      const watched = viewOf(await createChannel({ name: 'health-watched', type: 'mock' }));
+      // An edit after the health event: the first snapshot after it is this edit's, not one for the health.
       const marker = viewOf(await createChannel({ name: 'health-marker', type: 'mock' }));
-      const degraded: ChannelHealth = {
-        ...UNKNOWN_HEALTH,
-        state: 'degraded',
-        consecutive_failures: 2,
-      };
-      bus.emit(ChannelHealthChanged, {
-        channel_id: watched.id,
-        health: degraded,
-        weight_factor: 1,
-      });
-      await waitFor(async () => (await getChannel(watched.id)).health.state === 'degraded', {
-        what: 'the degraded health to be read back',
-      });
+      const next = await nextSnapshot(versionBefore, 'after the health event');
 
-      client
-        .emit(ChannelHealthChanged.subject, {
-          channel_id: watched.id,
-          health: { state: 'on-fire' },
-        })
-        .subscribe();
-      bus.emit(ChannelHealthChanged, {
-        channel_id: 'not-a-uuid',
-        health: EJECTED,
-        weight_factor: 1,
-      });
-      bus.emit(ChannelHealthChanged, {
-        channel_id: '00000000-0000-4000-8000-000000000000',
-        health: EJECTED,
-        weight_factor: 1,
-      });
-      // Sent last on the same connection: once it is applied, the ones before it have been handled.
-      bus.emit(ChannelHealthChanged, { channel_id: marker.id, health: EJECTED, weight_factor: 1 });
-      await waitFor(async () => (await getChannel(marker.id)).health.state === 'ejected', {
-        what: 'the marker channel’s health to be read back',
-      });
-
-      expect((await getChannel(watched.id)).health).toEqual(degraded);
+      expect(next.channels.map((channel) => channel.id)).toContain(marker.id);
+      const configured = wireSnapshots
+        .find((snapshot) => snapshot.version === next.version)!
+        .channels.find((channel) => channel.id === created.id)!;
+      expect(configured.status).toBe('enabled');
+      for (const healthField of ['ejected', 'weight_factor', 'latency_ms']) {
+        expect(configured).not.toHaveProperty(healthField);
+      }
+      const read = await getChannel(created.id);
+      expect(read).toMatchObject({ status: 'enabled', health: UNKNOWN_HEALTH });
+      expect(read.updated_at).toBe(created.updated_at);
+      expect((await storedRow(created.id)).whole).not.toContain('ejected');
     });
   });
 

@@ -1,5 +1,6 @@
 // Starts the usage-ledger, alone (main.ts) or inside the embedded process (embedded/main.ts).
-import { TransportConfig, runApp } from '@relaymesh/messaging';
+import { TransportConfig } from '@relaymesh/messaging';
+import { runApp } from '@relaymesh/app';
 import { UsageLedgerEnv } from './config/usage-ledger.env';
 import { UsageLedgerModule } from './usage-ledger.module';
 

@@ -4,169 +4,41 @@
 // store is normalised at the ledger's edge; a record Postgres still refuses (a data error, injected here below
 // the schema by a trigger) is parked in the dead-letter table with its reason while the rest of its batch
 // commits; a record breaking the contract is parked too; a database outage parks nothing.
-import { INestApplication } from '@nestjs/common';
-import {
-  AdminKeyCreate,
-  AdminModelPut,
-  LedgerCaughtUp,
-  AdminReply,
-  KeyCreateSchema,
-  KeyViewSchema,
-  UsageRecord,
-  UsageRecorded,
-} from '@relaymesh/contracts';
-import {
-  BusClient,
-  ClientProxyBus,
-  DurableChannel,
-  InProcessBroker,
-  InProcessClient,
-  InProcessDurableChannel,
-  JetStreamChannel,
-  PrefixedNatsClient,
-  TransportConfig,
-  prefixed,
-} from '@relaymesh/messaging';
-import { readiness, registry } from '@relaymesh/telemetry';
-import {
-  TEST_DATABASE_URL,
-  TEST_NATS_URL,
-  deleteStreamsWithPrefix,
-  dropSchemasWithPrefix,
-  uniqueTestId,
-  waitFor,
-} from '@relaymesh/testing';
-import { NatsConnection, connect } from 'nats';
+import { LedgerCaughtUp } from '@relaymesh/contracts';
+import { readiness } from '@relaymesh/telemetry';
+import { waitFor } from '@relaymesh/testing';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { loadUsageLedgerEnv } from '../src/config/usage-ledger.env';
-import { startUsageLedger } from '../src/usage-ledger.app';
-
-const PRICE = { input_usd_per_mtok: 2, output_usd_per_mtok: 8 };
-const COST = (1000 * 2 + 200 * 8) / 1e6;
-
-function record(keyId: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    id: randomUUID(),
-    request_id: randomUUID(),
-    key_id: keyId,
-    channel_id: 'channel-1',
-    model: 'priced-model',
-    upstream_model: 'upstream-model',
-    format: 'openai',
-    route: 'chat_completions',
-    stream: false,
-    input_tokens: 1000,
-    output_tokens: 200,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    status: 200,
-    late_error: null,
-    latency_ms: 12.5,
-    ttft_ms: 3,
-    referer: null,
-    title: null,
-    attempts: 1,
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
-
-async function counter(name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
-    .reduce((sum, v) => sum + v.value, 0);
-}
+import {
+  HARNESS_RECORD_COST as COST,
+  LedgerHarness,
+  metricSum as counter,
+  refuseRecordsTitled,
+  startLedgerHarness,
+  usageRecord as record,
+} from './ledger-harness';
 
 describe.each(['nats', 'in-process'] as const)('usage-ledger dead letters (%s)', (mode) => {
-  const id = uniqueTestId(`it_dead_${mode}`);
-  const schemaPrefix = `${id}_`;
-  const schema = `${schemaPrefix}ledger`;
-  let app: INestApplication | undefined;
-  let bus: ClientProxyBus;
-  let durable: DurableChannel;
-  let pg: Client;
+  let ledger: LedgerHarness | undefined;
+  let pg: LedgerHarness['pg'];
+  let schema: string;
   let keyId: string;
-  let wire: NatsConnection | undefined;
+  let publishRaw: LedgerHarness['publishRaw'];
   /** The `caught_up_at` of every usage.ledger.caught-up.v1 heard, in ms. */
   const caughtUp: number[] = [];
-  const heard = (data: unknown) =>
-    caughtUp.push(Date.parse(LedgerCaughtUp.schema.parse(data).caught_up_at));
 
   beforeAll(async () => {
-    const env = loadUsageLedgerEnv({
-      DATABASE_URL: TEST_DATABASE_URL,
-      RELAYMESH_DB_SCHEMA_PREFIX: schemaPrefix,
-      NATS_URL: TEST_NATS_URL,
-      RELAYMESH_NATS_PREFIX: id,
-      LOG_LEVEL: 'fatal',
-    });
-    let transport: TransportConfig;
-    let client: BusClient;
-    if (mode === 'nats') {
-      transport = { kind: 'nats', url: TEST_NATS_URL, prefix: id, name: 'dead-letter-it' };
-      client = new PrefixedNatsClient({ url: TEST_NATS_URL, prefix: id, name: 'dead-letter-it' });
-      durable = new JetStreamChannel({ url: TEST_NATS_URL, prefix: id, name: 'dead-letter-it' });
-      wire = await connect({ servers: TEST_NATS_URL });
-      wire.subscribe(prefixed(id, LedgerCaughtUp.subject), {
-        callback: (err, msg) => {
-          if (!err) heard(msg.json<{ data: unknown }>().data);
-        },
-      });
-    } else {
-      const broker = new InProcessBroker();
-      transport = { kind: 'in-process', broker, name: 'usage-ledger' };
-      client = new InProcessClient(broker);
-      durable = InProcessDurableChannel.for(broker);
-      broker.subscribe(LedgerCaughtUp.subject, (data) => Promise.resolve(heard(data)));
-    }
-    bus = new ClientProxyBus(client);
-    await bus.onModuleInit();
-    app = await startUsageLedger(env, transport, false);
-    pg = new Client({ connectionString: TEST_DATABASE_URL });
-    await pg.connect();
-
-    const answer = await bus.request(AdminModelPut, {
-      model: 'priced-model',
-      price: AdminModelPut.request.shape.price.parse(PRICE),
-    });
-    expect(answer.status).toBe(200);
-    const created: AdminReply = await bus.request(
-      AdminKeyCreate,
-      KeyCreateSchema.parse({ name: 'dead-letter', credit_usd: 100 }),
+    ledger = await startLedgerHarness(mode, 'it_dead');
+    ({ pg, schema, keyId, publishRaw } = ledger);
+    await ledger.listen(LedgerCaughtUp, (data) =>
+      caughtUp.push(Date.parse(LedgerCaughtUp.schema.parse(data).caught_up_at)),
     );
-    expect(created.status).toBe(201);
-    keyId = KeyViewSchema.parse(created.body).id;
-
     // Below the schema: Postgres refuses, with a data exception, any record titled `refuse-me`.
-    await pg.query(`
-      CREATE FUNCTION "${schema}".refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.title = 'refuse-me' THEN
-          RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22023';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await pg.query(`
-      CREATE TRIGGER refuse_marked BEFORE INSERT ON "${schema}".usage_records
-      FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse_marked()`);
+    await refuseRecordsTitled(pg, schema, 'refuse-me');
   });
 
   afterAll(async () => {
-    await app?.close();
-    if (durable instanceof JetStreamChannel) await durable.onApplicationShutdown();
-    await bus?.onApplicationShutdown();
-    await wire?.close();
-    await pg?.end();
-    await dropSchemasWithPrefix(TEST_DATABASE_URL, schemaPrefix);
-    if (mode === 'nats') await deleteStreamsWithPrefix(TEST_NATS_URL, id);
+    await ledger?.close();
   });
-
-  /** Publishes as an older ingress would: whatever the payload, straight onto the subject. */
-  function publishRaw(payload: unknown, msgId: string): Promise<void> {
-    return durable.publish(UsageRecorded, payload as UsageRecord, msgId);
-  }
 
   async function stored(recordId: string) {
     const { rows } = await pg.query<{

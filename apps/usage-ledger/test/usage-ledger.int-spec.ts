@@ -15,8 +15,8 @@ import {
   KeyLookup,
   KeyView,
   KeyViewSchema,
-  hashClientKey,
 } from '@relaymesh/contracts';
+import { hashClientKey } from '@relaymesh/secrets';
 import {
   ClientProxyBus,
   PrefixedNatsClient,
@@ -199,6 +199,8 @@ describe('usage-ledger over NATS and Postgres', () => {
         'CreateClientKeys1763900100000',
         'CreateUsageAndPricing1763900300000',
         'CreateUsageDeadLetters1763900400000',
+        'AddUsageDeadLetterIds1763900500000',
+        'AddUsageSummaryIndexes1763900600000',
       ]);
     });
 
@@ -224,6 +226,43 @@ describe('usage-ledger over NATS and Postgres', () => {
           'model_prices',
           'usage_dead_letters',
           'usage_records',
+        ]);
+
+        const deadLetterColumns = async (): Promise<string[]> => {
+          const { rows } = await pg.query<{ column_name: string }>(
+            `SELECT column_name FROM information_schema.columns
+             WHERE table_schema = $1 AND table_name = 'usage_dead_letters' ORDER BY column_name`,
+            [scratch],
+          );
+          return rows.map((r) => r.column_name);
+        };
+        const usageIndexes = async (): Promise<string[]> => {
+          const { rows } = await pg.query<{ indexname: string }>(
+            `SELECT indexname FROM pg_indexes
+             WHERE schemaname = $1 AND tablename = 'usage_records' ORDER BY indexname`,
+            [scratch],
+          );
+          return rows.map((r) => r.indexname);
+        };
+        expect(await usageIndexes()).toContain('usage_records_channel_time');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await usageIndexes()).toEqual([
+          'usage_records_key_time',
+          'usage_records_model_time',
+          'usage_records_pkey',
+          'usage_records_request',
+          'usage_records_time',
+        ]);
+
+        expect(await deadLetterColumns()).toContain('id');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await deadLetterColumns()).toEqual([
+          'attempts',
+          'msg_id',
+          'parked_at',
+          'payload',
+          'reason',
+          'record_id',
         ]);
 
         await dataSource.undoLastMigration({ transaction: 'each' });

@@ -42,6 +42,7 @@ import { z } from 'zod';
 import { loadUsageLedgerEnv } from '../src/config/usage-ledger.env';
 import { startUsageLedger } from '../src/usage-ledger.app';
 import { LEDGER_CONSUMER } from '../src/usage/usage-writer.service';
+import { metricSum, usageRecord } from './ledger-harness';
 
 const id = uniqueTestId('it_metering');
 const schemaPrefix = `${id}_`;
@@ -52,37 +53,12 @@ type KeyChangedEvent = EventPayload<typeof KeyChanged>;
 type PriceChangedEvent = EventPayload<typeof ModelPriceChanged>;
 
 function record(overrides: Partial<UsageRecord> & { key_id: string }): UsageRecord {
-  return {
-    id: randomUUID(),
-    request_id: randomUUID(),
-    channel_id: 'channel-1',
-    model: 'priced-model',
-    upstream_model: 'upstream-model',
-    format: 'openai',
-    route: 'chat_completions',
-    stream: false,
-    input_tokens: 1000,
-    output_tokens: 200,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    status: 200,
-    late_error: null,
-    latency_ms: 12.5,
-    ttft_ms: 3,
-    referer: null,
-    title: null,
-    attempts: 1,
-    created_at: new Date().toISOString(),
-    ...overrides,
-  };
+  return usageRecord(overrides.key_id, overrides);
 }
 
-/** A counter of this process's registry (the ledger runs in the test's process), summed over its labels. */
-async function metricValue(name: string, result?: string): Promise<number> {
-  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? [])
-    .filter((v) => result === undefined || v.labels['result'] === result)
-    .reduce((sum, v) => sum + v.value, 0);
+/** A counter of this process's registry, summed over its `result` label (or all of them). */
+function metricValue(name: string, result?: string): Promise<number> {
+  return metricSum(name, result === undefined ? {} : { result });
 }
 
 describe('usage-ledger metering over JetStream and Postgres', () => {

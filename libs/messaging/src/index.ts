@@ -4,8 +4,6 @@ export * from './in-process.transport';
 export * from './message-bus';
 export * from './messaging.module';
 export * from './nats.transport';
-export * from './app-runner';
-export * from './env';
 export * from './durable';
 export * from './in-process.durable';
 export * from './jetstream.durable';

@@ -17,8 +17,8 @@ import {
   OnEvent,
   OnRequest,
   PrefixedNatsClient,
-  runApp,
 } from '@relaymesh/messaging';
+import { runApp } from '@relaymesh/app';
 import { TEST_NATS_URL, uniqueTestId, waitFor } from '@relaymesh/testing';
 import { NatsConnection, connect } from 'nats';
 import { lastValueFrom, timeout } from 'rxjs';

@@ -19,8 +19,8 @@ import {
   OnRequest,
   PrefixedNatsClient,
   TransportConfig,
-  runApp,
 } from '@relaymesh/messaging';
+import { runApp } from '@relaymesh/app';
 import {
   SpanKind,
   shutdownTracing,

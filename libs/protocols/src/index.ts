@@ -21,6 +21,17 @@ export { geminiErrorBody, geminiErrorStatus } from './gemini/errors';
 export type * from './hub/hub.types';
 export type * from './hub/protocol-adapter';
 export { hubRequest } from './hub/hub-request';
+// Reasoning signatures across formats, provider-run tools, model variants (pure; wired by ingress and router)
+export { GEMINI_PLACEHOLDER_SIGNATURES } from './hub/thought-signature';
+export { hostedToolsFor } from './hub/hosted-tools';
+export type { HostedToolTarget } from './hub/hosted-tools';
+export {
+  STANDARD_SUFFIX_RULES,
+  applyOverrides,
+  mergeOverrides,
+  resolveVariant,
+} from './hub/request-overrides';
+export type { RequestOverrides, SuffixRule } from './hub/request-overrides';
 
 // The adapters, one per wire format
 export { anthropicMessages } from './anthropic-messages/anthropic-messages.adapter';

@@ -6,3 +6,5 @@ export { selectChannel } from './select-channel';
 export type { Selection, SelectionRequest } from './select-channel';
 export { NO_PREFERENCES, isProvider, routingStages } from './provider-preferences';
 export type { ProviderPreferences } from './provider-preferences';
+export { healthRouting, withHealth } from './channel-health';
+export type { HealthRouting } from './channel-health';

@@ -105,9 +105,6 @@ describe('RoutingTable.tiers', () => {
       base_url: 'https://api.openai.com',
       keys_encrypted: ['v1:abc'],
       secret_headers_encrypted: {},
-      ejected: false,
-      weight_factor: 1,
-      latency_ms: null,
       timeout_ms: 300_000,
       headers: {},
     };

@@ -91,9 +91,9 @@ export const routingSnapshotAge = new Gauge({
   },
 });
 
-export const routerModelChannels = new Gauge({
-  name: 'relaymesh_router_model_channels',
-  help: 'Channels serving each model in each group, by rotation: in (routable), ejected (only in panic), out (disabled). A model with none in or ejected cannot be served.',
+export const healthModelChannels = new Gauge({
+  name: 'relaymesh_health_model_channels',
+  help: 'Channels serving each model in each group, by rotation, as the leading health-prober sees them: in (routable), ejected (only in panic), out (disabled). A model with none in or ejected cannot be served.',
   labelNames: ['group', 'model', 'rotation'] as const,
   registers: [registry],
 });

@@ -108,10 +108,44 @@ export async function chatStatus(url: string, apiKey: string, model: string): Pr
   return res.status;
 }
 
+export interface MeteredSetup {
+  /** The OpenAI-format upstream the channel points at. */
+  upstreamUrl: string;
+  /** The channel's models; the first is priced. */
+  models: string[];
+  price: { input_usd_per_mtok: number; output_usd_per_mtok: number };
+  /** The key's fields (`name` and `credit_usd` at least). */
+  key: Record<string, unknown> & { name: string };
+  channelName?: string;
+}
+
 /**
- * What a drill needs before its fault: one OpenAI channel for `models`, the first model priced, a key with
- * credit, and every ingress replica having served it once (the model routed, the key cached: what a replica
- * needs to keep serving while a dependency is away).
+ * What a metered test needs: one OpenAI channel for `models`, the first model priced, and a key; throws with
+ * the admin API's answer when any is refused. Answers the key as created (shown once).
+ */
+export async function seedMetered(
+  relay: Deployment,
+  setup: MeteredSetup,
+): Promise<{ id: string; key: string }> {
+  const channel = await relay.admin('POST', '/channels', {
+    name: setup.channelName ?? 'up',
+    type: 'openai',
+    base_url: setup.upstreamUrl,
+    keys: ['sk-up'],
+    models: setup.models,
+  });
+  if (channel.status !== 201) throw new Error(`channel refused: ${JSON.stringify(channel.body)}`);
+  const priced = await relay.admin('PUT', `/models/${setup.models[0]}`, setup.price);
+  if (priced.status !== 200) throw new Error(`price refused: ${JSON.stringify(priced.body)}`);
+  const created = await relay.admin<{ id: string; key: string }>('POST', '/keys', setup.key);
+  if (created.status !== 201) throw new Error(`key refused: ${JSON.stringify(created.body)}`);
+  return created.body;
+}
+
+/**
+ * What a drill needs before its fault: seedMetered() with the drill price and $100 of credit, and every
+ * ingress replica having served it once (the model routed, the key cached: what a replica needs to keep
+ * serving while a dependency is away).
  */
 export async function prepareDrill(
   relay: Deployment,
@@ -119,22 +153,12 @@ export async function prepareDrill(
   models: string[],
   keyName: string,
 ): Promise<{ id: string; key: string }> {
-  const channel = await relay.admin('POST', '/channels', {
-    name: 'up',
-    type: 'openai',
-    base_url: upstreamUrl,
-    keys: ['sk-up'],
+  const key = await seedMetered(relay, {
+    upstreamUrl,
     models,
+    price: DRILL_PRICE,
+    key: { name: keyName, credit_usd: 100 },
   });
-  if (channel.status !== 201) throw new Error(`channel refused: ${JSON.stringify(channel.body)}`);
-  const priced = await relay.admin('PUT', `/models/${models[0]}`, DRILL_PRICE);
-  if (priced.status !== 200) throw new Error(`price refused: ${JSON.stringify(priced.body)}`);
-  const key = (
-    await relay.admin<{ id: string; key: string }>('POST', '/keys', {
-      name: keyName,
-      credit_usd: 100,
-    })
-  ).body;
   for (const url of relay.ingressUrls) {
     await waitFor(async () => (await chatStatus(url, key.key, models[0])) === 200, {
       what: `${url} serving ${models[0]}`,

@@ -1,13 +1,8 @@
 // The channels the prober may probe, learnt from the router's routing snapshot (asked for at start, then every
 // broadcast), with their upstream keys opened. The prober owns no channel table: the snapshot is the source.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  RoutingSnapshot,
-  RoutingSnapshotGet,
-  SecretBox,
-  SnapshotChannel,
-  openSnapshotChannel,
-} from '@relaymesh/contracts';
+import { RoutingSnapshot, RoutingSnapshotGet, SnapshotChannel } from '@relaymesh/contracts';
+import { SecretBox, openSnapshotChannel } from '@relaymesh/secrets';
 import { MessageBus } from '@relaymesh/messaging';
 import { Subject } from 'rxjs';
 import { HealthProberEnv } from '../config/health-prober.env';

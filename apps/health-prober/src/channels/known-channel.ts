@@ -9,6 +9,10 @@ export interface KnownChannel {
   keys: string[];
   models: string[];
   model_mapping: Record<string, string>;
+  /** Routing's view of it, for the count of routable channels per model (relaymesh_health_model_channels). */
+  groups: string[];
+  priority: number;
+  weight: number;
   /** Plain and secret headers, opened. */
   headers: Record<string, string>;
   /** What upstream text from this channel must not echo (keys, secret header values): redacted from it. */

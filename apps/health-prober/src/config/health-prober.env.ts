@@ -5,7 +5,7 @@ import {
   databaseEnvShape,
   logLevelsFrom,
   parseEnv,
-} from '@relaymesh/messaging';
+} from '@relaymesh/app';
 import { z } from 'zod';
 import { HealthPolicy } from '../health/health-state-machine';
 
@@ -29,6 +29,13 @@ export class HealthProberEnv {
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
     /** The most of a probe's answer that is read (ingress's limit, same variable): past it the probe failed. */
     readonly maxUpstreamBodyBytes: number = 32 * 1024 * 1024,
+    /**
+     * How often the leader re-announces its whole health table: the longest a replica that missed a change
+     * (or started while the prober was away) routes by an old view.
+     */
+    readonly announceIntervalMs: number = 10_000,
+    /** The newest transitions kept per channel; older ones are pruned as new ones are stored. */
+    readonly transitionsPerChannel: number = 1000,
   ) {}
 }
 
@@ -46,6 +53,7 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
         .string()
         .min(16, 'RELAYMESH_SECRET_KEY is required (32 random bytes, base64)'),
       RELAYMESH_HEALTH_FLUSH_MS: ms(50, 60_000, 1_000),
+      RELAYMESH_HEALTH_ANNOUNCE_MS: ms(100, 600_000, 10_000),
       RELAYMESH_HEALTH_TICK_MS: ms(50, 60_000, 1_000),
       RELAYMESH_HEALTH_PROBE_TIMEOUT_MS: ms(100, 120_000, 10_000),
       RELAYMESH_HEALTH_LEADER_CHECK_MS: ms(100, 60_000, 5_000),
@@ -69,6 +77,12 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
         .int()
         .min(64 * 1024)
         .default(32 * 1024 * 1024),
+      RELAYMESH_HEALTH_HISTORY_PER_CHANNEL: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(1000),
     },
     source,
   );
@@ -105,5 +119,7 @@ export function loadHealthProberEnv(source: EnvSource = process.env): HealthProb
     },
     logLevelsFrom(env.LOG_LEVEL),
     env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
+    env.RELAYMESH_HEALTH_ANNOUNCE_MS,
+    env.RELAYMESH_HEALTH_HISTORY_PER_CHANNEL,
   );
 }

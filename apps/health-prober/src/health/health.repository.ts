@@ -1,8 +1,11 @@
-// Storage of the machines' states and their transition history, behind a small abstract class.
+// Storage of the machines' states and their transition history, behind a small abstract class. The history is
+// bounded per channel: storing transitions prunes each of their channels to its newest `transitionsPerChannel`.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ChannelHealth, HealthState } from '@relaymesh/contracts';
+import { ChannelHealth, ErrorClass, HealthState } from '@relaymesh/contracts';
+import { quoteIdent } from '@relaymesh/persistence';
 import { DataSource, Repository } from 'typeorm';
+import { HealthProberEnv } from '../config/health-prober.env';
 import { ChannelHealthRecord } from './channel-health.entity';
 import { INITIAL_STATE, MachineState } from './health-state-machine';
 import { HealthTransitionRecord } from './health-transition.entity';
@@ -14,6 +17,12 @@ export interface StoredTransition {
   to: HealthState;
   reason: string;
   lastError: string | null;
+  /** The class of the call that moved the channel; null when time did. */
+  errorClass: ErrorClass | null;
+  /** The ejection cause when it left rotation. */
+  cause: string | null;
+  consecutiveFailures: number | null;
+  ejections: number | null;
 }
 
 export abstract class HealthRepository {
@@ -28,11 +37,17 @@ export abstract class HealthRepository {
 export class TypeOrmHealthRepository extends HealthRepository {
   private readonly records: Repository<ChannelHealthRecord>;
   private readonly history: Repository<HealthTransitionRecord>;
+  private readonly historyTable: string;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly env: HealthProberEnv,
+  ) {
     super();
     this.records = dataSource.getRepository(ChannelHealthRecord);
     this.history = dataSource.getRepository(HealthTransitionRecord);
+    const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
+    this.historyTable = `${schema}.channel_health_transitions`;
   }
 
   async loadAll(): Promise<Map<string, MachineState>> {
@@ -60,16 +75,33 @@ export class TypeOrmHealthRepository extends HealthRepository {
 
   async addTransitions(transitions: StoredTransition[]): Promise<void> {
     if (transitions.length === 0) return;
-    await this.history.insert(
-      transitions.map((t) => ({
-        channelId: t.channelId,
-        at: t.at,
-        fromState: t.from,
-        toState: t.to,
-        reason: t.reason,
-        lastError: t.lastError,
-      })),
-    );
+    const channelIds = [...new Set(transitions.map((t) => t.channelId))];
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(HealthTransitionRecord).insert(
+        transitions.map((t) => ({
+          channelId: t.channelId,
+          at: t.at,
+          fromState: t.from,
+          toState: t.to,
+          reason: t.reason,
+          lastError: t.lastError,
+          errorClass: t.errorClass,
+          cause: t.cause,
+          consecutiveFailures: t.consecutiveFailures,
+          ejections: t.ejections,
+        })),
+      );
+      // Per channel, everything past its newest N (the order the history is read in) goes.
+      await manager.query(
+        `DELETE FROM ${this.historyTable} WHERE id IN (
+           SELECT id FROM (
+             SELECT id, row_number() OVER (PARTITION BY channel_id ORDER BY at DESC, id DESC) AS newest
+             FROM ${this.historyTable} WHERE channel_id = ANY($1::text[])
+           ) AS ranked
+           WHERE newest > $2)`,
+        [channelIds, this.env.transitionsPerChannel],
+      );
+    });
   }
 
   async transitions(channelId: string, limit: number): Promise<StoredTransition[]> {
@@ -85,6 +117,10 @@ export class TypeOrmHealthRepository extends HealthRepository {
       to: row.toState,
       reason: row.reason,
       lastError: row.lastError,
+      errorClass: row.errorClass,
+      cause: row.cause,
+      consecutiveFailures: row.consecutiveFailures,
+      ejections: row.ejections,
     }));
   }
 }

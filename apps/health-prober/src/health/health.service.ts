@@ -1,18 +1,30 @@
 // Runs the health state machine of every channel: folds upstream outcomes (every replica receives every outcome,
 // so each judges on all traffic, never on a queue group's share), feeds it time, and, on the leader only,
-// probes due channels, publishes and persists. A transition is published at once (an ejection reaches ingress
-// within a message hop) and stored with its history; latency and counter changes go out in batches.
+// probes due channels, publishes and persists. The prober owns health: its table is the only store, and it
+// publishes straight to the ingress replicas, which apply it on top of the router's configuration. A
+// transition is published at once (an ejection reaches ingress within a message hop) and stored with its
+// history; latency and counter changes go out in batches; the whole table is re-announced every interval and
+// answered on request, so a replica that missed a message is right again within one interval.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import {
   AdminError,
+  ChannelHealthAnnounced,
   ChannelHealthChanged,
+  ChannelHealthReport,
+  ChannelHealthTable,
   ChannelTestResult,
   HealthStateSchema,
   UpstreamOutcome,
 } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { redactSecrets } from '@relaymesh/protocols';
-import { healthChannelState, healthEjections, healthTransitions } from '@relaymesh/telemetry';
+import { withHealth } from '@relaymesh/routing';
+import {
+  healthChannelState,
+  healthEjections,
+  healthModelChannels,
+  healthTransitions,
+} from '@relaymesh/telemetry';
 import { Subscription } from 'rxjs';
 import { ChannelDirectory } from '../channels/channel-directory.service';
 import { KnownChannel } from '../channels/known-channel';
@@ -30,6 +42,7 @@ import {
   weightFactor,
 } from './health-state-machine';
 import { HealthRepository, StoredTransition } from './health.repository';
+import { modelChannelCounts } from './model-channels';
 
 @Injectable()
 export class HealthService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -70,6 +83,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     this.timers = [
       setInterval(() => this.tick(), this.env.tickIntervalMs),
       setInterval(() => void this.flush(), this.env.flushIntervalMs),
+      setInterval(() => this.announce(), this.env.announceIntervalMs),
     ];
     this.timers.forEach((timer) => timer.unref());
   }
@@ -110,6 +124,22 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     };
   }
 
+  /**
+   * The whole table, for a replica that asks (at its start, or the admin API reading channels back): the
+   * leader's live view; a follower's own fold never saw the leader's probes, so it answers from the store.
+   */
+  async table(): Promise<ChannelHealthTable> {
+    if (this.active) return { channels: [...this.machines.keys()].map((id) => this.reportOf(id)) };
+    const stored = await this.repository.loadAll();
+    return {
+      channels: [...stored].map(([id, state]) => ({
+        channel_id: id,
+        health: state.health,
+        weight_factor: weightFactor(state, this.env.policy),
+      })),
+    };
+  }
+
   /** The state of one channel as this replica sees it (tests and diagnostics). */
   stateOf(channelId: string): MachineState | undefined {
     return this.machines.get(channelId);
@@ -120,6 +150,7 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     const now = Date.now();
     for (const id of [...this.machines.keys()]) this.apply(id, { kind: 'tick' }, now);
     if (!this.active) return;
+    this.countRoutable();
     for (const [id, state] of this.machines) {
       if (!probeDue(state, now) || this.probing.has(id)) continue;
       const channel = this.directory.get(id);
@@ -187,6 +218,10 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
       to: transition.to,
       reason: transition.reason,
       lastError: transition.lastError,
+      errorClass: event.kind === 'tick' ? null : event.errorClass,
+      cause: transition.cause,
+      consecutiveFailures: result.state.health.consecutive_failures,
+      ejections: result.state.ejections,
     });
     this.unpublished.delete(channelId);
     this.publish(channelId);
@@ -195,20 +230,42 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private publish(channelId: string): void {
-    const state = this.machines.get(channelId);
-    if (!state) return;
-    this.bus.emit(ChannelHealthChanged, {
+    if (this.machines.has(channelId)) this.bus.emit(ChannelHealthChanged, this.reportOf(channelId));
+  }
+
+  /** The leader re-announces its whole table: the heartbeat that heals a missed change. */
+  private announce(): void {
+    if (!this.active) return;
+    this.bus.emit(ChannelHealthAnnounced, {
+      channels: [...this.machines.keys()].map((id) => this.reportOf(id)),
+    });
+  }
+
+  private reportOf(channelId: string): ChannelHealthReport {
+    const state = this.machines.get(channelId) ?? INITIAL_STATE;
+    return {
       channel_id: channelId,
       health: state.health,
       weight_factor: weightFactor(state, this.env.policy),
-    });
+    };
+  }
+
+  /** How many channels of each model can serve, as ingress routes them (the "unroutable model" alert). */
+  private countRoutable(): void {
+    const reports = new Map([...this.machines.keys()].map((id) => [id, this.reportOf(id)]));
+    healthModelChannels.reset();
+    for (const { group, model, rotation, channels } of modelChannelCounts(
+      this.directory.all().map((channel) => withHealth(channel, reports)),
+    )) {
+      healthModelChannels.set({ group, model, rotation }, channels);
+    }
   }
 
   /**
    * Becoming the leader: the stored states are authoritative for the decisions (state, ejection count, probe
    * schedule, ramp: the old leader's probes moved them, which followers never see); the warm in-memory fold
-   * keeps the traffic figures (window, consecutive failures, latency). Then everything is published once, so
-   * the router agrees with the new leader from the start.
+   * keeps the traffic figures (window, consecutive failures, latency). Then the whole table is announced, so
+   * every ingress replica agrees with the new leader from the start.
    */
   private takeOver(): Promise<void> {
     if (this.active) return Promise.resolve();
@@ -245,16 +302,15 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     this.active = true;
-    for (const [id, state] of this.machines) {
-      this.setStateGauge(this.nameOf(id), state);
-      this.unpublished.add(id);
-    }
+    for (const [id, state] of this.machines) this.setStateGauge(this.nameOf(id), state);
+    this.announce();
     await this.flush();
   }
 
   private stepDown(): void {
     this.active = false;
     healthChannelState.reset();
+    healthModelChannels.reset();
   }
 
   private setStateGauge(channel: string, state: MachineState): void {

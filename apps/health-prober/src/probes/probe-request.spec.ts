@@ -13,6 +13,9 @@ const channel = (over: Partial<KnownChannel>): KnownChannel => ({
   secrets: ['sk-one'],
   timeout_ms: 30_000,
   status: 'enabled',
+  groups: ['default'],
+  priority: 0,
+  weight: 1,
   ...over,
 });
 

@@ -86,7 +86,8 @@ export class Prober {
           errorClass: classifyUpstreamStatus(status, text),
           status,
           latencyMs: elapsed(),
-          message: redactSecrets(text, channel.secrets).slice(0, MAX_MESSAGE) || `upstream ${status}`,
+          message:
+            redactSecrets(text, channel.secrets).slice(0, MAX_MESSAGE) || `upstream ${status}`,
           model: built.model,
         };
       }
@@ -106,7 +107,13 @@ export class Prober {
       const limit = this.env.maxUpstreamBodyBytes;
       const bytes = await readBoundedBody(response.body, limit, response.headers);
       parseUpstreamJson(bytes, response.headers, jsonLimitsFor(limit));
-      return { errorClass: 'none', status, latencyMs: elapsed(), message: null, model: built.model };
+      return {
+        errorClass: 'none',
+        status,
+        latencyMs: elapsed(),
+        message: null,
+        model: built.model,
+      };
     } catch (err) {
       return {
         errorClass: classifyUpstreamError(err),

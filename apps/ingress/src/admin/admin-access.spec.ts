@@ -1,4 +1,4 @@
-import { hashClientKey } from '@relaymesh/contracts';
+import { hashClientKey } from '@relaymesh/secrets';
 import { AdminTokens, mayUse } from './admin-access';
 
 const FULL = 'rm-admin-full-token-0123456789';

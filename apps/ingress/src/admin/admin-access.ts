@@ -2,7 +2,7 @@
 // RELAYMESH_ADMIN_READONLY_TOKENS, for dashboards and on-call reads) may only read. Tokens are held as SHA-256
 // hashes and compared in constant time: every candidate is compared, whether an earlier one matched or not, and
 // hashing first gives both sides of each comparison the same length.
-import { hashClientKey } from '@relaymesh/contracts';
+import { hashClientKey } from '@relaymesh/secrets';
 import { timingSafeEqual } from 'node:crypto';
 
 export type AdminAccess = 'full' | 'read-only' | 'none';

@@ -1,6 +1,6 @@
 // The admin API's one mechanism: check the admin token (constant time; a read-only token may only read),
 // validate the body at the HTTP edge with the contract's schema, send it to the owning app over NATS and relay
-// its status and body.
+// its status and body (composed with another owner's fact where the read shows two: `compose`).
 import { Injectable } from '@nestjs/common';
 import {
   AdminReply,
@@ -31,7 +31,11 @@ export class AdminRelay {
     reply: FastifyReply,
     contract: R,
     payload: unknown,
-    options: { timeoutMs?: number } = {},
+    options: {
+      timeoutMs?: number;
+      /** Applied to the owner's answer before it is sent (a channel read: the prober's health on top). */
+      compose?: (answer: AdminReply) => Promise<AdminReply>;
+    } = {},
   ): Promise<void> {
     const access = this.tokens.accessOf(request.headers.authorization);
     if (access === 'none') {
@@ -60,6 +64,7 @@ export class AdminRelay {
     let answer: AdminReply;
     try {
       answer = await this.bus.request(contract, parsed.data as RequestPayload<R>, options);
+      if (options.compose) answer = await options.compose(answer);
     } catch (err) {
       if (err instanceof BusRequestError) {
         reply.header('retry-after', '1');

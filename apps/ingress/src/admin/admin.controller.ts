@@ -6,6 +6,7 @@ import {
   AdminChannelGet,
   AdminChannelList,
   AdminChannelTest,
+  AdminChannelTransitions,
   AdminChannelUpdate,
   AdminKeyCreate,
   AdminKeyCredit,
@@ -16,10 +17,16 @@ import {
   AdminModelDelete,
   AdminModelList,
   AdminModelPut,
+  AdminReply,
+  AdminUsageDeadLetterList,
+  AdminUsageDeadLetterReplay,
   AdminUsageList,
+  AdminUsageSummary,
 } from '@relaymesh/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AdminRelay } from './admin-relay.service';
+import { channelAnswerWithHealth } from './channel-read';
 
 type Body = Record<string, unknown>;
 
@@ -31,16 +38,25 @@ function body(request: FastifyRequest): Body {
 
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly admin: AdminRelay) {}
+  /** Channel answers carry the router's configuration; the health shown is the prober's. */
+  private readonly withHealth = {
+    compose: async (answer: AdminReply) =>
+      channelAnswerWithHealth(answer, await this.routing.currentHealth()),
+  };
+
+  constructor(
+    private readonly admin: AdminRelay,
+    private readonly routing: SnapshotStore,
+  ) {}
 
   @Post('channels')
   createChannel(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelCreate, req.body);
+    return this.admin.relay(req, reply, AdminChannelCreate, req.body, this.withHealth);
   }
 
   @Get('channels')
   listChannels(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelList, {});
+    return this.admin.relay(req, reply, AdminChannelList, {}, this.withHealth);
   }
 
   @Get('channels/:id')
@@ -49,7 +65,7 @@ export class AdminController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelGet, { id });
+    return this.admin.relay(req, reply, AdminChannelGet, { id }, this.withHealth);
   }
 
   @Patch('channels/:id')
@@ -58,7 +74,13 @@ export class AdminController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.admin.relay(req, reply, AdminChannelUpdate, { id, patch: req.body });
+    return this.admin.relay(
+      req,
+      reply,
+      AdminChannelUpdate,
+      { id, patch: req.body },
+      this.withHealth,
+    );
   }
 
   @Delete('channels/:id')
@@ -84,6 +106,18 @@ export class AdminController {
       { id },
       { timeoutMs: CHANNEL_TEST_TIMEOUT_MS },
     );
+  }
+
+  @Get('channels/:id/transitions')
+  listChannelTransitions(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminChannelTransitions, {
+      ...(req.query as Body),
+      id,
+    });
   }
 
   @Post('keys')
@@ -160,5 +194,24 @@ export class AdminController {
   @Get('usage')
   listUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.admin.relay(req, reply, AdminUsageList, req.query);
+  }
+
+  @Get('usage/summary')
+  summarizeUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageSummary, req.query);
+  }
+
+  @Get('usage/dead-letters')
+  listUsageDeadLetters(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageDeadLetterList, req.query);
+  }
+
+  @Post('usage/dead-letters/:id/replay')
+  replayUsageDeadLetter(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageDeadLetterReplay, { id });
   }
 }

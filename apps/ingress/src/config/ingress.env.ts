@@ -1,6 +1,6 @@
 // Ingress configuration: the one place it reads the environment, validated at boot.
-import { hashClientKey } from '@relaymesh/contracts';
-import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/messaging';
+import { hashClientKey } from '@relaymesh/secrets';
+import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/app';
 import { z } from 'zod';
 import { isCidr } from '../admission/ip-allow-list';
 

@@ -8,7 +8,8 @@
 // caught up (nothing waiting, nothing failing) later than the record was stored in the stream, so the record
 // is in the key's used_usd by then. Issue 18 replaces all this with credit leases.
 import { Injectable } from '@nestjs/common';
-import { KeyRecord, Price, UsageRecord, priceUsage } from '@relaymesh/contracts';
+import { KeyRecord, UsageRecord } from '@relaymesh/contracts';
+import { Price, recordCost } from '@relaymesh/pricing';
 import { creditRefusals } from '@relaymesh/telemetry';
 import { IngressEnv } from '../config/ingress.env';
 import { GatewayError } from '../http/gateway-error';
@@ -74,18 +75,7 @@ export class CreditGuard {
     const credit = this.keys.get(record.key_id);
     if (!credit) return;
     credit.reserved.delete(trace);
-    const price = this.prices.priceOf(record.model, record.upstream_model);
-    const cost = price
-      ? priceUsage(
-          {
-            input: record.input_tokens,
-            output: record.output_tokens,
-            cacheRead: record.cache_read_tokens,
-            cacheWrite: record.cache_write_tokens,
-          },
-          price,
-        )
-      : 0;
+    const cost = recordCost(record, this.prices.priceOf(record.model, record.upstream_model));
     if (cost > 0) credit.pending.set(record.id, { costUsd: cost, storedAt: null });
     this.forgetIfIdle(record.key_id, credit);
   }

@@ -1,19 +1,11 @@
 // Model prices in ingress memory, to estimate reservations without a round trip: fetched from the ledger at
 // start (retrying until it answers), then kept current by pricing.model.changed broadcasts.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ModelPrice, ModelPricesGet, Price } from '@relaymesh/contracts';
+import { ModelPrice, ModelPricesGet } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
+import { Price, priceOf, toPrice } from '@relaymesh/pricing';
 
 const RETRY_MS = 1_000;
-
-export function toPrice(price: ModelPrice): Price {
-  return {
-    inputUsdPerMtok: price.input_usd_per_mtok,
-    outputUsdPerMtok: price.output_usd_per_mtok,
-    cacheReadMultiplier: price.cache_read_multiplier,
-    cacheWriteMultiplier: price.cache_write_multiplier,
-  };
-}
 
 @Injectable()
 export class PriceBook implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,11 +26,7 @@ export class PriceBook implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** The price of a model as the client named it, else of the model the channel serves it as. */
   priceOf(model: string | null, upstreamModel: string | null = null): Price | null {
-    return (
-      (model !== null ? this.prices.get(model) : undefined) ??
-      (upstreamModel !== null ? this.prices.get(upstreamModel) : undefined) ??
-      null
-    );
+    return priceOf(this.prices, model, upstreamModel);
   }
 
   apply(model: string, price: ModelPrice | null): void {

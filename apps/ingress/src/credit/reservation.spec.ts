@@ -1,4 +1,4 @@
-import { Price } from '@relaymesh/contracts';
+import { Price } from '@relaymesh/pricing';
 import { admit, availableUsd, reservationFor } from './reservation';
 
 const price: Price = {

@@ -4,7 +4,7 @@
 // max_tokens or a default), and each finished one counts at its actual cost until the ledger's key.changed
 // says it debited it. A request is admitted while the credit left after all of those is above zero, so the
 // overshoot is bounded by what the last admitted requests cost beyond their estimates.
-import { Price, priceUsage } from '@relaymesh/contracts';
+import { Price, priceUsage } from '@relaymesh/pricing';
 
 /** Prompt tokens are guessed at a quarter of the body's characters (JSON syntax makes it an over-estimate). */
 export const CHARS_PER_TOKEN = 4;

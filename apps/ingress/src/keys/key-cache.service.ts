@@ -2,7 +2,8 @@
 // kept: known keys until key.changed says otherwise, unknown keys for a short TTL (so a flood of bad keys does
 // not become a flood of ledger requests). Concurrent misses for one key share a single look-up.
 import { Injectable } from '@nestjs/common';
-import { KeyLookup, KeyRecord, hashClientKey } from '@relaymesh/contracts';
+import { KeyLookup, KeyRecord } from '@relaymesh/contracts';
+import { hashClientKey } from '@relaymesh/secrets';
 import { MessageBus } from '@relaymesh/messaging';
 import { keyCacheLookups } from '@relaymesh/telemetry';
 

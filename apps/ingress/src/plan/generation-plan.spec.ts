@@ -122,6 +122,7 @@ describe('planGeneration', () => {
       model: 'm',
       includeUsage: true,
       createdAt: NOW / 1000,
+      clientTools: [],
     });
   });
 });

@@ -120,6 +120,8 @@ export function planGeneration(
       model,
       includeUsage: includeUsageAsked(body),
       createdAt: Math.floor(nowMs / 1000),
+      // Calls of tools the client named otherwise (Responses namespaces, custom tools) go back in its form.
+      ...(hub ? { clientTools: hub.tools } : {}),
     },
     formatHeaders: call.formatHeaders,
   };

@@ -1,4 +1,5 @@
-import { KeyRecord, OpenedChannel } from '@relaymesh/contracts';
+import { KeyRecord } from '@relaymesh/contracts';
+import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { anthropicMessages, gemini, openAIChat } from '@relaymesh/protocols';
 import { NO_PREFERENCES } from '@relaymesh/routing';
 import { planOpenAIEmbeddings } from './embeddings-plan';
@@ -6,9 +7,9 @@ import { planGeneration, readGeneration } from './generation-plan';
 import { CountTokensPlan, RelayPlan, attemptFor, upstreamHeaders } from './relay-plan';
 
 const channel = (
-  type: OpenedChannel['type'],
-  over: Partial<OpenedChannel> = {},
-): OpenedChannel => ({
+  type: IngressChannel['type'],
+  over: Partial<IngressChannel> = {},
+): IngressChannel => ({
   id: `ch-${type}`,
   name: type,
   type,
@@ -62,7 +63,7 @@ const CHAT = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 const MESSAGES = { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] };
 
 /** What the attempt for a channel type is, in a word or two. */
-function shape(plan: RelayPlan, type: OpenedChannel['type']): string {
+function shape(plan: RelayPlan, type: IngressChannel['type']): string {
   const attempt = attemptFor(plan, channel(type), 'up-m', () => 0);
   if (attempt === null) return 'skipped';
   if (attempt.kind === 'local') return 'local';
@@ -70,7 +71,7 @@ function shape(plan: RelayPlan, type: OpenedChannel['type']): string {
 }
 
 describe('attemptFor', () => {
-  it.each<[string, RelayPlan, OpenedChannel['type'], string]>([
+  it.each<[string, RelayPlan, IngressChannel['type'], string]>([
     ['chat to openai: pass-through', chatPlan(CHAT), 'openai', 'relay_json /v1/chat/completions'],
     ['chat to anthropic: translated', chatPlan(CHAT), 'anthropic', 'render_json /v1/messages'],
     [

@@ -8,7 +8,11 @@ describe('DeliveredOutput', () => {
     delivered.add({ type: 'block_start', index: 0, block: { type: 'text' } });
     delivered.add({ type: 'text_delta', index: 0, text: 'Hello ' }); // 6
     delivered.add({ type: 'thinking_delta', index: 1, text: 'hmm' }); // 3
-    delivered.add({ type: 'signature_delta', index: 1, signature: 'not-output-at-all' });
+    delivered.add({
+      type: 'signature_delta',
+      index: 1,
+      signature: { issuer: 'anthropic', value: 'not-output-at-all' },
+    });
     delivered.add({
       type: 'block_start',
       index: 2,

@@ -1,4 +1,6 @@
-// Pure mapping of a stored channel to what the admin API reads back and what the snapshot carries.
+// Pure mapping of a stored channel to what the admin API reads back and what the snapshot carries: the
+// operator's configuration only. Health is the health-prober's: ingress applies it on top of both (the routing
+// table, and the admin API's channel reads), so `status` here is the operator's switch and `health` unknown.
 import {
   ChannelStatus,
   ChannelView,
@@ -8,9 +10,8 @@ import {
 } from '@relaymesh/contracts';
 import { Channel } from './channel.entity';
 
-export function channelStatus(channel: Pick<Channel, 'enabled' | 'autoDisabled'>): ChannelStatus {
-  if (!channel.enabled) return 'manually_disabled';
-  return channel.autoDisabled ? 'auto_disabled' : 'enabled';
+export function channelStatus(channel: Pick<Channel, 'enabled'>): ChannelStatus {
+  return channel.enabled ? 'enabled' : 'manually_disabled';
 }
 
 export function toChannelView(channel: Channel): ChannelView {
@@ -38,7 +39,7 @@ export function toChannelView(channel: Channel): ChannelView {
       Object.entries(channel.secretHeaders).map(([name, { hint }]) => [name, hint]),
     ),
     status: channelStatus(channel),
-    health: channel.health ?? UNKNOWN_HEALTH,
+    health: UNKNOWN_HEALTH,
     created_at: channel.createdAt.toISOString(),
     updated_at: channel.updatedAt.toISOString(),
   };
@@ -57,10 +58,6 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     priority: channel.priority,
     weight: channel.weight,
     status: channelStatus(channel),
-    // Only an enabled channel out for transient faults may be panic-routed (never a bad key or an empty account).
-    ejected: channel.enabled && channel.autoDisabled && channel.health?.state === 'ejected',
-    weight_factor: channel.weightFactor,
-    latency_ms: channel.health?.latency_ms ?? null,
     timeout_ms: channel.timeoutMs,
     headers: channel.headers,
     secret_headers_encrypted: Object.fromEntries(

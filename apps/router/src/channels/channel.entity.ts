@@ -1,4 +1,4 @@
-import { ChannelHealth, ChannelType } from '@relaymesh/contracts';
+import { ChannelType } from '@relaymesh/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -12,7 +12,7 @@ export interface SealedHeader {
   hint: string;
 }
 
-/** An upstream provider account. `keysEncrypted` holds AES-256-GCM ciphertexts; `keyHints` the redacted forms. */
+/** An upstream provider account, as the operator configured it (its health is the health-prober's). `keysEncrypted` holds AES-256-GCM ciphertexts; `keyHints` the redacted forms. */
 @Entity('channels')
 export class Channel {
   @PrimaryGeneratedColumn('uuid')
@@ -52,14 +52,6 @@ export class Channel {
   @Column({ type: 'boolean' })
   enabled!: boolean;
 
-  /** Set from the health-prober's state (ejected or disabled); reads back as status `auto_disabled`. */
-  @Column({ type: 'boolean', default: false })
-  autoDisabled!: boolean;
-
-  /** Share of `weight` while the channel ramps back in after an ejection (the health-prober's call). */
-  @Column({ type: 'double precision', default: 1 })
-  weightFactor!: number;
-
   @Column({ type: 'integer' })
   timeoutMs!: number;
 
@@ -69,10 +61,6 @@ export class Channel {
   /** Headers whose values are secrets, each sealed (AES-256-GCM) with its redacted hint for read-back. */
   @Column({ type: 'jsonb', default: {} })
   secretHeaders!: Record<string, SealedHeader>;
-
-  /** The health-prober's latest view, as published on channel.health.changed. */
-  @Column({ type: 'jsonb', nullable: true })
-  health!: ChannelHealth | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

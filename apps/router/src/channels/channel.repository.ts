@@ -2,15 +2,11 @@
 // domain code and tests can see exactly which queries exist.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ChannelHealth } from '@relaymesh/contracts';
 import { isUniqueViolation, isUuid } from '@relaymesh/persistence';
 import { DataSource, Repository } from 'typeorm';
 import { Channel } from './channel.entity';
 
-export type ChannelFields = Omit<
-  Channel,
-  'id' | 'createdAt' | 'updatedAt' | 'health' | 'autoDisabled' | 'weightFactor'
->;
+export type ChannelFields = Omit<Channel, 'id' | 'createdAt' | 'updatedAt'>;
 
 export class DuplicateChannelName extends Error {}
 
@@ -21,11 +17,6 @@ export abstract class ChannelRepository {
   abstract insert(fields: ChannelFields): Promise<Channel>;
   abstract update(id: string, fields: Partial<ChannelFields>): Promise<Channel | null>;
   abstract delete(id: string): Promise<boolean>;
-  abstract setHealth(
-    id: string,
-    health: ChannelHealth,
-    routing: { autoDisabled: boolean; weightFactor: number },
-  ): Promise<boolean>;
   abstract nextSnapshotVersion(): Promise<number>;
 }
 
@@ -71,22 +62,6 @@ export class TypeOrmChannelRepository extends ChannelRepository {
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
     const result = await this.channels.delete({ id });
-    return (result.affected ?? 0) > 0;
-  }
-
-  async setHealth(
-    id: string,
-    health: ChannelHealth,
-    routing: { autoDisabled: boolean; weightFactor: number },
-  ): Promise<boolean> {
-    if (!isUuid(id)) return false;
-    // Not through save(): a health report must not bump updated_at, which tracks the operator's edits.
-    const result = await this.channels
-      .createQueryBuilder()
-      .update()
-      .set({ health, ...routing, updatedAt: () => 'updated_at' })
-      .where('id = :id', { id })
-      .execute();
     return (result.affected ?? 0) > 0;
   }
 

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ChannelHealthHandler } from './channel-health.handler';
 import { ChannelRepository, TypeOrmChannelRepository } from './channel.repository';
 import { ChannelsHandler } from './channels.handler';
 import { ChannelsService } from './channels.service';
 
 @Module({
-  controllers: [ChannelHealthHandler, ChannelsHandler],
+  controllers: [ChannelsHandler],
   providers: [ChannelsService, { provide: ChannelRepository, useClass: TypeOrmChannelRepository }],
   exports: [ChannelRepository, ChannelsService],
 })

@@ -5,18 +5,15 @@ import { Injectable } from '@nestjs/common';
 import {
   AdminError,
   ChannelCreate,
-  ChannelHealth,
   ChannelPatch,
   ChannelView,
-  SecretBox,
   headersInBoth,
-  redactSecret,
 } from '@relaymesh/contracts';
+import { SecretBox, redactSecret } from '@relaymesh/secrets';
 import { Subject } from 'rxjs';
 import { ChannelFields, ChannelRepository, DuplicateChannelName } from './channel.repository';
 import { toChannelView } from './channel-view';
 import { SealedHeader } from './channel.entity';
-import { changesRouting, healthRouting } from './health-routing';
 
 @Injectable()
 export class ChannelsService {
@@ -107,22 +104,6 @@ export class ChannelsService {
     }
     if (inputs.length > 0) this.changed$.next();
     return { created, updated };
-  }
-
-  /**
-   * The health-prober's view: shown on reads, and folded into routing (auto_disabled, ramp weight). A new
-   * snapshot goes out only when that changes what ingress routes with, not on every latency report.
-   */
-  async recordHealth(
-    channelId: string,
-    health: ChannelHealth,
-    weightFactor: number,
-  ): Promise<void> {
-    const before = await this.channels.findById(channelId);
-    if (!before) return;
-    const routing = healthRouting(health, weightFactor);
-    await this.channels.setHealth(channelId, health, routing);
-    if (changesRouting(before, { ...routing, health })) this.changed$.next();
   }
 
   private async write<T>(run: () => Promise<T>): Promise<T> {

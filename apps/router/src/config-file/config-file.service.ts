@@ -1,7 +1,7 @@
 // Applies the channels of the declarative config file (RELAYMESH_CONFIG) at start: an idempotent upsert by
 // name, so restarting with the same file changes nothing and editing the file and restarting applies the edit.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { parseDeclarativeConfig } from '@relaymesh/contracts';
+import { parseDeclarativeConfig } from '@relaymesh/app';
 import { readFile } from 'node:fs/promises';
 import { ChannelsService } from '../channels/channels.service';
 import { RouterEnv } from '../config/router.env';

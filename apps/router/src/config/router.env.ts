@@ -5,7 +5,7 @@ import {
   databaseEnvShape,
   logLevelsFrom,
   parseEnv,
-} from '@relaymesh/messaging';
+} from '@relaymesh/app';
 import { z } from 'zod';
 
 export class RouterEnv {

@@ -4,12 +4,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { RoutingSnapshot, RoutingSnapshotPublished } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
-import { routerModelChannels } from '@relaymesh/telemetry';
 import { Subscription } from 'rxjs';
 import { ChannelRepository } from '../channels/channel.repository';
 import { toSnapshotChannel } from '../channels/channel-view';
 import { ChannelsService } from '../channels/channels.service';
-import { modelChannelCounts } from './model-channels';
 
 const SNAPSHOT_HEARTBEAT_MS = 15_000;
 
@@ -55,11 +53,6 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   adopt(snapshot: RoutingSnapshot): void {
     if (this.current && snapshot.version <= this.current.version) return;
     this.current = snapshot;
-    // Models that left the catalogue leave the gauge too.
-    routerModelChannels.reset();
-    for (const { group, model, rotation, channels } of modelChannelCounts(snapshot.channels)) {
-      routerModelChannels.set({ group, model, rotation }, channels);
-    }
   }
 
   requestRebuild(): Promise<void> {

@@ -1,7 +1,7 @@
 // Applies the keys and model prices of the declarative config file (RELAYMESH_CONFIG) at start, as an idempotent
 // upsert by name.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { parseDeclarativeConfig } from '@relaymesh/contracts';
+import { parseDeclarativeConfig } from '@relaymesh/app';
 import { readFile } from 'node:fs/promises';
 import { UsageLedgerEnv } from '../config/usage-ledger.env';
 import { KeysService } from '../keys/keys.service';

@@ -8,9 +8,8 @@ import {
   KeyPatch,
   KeyRecord,
   KeyView,
-  hashClientKey,
-  redactSecret,
 } from '@relaymesh/contracts';
+import { hashClientKey, redactSecret } from '@relaymesh/secrets';
 import { MessageBus } from '@relaymesh/messaging';
 import { randomBytes } from 'node:crypto';
 import { ClientKey } from './client-key.entity';

@@ -1,14 +1,9 @@
 // Model prices: set through the admin API or the config file, announced on every change so ingress can
 // estimate credit reservations, and read by the usage writer to price each record.
 import { Injectable } from '@nestjs/common';
-import {
-  AdminError,
-  ModelPrice,
-  ModelPriceChanged,
-  ModelPriceInput,
-  Price,
-} from '@relaymesh/contracts';
+import { AdminError, ModelPrice, ModelPriceChanged, ModelPriceInput } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
+import { Price, toPrice } from '@relaymesh/pricing';
 import { ModelPriceEntity } from './model-price.entity';
 import { PricingRepository } from './pricing.repository';
 
@@ -20,15 +15,6 @@ export function toModelPrice(entity: ModelPriceEntity): ModelPrice {
     cache_read_multiplier: entity.cacheReadMultiplier,
     cache_write_multiplier: entity.cacheWriteMultiplier,
     updated_at: entity.updatedAt.toISOString(),
-  };
-}
-
-export function toPrice(entity: ModelPriceEntity): Price {
-  return {
-    inputUsdPerMtok: entity.inputUsdPerMtok,
-    outputUsdPerMtok: entity.outputUsdPerMtok,
-    cacheReadMultiplier: entity.cacheReadMultiplier,
-    cacheWriteMultiplier: entity.cacheWriteMultiplier,
   };
 }
 
@@ -68,7 +54,7 @@ export class PricingService {
   /** Prices of the given models, by model name (missing ones are unpriced). */
   async pricesOf(models: string[]): Promise<Map<string, Price>> {
     const found = await this.prices.findByModels([...new Set(models)]);
-    return new Map(found.map((entity) => [entity.model, toPrice(entity)]));
+    return new Map(found.map((entity) => [entity.model, toPrice(toModelPrice(entity))]));
   }
 
   async applyConfig(models: (ModelPriceInput & { model: string })[]): Promise<number> {

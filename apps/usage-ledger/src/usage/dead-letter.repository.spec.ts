@@ -1,4 +1,4 @@
-import { deadLetterRow } from './dead-letter.repository';
+import { deadLetterRow, deadLetterViewOf, parkedPayloadOf } from './dead-letter.repository';
 
 describe('deadLetterRow', () => {
   it('should keep the payload as JSON text with NULs and lone surrogates escaped (always storable)', () => {
@@ -41,5 +41,50 @@ describe('deadLetterRow', () => {
 
     expect(row.payload.length).toBeLessThanOrEqual(256 * 1024);
     expect(row.reason.length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('deadLetterViewOf', () => {
+  const row = {
+    id: '7f0c1a52-3a3e-4c1e-9a55-0d6b1f3f2a10',
+    msg_id: 'm',
+    record_id: 'r',
+    reason: '22023: refused',
+    attempts: 3,
+    parked_at: new Date('2025-11-20T10:00:00.000Z'),
+  };
+
+  it('should show the parked payload parsed back from its escaped JSON text', () => {
+    const payload = deadLetterRow({
+      msgId: 'm',
+      recordId: 'r',
+      payload: { model: 'a\u0000b', input_tokens: 5 },
+      reason: 'r',
+      attempts: 3,
+    }).payload;
+
+    expect(deadLetterViewOf({ ...row, payload })).toEqual({
+      id: row.id,
+      msg_id: 'm',
+      record_id: 'r',
+      reason: '22023: refused',
+      attempts: 3,
+      parked_at: '2025-11-20T10:00:00.000Z',
+      record: { model: 'a\u0000b', input_tokens: 5 },
+    });
+  });
+
+  it('should show the raw text of a payload that does not parse (cut at the bound)', () => {
+    const payload = deadLetterRow({
+      msgId: 'm',
+      recordId: null,
+      payload: { title: 'x'.repeat(300 * 1024) },
+      reason: 'r',
+      attempts: 1,
+    }).payload;
+
+    expect(deadLetterViewOf({ ...row, payload }).record).toBe(payload);
+    expect(parkedPayloadOf('{"a":')).toBe('{"a":');
+    expect(parkedPayloadOf('"not json"')).toBe('not json');
   });
 });

@@ -11,14 +11,7 @@
 // records unwritten, the age of the oldest is a metric and, past a bound, /readyz says metering is behind;
 // while nothing waits, it announces that it is caught up, which ingress's credit guard waits for.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  KeyChanged,
-  LedgerCaughtUp,
-  Price,
-  UsageRecord,
-  UsageRecorded,
-  priceUsage,
-} from '@relaymesh/contracts';
+import { KeyChanged, LedgerCaughtUp, UsageRecord, UsageRecorded } from '@relaymesh/contracts';
 import {
   DurableChannel,
   DurableConsumption,
@@ -27,6 +20,7 @@ import {
   PoisonMessage,
 } from '@relaymesh/messaging';
 import { isDataError, sqlStateOf } from '@relaymesh/persistence';
+import { priceOf, recordCost } from '@relaymesh/pricing';
 import {
   catalogueModelLabel,
   ledgerBatchFailures,
@@ -45,7 +39,7 @@ import { toKeyRecord } from '../keys/client-key-view';
 import { PricingService } from '../pricing/pricing.service';
 import { DeadLetter, DeadLetterRepository } from './dead-letter.repository';
 import { writeIsolatingRefused } from './isolate-refused';
-import { PricedRecord, UsageRepository } from './usage.repository';
+import { AlongsideCommit, CommittedBatch, PricedRecord, UsageRepository } from './usage.repository';
 
 type UsageMessage = DurableMessage<typeof UsageRecorded>;
 
@@ -64,15 +58,6 @@ const BACKLOG_EVERY_MS = 5_000;
 const MAX_REFUSALS = 3;
 /** Past this, a record held unwritten means metering is behind: /readyz says so (the drills' outages are shorter). */
 export const METERING_STALL_SECONDS = 30;
-
-/** The price of a record: its model as the client named it, else the upstream model. */
-export function priceFor(record: UsageRecord, prices: ReadonlyMap<string, Price>): Price | null {
-  return (
-    (record.model !== null ? prices.get(record.model) : undefined) ??
-    (record.upstream_model !== null ? prices.get(record.upstream_model) : undefined) ??
-    null
-  );
-}
 
 /**
  * The record's model as the metrics' label: a catalogue model (a channel was tried for it), else `other`, so
@@ -203,31 +188,29 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async writeBatch(batch: readonly UsageMessage[]): Promise<void> {
-    const records = batch.map((m) => m.payload);
+    const committed = await this.commitRecords(batch.map((m) => m.payload));
+    ledgerRecords.inc({ result: 'duplicate' }, batch.length - committed.inserted.length);
+  }
+
+  /**
+   * The one way a usage record is stored: priced, written with its key's debit in one transaction (with
+   * `alongside` in it too), then counted and announced. A record id already stored is neither written nor
+   * debited again. The consumer's batches and an operator's replay of a dead letter both come here.
+   */
+  async commitRecords(
+    records: readonly UsageRecord[],
+    alongside?: AlongsideCommit,
+  ): Promise<CommittedBatch> {
     const prices = await this.pricing.pricesOf(
       records.flatMap((r) => [r.model, r.upstream_model].filter((m): m is string => m !== null)),
     );
     const priced: PricedRecord[] = records.map((record) => {
-      const price = priceFor(record, prices);
+      const price = priceOf(prices, record.model, record.upstream_model);
       if (!price) ledgerUnpriced.inc();
-      return {
-        record,
-        costUsd: price
-          ? priceUsage(
-              {
-                input: record.input_tokens,
-                output: record.output_tokens,
-                cacheRead: record.cache_read_tokens,
-                cacheWrite: record.cache_write_tokens,
-              },
-              price,
-            )
-          : 0,
-      };
+      return { record, costUsd: recordCost(record, price) };
     });
-    const committed = await this.usage.commit(priced);
+    const committed = await this.usage.commit(priced, alongside);
     ledgerRecords.inc({ result: 'committed' }, committed.inserted.length);
-    ledgerRecords.inc({ result: 'duplicate' }, batch.length - committed.inserted.length);
     for (const { record, costUsd } of committed.inserted) {
       const model = ledgerModelLabel(record);
       ledgerTokens.inc({ model, kind: 'input' }, record.input_tokens);
@@ -244,6 +227,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
         debited: recordIds,
       });
     }
+    return committed;
   }
 
   private async start(): Promise<void> {
@@ -293,7 +277,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 /** What the dead-letter row says about a refusal: Postgres's SQLSTATE and message. */
-function refusalReason(error: unknown): string {
+export function refusalReason(error: unknown): string {
   const state = sqlStateOf(error);
   const message = error instanceof Error ? error.message : String(error);
   return state === null ? message : `${state}: ${message}`;

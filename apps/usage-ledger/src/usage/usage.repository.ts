@@ -21,9 +21,14 @@ export interface CommittedBatch {
   debited: { key: ClientKey; recordIds: string[] }[];
 }
 
+/** More work that must commit or roll back with a batch (a replay removes its dead letter), run first. */
+export type AlongsideCommit = (tx: EntityManager) => Promise<void>;
+
 export abstract class UsageRepository {
-  abstract commit(batch: PricedRecord[]): Promise<CommittedBatch>;
+  abstract commit(batch: PricedRecord[], alongside?: AlongsideCommit): Promise<CommittedBatch>;
   abstract query(query: UsageQuery): Promise<UsageView[]>;
+  /** A stored record by its id (not its request id), or null. */
+  abstract get(id: string): Promise<UsageView | null>;
 }
 
 /** The record's columns, in the order of jsonb_to_recordset's column list. */
@@ -82,8 +87,11 @@ export class SqlUsageRepository extends UsageRepository {
     this.keys = `${schema}.client_keys`;
   }
 
-  commit(batch: PricedRecord[]): Promise<CommittedBatch> {
-    return this.dataSource.transaction((manager) => this.commitIn(manager, batch));
+  commit(batch: PricedRecord[], alongside?: AlongsideCommit): Promise<CommittedBatch> {
+    return this.dataSource.transaction(async (manager) => {
+      await alongside?.(manager);
+      return this.commitIn(manager, batch);
+    });
   }
 
   private async commitIn(manager: EntityManager, given: PricedRecord[]): Promise<CommittedBatch> {
@@ -157,5 +165,14 @@ export class SqlUsageRepository extends UsageRepository {
       params,
     );
     return rows.map(toView);
+  }
+
+  async get(id: string): Promise<UsageView | null> {
+    if (!isUuid(id)) return null;
+    const rows = await this.dataSource.query<UsageRow[]>(
+      `SELECT ${NAMES.join(', ')} FROM ${this.records} WHERE id = $1`,
+      [id],
+    );
+    return rows.length === 0 ? null : toView(rows[0]);
   }
 }

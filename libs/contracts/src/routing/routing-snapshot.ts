@@ -1,11 +1,11 @@
-// The versioned routing snapshot: everything ingress needs to pick a channel and call it, built by the router
-// from its tables on every change. Ingress replicas keep the newest version in memory (ARCHITECTURE rule 1).
+// The versioned routing snapshot: the operator's configuration of every channel (no health: that is the
+// health-prober's, sent to ingress apart), built by the router from its tables on every change. Ingress
+// replicas keep the newest version in memory (ARCHITECTURE rule 1).
 // Upstream keys and secret header values travel encrypted (AES-256-GCM, RELAYMESH_SECRET_KEY); ingress and the
-// health-prober open them on receipt (openSnapshotChannel).
+// health-prober open them on receipt (openSnapshotChannel, libs/secrets).
 import { z } from 'zod';
-import { ChannelStatusSchema, ChannelTypeSchema, isSensitiveHeaderName } from '../channels/channel';
+import { ChannelStatusSchema, ChannelTypeSchema } from '../channels/channel';
 import { defineEvent, defineRequest } from '../define';
-import { SecretBox } from '../secrets/secret-box';
 
 export const SnapshotChannelSchema = z.object({
   id: z.string(),
@@ -18,55 +18,17 @@ export const SnapshotChannelSchema = z.object({
   groups: z.array(z.string()),
   priority: z.number(),
   weight: z.number(),
-  status: ChannelStatusSchema,
   /**
-   * `auto_disabled` only because the health-prober ejected it for transient faults (not for a bad key or an
-   * exhausted quota): the panic threshold may still route to it when too few channels of its tier are left.
+   * The operator's switch only (`enabled` or `manually_disabled`): health is the health-prober's, which ingress
+   * applies on top (channel.health.changed), so this snapshot changes only when the configuration does.
    */
-  ejected: z.boolean().default(false),
-  /** Share of `weight` the channel gets: below 1 while it ramps back in after an ejection. */
-  weight_factor: z.number().min(0).max(1).default(1),
-  /** The health-prober's smoothed upstream latency (for `provider.sort: latency`); null before any call. */
-  latency_ms: z.number().nullable().default(null),
+  status: ChannelStatusSchema,
   timeout_ms: z.number(),
   headers: z.record(z.string(), z.string()),
   /** Secret header values, sealed like the keys; a router from before secret headers sends none. */
   secret_headers_encrypted: z.record(z.string(), z.string()).default({}),
 });
 export type SnapshotChannel = z.infer<typeof SnapshotChannelSchema>;
-
-/** A snapshot channel with its secrets opened, as ingress calls it and the prober probes it. */
-export interface OpenedChannel extends Omit<
-  SnapshotChannel,
-  'keys_encrypted' | 'secret_headers_encrypted'
-> {
-  keys: string[];
-  /** Every header to send, the secret ones opened. */
-  headers: Record<string, string>;
-  /**
-   * What must never be echoed back from this channel's upstream text: its keys, its secret header values and
-   * the values of plain headers named like credentials.
-   */
-  secrets: string[];
-}
-
-/** Opens a channel's sealed keys and headers; throws when they were sealed with another secret key. */
-export function openSnapshotChannel(channel: SnapshotChannel, box: SecretBox): OpenedChannel {
-  const { keys_encrypted, secret_headers_encrypted, ...rest } = channel;
-  const keys = keys_encrypted.map((sealed) => box.decrypt(sealed));
-  const secretHeaders = Object.fromEntries(
-    Object.entries(secret_headers_encrypted).map(([name, sealed]) => [name, box.decrypt(sealed)]),
-  );
-  const sensitivePlain = Object.entries(channel.headers)
-    .filter(([name]) => isSensitiveHeaderName(name))
-    .map(([, value]) => value);
-  return {
-    ...rest,
-    keys,
-    headers: { ...channel.headers, ...secretHeaders },
-    secrets: [...keys, ...Object.values(secretHeaders), ...sensitivePlain],
-  };
-}
 
 export const RoutingSnapshotSchema = z.object({
   /** Monotonic across router restarts (a database sequence), so replicas can always keep the newest. */

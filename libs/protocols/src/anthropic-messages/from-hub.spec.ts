@@ -108,7 +108,11 @@ describe('upstream.buildRequest', () => {
             role: 'assistant',
             content: [
               { type: 'thinking', text: 'OpenAI-style reasoning', signature: null },
-              { type: 'thinking', text: 'signed', signature: 'sig' },
+              {
+                type: 'thinking',
+                text: 'signed',
+                signature: { issuer: 'anthropic', value: 'sig' },
+              },
               { type: 'redacted_thinking', data: 'opaque' },
               { type: 'text', text: 'The answer is ' },
             ],
@@ -376,7 +380,10 @@ describe('upstream.buildRequest', () => {
           userSays('hi'),
           {
             role: 'assistant',
-            content: [{ type: 'thinking', text: 't', signature: 's' }, ...callF().content],
+            content: [
+              { type: 'thinking', text: 't', signature: { issuer: 'anthropic', value: 's' } },
+              ...callF().content,
+            ],
           },
           resultF(),
         ],

@@ -22,12 +22,14 @@
 //   calls and results alike so they still pair. Arguments that are not a JSON object become `{}`.
 // - `image/jpg` (a common misspelling in data URLs) is sent as `image/jpeg`.
 // Lost on the way (no field in the Messages API):
-// - thinking parts without a signature (another provider's reasoning): the API verifies signatures, so they
-//   are dropped; the model reasons afresh.
+// - thinking parts without an Anthropic signature (unsigned, signed by another provider, or a placeholder): the
+//   API verifies signatures, so they are dropped; the model reasons afresh, and thinking is turned off when the
+//   last tool turn is left without its thinking block (see below).
 // - `responseFormat`: the Messages API has no JSON mode (structured outputs are a beta behind a header and a
 //   few models), so the request asks for it in words: a note at the end of the system prompt, with the schema.
 //   The answer is plain text that should parse; nothing enforces it.
 // - `parallelToolCalls: true` is the API's default and is not sent; whitespace-only text parts.
+import { withExtraFields } from '../hub/request-overrides';
 import type {
   HubImageSource,
   HubMessage,
@@ -39,6 +41,8 @@ import type {
   HubToolChoice,
 } from '../hub/hub.types';
 import type { ClientContext } from '../hub/protocol-adapter';
+import { hostedToolsFor } from '../hub/hosted-tools';
+import { clientSignature, signatureFor } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import { MIN_THINKING_BUDGET } from './to-hub';
 import {
@@ -82,14 +86,20 @@ export function buildMessagesRequest(
     (s): s is string => s !== null && s !== '',
   );
   if (system.length > 0) body.system = system.join('\n\n');
+  // Web search runs on Anthropic's side; other hosted tools are dropped (hub/hosted-tools.ts).
+  const hosted = hostedToolsFor(request, 'anthropic', upstreamModel).kept;
+  if (hosted.length > 0) body.tools = [{ type: 'web_search_20250305', name: 'web_search' }];
   // The API refuses tool_choice without tools.
   if (request.tools.length > 0) {
-    body.tools = request.tools.map((tool) => ({
-      name: tool.name,
-      ...(tool.description === null ? {} : { description: tool.description }),
-      // The API wants an object schema; OpenAI lets `parameters` leave `type` out.
-      input_schema: { type: 'object', ...tool.parameters },
-    }));
+    body.tools = [
+      ...(body.tools ?? []),
+      ...request.tools.map((tool) => ({
+        name: tool.name,
+        ...(tool.description === null ? {} : { description: tool.description }),
+        // The API wants an object schema; OpenAI lets `parameters` leave `type` out.
+        input_schema: { type: 'object', ...tool.parameters },
+      })),
+    ];
     const choice = anthropicToolChoice(request.toolChoice, request.parallelToolCalls === false);
     if (choice !== null) body.tool_choice = choice;
   }
@@ -106,7 +116,7 @@ export function buildMessagesRequest(
   if (request.stream) body.stream = true;
   return {
     path: MESSAGES_PATH,
-    body: JSON.stringify(body),
+    body: JSON.stringify(withExtraFields(body, request)),
     headers: { 'content-type': 'application/json' },
   };
 }
@@ -215,10 +225,10 @@ function anthropicBlocks(part: HubPart): AnthropicContentBlock[] {
       ];
     case 'tool_result':
       return [toolResult(part)];
-    case 'thinking':
-      return part.signature === null || part.signature === ''
-        ? []
-        : [{ type: 'thinking', thinking: part.text, signature: part.signature }];
+    case 'thinking': {
+      const signature = signatureFor(part.signature, 'anthropic');
+      return signature === null ? [] : [{ type: 'thinking', thinking: part.text, signature }];
+    }
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: part.data }];
   }
@@ -290,8 +300,15 @@ export function responseBlocks(parts: HubPart[]): AnthropicResponseBlock[] {
       case 'text':
         return [{ type: 'text', text: part.text }];
       case 'thinking':
-        // Unsigned reasoning (another provider's) with an empty signature, as the SDK types want a string.
-        return [{ type: 'thinking', thinking: part.text, signature: part.signature ?? '' }];
+        // Unsigned reasoning with an empty signature, as the SDK types want a string; another provider's
+        // signature relayed (thought-signature.ts), so it goes back to that provider and no other.
+        return [
+          {
+            type: 'thinking',
+            thinking: part.text,
+            signature: part.signature === null ? '' : clientSignature(part.signature, 'anthropic'),
+          },
+        ];
       case 'redacted_thinking':
         return [{ type: 'redacted_thinking', data: part.data }];
       case 'tool_call':

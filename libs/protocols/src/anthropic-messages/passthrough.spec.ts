@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
+import { clientSignature } from '../hub/thought-signature';
 import { anthropicMessages } from './anthropic-messages.adapter';
 import { foldSystemMessages } from './passthrough';
 
@@ -56,6 +57,34 @@ describe('passThrough.buildRequest', () => {
       '{"model":"u","__proto__":{"polluted":true},"max_tokens":1}',
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('drops a thinking block signed by another provider (relayed), and thinking if its tool turn needs one', () => {
+    const geminiSigned = clientSignature({ issuer: 'gemini', value: 'c2lnbmVk' }, 'anthropic');
+    const body = {
+      model: 'claude-public',
+      max_tokens: 4096,
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      messages: [
+        { role: 'user', content: 'list files' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: '', signature: geminiSigned },
+            { type: 'tool_use', id: 'toolu_1', name: 'ls', input: {} },
+          ],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a' }] },
+      ],
+    };
+    const sent = JSON.parse(passThrough.buildRequest(body, 'claude-sonnet-4-5', false).body) as {
+      messages: { content: unknown[] }[];
+      thinking?: unknown;
+    };
+    expect(sent.messages[1].content).toEqual([
+      { type: 'tool_use', id: 'toolu_1', name: 'ls', input: {} },
+    ]);
+    expect(sent.thinking).toBeUndefined();
   });
 
   it('does not change the client object', () => {

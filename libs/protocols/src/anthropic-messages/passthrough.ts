@@ -3,6 +3,7 @@
 // client sent (`cache_control`, `thinking`, `metadata`, `context_management`, betas' fields, fields newer than
 // this code) reaches the upstream untouched, in its order.
 import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
+import { isRelayedSignature } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
 import type { TokenUsage } from '../usage';
@@ -34,13 +35,56 @@ export function buildUpstreamMessagesBody(
   // A null prototype, so that a client key "__proto__" (an own property after JSON.parse) is copied as data
   // instead of hitting the Object.prototype setter.
   const out = Object.create(null) as Record<string, unknown>;
+  const messages = withoutRelayedThinking(body.messages);
   for (const [key, value] of Object.entries(body)) {
     if (EXTENSIONS.has(key)) continue;
     out[key] =
-      key === 'model' ? upstreamModel : key === 'messages' ? foldSystemMessages(value) : value;
+      key === 'model'
+        ? upstreamModel
+        : key === 'messages'
+          ? foldSystemMessages(messages.messages)
+          : value;
   }
   if (!('model' in out)) out.model = upstreamModel;
+  // Without the dropped block the API would refuse thinking on (the last tool turn must start with one).
+  if (messages.lastToolTurnUnsigned && isRecord(out.thinking)) delete out.thinking;
   return JSON.stringify(out);
+}
+
+/**
+ * A conversation that went through another provider earlier carries that provider's signatures relayed in
+ * thinking blocks (hub/thought-signature.ts); Claude refuses them ("Invalid `signature` in `thinking` block"),
+ * so such blocks are dropped, as the hub's translation drops another provider's reasoning. Messages without one
+ * come back as they were, so the body stays byte-identical.
+ */
+function withoutRelayedThinking(messages: unknown): {
+  messages: unknown;
+  lastToolTurnUnsigned: boolean;
+} {
+  const relayed = (block: unknown): boolean =>
+    isRecord(block) &&
+    block.type === 'thinking' &&
+    typeof block.signature === 'string' &&
+    isRelayedSignature(block.signature);
+  if (
+    !Array.isArray(messages) ||
+    !messages.some((m) => isRecord(m) && Array.isArray(m.content) && m.content.some(relayed))
+  ) {
+    return { messages, lastToolTurnUnsigned: false };
+  }
+  const kept = messages.map((m: unknown) =>
+    isRecord(m) && Array.isArray(m.content)
+      ? { ...m, content: m.content.filter((b: unknown) => !relayed(b)) }
+      : m,
+  );
+  const last = kept.findLast((m) => isRecord(m) && m.role === 'assistant') as
+    { content?: unknown } | undefined;
+  const blocks = Array.isArray(last?.content) ? (last.content as unknown[]) : [];
+  const first = blocks[0];
+  const calls = blocks.some((b) => isRecord(b) && b.type === 'tool_use');
+  const startsWithThinking =
+    isRecord(first) && (first.type === 'thinking' || first.type === 'redacted_thinking');
+  return { messages: kept, lastToolTurnUnsigned: calls && !startsWithThinking };
 }
 
 /**

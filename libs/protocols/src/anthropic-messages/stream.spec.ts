@@ -97,7 +97,7 @@ describe('upstream.streamDecoder on a recorded stream (thinking, text, a tool ca
       index: 0,
       text: ', so I should call get_weather with Paris, France.',
     },
-    { type: 'signature_delta', index: 0, signature: SIGNATURE },
+    { type: 'signature_delta', index: 0, signature: { issuer: 'anthropic', value: SIGNATURE } },
     { type: 'block_stop', index: 0 },
     { type: 'block_start', index: 1, block: { type: 'text' } },
     { type: 'text_delta', index: 1, text: 'Let me check' },

@@ -8,6 +8,7 @@
 import type { HubBlockStart, HubStopReason, HubStreamEvent } from '../hub/hub.types';
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
+import { clientSignature } from '../hub/thought-signature';
 import type { TokenUsage } from '../usage';
 import { anthropicErrorStatus, anthropicStreamErrorEvent } from './errors';
 import { anthropicStopReason, messageId } from './from-hub';
@@ -70,7 +71,8 @@ export class MessagesStreamEncoder implements StreamEncoder {
       case 'signature_delta':
         return this.delta(event.index, 'thinking', {
           type: 'signature_delta',
-          signature: event.signature,
+          // The block carries its text whole, so a relayed signature need not repeat it.
+          signature: clientSignature(event.signature, 'anthropic'),
         });
       case 'tool_arguments_delta':
         return this.delta(event.index, 'tool_call', {
@@ -311,7 +313,13 @@ export class MessagesStreamDecoder implements StreamDecoder {
           : [];
       case 'signature_delta':
         return typeof raw.signature === 'string' && raw.signature !== ''
-          ? [{ type: 'signature_delta', index, signature: raw.signature }]
+          ? [
+              {
+                type: 'signature_delta',
+                index,
+                signature: { issuer: 'anthropic', value: raw.signature },
+              },
+            ]
           : [];
       case 'input_json_delta':
         if (typeof raw.partial_json !== 'string' || raw.partial_json === '') return [];

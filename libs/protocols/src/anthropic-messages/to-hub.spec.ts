@@ -39,7 +39,10 @@ describe('parseRequest: a Claude Code request', () => {
             {
               type: 'thinking',
               text: "The user wants to know what package.json contains. I'll read it.",
-              signature: expect.stringMatching(/^ErUBCkYIBRgCIkDs8Vq2/) as string,
+              signature: {
+                issuer: 'anthropic',
+                value: expect.stringMatching(/^ErUBCkYIBRgCIkDs8Vq2/) as string,
+              },
             },
             { type: 'text', text: "I'll read the file." },
             {
@@ -326,7 +329,7 @@ describe('parseRequest: translation rules', () => {
           {
             role: 'assistant',
             content: [
-              { type: 'thinking', text: 'a', signature: 'sig-a' },
+              { type: 'thinking', text: 'a', signature: { issuer: 'anthropic', value: 'sig-a' } },
               { type: 'thinking', text: 'b', signature: null },
               { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix' },
               { type: 'text', text: 'Found it.' },
@@ -437,7 +440,10 @@ describe('upstream.parseResponse', () => {
         {
           type: 'thinking',
           text: expect.stringMatching(/^The user wants the current weather in Paris/) as string,
-          signature: expect.stringMatching(/^EqQBCgIYAhIM/) as string,
+          signature: {
+            issuer: 'anthropic',
+            value: expect.stringMatching(/^EqQBCgIYAhIM/) as string,
+          },
         },
         { type: 'text', text: "I'll check the current weather in Paris for you." },
         {

@@ -41,6 +41,7 @@ import type {
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
+import { readClientSignature } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import {
   isAbsent,
@@ -202,9 +203,12 @@ function readBlock(item: unknown, loc: string, callNames: Map<string, string>): 
     }
     case 'thinking': {
       const text = readString(block.thinking, `${at}.thinking`);
-      const signature = readString(block.signature, `${at}.signature`);
-      // An empty signature is an unsigned block (one this gateway rendered from another provider's reasoning).
-      return [{ type: 'thinking', text, signature: signature === '' ? null : signature }];
+      // Bare signatures are Anthropic's; relayed ones name their issuer and carry the text they sign; an empty
+      // one is an unsigned block (reasoning of a provider that does not sign).
+      const read = readClientSignature(readString(block.signature, `${at}.signature`), 'anthropic');
+      return [
+        { type: 'thinking', text: read?.thinking ?? text, signature: read?.signature ?? null },
+      ];
     }
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: readString(block.data, `${at}.data`) }];
@@ -472,7 +476,7 @@ function responsePart(block: Record<string, unknown>): HubPart[] {
               text: block.thinking,
               signature:
                 typeof block.signature === 'string' && block.signature !== ''
-                  ? block.signature
+                  ? { issuer: 'anthropic', value: block.signature }
                   : null,
             },
           ]

@@ -76,6 +76,12 @@ export interface AnthropicTool {
   input_schema: Record<string, unknown>;
 }
 
+/** Anthropic's server-side web search (the API runs the searches and cites the results in its answer). */
+export interface AnthropicWebSearchTool {
+  type: 'web_search_20250305';
+  name: 'web_search';
+}
+
 export type AnthropicToolChoice =
   | { type: 'auto' | 'any'; disable_parallel_tool_use?: true }
   | { type: 'tool'; name: string; disable_parallel_tool_use?: true }
@@ -87,7 +93,7 @@ export interface AnthropicUpstreamBody {
   max_tokens: number;
   system?: string;
   messages: AnthropicMessage[];
-  tools?: AnthropicTool[];
+  tools?: (AnthropicTool | AnthropicWebSearchTool)[];
   tool_choice?: AnthropicToolChoice;
   thinking?: { type: 'enabled'; budget_tokens: number };
   temperature?: number;

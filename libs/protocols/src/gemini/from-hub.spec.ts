@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { hubRequest } from '../hub/hub-request';
 import { join } from 'node:path';
 import type { HubMessage, HubRequest, HubResponse, HubStopReason } from '../hub/hub.types';
+import { clientSignature } from '../hub/thought-signature';
 import {
   SKIP_SIGNATURE_VALIDATION,
   finishReasonFromHub,
@@ -315,11 +316,19 @@ describe('hubToGeminiRequest: turns from other formats', () => {
         role: 'assistant',
         content: [
           { type: 'redacted_thinking', data: 'opaque' },
-          { type: 'thinking', text: 'Weighing options', signature: 'c2lnMQ==' },
+          {
+            type: 'thinking',
+            text: 'Weighing options',
+            signature: { issuer: 'gemini', value: 'c2lnMQ==' },
+          },
           { type: 'text', text: 'Here:' },
-          { type: 'thinking', text: '', signature: 'c2lnMg==' },
+          { type: 'thinking', text: '', signature: { issuer: 'gemini', value: 'c2lnMg==' } },
           { type: 'tool_call', id: 'c1', name: 'f', arguments: '{}' },
-          { type: 'thinking', text: 'trailing', signature: 'c2lnMw==' },
+          {
+            type: 'thinking',
+            text: 'trailing',
+            signature: { issuer: 'gemini', value: 'c2lnMw==' },
+          },
         ],
       },
     ];
@@ -470,7 +479,11 @@ describe('hubResponseToGemini', () => {
       id: 'msg_01XyZ',
       model: 'claude-sonnet-4-6',
       content: [
-        { type: 'thinking', text: 'The user wants Paris.', signature: 'RXFRS0NrWUlC' },
+        {
+          type: 'thinking',
+          text: 'The user wants Paris.',
+          signature: { issuer: 'anthropic', value: 'RXFRS0NrWUlC' },
+        },
         { type: 'redacted_thinking', data: 'opaque' },
         { type: 'text', text: 'Checking now.' },
         { type: 'tool_call', id: 'toolu_01A', name: 'get_weather', arguments: '{"city":"Paris"}' },
@@ -484,8 +497,16 @@ describe('hubResponseToGemini', () => {
         {
           content: {
             parts: [
-              { text: 'The user wants Paris.', thought: true, thoughtSignature: 'RXFRS0NrWUlC' },
-              { text: 'Checking now.' },
+              // The signature on the part after the thought, relayed with the text it signs.
+              { text: 'The user wants Paris.', thought: true },
+              {
+                text: 'Checking now.',
+                thoughtSignature: clientSignature(
+                  { issuer: 'anthropic', value: 'RXFRS0NrWUlC' },
+                  'gemini',
+                  'The user wants Paris.',
+                ),
+              },
               { functionCall: { id: 'toolu_01A', name: 'get_weather', args: { city: 'Paris' } } },
             ],
             role: 'model',

@@ -9,13 +9,15 @@
 //   from the call id when the client format did not carry the name. Results go as
 //   `{ content: <the text, or its JSON if it is JSON> }`, failed ones as `{ error: ... }` (Gemini's convention);
 //   images of a result follow it as separate parts, which every Gemini model reads.
-// - Thinking text is not sent (Gemini does not read earlier thoughts); its signature goes on the part that
-//   follows it, where Gemini placed it. Gemini 3 refuses a model turn's function call without a signature, so one
+// - Thinking text is not sent (Gemini does not read earlier thoughts); its signature, when Gemini issued it (no
+//   other provider's, hub/thought-signature.ts), goes on the part that follows it, where Gemini placed it.
+//   Gemini 3 refuses a model turn's function call without a signature, so one
 //   that has none (the conversation came from another format) gets the validator-skip value Google documents for
 //   that case. `redacted_thinking` is dropped.
 // - `parallelToolCalls`, `user`, the json_schema `name`, and stop sequences beyond Gemini's five are dropped.
 // Client response: `stopSequence`, `cacheWriteTokens` and the reasoning share of output tokens have no Gemini
 // field; `redacted_thinking` is dropped.
+import { withExtraFields } from '../hub/request-overrides';
 import type { ClientContext } from '../hub/protocol-adapter';
 import type {
   HubMessage,
@@ -28,6 +30,8 @@ import type {
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
+import { hostedToolsFor } from '../hub/hosted-tools';
+import { clientSignature, signatureFor } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import type { TokenUsage } from '../usage';
 import type {
@@ -72,11 +76,15 @@ export function hubToGeminiRequest(
     body.tools = [{ functionDeclarations: hub.tools.map(declarationFromHub) }];
     if (hub.toolChoice !== null) body.toolConfig = toolConfigFromHub(hub.toolChoice);
   }
+  // Web search as Google Search grounding; other hosted tools are dropped (hub/hosted-tools.ts).
+  if (hostedToolsFor(hub, 'gemini', upstreamModel).kept.length > 0) {
+    body.tools = [...(body.tools ?? []), { googleSearch: {} }];
+  }
   const config = generationConfigFromHub(hub);
   if (Object.keys(config).length > 0) body.generationConfig = config;
   return {
     path: geminiPath(upstreamModel, hub.stream),
-    body: JSON.stringify(body),
+    body: JSON.stringify(withExtraFields(body, hub)),
     headers: { 'content-type': 'application/json' },
   };
 }
@@ -141,7 +149,8 @@ function modelParts(content: readonly HubPart[], signCalls: boolean): GeminiPart
     let out: GeminiPart;
     switch (part.type) {
       case 'thinking':
-        if (part.signature !== null) signature = part.signature;
+        // Only Gemini's own signatures: another provider's (or none) is absent, handled below for calls.
+        signature = signatureFor(part.signature, 'gemini') ?? signature;
         continue;
       case 'redacted_thinking':
       case 'tool_result':
@@ -349,24 +358,34 @@ export function functionCallPart(id: string, name: string, argumentsJson: string
   return { functionCall: { id, name, args: argumentsObject(argumentsJson) } };
 }
 
-/** Answer content as a Gemini client sees it: thoughts as `thought` parts with their signatures, calls whole. */
+/**
+ * Answer content as a Gemini client sees it: thoughts as `thought` parts, calls whole, and each thought's
+ * signature where Gemini puts it: on the part that follows the thought (a function call or text), or on an
+ * empty text part at the end when nothing follows. Never on the thought part itself: Gemini CLI drops thought
+ * parts from the history it sends back, and with them any signature they carried. Another provider's signature
+ * is relayed with the text it signs (hub/thought-signature.ts), for the same reason.
+ */
 export function clientParts(content: readonly HubPart[]): GeminiPart[] {
   const parts: GeminiPart[] = [];
+  let pending: string | null = null;
+  const push = (part: GeminiPart): void => {
+    if (pending !== null) part.thoughtSignature = pending;
+    pending = null;
+    parts.push(part);
+  };
   for (const part of content) {
     switch (part.type) {
       case 'text':
-        if (part.text !== '') parts.push({ text: part.text });
+        if (part.text !== '') push({ text: part.text });
         break;
       case 'thinking':
-        if (part.text === '' && part.signature === null) break;
-        parts.push({
-          text: part.text,
-          thought: true,
-          ...(part.signature === null ? {} : { thoughtSignature: part.signature }),
-        });
+        if (part.text !== '') parts.push({ text: part.text, thought: true });
+        if (part.signature !== null) {
+          pending = clientSignature(part.signature, 'gemini', part.text);
+        }
         break;
       case 'tool_call':
-        parts.push(functionCallPart(part.id, part.name, part.arguments));
+        push(functionCallPart(part.id, part.name, part.arguments));
         break;
       case 'image':
       case 'tool_result':
@@ -374,6 +393,7 @@ export function clientParts(content: readonly HubPart[]): GeminiPart[] {
         break;
     }
   }
+  if (pending !== null) push({ text: '' });
   return parts;
 }
 

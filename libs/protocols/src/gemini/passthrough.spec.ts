@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
+import { clientSignature } from '../hub/thought-signature';
 import { GeminiPassThroughRelay, buildGeminiPassThroughRequest } from './passthrough';
 import { usageFromGeminiResponse } from './usage';
 
@@ -32,6 +33,32 @@ function relay(sse: boolean, pieceSize = sseText.length) {
 }
 
 describe('buildGeminiPassThroughRequest', () => {
+  it('forwards Gemini’s own signatures and Claude’s relayed ones as Google’s placeholder, never as Gemini’s', () => {
+    const relayed = clientSignature({ issuer: 'anthropic', value: 'EqQB' }, 'gemini', 'thought');
+    const sent = JSON.parse(
+      buildGeminiPassThroughRequest(
+        {
+          contents: [
+            { role: 'user', parts: [{ text: 'hi' }] },
+            {
+              role: 'model',
+              parts: [
+                { functionCall: { name: 'f', args: {} }, thoughtSignature: relayed },
+                { functionCall: { name: 'g', args: {} }, thoughtSignature: 'c2lnbmVk' },
+              ],
+            },
+          ],
+        },
+        'gemini-3-pro-preview',
+        false,
+      ).body,
+    ) as { contents: { parts: { thoughtSignature?: string }[] }[] };
+    expect(sent.contents[1].parts.map((p) => p.thoughtSignature)).toEqual([
+      'skip_thought_signature_validator',
+      'c2lnbmVk',
+    ]);
+  });
+
   const body = JSON.parse(
     '{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"models":["b"],"cachedContent":"cachedContents/x1",' +
       '"__proto__":{"polluted":true},"fallbacks":["c"],"provider":{"sort":"price"},' +

@@ -5,7 +5,9 @@
 import type { ClientContext, PassThroughRelay } from '../hub/protocol-adapter';
 import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
 import type { TokenUsage } from '../usage';
-import { geminiPath } from './from-hub';
+import { isRelayedSignature, readClientSignature, signatureFor } from '../hub/thought-signature';
+import { isRecord } from '../json';
+import { SKIP_SIGNATURE_VALIDATION, geminiPath } from './from-hub';
 import { GeminiStreamFramer } from './stream';
 import { readGeminiResponse } from './to-hub';
 import { usageFromGeminiUsage } from './usage';
@@ -19,13 +21,37 @@ export function buildGeminiPassThroughRequest(
   stream: boolean,
 ): { path: string; body: string; headers: Record<string, string> } {
   const forwarded = Object.fromEntries(
-    Object.entries(body).filter(([key]) => !EXTENSIONS.has(key)),
+    Object.entries(body)
+      .filter(([key]) => !EXTENSIONS.has(key))
+      .map(([key, value]) => [key, key === 'contents' ? withoutRelayedSignatures(value) : value]),
   );
   return {
     path: geminiPath(upstreamModel, stream),
     body: JSON.stringify(forwarded),
     headers: { 'content-type': 'application/json' },
   };
+}
+
+/**
+ * A conversation that went through another provider earlier carries that provider's signatures relayed
+ * (hub/thought-signature.ts); Gemini would refuse them ("Corrupted thought signature."), so each becomes
+ * Google's placeholder, which Gemini accepts where a signature is required. Gemini's own stay as they are.
+ */
+function withoutRelayedSignatures(contents: unknown): unknown {
+  if (!Array.isArray(contents)) return contents;
+  return contents.map((content: unknown) => {
+    if (!isRecord(content) || !Array.isArray(content.parts)) return content;
+    const parts = content.parts.map((part: unknown) => {
+      if (!isRecord(part)) return part;
+      const wire = part.thoughtSignature ?? part.thought_signature;
+      if (typeof wire !== 'string' || !isRelayedSignature(wire)) return part;
+      const read = readClientSignature(wire, 'gemini');
+      const own = read === null ? null : signatureFor(read.signature, 'gemini');
+      const { thoughtSignature: _camel, thought_signature: _snake, ...rest } = part;
+      return { ...rest, thoughtSignature: own ?? SKIP_SIGNATURE_VALIDATION };
+    });
+    return { ...content, parts };
+  });
 }
 
 /**

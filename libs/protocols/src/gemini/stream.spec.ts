@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
 import type { HubPart, HubStreamEvent } from '../hub/hub.types';
+import { clientSignature } from '../hub/thought-signature';
 import type { ClientContext } from '../hub/protocol-adapter';
 import { GeminiStreamDecoder, GeminiStreamEncoder } from './stream';
 import { geminiResponseToHub } from './to-hub';
@@ -131,7 +132,7 @@ describe('GeminiStreamDecoder on the recorded SSE stream', () => {
       usage(87),
       { type: 'block_stop', index: 1 },
       { type: 'block_start', index: 2, block: { type: 'thinking' } },
-      { type: 'signature_delta', index: 2, signature },
+      { type: 'signature_delta', index: 2, signature: { issuer: 'gemini', value: signature } },
       { type: 'block_stop', index: 2 },
       {
         type: 'block_start',
@@ -246,7 +247,7 @@ describe('GeminiStreamDecoder on the recorded SSE stream', () => {
         { type: 'start', id: '', model: '' },
         { type: 'block_start', index: 0, block: { type: 'thinking' } },
         { type: 'thinking_delta', index: 0, text: 'Plan' },
-        { type: 'signature_delta', index: 0, signature: 'c2ln' },
+        { type: 'signature_delta', index: 0, signature: { issuer: 'gemini', value: 'c2ln' } },
         // A signed thinking block is complete: later thoughts open another.
         { type: 'block_stop', index: 0 },
         { type: 'block_start', index: 1, block: { type: 'thinking' } },
@@ -287,6 +288,8 @@ describe('GeminiStreamDecoder on the recorded SSE stream', () => {
   });
 });
 
+type GeminiChunk = { candidates: { content: { parts: unknown[] } }[] };
+
 describe('GeminiStreamEncoder', () => {
   const ctx = (sse: boolean): ClientContext => ({ requestId: 'req_42', sse, model: 'gemini-pro' });
   const { events: recorded } = decode(sseText);
@@ -300,9 +303,9 @@ describe('GeminiStreamEncoder', () => {
   it('writes SSE frames that decode back to the same answer', () => {
     const { body, pieces, encoder } = encode(true, recorded);
     expect(body).toMatch(/^(data: [^\r\n]+\r\n\r\n)+$/);
-    // Nothing is held back: a chunk for the thought, each of the 3 text deltas, the signature, the call and
-    // the finish, each written when its event arrives.
-    expect(pieces.filter((p) => p !== '')).toHaveLength(7);
+    // Nothing is held back but the signature, which rides on the call after it: a chunk for the thought, each
+    // of the 3 text deltas, the signed call and the finish, each written when its event arrives.
+    expect(pieces.filter((p) => p !== '')).toHaveLength(6);
     expect(encoder.end()).toBe('');
     const again = decode(body).events;
     expect(assemble(again)).toEqual(assemble(recorded));
@@ -335,8 +338,8 @@ describe('GeminiStreamEncoder', () => {
     expect(body.startsWith('[{')).toBe(true);
     const full = body + encoder.end();
     const elements = JSON.parse(full) as { candidates: { content: { parts: HubPart[] } }[] }[];
-    expect(elements).toHaveLength(7);
-    expect(skeleton(full)).toBe(`[${Array(7).fill('{}').join('\n,\r\n')}\n]`);
+    expect(elements).toHaveLength(6);
+    expect(skeleton(full)).toBe(`[${Array(6).fill('{}').join('\n,\r\n')}\n]`);
     const text = elements
       .flatMap((e) => e.candidates[0].content.parts)
       .map((p) => ('text' in p && !('thought' in p) ? p.text : ''))
@@ -367,14 +370,37 @@ describe('GeminiStreamEncoder', () => {
     });
   });
 
-  it('sends a thinking signature as its own thought part', () => {
+  it("puts a thought's signature on the part after it, never on the thought (Gemini CLI drops those)", () => {
+    const claude = { issuer: 'anthropic', value: 'EqQBCgIYAh' } as const;
     const { pieces } = encode(true, [
       { type: 'block_start', index: 0, block: { type: 'thinking' } },
-      { type: 'signature_delta', index: 0, signature: 'RXE=' },
+      { type: 'thinking_delta', index: 0, text: 'Need the tool.' },
+      { type: 'signature_delta', index: 0, signature: claude },
+      { type: 'block_stop', index: 0 },
+      { type: 'block_start', index: 1, block: { type: 'tool_call', id: 'toolu_1', name: 'f' } },
+      { type: 'tool_arguments_delta', index: 1, json: '{}' },
+      { type: 'block_stop', index: 1 },
+      { type: 'block_start', index: 2, block: { type: 'thinking' } },
+      { type: 'signature_delta', index: 2, signature: { issuer: 'gemini', value: 'RXE=' } },
+      { type: 'block_stop', index: 2 },
+      { type: 'finish', stopReason: 'tool_use', stopSequence: null },
     ]);
-    expect(JSON.parse(pieces[1].slice('data: '.length))).toMatchObject({
-      candidates: [{ content: { parts: [{ text: '', thought: true, thoughtSignature: 'RXE=' }] } }],
-    });
+    const parts = pieces
+      .filter((p) => p !== '')
+      .map(
+        (p) => (JSON.parse(p.slice('data: '.length)) as GeminiChunk).candidates[0].content.parts,
+      );
+    expect(parts).toEqual([
+      [{ text: 'Need the tool.', thought: true }],
+      [
+        {
+          functionCall: { id: 'toolu_1', name: 'f', args: {} },
+          // Claude's signature relayed with the text it signs; Gemini's own one bare.
+          thoughtSignature: clientSignature(claude, 'gemini', 'Need the tool.'),
+        },
+      ],
+      [{ text: '', thoughtSignature: 'RXE=' }],
+    ]);
   });
 
   const text: HubStreamEvent[] = [

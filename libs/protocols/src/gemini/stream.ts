@@ -5,8 +5,9 @@
 // Each chunk holds whole parts: text arrives piece by piece, but a function call always comes complete in one
 // part (Gemini never streams partial arguments), so the encoder holds a tool call's argument deltas until its
 // block stops and the decoder turns each call into a complete tool_call block at once.
-import type { HubStreamEvent } from '../hub/hub.types';
+import type { HubSignature, HubStreamEvent } from '../hub/hub.types';
 import type { ClientContext, StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
+import { clientSignature } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import type { TokenUsage } from '../usage';
 import { geminiStreamError } from './errors';
@@ -54,7 +55,7 @@ export class GeminiStreamFramer {
 
 type EncoderBlock =
   | { kind: 'text' }
-  | { kind: 'thinking' }
+  | { kind: 'thinking'; text: string }
   | { kind: 'tool_call'; id: string; name: string; args: string }
   | { kind: 'other' };
 
@@ -68,6 +69,8 @@ export class GeminiStreamEncoder implements StreamEncoder {
   private readonly blocks = new Map<number, EncoderBlock>();
   private usage: TokenUsage | null = null;
   private finished = false;
+  /** A thought's signature, waiting for the next part. */
+  private pendingSignature: string | null = null;
 
   constructor(private readonly ctx: ClientContext) {
     this.framer = new GeminiStreamFramer(ctx.sse);
@@ -84,18 +87,29 @@ export class GeminiStreamEncoder implements StreamEncoder {
           event.index,
           block.type === 'tool_call'
             ? { kind: 'tool_call', id: block.id, name: block.name, args: '' }
-            : { kind: block.type === 'redacted_thinking' ? 'other' : block.type },
+            : block.type === 'thinking'
+              ? { kind: 'thinking', text: '' }
+              : { kind: block.type === 'redacted_thinking' ? 'other' : block.type },
         );
         return '';
       }
       case 'text_delta':
-        return event.text === '' ? '' : this.chunk([{ text: event.text }]);
-      case 'thinking_delta':
+        return event.text === '' ? '' : this.chunk([this.signed({ text: event.text })]);
+      case 'thinking_delta': {
+        const block = this.blocks.get(event.index);
+        if (block?.kind === 'thinking') block.text += event.text;
         return event.text === '' ? '' : this.chunk([{ text: event.text, thought: true }]);
-      case 'signature_delta':
-        // Its own empty thought part: to-hub.ts joins it to the thought text before it when the client sends
-        // the conversation back, so the provider gets its signed thinking back whole.
-        return this.chunk([{ text: '', thought: true, thoughtSignature: event.signature }]);
+      }
+      case 'signature_delta': {
+        // Held for the part that follows the thought, where Gemini puts it (see clientParts in from-hub.ts).
+        const block = this.blocks.get(event.index);
+        this.pendingSignature = clientSignature(
+          event.signature,
+          'gemini',
+          block?.kind === 'thinking' ? block.text : undefined,
+        );
+        return '';
+      }
       case 'tool_arguments_delta': {
         const block = this.blocks.get(event.index);
         if (block?.kind === 'tool_call') block.args += event.json;
@@ -105,7 +119,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
         const block = this.blocks.get(event.index);
         this.blocks.delete(event.index);
         return block?.kind === 'tool_call'
-          ? this.chunk([functionCallPart(block.id, block.name, block.args)])
+          ? this.chunk([this.signed(functionCallPart(block.id, block.name, block.args))])
           : '';
       }
       case 'usage':
@@ -113,8 +127,9 @@ export class GeminiStreamEncoder implements StreamEncoder {
         return '';
       case 'finish': {
         this.finished = true;
-        // Gemini's last chunk has an empty text part next to the finish reason; clients index `parts[0]`.
-        return this.chunk([{ text: '' }], finishReasonFromHub(event.stopReason));
+        // Gemini's last chunk has an empty text part next to the finish reason; clients index `parts[0]`. It
+        // carries a signature no part took (thinking that ended the answer).
+        return this.chunk([this.signed({ text: '' })], finishReasonFromHub(event.stopReason));
       }
       case 'error':
         this.finished = true;
@@ -129,6 +144,14 @@ export class GeminiStreamEncoder implements StreamEncoder {
   error(status: number, message: string): string {
     this.finished = true;
     return this.framer.error(status, message);
+  }
+
+  /** The part with the pending signature on it, if one waits. */
+  private signed(part: GeminiPart): GeminiPart {
+    if (this.pendingSignature === null) return part;
+    const signed = { ...part, thoughtSignature: this.pendingSignature };
+    this.pendingSignature = null;
+    return signed;
   }
 
   private chunk(parts: GeminiPart[], finishReason?: string): string {
@@ -233,7 +256,10 @@ export class GeminiStreamDecoder implements StreamDecoder {
   }
 
   private decodePart(part: GeminiPart, events: HubStreamEvent[]): void {
-    const signature = part.thoughtSignature;
+    const signature: HubSignature | undefined =
+      part.thoughtSignature === undefined
+        ? undefined
+        : { issuer: 'gemini', value: part.thoughtSignature };
     if (part.thought === true && part.text !== undefined) {
       const thinking = this.openBlock('thinking', events);
       if (part.text !== '') {

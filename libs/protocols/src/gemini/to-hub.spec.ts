@@ -57,7 +57,7 @@ describe('geminiRequestToHub on the recorded multi-turn request', () => {
               type: 'thinking',
               text: expect.stringMatching(/^\*\*Identifying the city\*\*/) as string,
               // The signature Gemini put on the first call travels on the thinking before it.
-              signature: signature!,
+              signature: { issuer: 'gemini', value: signature! },
             },
             {
               type: 'tool_call',
@@ -298,7 +298,11 @@ describe('geminiRequestToHub: parts and turns', () => {
       {
         role: 'assistant',
         content: [
-          { type: 'thinking', text: 'Let me think.', signature: 'c2lnbmVk' },
+          {
+            type: 'thinking',
+            text: 'Let me think.',
+            signature: { issuer: 'gemini', value: 'c2lnbmVk' },
+          },
           { type: 'text', text: 'Hello, world' },
         ],
       },
@@ -325,7 +329,7 @@ describe('geminiRequestToHub: parts and turns', () => {
     });
     expect(hub.messages[1].content).toEqual([
       { type: 'text', text: 'Checking.' },
-      { type: 'thinking', text: '', signature: 'c2ln' },
+      { type: 'thinking', text: '', signature: { issuer: 'gemini', value: 'c2ln' } },
       { type: 'tool_call', id: 'call_0_f', name: 'f', arguments: '{}' },
     ]);
   });
@@ -449,7 +453,11 @@ describe('geminiResponseToHub on the recorded response', () => {
           signature: null,
         },
         { type: 'text', text: 'Let me check the current weather in Paris for you.' },
-        { type: 'thinking', text: '', signature: parts[2].thoughtSignature },
+        {
+          type: 'thinking',
+          text: '',
+          signature: { issuer: 'gemini', value: parts[2].thoughtSignature! },
+        },
         {
           type: 'tool_call',
           id: 'call_0_get_weather',

@@ -27,6 +27,7 @@ import type {
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
+import { readClientSignature } from '../hub/thought-signature';
 import { isCount, isRecord } from '../json';
 import type {
   GeminiBlob,
@@ -103,9 +104,11 @@ interface PartOptions {
  *
  * Thought signatures: the hub carries a signature only on a `thinking` part. A thought part keeps its own; a
  * signature on any other part (Gemini puts them on function calls and on the text after the thoughts) goes on
- * the unsigned thinking part just before it, or on a new empty one inserted before it, and from-hub.ts puts it
- * back on the part after the thinking. In model turns, adjacent text parts (a stream's chunks) are joined, and
- * so are adjacent thought parts until one is signed.
+ * the unsigned thinking part just before it, or on a new one inserted before it, and from-hub.ts puts it back
+ * on the part after the thinking. Signatures are read by hub/thought-signature.ts: bare ones are Gemini's, a
+ * relayed one (another provider's, handed to a Gemini client) names its issuer and brings back the reasoning
+ * text it signs, which Gemini CLI drops from its history; placeholders count as none. In model turns, adjacent
+ * text parts (a stream's chunks) are joined, and so are adjacent thought parts until one is signed.
  */
 function appendParts(
   out: HubPart[],
@@ -114,21 +117,26 @@ function appendParts(
   ledger: ToolCallLedger,
 ): void {
   for (const part of parts) {
-    const signature = part.thoughtSignature ?? null;
+    const read = opts.model ? readClientSignature(part.thoughtSignature, 'gemini') : null;
+    const signature = read?.signature ?? null;
     const last = out.at(-1);
     if (part.thought === true && part.text !== undefined) {
       if (!opts.model) continue;
       if (last?.type === 'thinking' && last.signature === null) {
-        last.text += part.text;
+        last.text = read?.thinking ?? last.text + part.text;
         last.signature = signature;
       } else {
-        out.push({ type: 'thinking', text: part.text, signature });
+        out.push({ type: 'thinking', text: read?.thinking ?? part.text, signature });
       }
       continue;
     }
-    if (signature !== null && opts.model) {
-      if (last?.type === 'thinking' && last.signature === null) last.signature = signature;
-      else out.push({ type: 'thinking', text: '', signature });
+    if (signature !== null) {
+      if (last?.type === 'thinking' && last.signature === null) {
+        last.signature = signature;
+        if (read !== null && read.thinking !== null) last.text = read.thinking;
+      } else {
+        out.push({ type: 'thinking', text: read?.thinking ?? '', signature });
+      }
     }
     appendData(out, part, opts, ledger);
   }

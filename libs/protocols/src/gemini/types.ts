@@ -73,6 +73,8 @@ export interface GeminiFunctionDeclaration {
 /** Only function declarations are modelled; other tool kinds (googleSearch, codeExecution, ...) are dropped. */
 export interface GeminiTool {
   functionDeclarations?: GeminiFunctionDeclaration[];
+  /** Grounding with Google Search, run by Gemini itself. */
+  googleSearch?: Record<string, never>;
 }
 
 export const GEMINI_CALLING_MODES = [

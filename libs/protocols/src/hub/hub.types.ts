@@ -25,10 +25,22 @@ export type HubPart =
       content: HubResultPart[];
       isError: boolean;
     }
-  /** Reasoning text; `signature` where the provider signs it (Anthropic), so it can be sent back unchanged. */
-  | { type: 'thinking'; text: string; signature: string | null }
+  /**
+   * Reasoning text; `signature` where a provider signed it (Anthropic's block signature, Gemini's thought
+   * signature, OpenAI's encrypted reasoning), so it can be sent back unchanged to that provider and no other.
+   */
+  | { type: 'thinking'; text: string; signature: HubSignature | null }
   /** Reasoning the provider returned encrypted (Anthropic `redacted_thinking`): opaque, only round-trippable. */
   | { type: 'redacted_thinking'; data: string };
+
+/** The providers that sign reasoning; each verifies only signatures it issued (hub/thought-signature.ts). */
+export type SignatureIssuer = 'anthropic' | 'gemini' | 'openai';
+
+/** An opaque reasoning signature and the provider that issued it. */
+export interface HubSignature {
+  issuer: SignatureIssuer;
+  value: string;
+}
 
 export type HubResultPart = Extract<HubPart, { type: 'text' } | { type: 'image' }>;
 
@@ -43,11 +55,40 @@ export interface HubMessage {
 }
 
 export interface HubTool {
+  /** The name providers see (a flattened one for a tool the client names otherwise: see `origin`). */
   name: string;
   description: string | null;
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
+  /**
+   * How the client names and calls this tool when that differs from a plain function (OpenAI Responses): a
+   * function inside a `namespace` group (Codex's), or a free-form `custom` tool taking one string (given to
+   * providers as a function with one `input` argument). Its calls go back to the client in that form.
+   */
+  origin?: HubToolOrigin;
 }
+
+export interface HubToolOrigin {
+  namespace: string | null;
+  name: string;
+  freeform: boolean;
+}
+
+/**
+ * A tool the provider runs itself (OpenAI's `web_search`, `file_search`, `code_interpreter`, ...), as the
+ * client declared it. hub/hosted-tools.ts decides per upstream which it can run (in its own form) and which
+ * are dropped.
+ */
+export interface HubHostedTool {
+  /** The client's own type name, e.g. `web_search_preview`. */
+  type: string;
+  kind: HostedToolKind;
+  /** The declaration as the client sent it, for an upstream of the same format. */
+  config: Record<string, unknown>;
+}
+
+/** What the hub knows how to translate: web search; every other hosted tool is only passed on or dropped. */
+export type HostedToolKind = 'web_search' | 'other';
 
 export type HubToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
@@ -79,6 +120,10 @@ export interface HubRequest {
   parallelToolCalls: boolean | null;
   /** An end-user id where the format carries one (OpenAI `user`, Anthropic `metadata.user_id`). */
   user: string | null;
+  /** Provider-run tools the client declared (absent: none). */
+  hostedTools?: HubHostedTool[];
+  /** Top-level fields for the upstream body as they are, from a model variant's overrides (request-overrides.ts). */
+  extraFields?: Record<string, unknown>;
 }
 
 export type HubStopReason =
@@ -104,7 +149,7 @@ export type HubStreamEvent =
   | { type: 'block_start'; index: number; block: HubBlockStart }
   | { type: 'text_delta'; index: number; text: string }
   | { type: 'thinking_delta'; index: number; text: string }
-  | { type: 'signature_delta'; index: number; signature: string }
+  | { type: 'signature_delta'; index: number; signature: HubSignature }
   | { type: 'tool_arguments_delta'; index: number; json: string }
   | { type: 'block_stop'; index: number }
   | { type: 'usage'; usage: Partial<TokenUsage> }

@@ -2,7 +2,7 @@
 // the objects they return); credentials and the upstream model come in per call.
 import type { ProtocolError } from '../errors';
 import type { TokenUsage } from '../usage';
-import type { HubRequest, HubResponse, HubStreamEvent } from './hub.types';
+import type { HubRequest, HubResponse, HubStreamEvent, HubTool } from './hub.types';
 
 /** Context of one request, from ingress. */
 export interface ClientContext {
@@ -16,6 +16,11 @@ export interface ClientContext {
   includeUsage?: boolean;
   /** When ingress received the request, Unix seconds (`created` / `created_at` of what the client sees). */
   createdAt?: number;
+  /**
+   * The client's tools as the hub holds them (its request's `tools`): a call of a tool the client named
+   * otherwise (a Responses namespace or custom tool, `HubTool.origin`) goes back in the client's form.
+   */
+  clientTools?: readonly HubTool[];
 }
 
 /** The client side: a request in this format in, answers in this format out. */

@@ -59,7 +59,7 @@ describe('buildChatRequest', () => {
         {
           role: 'assistant',
           content: [
-            { type: 'thinking', text: 'hmm', signature: 'sig' },
+            { type: 'thinking', text: 'hmm', signature: { issuer: 'anthropic', value: 'sig' } },
             { type: 'redacted_thinking', data: 'opaque' },
             { type: 'text', text: 'Calling.' },
             { type: 'tool_call', id: 'toolu_01', name: 'ocr', arguments: '{"page":1}' },
@@ -265,7 +265,11 @@ describe('renderChatCompletion', () => {
     const rendered = renderChatCompletion(
       answer({
         content: [
-          { type: 'thinking', text: 'Need the tool.', signature: 'EqQBCgIYAh' },
+          {
+            type: 'thinking',
+            text: 'Need the tool.',
+            signature: { issuer: 'anthropic', value: 'EqQBCgIYAh' },
+          },
           { type: 'text', text: 'Let me look.' },
           {
             type: 'tool_call',

@@ -9,6 +9,7 @@
 // - `isError` of a tool result: no field; the text is prefixed with "Error: " so the model still learns it.
 // - `topK`: OpenAI has no top-k. `stopSequence` of an answer: Chat does not report which sequence stopped it.
 // - images in assistant turns: Chat assistant messages carry no images.
+import { withExtraFields } from '../hub/request-overrides';
 import type { ClientContext } from '../hub/protocol-adapter';
 import type {
   HubMessage,
@@ -80,7 +81,7 @@ export function buildChatRequest(
   }
   return {
     path: CHAT_COMPLETIONS_PATH,
-    body: JSON.stringify(body),
+    body: JSON.stringify(withExtraFields(body, request)),
     headers: { 'content-type': 'application/json' },
   };
 }

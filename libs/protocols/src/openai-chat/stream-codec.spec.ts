@@ -280,7 +280,11 @@ const anthropicLike: HubStreamEvent[] = [
   { type: 'block_start', index: 0, block: { type: 'thinking' } },
   { type: 'thinking_delta', index: 0, text: 'The user wants Paris weather. ' },
   { type: 'thinking_delta', index: 0, text: 'I will call the tool.' },
-  { type: 'signature_delta', index: 0, signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3h' },
+  {
+    type: 'signature_delta',
+    index: 0,
+    signature: { issuer: 'anthropic', value: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3h' },
+  },
   { type: 'block_stop', index: 0 },
   { type: 'block_start', index: 1, block: { type: 'text' } },
   { type: 'text_delta', index: 1, text: 'Let me check ' },

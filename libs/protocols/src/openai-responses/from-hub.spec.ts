@@ -4,6 +4,7 @@ import { hubRequest } from '../hub/hub-request';
 import { join } from 'node:path';
 import type { Response } from 'openai/resources/responses/responses';
 import type { HubRequest, HubResponse } from '../hub/hub.types';
+import { clientSignature } from '../hub/thought-signature';
 import type { ClientContext } from '../hub/protocol-adapter';
 import { buildResponsesRequest, renderResponse } from './from-hub';
 import { parseResponsesRequest } from './parse';
@@ -59,7 +60,11 @@ describe('buildResponsesRequest', () => {
           {
             role: 'assistant',
             content: [
-              { type: 'thinking', text: 'ocr it', signature: 'sig' },
+              {
+                type: 'thinking',
+                text: 'ocr it',
+                signature: { issuer: 'anthropic', value: 'sig' },
+              },
               { type: 'text', text: 'Running OCR.' },
               { type: 'tool_call', id: 'toolu_01', name: 'ocr', arguments: '{}' },
               { type: 'tool_call', id: 'toolu_02', name: 'zoom', arguments: '{"x":2}' },
@@ -225,7 +230,11 @@ const answer = (over: Partial<HubResponse> = {}): HubResponse => ({
   id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
   model: 'claude-sonnet-4-6',
   content: [
-    { type: 'thinking', text: 'Need the tool.', signature: 'EqQBCgIYAh' },
+    {
+      type: 'thinking',
+      text: 'Need the tool.',
+      signature: { issuer: 'anthropic', value: 'EqQBCgIYAh' },
+    },
     { type: 'redacted_thinking', data: 'opaque' },
     { type: 'text', text: 'Let me look' },
     { type: 'text', text: ' it up.' },
@@ -264,6 +273,12 @@ describe('renderResponse', () => {
           id: 'rs_01XFDUDYJgAACzvnptvVoYEL_0',
           type: 'reasoning',
           summary: [{ type: 'summary_text', text: 'Need the tool.' }],
+          // Claude's signature relayed with the text it signs (hub/thought-signature.ts).
+          encrypted_content: clientSignature(
+            { issuer: 'anthropic', value: 'EqQBCgIYAh' },
+            'openai',
+            'Need the tool.',
+          ),
         },
         {
           id: 'msg_01XFDUDYJgAACzvnptvVoYEL_1',
@@ -371,7 +386,12 @@ describe('response → hub → response round trip', () => {
       ...hub,
       id: 'resp_01XFDUDYJgAACzvnptvVoYEL',
       model: ctx.model,
-      content: hub.content.map((p) => (p.type === 'thinking' ? { ...p, signature: null } : p)),
+      // Read back as an upstream's, the relayed signature is OpenAI's encrypted content.
+      content: hub.content.map((p) =>
+        p.type === 'thinking'
+          ? { ...p, signature: { issuer: 'openai', value: expect.any(String) as string } }
+          : p,
+      ),
     });
   });
 });

@@ -8,6 +8,7 @@
 // - `isError` of a tool result: no field; the output text is prefixed with "Error: ".
 // - images in assistant turns: Responses assistant messages carry text only.
 // `max_output_tokens` below the API's floor of 16 is raised to 16 (Claude Code probes with `max_tokens: 1`).
+import { withExtraFields } from '../hub/request-overrides';
 import type { ClientContext } from '../hub/protocol-adapter';
 import type {
   HubMessage,
@@ -15,18 +16,26 @@ import type {
   HubRequest,
   HubResponse,
   HubResultPart,
+  HubSignature,
   HubStopReason,
 } from '../hub/hub.types';
+import { hostedToolsFor } from '../hub/hosted-tools';
+import { clientSignature } from '../hub/thought-signature';
 import type { TokenUsage } from '../usage';
 import { effortFor, imageUrl } from '../openai-chat/from-hub';
 import { clientId, createdAtOf, reasoningTokensOf } from '../openai-chat/hub-extensions';
 import { MIN_OUTPUT_TOKENS } from './parse';
+import { type ClientToolCall, clientToolCall } from './tools';
 import {
   RESPONSES_PATH,
   type ResponseStatus,
   type ResponsesInputContent,
   type ResponsesInputItem,
   type ResponsesOutputItem,
+  type ResponsesReasoningItem,
+  type ResponsesFunctionCallItem,
+  type ResponsesCustomToolCallItem,
+  type ItemStatus,
   type ResponsesResponse,
   type ResponsesUpstreamBody,
   type ResponsesUsage,
@@ -58,6 +67,11 @@ export function buildResponsesRequest(
     }
     if (request.parallelToolCalls !== null) body.parallel_tool_calls = request.parallelToolCalls;
   }
+  // A Responses upstream runs OpenAI's hosted tools itself: each goes as the client declared it.
+  const hosted = hostedToolsFor(request, 'openai-responses', upstreamModel).kept;
+  if (hosted.length > 0) {
+    body.tools = [...(body.tools ?? []), ...hosted.map((tool) => tool.config)];
+  }
   if (request.maxTokens !== null) {
     body.max_output_tokens = Math.max(request.maxTokens, MIN_OUTPUT_TOKENS);
   }
@@ -81,7 +95,7 @@ export function buildResponsesRequest(
   if (request.stream) body.stream = true;
   return {
     path: RESPONSES_PATH,
-    body: JSON.stringify(body),
+    body: JSON.stringify(withExtraFields(body, request)),
     headers: { 'content-type': 'application/json' },
   };
 }
@@ -256,21 +270,19 @@ export function renderResponse(response: HubResponse, ctx: ClientContext): Respo
         }
         break;
       case 'thinking':
-        output.push({
-          id: outputItemId('rs', id, output.length),
-          type: 'reasoning',
-          summary: [{ type: 'summary_text', text: part.text }],
-        });
+        output.push(
+          reasoningItem(outputItemId('rs', id, output.length), part.text, part.signature),
+        );
         break;
       case 'tool_call':
-        output.push({
-          id: outputItemId('fc', id, output.length),
-          type: 'function_call',
-          status: 'completed',
-          arguments: part.arguments,
-          call_id: part.id,
-          name: part.name,
-        });
+        output.push(
+          callItem(
+            outputItemId('fc', id, output.length),
+            part.id,
+            clientToolCall(part.name, part.arguments, ctx.clientTools),
+            'completed',
+          ),
+        );
         break;
       case 'redacted_thinking':
       case 'image':
@@ -288,6 +300,54 @@ export function renderResponse(response: HubResponse, ctx: ClientContext): Respo
     output,
     usage: responsesUsage(response.usage),
   });
+}
+
+/**
+ * A reasoning item: the text as its summary, a signature as `encrypted_content` (relayed with the text it signs
+ * when another provider issued it), which clients that keep no state (Codex, `store: false`) send back.
+ */
+export function reasoningItem(
+  id: string,
+  text: string,
+  signature: HubSignature | null,
+): ResponsesReasoningItem {
+  return {
+    id,
+    type: 'reasoning',
+    summary: text === '' ? [] : [{ type: 'summary_text', text }],
+    ...(signature === null
+      ? {}
+      : { encrypted_content: clientSignature(signature, 'openai', text) }),
+  };
+}
+
+/** A tool call as the output item of the client's kind (function, possibly namespaced, or custom). */
+export function callItem(
+  id: string,
+  callId: string,
+  call: ClientToolCall,
+  status: ItemStatus,
+): ResponsesFunctionCallItem | ResponsesCustomToolCallItem {
+  const namespace = call.namespace === null ? {} : { namespace: call.namespace };
+  return call.type === 'function_call'
+    ? {
+        id,
+        type: 'function_call',
+        status,
+        arguments: call.arguments,
+        call_id: callId,
+        name: call.name,
+        ...namespace,
+      }
+    : {
+        id,
+        type: 'custom_tool_call',
+        status,
+        call_id: callId,
+        name: call.name,
+        input: call.input,
+        ...namespace,
+      };
 }
 
 function textContent(text: string, refused: boolean): ResponsesMessageContent {

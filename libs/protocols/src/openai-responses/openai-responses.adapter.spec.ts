@@ -35,8 +35,8 @@ describe('openAIResponses.client', () => {
     ],
     [
       'a deep error (the translation)',
-      { model: 'm', input: 'x', tools: [{ type: 'web_search' }] },
-      'tools[0].type',
+      { model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] },
+      'input[0].type',
     ],
   ])('answers %s with a 400', (_case, body, param) => {
     expect(openAIResponses.client.parseRequest(body, null)).toEqual({

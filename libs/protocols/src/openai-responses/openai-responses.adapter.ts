@@ -21,6 +21,7 @@ export const openAIResponses: ProtocolAdapter = {
         requestId: ctx.requestId,
         model: ctx.model,
         createdAt: createdAtOf(ctx),
+        clientTools: ctx.clientTools,
       }),
     streamContentType: () => 'text/event-stream; charset=utf-8',
   },

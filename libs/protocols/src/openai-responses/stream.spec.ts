@@ -10,6 +10,7 @@ import type {
 } from 'openai/resources/responses/responses';
 import type { HubPart, HubStreamEvent } from '../hub/hub.types';
 import type { ClientContext } from '../hub/protocol-adapter';
+import { readClientSignature } from '../hub/thought-signature';
 import { renderResponse } from './from-hub';
 import { ResponsesStreamDecoder, ResponsesStreamEncoder } from './stream';
 import { responseToHub } from './to-hub';
@@ -63,6 +64,7 @@ function assemble(events: HubStreamEvent[]): HubPart[] {
     if (e.type === 'text_delta' && part?.type === 'text') part.text += e.text;
     if (e.type === 'thinking_delta' && part?.type === 'thinking') part.text += e.text;
     if (e.type === 'tool_arguments_delta' && part?.type === 'tool_call') part.arguments += e.json;
+    if (e.type === 'signature_delta' && part?.type === 'thinking') part.signature = e.signature;
   }
   return [...blocks.entries()].sort(([a], [b]) => a - b).map(([, p]) => p);
 }
@@ -149,8 +151,15 @@ function replay(text: string) {
       }
       case 'response.output_item.done': {
         const it = item(parsed.output_index);
-        // the done item is what the deltas built, now completed
-        const built: unknown = { ...it, ...('status' in it ? { status: 'completed' } : {}) };
+        // the done item is what the deltas built, now completed; a reasoning item's encrypted content comes
+        // (or changes) only here, as in the recorded transcript
+        const built: unknown = {
+          ...it,
+          ...('status' in it ? { status: 'completed' } : {}),
+          ...('encrypted_content' in parsed.item
+            ? { encrypted_content: parsed.item.encrypted_content }
+            : {}),
+        };
         expect(parsed.item).toEqual(built);
         snapshot.output[parsed.output_index] = structuredClone(parsed.item);
         open.delete(parsed.output_index);
@@ -393,7 +402,11 @@ const anthropicLike: HubStreamEvent[] = [
   { type: 'block_start', index: 0, block: { type: 'thinking' } },
   { type: 'thinking_delta', index: 0, text: 'The user wants Paris weather. ' },
   { type: 'thinking_delta', index: 0, text: 'I will call the tool.' },
-  { type: 'signature_delta', index: 0, signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3h' },
+  {
+    type: 'signature_delta',
+    index: 0,
+    signature: { issuer: 'anthropic', value: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3h' },
+  },
   { type: 'block_stop', index: 0 },
   { type: 'block_start', index: 1, block: { type: 'text' } },
   { type: 'text_delta', index: 1, text: 'Let me check ' },
@@ -439,6 +452,12 @@ describe('ResponsesStreamEncoder', () => {
       'response.output_item.done',
       'response.completed',
     ]);
+    // Claude's signature, relayed in `encrypted_content` with the text it signs, so Codex can send it back.
+    const reasoning = final!.output[0] as { encrypted_content?: string };
+    expect(readClientSignature(reasoning.encrypted_content, 'openai')).toEqual({
+      signature: { issuer: 'anthropic', value: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3h' },
+      thinking: 'The user wants Paris weather. I will call the tool.',
+    });
     expect(final).toMatchObject({
       id: 'resp_01XFDUDYJgAACzvnptvVoYEL',
       status: 'completed',
@@ -451,6 +470,7 @@ describe('ResponsesStreamEncoder', () => {
           summary: [
             { type: 'summary_text', text: 'The user wants Paris weather. I will call the tool.' },
           ],
+          encrypted_content: expect.any(String) as string,
         },
         {
           id: 'msg_01XFDUDYJgAACzvnptvVoYEL_1',
@@ -595,15 +615,17 @@ describe('encode then decode', () => {
     expect(again).toEqual([{ ...start, model: 'anthropic/claude-sonnet-4-6' }, ...rest]);
   });
 
-  it('keeps an Anthropic-like answer but for its signature and with usage merged into one', () => {
+  it('keeps an Anthropic-like answer, its signature relayed as encrypted content, usage merged into one', () => {
     const { events } = decodeAll(encodeAll(anthropicLike));
     expect(events).toEqual([
       { type: 'start', id: 'resp_01XFDUDYJgAACzvnptvVoYEL', model: 'anthropic/claude-sonnet-4-6' },
       ...anthropicLike
         .slice(2, 16)
-        .filter(
-          (e) =>
-            e.type !== 'signature_delta' && !(e.type === 'tool_arguments_delta' && e.json === ''),
+        .filter((e) => !(e.type === 'tool_arguments_delta' && e.json === ''))
+        .map((e) =>
+          e.type === 'signature_delta'
+            ? { ...e, signature: { issuer: 'openai', value: expect.any(String) as string } }
+            : e,
         ),
       {
         type: 'usage',

@@ -7,14 +7,22 @@
 // `response` (`response.completed`, or `response.incomplete` when cut by max_output_tokens or a filter).
 // Hub blocks map one to one onto items: text → a `message` item with one `output_text` part, thinking → a
 // `reasoning` item with one summary part, tool call → a `function_call` item.
-import type { HubStopReason, HubStreamEvent } from '../hub/hub.types';
+import type { HubSignature, HubStopReason, HubStreamEvent, HubTool } from '../hub/hub.types';
+import { clientToolCall } from './tools';
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import { clientId } from '../openai-chat/hub-extensions';
 import type { TokenUsage } from '../usage';
 import { openAIErrorStatus } from '../openai-chat/errors';
 import { responsesStreamErrorEvent } from './errors';
-import { outputItemId, responseObject, responseStatus, responsesUsage } from './from-hub';
+import {
+  callItem,
+  outputItemId,
+  reasoningItem,
+  responseObject,
+  responseStatus,
+  responsesUsage,
+} from './from-hub';
 import { responsesStopReason } from './to-hub';
 import type {
   ResponseStatus,
@@ -33,11 +41,19 @@ export interface ResponsesStreamEncoderOptions {
   model: string;
   /** `created_at` of the response, Unix seconds. */
   createdAt: number;
+  /** The client's tools, so calls of namespaced and custom tools go back in the client's form. */
+  clientTools?: readonly HubTool[];
 }
 
 type OpenItem =
   | { kind: 'message'; outputIndex: number; id: string; text: string }
-  | { kind: 'reasoning'; outputIndex: number; id: string; text: string }
+  | {
+      kind: 'reasoning';
+      outputIndex: number;
+      id: string;
+      text: string;
+      signature: HubSignature | null;
+    }
   | {
       kind: 'function_call';
       outputIndex: number;
@@ -104,6 +120,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const item = this.open.get(event.index);
         if (item?.kind !== 'function_call' || event.json === '') return '';
         item.args += event.json;
+        // A custom tool's input is one string inside the JSON: it goes out whole when the call is complete.
+        if (this.output[item.outputIndex]?.type === 'custom_tool_call') return '';
         return this.emit({
           type: 'response.function_call_arguments.delta',
           item_id: item.id,
@@ -113,8 +131,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'block_stop':
         return this.stopItem(event.index);
-      case 'signature_delta':
+      case 'signature_delta': {
+        const item = this.open.get(event.index);
+        if (item?.kind === 'reasoning') item.signature = event.signature;
         return '';
+      }
       case 'usage':
         this.usage = { ...this.usage, ...event.usage };
         return '';
@@ -175,7 +196,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'thinking': {
         const id = outputItemId('rs', this.id, outputIndex);
-        this.open.set(index, { kind: 'reasoning', outputIndex, id, text: '' });
+        this.open.set(index, { kind: 'reasoning', outputIndex, id, text: '', signature: null });
         const item: ResponsesOutputItem = { id, type: 'reasoning', summary: [] };
         this.output.push(item);
         return (
@@ -193,14 +214,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const id = outputItemId('fc', this.id, outputIndex);
         const { id: callId, name } = block;
         this.open.set(index, { kind: 'function_call', outputIndex, id, callId, name, args: '' });
-        const item: ResponsesOutputItem = {
+        const item = callItem(
           id,
-          type: 'function_call',
-          status: 'in_progress',
-          arguments: '',
-          call_id: callId,
-          name,
-        };
+          callId,
+          clientToolCall(name, '', this.opts.clientTools),
+          'in_progress',
+        );
         this.output.push(item);
         return this.emit({ type: 'response.output_item.added', output_index: outputIndex, item });
       }
@@ -235,7 +254,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       }
       case 'reasoning': {
         const part = { type: 'summary_text', text: item.text } as const;
-        const done: ResponsesOutputItem = { id, type: 'reasoning', summary: [part] };
+        const done: ResponsesOutputItem = {
+          ...reasoningItem(id, item.text, item.signature),
+          summary: [part],
+        };
         this.output[outputIndex] = done;
         const at = { item_id: id, output_index: outputIndex, summary_index: 0 } as const;
         return (
@@ -245,23 +267,26 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         );
       }
       case 'function_call': {
-        const done: ResponsesOutputItem = {
-          id,
-          type: 'function_call',
-          status: 'completed',
-          arguments: item.args,
-          call_id: item.callId,
-          name: item.name,
-        };
+        const call = clientToolCall(item.name, item.args, this.opts.clientTools);
+        const done = callItem(id, item.callId, call, 'completed');
         this.output[outputIndex] = done;
+        const at = { item_id: id, output_index: outputIndex };
+        const finished =
+          call.type === 'custom_tool_call'
+            ? this.emit({
+                type: 'response.custom_tool_call_input.delta',
+                ...at,
+                delta: call.input,
+              }) +
+              this.emit({ type: 'response.custom_tool_call_input.done', ...at, input: call.input })
+            : this.emit({
+                type: 'response.function_call_arguments.done',
+                ...at,
+                name: call.name,
+                arguments: item.args,
+              });
         return (
-          this.emit({
-            type: 'response.function_call_arguments.done',
-            item_id: id,
-            output_index: outputIndex,
-            name: item.name,
-            arguments: item.args,
-          }) +
+          finished +
           this.emit({ type: 'response.output_item.done', output_index: outputIndex, item: done })
         );
       }
@@ -474,8 +499,18 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     if (tracked?.kind === 'function_call') {
       this.argumentsOnce(outputIndex, item.arguments, out);
       this.stop(tracked.block, out);
-    } else if (tracked?.kind === 'reasoning' && tracked.block !== null) {
-      this.stop(tracked.block, out);
+    } else if (tracked?.kind === 'reasoning') {
+      // OpenAI's encrypted reasoning comes whole with the finished item (asked for with `include`).
+      const encrypted = item.encrypted_content;
+      if (typeof encrypted === 'string' && encrypted !== '') {
+        const block = this.thinkingBlock(outputIndex, out);
+        out.push({
+          type: 'signature_delta',
+          index: block,
+          signature: { issuer: 'openai', value: encrypted },
+        });
+      }
+      if (tracked.block !== null) this.stop(tracked.block, out);
     } else if (tracked?.kind === 'message') {
       for (const [key, index] of this.textBlocks) {
         if (key.startsWith(`${outputIndex}:`)) this.stop(index, out);

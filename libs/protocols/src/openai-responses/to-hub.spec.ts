@@ -47,7 +47,7 @@ describe('responsesRequestToHub on a full conversation', () => {
           {
             type: 'thinking',
             text: '**Planning the weather lookup**\n\nThe user wants Paris weather.\n\n**Choosing units**\n\nFrance uses Celsius.',
-            signature: null,
+            signature: { issuer: 'openai', value: expect.stringMatching(/^gAAAAAB/) as string },
           },
           { type: 'text', text: 'Let me check the current weather in Paris for you.' },
           {
@@ -366,8 +366,11 @@ describe('responsesRequestToHub refusals (400 invalid_request_error)', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['a built-in web_search tool', { tools: [{ type: 'web_search' }] }, 'tools[0].type'],
-    ['a custom tool', { tools: [{ type: 'custom', name: 'apply_patch' }] }, 'tools[0].type'],
+    [
+      'a hosted tool inside a namespace',
+      { tools: [{ type: 'namespace', name: 'n', tools: [{ type: 'web_search' }] }] },
+      'tools[0].tools[0].type',
+    ],
     ['a built-in tool choice', { tool_choice: { type: 'file_search' } }, 'tool_choice.type'],
     [
       'an input file',
@@ -385,8 +388,8 @@ describe('responsesRequestToHub refusals (400 invalid_request_error)', () => {
     ],
     ['an item reference', { input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
     [
-      'a web search call item',
-      { input: [{ type: 'web_search_call', id: 'ws_1', status: 'completed' }] },
+      'a local shell call item',
+      { input: [{ type: 'local_shell_call', call_id: 'c1', status: 'completed' }] },
       'input[0].type',
     ],
   ])('refuses %s as untranslatable', (_case, fields, param) => {
@@ -408,7 +411,7 @@ describe('responseToHub', () => {
         {
           type: 'thinking',
           text: '**Planning the weather lookup**\n\nThe user wants Paris weather; I should call get_weather.\n\n**Choosing units**\n\nFrance uses Celsius.',
-          signature: null,
+          signature: { issuer: 'openai', value: expect.stringMatching(/^gAAAAAB/) as string },
         },
         { type: 'text', text: 'Let me check the current weather in Paris for you.' },
         {

@@ -7,13 +7,16 @@
 // - `reasoning.summary`, `text.verbosity`, `tools[].strict`, `text.format.strict`/`description`, input image
 //   `detail`: hints the hub has no field for. (Towards a Responses upstream the gateway asks for summaries
 //   whenever reasoning is on, so thinking text comes back.)
-// - `encrypted_content` and `id` of reasoning items: opaque to every other provider; a reasoning item's summary
-//   text travels as an unsigned thinking part.
+// - `id` of reasoning items; their `encrypted_content` is OpenAI's own (kept for a Responses upstream only) or
+//   another provider's signature relayed (hub/thought-signature.ts).
 // - `safety_identifier` is read as `user` when `user` is absent. `reasoning.effort: 'none'` means no reasoning
 //   setting, `'xhigh'` becomes `'high'`.
-// Refused (400 `unsupported_value`): built-in tools (web_search, file_search, code_interpreter, computer use,
-// image_generation, mcp, shell, apply_patch, custom tools ...) and their items: only OpenAI runs them, and a
-// model told of a tool it cannot call answers wrongly rather than failing. Also `input_file` parts, images by
+// Tools: functions as they are; `namespace` groups (Codex's) flattened into functions `<namespace>__<name>` and
+// free-form `custom` tools (Codex's `apply_patch`) as functions of one string `input`, their calls mapped back
+// (tools.ts); every other tool type (web_search, file_search, code_interpreter, computer use, image_generation,
+// mcp, local_shell, ...) is a hosted tool: run by the upstream's own equivalent where one exists, else dropped
+// and named (hub/hosted-tools.ts). `web_search_call` items are skipped (OpenAI's record of its own search).
+// Refused (400 `unsupported_value`): items of other hosted tools' calls, `input_file` parts, images by
 // `file_id`, and `item_reference` items, which name content stored at OpenAI.
 // `previous_response_id`, `conversation` and `background` are refused for both paths by `parse.ts`.
 import type { ProtocolError } from '../errors';
@@ -23,10 +26,13 @@ import type {
   HubRequest,
   HubResponse,
   HubResultPart,
+  HubHostedTool,
   HubStopReason,
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
+import { hostedToolKind } from '../hub/hosted-tools';
+import { readClientSignature } from '../hub/thought-signature';
 import { isRecord } from '../json';
 import {
   isAbsent,
@@ -44,6 +50,7 @@ import {
   untranslatable,
 } from '../openai-chat/checks';
 import { imageSource, readEffort, UpstreamResponseError } from '../openai-chat/to-hub';
+import { FREEFORM_PARAMETERS, flatToolName, freeformDescription } from './tools';
 import type { ResponsesRequestView } from './types';
 import { usageFromResponsesUsage } from './usage';
 
@@ -64,12 +71,13 @@ function translateRequest(body: Record<string, unknown>, view: ResponsesRequestV
   const messages = readInput(body.input, system);
   const reasoning = isAbsent(body.reasoning) ? null : readObject(body.reasoning, 'reasoning');
   const text = isAbsent(body.text) ? null : readObject(body.text, 'text');
+  const { tools, hosted } = readTools(body.tools);
   return {
     model: view.model,
     system: system.length > 0 ? system.join('\n\n') : null,
     messages,
-    tools: readTools(body.tools),
-    toolChoice: readToolChoice(body.tool_choice),
+    tools,
+    toolChoice: readToolChoice(body.tool_choice, tools),
     maxTokens: view.maxOutputTokens,
     temperature: readOptionalNumber(body.temperature, 'temperature', 0, 2),
     topP: readOptionalNumber(body.top_p, 'top_p', 0, 1),
@@ -82,6 +90,7 @@ function translateRequest(body: Record<string, unknown>, view: ResponsesRequestV
     user:
       readOptionalString(body.user, 'user') ??
       readOptionalString(body.safety_identifier, 'safety_identifier'),
+    ...(hosted.length > 0 ? { hostedTools: hosted } : {}),
   };
 }
 
@@ -131,19 +140,30 @@ function readInput(input: unknown, system: string[]): HubMessage[] {
         }
         break;
       }
-      case 'function_call': {
+      case 'function_call':
+      case 'custom_tool_call': {
         const id = readString(item.call_id, `${at}.call_id`);
-        const name = readString(item.name, `${at}.name`);
+        const namespace = readOptionalString(item.namespace, `${at}.namespace`);
+        const own = readString(item.name, `${at}.name`);
+        const name = namespace === null ? own : flatToolName(namespace, own);
         callNames.set(id, name);
         assistantTurn().push({
           type: 'tool_call',
           id,
           name,
-          arguments: readString(item.arguments, `${at}.arguments`),
+          arguments:
+            type === 'function_call'
+              ? readString(item.arguments, `${at}.arguments`)
+              : JSON.stringify({ input: readString(item.input, `${at}.input`) }),
         });
         break;
       }
-      case 'function_call_output': {
+      case 'web_search_call':
+        // OpenAI's record of a search it ran: nothing another provider can replay (its results are in the
+        // assistant text that follows).
+        break;
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
         const part = readCallOutput(item, at, callNames);
         const last = messages.at(-1);
         if (last?.role === 'user' && last.content.every((p) => p.type === 'tool_result')) {
@@ -154,8 +174,16 @@ function readInput(input: unknown, system: string[]): HubMessage[] {
         break;
       }
       case 'reasoning': {
-        const text = reasoningText(item);
-        if (text !== '') assistantTurn().push({ type: 'thinking', text, signature: null });
+        // `encrypted_content` is OpenAI's own when bare, another provider's signature when relayed; a relayed
+        // one brings back the text it signs (Codex sends reasoning back by its summary, which is not that).
+        const read = readClientSignature(
+          typeof item.encrypted_content === 'string' ? item.encrypted_content : null,
+          'openai',
+        );
+        const text = read?.thinking ?? reasoningText(item);
+        if (text !== '' || read !== null) {
+          assistantTurn().push({ type: 'thinking', text, signature: read?.signature ?? null });
+        }
         break;
       }
       case 'item_reference':
@@ -265,29 +293,59 @@ function reasoningText(item: Record<string, unknown>): string {
   return (summary.length > 0 ? summary : texts(item.content, 'reasoning_text')).join('\n\n');
 }
 
-function readTools(value: unknown): HubTool[] {
-  if (isAbsent(value)) return [];
-  return readArray(value, 'tools').map((raw, i): HubTool => {
-    const at = `tools[${i}]`;
-    const tool = readObject(raw, at);
-    const type = readString(tool.type, `${at}.type`);
-    if (type !== 'function') {
-      untranslatable(
-        `${at}.type`,
-        `Tools of type '${type}' run only on OpenAI's own API and ${NOT_TRANSLATABLE}; declare function tools instead.`,
-      );
+/**
+ * `tools`: functions as they are; Codex's `namespace` groups flattened into functions named
+ * `<namespace>__<name>` (tools.ts); free-form `custom` tools as functions of one string `input`; every other
+ * type as a hosted tool (hub/hosted-tools.ts decides per upstream whether it runs or is dropped).
+ */
+function readTools(value: unknown): { tools: HubTool[]; hosted: HubHostedTool[] } {
+  const tools: HubTool[] = [];
+  const hosted: HubHostedTool[] = [];
+  if (isAbsent(value)) return { tools, hosted };
+  const readGroup = (list: unknown, param: string, namespace: string | null): void => {
+    for (const [i, raw] of readArray(list, param).entries()) {
+      const at = `${param}[${i}]`;
+      const tool = readObject(raw, at);
+      const type = readString(tool.type, `${at}.type`);
+      switch (type) {
+        case 'function':
+        case 'custom': {
+          const name = readString(tool.name, `${at}.name`);
+          const description = readOptionalString(tool.description, `${at}.description`);
+          const freeform = type === 'custom';
+          const origin =
+            namespace === null && !freeform ? undefined : { namespace, name, freeform };
+          tools.push({
+            name: namespace === null ? name : flatToolName(namespace, name),
+            description: freeform ? freeformDescription(description, tool.format) : description,
+            parameters: freeform
+              ? FREEFORM_PARAMETERS
+              : isAbsent(tool.parameters)
+                ? { type: 'object', properties: {} }
+                : readObject(tool.parameters, `${at}.parameters`),
+            ...(origin === undefined ? {} : { origin }),
+          });
+          break;
+        }
+        case 'namespace':
+          readGroup(tool.tools, `${at}.tools`, readString(tool.name, `${at}.name`));
+          break;
+        default:
+          if (namespace !== null) {
+            untranslatable(
+              `${at}.type`,
+              `Tools of type '${type}' inside a namespace ${NOT_TRANSLATABLE}.`,
+            );
+          }
+          hosted.push({ type, kind: hostedToolKind(type), config: tool });
+      }
     }
-    return {
-      name: readString(tool.name, `${at}.name`),
-      description: readOptionalString(tool.description, `${at}.description`),
-      parameters: isAbsent(tool.parameters)
-        ? { type: 'object', properties: {} }
-        : readObject(tool.parameters, `${at}.parameters`),
-    };
-  });
+  };
+  readGroup(value, 'tools', null);
+  return { tools, hosted };
 }
 
-function readToolChoice(value: unknown): HubToolChoice | null {
+function readToolChoice(value: unknown, tools: readonly HubTool[]): HubToolChoice | null {
   if (isAbsent(value)) return null;
   if (typeof value === 'string') {
     return readEnum(value, 'tool_choice', ['none', 'auto', 'required']);
@@ -296,7 +354,11 @@ function readToolChoice(value: unknown): HubToolChoice | null {
   const type = readString(choice.type, 'tool_choice.type');
   switch (type) {
     case 'function':
-      return { name: readString(choice.name, 'tool_choice.name') };
+    case 'custom': {
+      const name = readString(choice.name, 'tool_choice.name');
+      // A namespaced function is chosen by its own name; the hub knows it by the flattened one.
+      return { name: tools.find((t) => t.origin?.name === name)?.name ?? name };
+    }
     case 'allowed_tools':
       // The hub has no allow-list within the tools: the mode is kept, the restriction dropped.
       return readEnum(choice.mode, 'tool_choice.mode', ['auto', 'required']);
@@ -347,7 +409,9 @@ export function responseToHub(json: unknown): HubResponse {
     if (!isRecord(item)) continue;
     if (item.type === 'reasoning') {
       const text = reasoningText(item);
-      if (text !== '') content.push({ type: 'thinking', text, signature: null });
+      const encrypted = typeof item.encrypted_content === 'string' ? item.encrypted_content : '';
+      const signature = encrypted === '' ? null : { issuer: 'openai' as const, value: encrypted };
+      if (text !== '' || signature !== null) content.push({ type: 'thinking', text, signature });
     } else if (item.type === 'message' && Array.isArray(item.content)) {
       for (const part of item.content) {
         if (!isRecord(part)) continue;

@@ -45,7 +45,8 @@ export interface ResponsesUpstreamBody {
   model: string;
   input: ResponsesInputItem[];
   instructions?: string;
-  tools?: ResponsesFunctionTool[];
+  /** Functions, and hosted tools as the client declared them. */
+  tools?: (ResponsesFunctionTool | Record<string, unknown>)[];
   tool_choice?: ResponsesToolChoice;
   parallel_tool_calls?: boolean;
   max_output_tokens?: number;
@@ -90,6 +91,19 @@ export interface ResponsesFunctionCallItem {
   arguments: string;
   call_id: string;
   name: string;
+  /** The function's namespace, for a function the client declared inside a `namespace` tool. */
+  namespace?: string;
+}
+
+/** A call of a free-form `custom` tool: one string of input. */
+export interface ResponsesCustomToolCallItem {
+  id: string;
+  type: 'custom_tool_call';
+  status: ItemStatus;
+  call_id: string;
+  name: string;
+  input: string;
+  namespace?: string;
 }
 
 export interface ResponsesSummaryText {
@@ -101,10 +115,15 @@ export interface ResponsesReasoningItem {
   id: string;
   type: 'reasoning';
   summary: ResponsesSummaryText[];
+  /** OpenAI's encrypted reasoning; for another provider's reasoning, its relayed signature (thought-signature.ts). */
+  encrypted_content?: string;
 }
 
 export type ResponsesOutputItem =
-  ResponsesMessageItem | ResponsesFunctionCallItem | ResponsesReasoningItem;
+  | ResponsesMessageItem
+  | ResponsesFunctionCallItem
+  | ResponsesCustomToolCallItem
+  | ResponsesReasoningItem;
 
 export interface ResponsesUsage {
   input_tokens: number;
@@ -189,6 +208,18 @@ export type ResponsesStreamEvent =
       output_index: number;
       name: string;
       arguments: string;
+    }
+  | {
+      type: 'response.custom_tool_call_input.delta';
+      item_id: string;
+      output_index: number;
+      delta: string;
+    }
+  | {
+      type: 'response.custom_tool_call_input.done';
+      item_id: string;
+      output_index: number;
+      input: string;
     }
   | {
       type: 'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done';

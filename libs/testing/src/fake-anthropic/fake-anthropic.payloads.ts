@@ -48,7 +48,8 @@ export interface ResolvedReply {
 
 export interface ReplyIds {
   toolUseId: () => string;
-  signature: () => string;
+  /** A signature for the thinking text (the fake's own, which it verifies when the block comes back). */
+  signature: (thinking: string) => string;
 }
 
 function blocksOf(content: AnthropicMessage['content']): AnthropicContentBlock[] {
@@ -119,7 +120,10 @@ export function resolveReply(
     truncated = true;
   }
   const thinking = reply.thinking
-    ? { text: reply.thinking.text, signature: reply.thinking.signature ?? ids.signature() }
+    ? {
+        text: reply.thinking.text,
+        signature: reply.thinking.signature ?? ids.signature(reply.thinking.text),
+      }
     : null;
   const toolTokens = toolUses.reduce(
     (sum, call) => sum + estimateTokens(call.name.length + JSON.stringify(call.input).length),

@@ -144,6 +144,64 @@ describe('FakeAnthropic', () => {
       ]);
     });
 
+    describe('verifies thinking signatures as the API does', () => {
+      const replay = (thinking: string, signature: string) =>
+        message({
+          messages: [
+            { role: 'user', content: 'weather?' },
+            {
+              role: 'assistant',
+              content: [
+                { type: 'thinking', thinking, signature },
+                { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} },
+              ],
+            },
+            {
+              role: 'user',
+              content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }],
+            },
+          ],
+          tools: [{ name: 'get_weather', input_schema: { type: 'object' } }],
+        });
+      const issued = async (text: string) => {
+        fake.setResponder(() => ({ thinking: { text }, text: 'ok' }));
+        const [block] = (await json(await send(message()))).content as { signature: string }[];
+        fake.reset();
+        return block.signature;
+      };
+
+      it('accepts its own signature for the text it signed, and one a responder chose', async () => {
+        expect((await send(replay('Need weather.', await issued('Need weather.')))).status).toBe(
+          200,
+        );
+        fake.setResponder(() => ({
+          thinking: { text: 'x', signature: 'sig-scripted' },
+          text: 'ok',
+        }));
+        await send(message());
+        fake.reset();
+        expect((await send(replay('x', 'sig-scripted'))).status).toBe(200);
+      });
+
+      it.each([
+        ['a placeholder', 'Need weather.', 'skip_thought_signature_validator'],
+        ['a signature of another text', 'Edited text.', null],
+        [
+          'a Gemini signature',
+          'Need weather.',
+          'CiIBpU3KGCUwux1tEyze1iN7LtkeP3IfyxlxF0SU1kk8nVw0YL4x',
+        ],
+      ])('refuses %s with the API’s 400', async (_what, thinking, given) => {
+        const signature = given ?? (await issued('Need weather.'));
+        const response = await send(replay(thinking, signature));
+        expect(response.status).toBe(400);
+        expect((await json(response)).error).toEqual({
+          type: 'invalid_request_error',
+          message: 'messages.1.content.0: Invalid `signature` in `thinking` block',
+        });
+      });
+    });
+
     it('cuts the text at max_tokens words with stop_reason max_tokens', async () => {
       const body = await json(await send(message({ max_tokens: 3 })));
 
@@ -153,6 +211,9 @@ describe('FakeAnthropic', () => {
     });
 
     it('accepts a tool round trip, consecutive user messages and an empty final assistant message', async () => {
+      fake.setResponder(() => ({ thinking: { text: 't' }, text: 'ok' }));
+      const [signed] = (await json(await send(message()))).content as { signature: string }[];
+      fake.reset();
       const response = await send(
         message({
           messages: [
@@ -160,7 +221,7 @@ describe('FakeAnthropic', () => {
             {
               role: 'assistant',
               content: [
-                { type: 'thinking', thinking: 't', signature: 's' },
+                { type: 'thinking', thinking: 't', signature: signed.signature },
                 { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} },
               ],
             },

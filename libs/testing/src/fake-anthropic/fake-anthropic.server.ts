@@ -1,7 +1,6 @@
 // A fake Anthropic upstream for tests and the benchmark: speaks the Messages API wire format (JSON and the
 // named-event stream), validates like the real API, records every request and plays scripted faults (the
 // recording, faults and streaming come from FakeUpstream).
-import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
   FakeUpstream,
@@ -10,6 +9,7 @@ import {
   type ResponsePlan,
   type UpstreamError,
 } from '../fake-upstream/fake-upstream.server';
+import { FakeSigner } from '../fake-upstream/fake-upstream.signer';
 import { randomAlphanumeric } from '../fake-upstream/fake-upstream.text';
 import {
   errorForStatus,
@@ -32,7 +32,11 @@ import {
   resolveReply,
 } from './fake-anthropic.payloads';
 import type { AnthropicResponder, FakeAnthropicOptions } from './fake-anthropic.types';
-import { validateCountTokensRequest, validateMessagesRequest } from './fake-anthropic.validation';
+import {
+  checkThinkingSignatures,
+  validateCountTokensRequest,
+  validateMessagesRequest,
+} from './fake-anthropic.validation';
 
 const DEFAULT_MODELS = [
   'claude-sonnet-4-5-20250929',
@@ -41,6 +45,8 @@ const DEFAULT_MODELS = [
 ];
 const MODEL_PATH_PREFIX = '/v1/models/';
 const REQUEST_ID_HEADER = 'request-id';
+/** Signatures responders chose are remembered up to this many (the fake's own verify without memory). */
+const MAX_SCRIPTED_SIGNATURES = 10_000;
 
 function requireJson(body: ParsedBody): unknown {
   if (!body.ok) throw malformedJson();
@@ -49,6 +55,8 @@ function requireJson(body: ParsedBody): unknown {
 
 export class FakeAnthropic extends FakeUpstream<AnthropicResponder> {
   private readonly models: readonly string[];
+  private readonly signer = new FakeSigner();
+  private readonly scriptedSignatures = new Set<string>();
 
   private constructor(options: FakeAnthropicOptions) {
     super(options, { responder: defaultResponder, keyPrefix: 'sk-ant-' });
@@ -126,9 +134,19 @@ export class FakeAnthropic extends FakeUpstream<AnthropicResponder> {
 
   private async messages(res: ServerResponse, body: unknown, plan: ResponsePlan): Promise<void> {
     const request = validateMessagesRequest(body);
-    const reply = resolveReply(request, await this.responder(request), {
+    checkThinkingSignatures(
+      request,
+      (thinking, signature) =>
+        this.signer.verifyContent(thinking, signature) || this.scriptedSignatures.has(signature),
+    );
+    const scripted = await this.responder(request);
+    const chosen = scripted.thinking?.signature;
+    if (chosen !== undefined && this.scriptedSignatures.size < MAX_SCRIPTED_SIGNATURES) {
+      this.scriptedSignatures.add(chosen);
+    }
+    const reply = resolveReply(request, scripted, {
       toolUseId: () => `toolu_01${randomAlphanumeric(22)}`,
-      signature: () => randomBytes(96).toString('base64'),
+      signature: (thinking) => this.signer.signContent(thinking),
     });
     const identity = { id: `msg_01${randomAlphanumeric(22)}`, model: request.model };
     if (request.stream !== true) {

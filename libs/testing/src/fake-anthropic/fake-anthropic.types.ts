@@ -39,7 +39,10 @@ export interface AnthropicRequestBody extends AnthropicCountTokensBody {
 /** What a responder wants the fake model to answer; everything left out is derived from the request. */
 export interface AnthropicReply {
   text?: string;
-  /** A thinking block before the text; the signature defaults to a random one. */
+  /**
+   * A thinking block before the text. The signature defaults to the fake's own for this text; one given here
+   * is remembered as issued too, so either is accepted when the block comes back (and nothing else is).
+   */
   thinking?: { text: string; signature?: string };
   toolCalls?: { name: string; input: Record<string, unknown> }[];
   /** Uncached input tokens; defaults to an estimate from the request, the same `count_tokens` returns. */

@@ -451,3 +451,30 @@ export function validateCountTokensRequest(body: unknown): AnthropicCountTokensB
   checkThinking(record.thinking, undefined);
   return record as AnthropicCountTokensBody;
 }
+
+/**
+ * The API's check of reasoning sent back: every thinking block must carry a signature the API issued for that
+ * very text (a placeholder, another provider's signature or edited text is refused, wherever the block is).
+ */
+export function checkThinkingSignatures(
+  request: AnthropicCountTokensBody,
+  issued: (thinking: string, signature: string) => boolean,
+): void {
+  request.messages.forEach((message, i) => {
+    if (typeof message.content === 'string') return;
+    message.content.forEach((block, j) => {
+      if (block.type !== 'thinking') return;
+      // Both are strings by now (checkBlock).
+      const { thinking, signature } = block;
+      if (
+        typeof thinking !== 'string' ||
+        typeof signature !== 'string' ||
+        !issued(thinking, signature)
+      ) {
+        throw invalidRequest(
+          `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`,
+        );
+      }
+    });
+  });
+}

@@ -31,6 +31,11 @@ export interface ResolvedReply {
   cachedTokens: number;
   thoughtsTokens: number;
   finishReason: string;
+  /**
+   * The thought signature of the answer (the fake's own, which it verifies when it comes back), where Gemini
+   * puts one: on the first function call, else on the text after a thought; null when neither is there.
+   */
+  signature: string | null;
 }
 
 function contentText(content: GeminiContent | undefined): string {
@@ -51,7 +56,11 @@ export function defaultResponder(request: GeminiRequestBody): GeminiReply {
   return { text: `Hello from fake-gemini! You said: ${contentText(lastUser)}` };
 }
 
-export function resolveReply(request: GeminiRequestBody, reply: GeminiReply): ResolvedReply {
+export function resolveReply(
+  request: GeminiRequestBody,
+  reply: GeminiReply,
+  sign: () => string,
+): ResolvedReply {
   const functionCalls = reply.functionCalls ?? [];
   const text = reply.text ?? (functionCalls.length > 0 ? null : '');
   const callTokens = functionCalls.reduce(
@@ -67,6 +76,10 @@ export function resolveReply(request: GeminiRequestBody, reply: GeminiReply): Re
     cachedTokens: reply.cachedTokens ?? 0,
     thoughtsTokens: reply.thoughtsTokens ?? countWords(reply.thought ?? ''),
     finishReason: reply.finishReason ?? 'STOP',
+    signature:
+      functionCalls.length > 0 || (reply.thought !== undefined && text !== null && text !== '')
+        ? sign()
+        : null,
   };
 }
 
@@ -89,7 +102,16 @@ function replyParts(reply: ResolvedReply): GeminiPart[] {
   for (const call of reply.functionCalls) {
     parts.push({ functionCall: { name: call.name, args: call.args } });
   }
-  return parts;
+  return signParts(parts, reply.signature);
+}
+
+/** The signature on the first function call, else on the first text that is not a thought. */
+function signParts(parts: GeminiPart[], signature: string | null): GeminiPart[] {
+  if (signature === null) return parts;
+  const at = parts.findIndex((p) => p.functionCall !== undefined);
+  const target = at >= 0 ? at : parts.findIndex((p) => p.thought !== true && p.text !== undefined);
+  if (target < 0) return parts;
+  return parts.map((part, i) => (i === target ? { ...part, thoughtSignature: signature } : part));
 }
 
 function response(
@@ -123,13 +145,15 @@ export function streamChunks(
   identity: ResponseIdentity,
   reply: ResolvedReply,
 ): Record<string, unknown>[] {
+  const texts = splitWords(reply.text ?? '').map((text): GeminiPart[] => [{ text }]);
+  const calls = reply.functionCalls.map(({ name, args }) => ({ functionCall: { name, args } }));
   const pieces: GeminiPart[][] = [
     ...splitWords(reply.thought ?? '').map((text) => [{ text, thought: true }]),
-    ...splitWords(reply.text ?? '').map((text) => [{ text }]),
+    ...(calls.length > 0 || texts.length === 0
+      ? texts
+      : [signParts(texts[0], reply.signature), ...texts.slice(1)]),
   ];
-  if (reply.functionCalls.length > 0) {
-    pieces.push(reply.functionCalls.map(({ name, args }) => ({ functionCall: { name, args } })));
-  }
+  if (calls.length > 0) pieces.push(signParts(calls, reply.signature));
   // An empty answer still ends with one chunk, carrying an empty text part.
   if (pieces.length === 0) pieces.push([{ text: '' }]);
   return pieces.map((parts, i) =>

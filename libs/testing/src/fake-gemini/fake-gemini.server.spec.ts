@@ -135,7 +135,11 @@ describe('FakeGemini', () => {
 
       expect(body.candidates[0]?.content.parts).toEqual([
         { text: 'The user wants weather.', thought: true },
-        { functionCall: { name: 'get_weather', args: { city: 'Paris' } } },
+        {
+          functionCall: { name: 'get_weather', args: { city: 'Paris' } },
+          // Where Gemini signs: the first function call.
+          thoughtSignature: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/) as string,
+        },
       ]);
       expect(body.candidates[0]?.finishReason).toBe('STOP');
       expect(body.usageMetadata).toEqual({
@@ -172,6 +176,60 @@ describe('FakeGemini', () => {
       } finally {
         await strict.close();
       }
+    });
+  });
+
+  describe('verifies thought signatures as the API does', () => {
+    type Part = Record<string, unknown>;
+    const question = { role: 'user', parts: [{ text: 'weather in Paris?' }] };
+    const result = {
+      role: 'user',
+      parts: [{ functionResponse: { name: 'get_weather', response: { content: 'sunny' } } }],
+    };
+    const send = (model: string, modelParts: Part[]) =>
+      fetch(`${fake.url}/v1beta/models/${model}:generateContent`, {
+        method: 'POST',
+        headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contents: [question, { role: 'model', parts: modelParts }, result],
+        }),
+      });
+    const call = { functionCall: { name: 'get_weather', args: { city: 'Paris' } } };
+    const issued = async (): Promise<Part> => {
+      fake.setResponder(() => ({ functionCalls: [call.functionCall] }));
+      const body = await json<Chunk>(await generate());
+      fake.reset();
+      return body.candidates[0].content.parts[0];
+    };
+
+    it('accepts its own signature and the documented placeholders, on any model', async () => {
+      expect((await send('gemini-3-pro-preview', [await issued()])).status).toBe(200);
+      for (const placeholder of [
+        'skip_thought_signature_validator',
+        'context_engineering_is_the_way_to_go',
+      ]) {
+        expect(
+          (await send('gemini-3-pro-preview', [{ ...call, thoughtSignature: placeholder }])).status,
+        ).toBe(200);
+      }
+    });
+
+    it('refuses a signature it did not issue: "Corrupted thought signature."', async () => {
+      const forged = Buffer.from('EqQBCgIYAhIM1gbcDa9GJwZA2b3h-claude').toString('base64');
+      const response = await send('gemini-2.5-flash', [{ ...call, thoughtSignature: forged }]);
+      expect(response.status).toBe(400);
+      expect(await json(response)).toEqual({
+        error: { code: 400, message: 'Corrupted thought signature.', status: 'INVALID_ARGUMENT' },
+      });
+    });
+
+    it('on Gemini 3, refuses a function call of the current turn without a signature; 2.5 does not', async () => {
+      expect((await send('gemini-2.5-flash', [call])).status).toBe(200);
+      const response = await send('gemini-3-pro-preview', [call]);
+      expect(response.status).toBe(400);
+      expect((await json<{ error: { message: string } }>(response)).error.message).toMatch(
+        /^Function call is missing a thought_signature in functionCall parts\./,
+      );
     });
   });
 
@@ -215,7 +273,10 @@ describe('FakeGemini', () => {
         [{ text: 'Need ', thought: true }],
         [{ text: 'weather.', thought: true }],
         [
-          { functionCall: { name: 'get_weather', args: { city: 'Paris' } } },
+          {
+            functionCall: { name: 'get_weather', args: { city: 'Paris' } },
+            thoughtSignature: expect.any(String) as string,
+          },
           { functionCall: { name: 'get_time', args: { tz: 'CET' } } },
         ],
       ]);

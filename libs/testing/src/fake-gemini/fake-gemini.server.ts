@@ -10,6 +10,7 @@ import {
   type ResponsePlan,
   type UpstreamError,
 } from '../fake-upstream/fake-upstream.server';
+import { FakeSigner } from '../fake-upstream/fake-upstream.signer';
 import { randomAlphanumeric } from '../fake-upstream/fake-upstream.text';
 import {
   errorForStatus,
@@ -33,6 +34,7 @@ import {
 } from './fake-gemini.payloads';
 import type { FakeGeminiOptions, GeminiResponder } from './fake-gemini.types';
 import {
+  checkThoughtSignatures,
   validateBatchEmbedRequest,
   validateCountTokensRequest,
   validateEmbedRequest,
@@ -53,6 +55,7 @@ function requireJson(body: ParsedBody): unknown {
 
 export class FakeGemini extends FakeUpstream<GeminiResponder> {
   private readonly models: readonly string[];
+  private readonly signer = new FakeSigner();
 
   private constructor(options: FakeGeminiOptions) {
     super(options, { responder: defaultResponder, keyPrefix: 'AIza' });
@@ -125,7 +128,10 @@ export class FakeGemini extends FakeUpstream<GeminiResponder> {
       case 'generateContent':
       case STREAM_METHOD: {
         const request = validateGenerateRequest(requireJson(call.body));
-        const reply = resolveReply(request, await this.responder(request, model));
+        checkThoughtSignatures(request, model, (signature) => this.signer.verifyOpaque(signature));
+        const reply = resolveReply(request, await this.responder(request, model), () =>
+          this.signer.signOpaque(),
+        );
         const identity = { responseId: randomAlphanumeric(23), modelVersion: model };
         if (method === 'generateContent') {
           this.sendJson(res, 200, generateContentResponse(identity, reply));

@@ -4,6 +4,7 @@
 // Google accepts snake_case and camelCase field names alike; the validated body uses camelCase throughout.
 import {
   fieldViolation,
+  invalidArgument,
   invalidPayload,
   invalidRole,
   unknownField,
@@ -234,4 +235,51 @@ export function validateBatchEmbedRequest(body: unknown): EmbedRequest[] {
   return requests.map((request: unknown, i) =>
     validateEmbedRequest(request, `BatchEmbedContentsRequest.requests[${i}]`),
   );
+}
+
+/** Google's documented stand-ins for a signature Gemini did not produce; the API accepts them. */
+const PLACEHOLDER_SIGNATURES = [
+  'skip_thought_signature_validator',
+  'context_engineering_is_the_way_to_go',
+];
+
+/** Gemini 3 and later require the signature of each function call step of the current turn. */
+function requiresCallSignatures(model: string): boolean {
+  const version = /gemini-(\d+)/.exec(model);
+  return version !== null && Number(version[1]) >= 3;
+}
+
+/**
+ * The API's check of thought signatures sent back: any signature must be one it issued (or a placeholder),
+ * else "Corrupted thought signature."; for Gemini 3, the first function call of each model step of the
+ * current turn (after the last user text) must carry one.
+ */
+export function checkThoughtSignatures(
+  request: GeminiRequestBody,
+  model: string,
+  issued: (signature: string) => boolean,
+): void {
+  for (const content of request.contents) {
+    for (const part of content.parts) {
+      const signature = part.thoughtSignature;
+      if (typeof signature !== 'string' || PLACEHOLDER_SIGNATURES.includes(signature)) continue;
+      if (!issued(signature)) throw invalidArgument('Corrupted thought signature.');
+    }
+  }
+  if (!requiresCallSignatures(model)) return;
+  const turnStart = request.contents.findLastIndex(
+    (c) => c.role !== 'model' && c.parts.some((p) => p.text !== undefined),
+  );
+  request.contents.forEach((content, i) => {
+    if (i <= turnStart || content.role !== 'model') return;
+    const call = content.parts.find((p) => p.functionCall !== undefined);
+    if (call !== undefined && call.thoughtSignature === undefined) {
+      throw invalidArgument(
+        'Function call is missing a thought_signature in functionCall parts. This is required for tools ' +
+          'to work correctly, and missing thought_signature may lead to degraded model performance. ' +
+          `Additional data, function call \`default_api:${call.functionCall!.name}\` , position ${i + 1}. ` +
+          'Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.',
+      );
+    }
+  });
 }

@@ -2,9 +2,13 @@
 import { CreateClientKeys1763900100000 } from './1763900100000-CreateClientKeys';
 import { CreateUsageAndPricing1763900300000 } from './1763900300000-CreateUsageAndPricing';
 import { CreateUsageDeadLetters1763900400000 } from './1763900400000-CreateUsageDeadLetters';
+import { AddUsageDeadLetterIds1763900500000 } from './1763900500000-AddUsageDeadLetterIds';
+import { AddUsageSummaryIndexes1763900600000 } from './1763900600000-AddUsageSummaryIndexes';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
   CreateUsageAndPricing1763900300000,
   CreateUsageDeadLetters1763900400000,
+  AddUsageDeadLetterIds1763900500000,
+  AddUsageSummaryIndexes1763900600000,
 ];

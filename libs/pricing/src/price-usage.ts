@@ -1,5 +1,5 @@
 // What a request cost: a pure function of its token counts and its model's price, so the arithmetic is tested
-// without I/O. Shared because both sides price: the ledger what it debits, ingress what it reserves. Token convention of libs/protocols/src/usage.ts: `input` counts every prompt token, cached ones
+// without I/O. Token convention of libs/protocols/src/usage.ts: `input` counts every prompt token, cached ones
 // included, and the cache parts are priced apart from the plain input.
 export interface Price {
   inputUsdPerMtok: number;

@@ -1,4 +1,4 @@
-// How many channels can serve each model in each group, by rotation, for `relaymesh_router_model_channels`: the
+// How many channels can serve each model in each group, by rotation, for `relaymesh_health_model_channels`: the
 // gauge the "no routable channel" alert reads. A pure function of the snapshot's channels.
 import { RoutableChannel, Rotation, rotationOf } from '@relaymesh/routing';
 

@@ -5,7 +5,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { recordBuildInfo, shutdownTracing } from '@relaymesh/telemetry';
-import { TransportConfig, createServerStrategy } from './messaging.module';
+import { TransportConfig, createServerStrategy } from '@relaymesh/messaging';
 
 export interface AppRunOptions {
   transport: TransportConfig;

@@ -3,9 +3,7 @@
 // `${VAR}` anywhere in a string is replaced from the environment, so upstream keys need not sit in the file.
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ChannelCreateSchema } from '../channels/channel';
-import { KeyCreateSchema } from '../keys/key';
-import { ModelPriceConfigSchema } from '../pricing/model-price';
+import { ChannelCreateSchema, KeyCreateSchema, ModelPriceConfigSchema } from '@relaymesh/contracts';
 
 export const DeclarativeConfigSchema = z
   .object({
