@@ -1,5 +1,6 @@
 import { KeyRecord } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
+import { keyRecord } from '../__fixtures__/key-record';
 import { loadIngressEnv } from '../config/ingress.env';
 import { CreditGuard } from '../credit/credit-guard.service';
 import { PriceBook } from '../credit/price-book.service';
@@ -16,26 +17,7 @@ const env = loadIngressEnv({
   RELAYMESH_ADMIN_TOKEN: 'admin-token-long-enough',
 });
 
-const record = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1',
-  name: 'team',
-  key_hint: 'sk-…abcd',
-  key_hash: 'h'.repeat(64),
-  group: 'default',
-  unlimited: true,
-  credit_usd: 0,
-  used_usd: 0,
-  remaining_usd: null,
-  models: [],
-  allow_ips: [],
-  rpm: null,
-  tpm: null,
-  expires_at: null,
-  enabled: true,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const record = keyRecord;
 
 const bus = {
   emit: () => undefined,
