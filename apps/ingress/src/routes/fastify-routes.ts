@@ -42,7 +42,7 @@ export function registerFastifyRoutes(
   for (const family of table.families) {
     fastify.route({
       method: family.method,
-      url: `${family.prefix}:target`,
+      url: family.template,
       handler: (request, reply) =>
         serve(
           // Fastify's router has decoded the parameter (once: decoding again broke `x%2541`).

@@ -19,7 +19,7 @@ import { Admission, AdmissionGate } from '../admission/admission.service';
 import { modelList } from '../models/model-list';
 import { planGeminiEmbeddings, planOpenAIEmbeddings } from '../plan/embeddings-plan';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
-import { RouteMatch, formatOfRoute } from './route-table';
+import { RouteMatch, formatOfRoute, routerTemplateOf } from './route-table';
 
 const logger = new Logger('RouteDispatcher');
 
@@ -27,13 +27,6 @@ const logger = new Logger('RouteDispatcher');
 function formatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const beta = headers['anthropic-beta'];
   return typeof beta === 'string' ? { 'anthropic-beta': beta } : {};
-}
-
-/** The route as a router declares it (`/v1beta/models/:target`), for span names. */
-function templateOf(match: RouteMatch): string {
-  const { path } = match.route;
-  const at = path.indexOf('{model}');
-  return at < 0 ? path : `${path.slice(0, at)}:target`;
 }
 
 @Injectable()
@@ -72,7 +65,7 @@ export class RouteDispatcher {
       query: query < 0 ? {} : parseQuery(url.slice(query + 1)),
       body,
       ip: clientAddressOf(req, this.trust),
-      routeOptions: { url: templateOf(match) },
+      routeOptions: { url: routerTemplateOf(match.route) },
     };
     const format = formatOfRoute(
       match.route,

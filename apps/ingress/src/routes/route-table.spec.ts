@@ -35,9 +35,9 @@ describe('RouteTable', () => {
   });
 
   it('should have one Gemini family per prefix and method, and every other route fixed', () => {
-    expect(table.families.map((f) => `${f.method} ${f.prefix}`)).toEqual([
-      'POST /v1beta/models/',
-      'POST /v1/models/',
+    expect(table.families.map((f) => `${f.method} ${f.prefix} as ${f.template}`)).toEqual([
+      'POST /v1beta/models/ as /v1beta/models/:target',
+      'POST /v1/models/ as /v1/models/:target',
     ]);
     expect(table.fixedRoutes).toHaveLength(DATA_PLANE_ROUTES.length - 8);
   });

@@ -177,6 +177,8 @@ export interface RouteFamily {
   /** The path before the model: `/v1beta/models/`. */
   readonly prefix: string;
   readonly method: 'GET' | 'POST';
+  /** The family as a router declares it: `/v1beta/models/:target`. */
+  readonly template: string;
   /** What follows the model (`:generateContent`) → the route. */
   readonly bySuffix: ReadonlyMap<string, DataPlaneRoute>;
 }
@@ -186,10 +188,7 @@ export class RouteTable {
   readonly families: readonly RouteFamily[];
 
   constructor(readonly routes: readonly DataPlaneRoute[] = DATA_PLANE_ROUTES) {
-    const families = new Map<
-      string,
-      { prefix: string; method: 'GET' | 'POST'; bySuffix: Map<string, DataPlaneRoute> }
-    >();
+    const families = new Map<string, RouteFamily & { bySuffix: Map<string, DataPlaneRoute> }>();
     for (const route of routes) {
       const at = route.path.indexOf(MODEL);
       if (at < 0) {
@@ -200,7 +199,12 @@ export class RouteTable {
       const name = `${route.method} ${prefix}`;
       let family = families.get(name);
       if (!family) {
-        family = { prefix, method: route.method, bySuffix: new Map() };
+        family = {
+          prefix,
+          method: route.method,
+          template: routerTemplateOf(route),
+          bySuffix: new Map(),
+        };
         families.set(name, family);
       }
       family.bySuffix.set(route.path.slice(at + MODEL.length), route);
@@ -239,6 +243,12 @@ export function routeInFamily(family: RouteFamily, target: string): RouteMatch |
   if (colon <= 0) return null;
   const route = family.bySuffix.get(target.slice(colon));
   return route ? { route, pathModel: target.slice(0, colon) } : null;
+}
+
+/** The route as a router declares it (`/v1beta/models/:target` for a family), as Fastify is given it. */
+export function routerTemplateOf(route: DataPlaneRoute): string {
+  const at = route.path.indexOf(MODEL);
+  return at < 0 ? route.path : `${route.path.slice(0, at)}:target`;
 }
 
 /** The envelope format of a request on this route. */
