@@ -4,220 +4,31 @@
 // gateway's own recursion, and requests node's HTTP parser refuses. Written against the routes, not the code
 // that serves them, so it keeps proving the same after the routes are rebuilt.
 //
-// Two front doors: the lean listener takes POSTs with a Content-Length JSON body on the hot routes; Fastify
-// takes the rest, chunked bodies included (lean-data-plane.spec.ts pins both choices). A route the lean
-// listener serves is sent both ways; any other, once. Raw node:http, so the framing is the test's choice.
-import {
-  Deployment,
-  EnvelopeFormat,
-  FakeOpenAI,
-  isErrorEnvelope,
-  startDeployment,
-  waitFor,
-} from '@relaymesh/testing';
-import { Agent, IncomingHttpHeaders, request } from 'node:http';
+// Two front doors, built from one route table: the lean listener takes POSTs with a Content-Length JSON body;
+// Fastify takes the rest, chunked bodies included (lean-listener.spec.ts pins both choices). A route the lean
+// listener serves is sent both ways; any other, once (lean-parity.e2e-spec.ts compares the two whole). Raw node:http, so the framing is the test's choice.
+import { Deployment, FakeOpenAI, isErrorEnvelope, startDeployment } from '@relaymesh/testing';
 import { connect } from 'node:net';
-
-const MODEL = 'gpt-public';
-const ANTHROPIC_VERSION = { 'anthropic-version': '2023-06-01' };
-const GEMINI_BODY = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] };
-const EMBED_BODY = { content: { parts: [{ text: 'hi' }] } };
-
-type Listener = 'lean' | 'fastify';
-
-interface Route {
-  name: string;
-  method: 'GET' | 'POST';
-  path: string;
-  /** The envelope its errors come in, and so the header its clients send the key in. */
-  format: EnvelopeFormat;
-  body?: Record<string, unknown>;
-  headers?: Record<string, string>;
-  /** Whether the lean listener serves it (then Fastify does too, for the bodies lean leaves to it). */
-  lean: boolean;
-}
-
-const geminiRoutes = (prefix: '/v1beta' | '/v1'): Route[] => [
-  {
-    name: `${prefix} :generateContent`,
-    method: 'POST',
-    path: `${prefix}/models/${MODEL}:generateContent`,
-    format: 'gemini',
-    body: GEMINI_BODY,
-    lean: true,
-  },
-  {
-    name: `${prefix} :streamGenerateContent`,
-    method: 'POST',
-    path: `${prefix}/models/${MODEL}:streamGenerateContent?alt=sse`,
-    format: 'gemini',
-    body: GEMINI_BODY,
-    lean: true,
-  },
-  {
-    name: `${prefix} :embedContent`,
-    method: 'POST',
-    path: `${prefix}/models/${MODEL}:embedContent`,
-    format: 'gemini',
-    body: EMBED_BODY,
-    lean: false,
-  },
-  {
-    name: `${prefix} :batchEmbedContents`,
-    method: 'POST',
-    path: `${prefix}/models/${MODEL}:batchEmbedContents`,
-    format: 'gemini',
-    body: { requests: [{ model: `models/${MODEL}`, ...EMBED_BODY }] },
-    lean: false,
-  },
-];
-
-const ROUTES: Route[] = [
-  {
-    name: 'chat completions',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    format: 'openai',
-    body: { model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 },
-    lean: true,
-  },
-  {
-    name: 'responses',
-    method: 'POST',
-    path: '/v1/responses',
-    format: 'openai',
-    body: { model: MODEL, input: 'hi', max_output_tokens: 16 },
-    lean: true,
-  },
-  {
-    name: 'messages',
-    method: 'POST',
-    path: '/v1/messages',
-    format: 'anthropic',
-    body: { model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
-    headers: ANTHROPIC_VERSION,
-    lean: true,
-  },
-  {
-    name: 'messages ?beta=true',
-    method: 'POST',
-    path: '/v1/messages?beta=true',
-    format: 'anthropic',
-    body: { model: MODEL, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
-    headers: ANTHROPIC_VERSION,
-    lean: true,
-  },
-  {
-    name: 'count_tokens',
-    method: 'POST',
-    path: '/v1/messages/count_tokens',
-    format: 'anthropic',
-    body: { model: MODEL, messages: [{ role: 'user', content: 'hi' }] },
-    headers: ANTHROPIC_VERSION,
-    lean: false,
-  },
-  ...geminiRoutes('/v1beta'),
-  ...geminiRoutes('/v1'),
-  {
-    name: 'embeddings',
-    method: 'POST',
-    path: '/v1/embeddings',
-    format: 'openai',
-    body: { model: MODEL, input: 'hi' },
-    lean: false,
-  },
-  { name: 'OpenAI model list', method: 'GET', path: '/v1/models', format: 'openai', lean: false },
-  {
-    name: 'Anthropic model list',
-    method: 'GET',
-    path: '/v1/models',
-    format: 'anthropic',
-    headers: ANTHROPIC_VERSION,
-    lean: false,
-  },
-  {
-    name: 'Gemini model list',
-    method: 'GET',
-    path: '/v1beta/models',
-    format: 'gemini',
-    lean: false,
-  },
-  { name: 'key record (Bearer)', method: 'GET', path: '/v1/key', format: 'openai', lean: false },
-  {
-    name: 'key record (x-goog-api-key)',
-    method: 'GET',
-    path: '/v1/key',
-    format: 'gemini',
-    lean: false,
-  },
-];
+import {
+  Answer,
+  Listener,
+  MODEL,
+  ROUTES,
+  Route,
+  agent,
+  credentials,
+  prepareRoutes,
+  send,
+  servedByLean,
+} from './data-plane-route-table';
 
 /** Each route with each listener that serves it, as `it.each` rows. */
 const ROUTE_LISTENERS: [string, Listener, Route][] = ROUTES.flatMap((route) =>
-  (route.lean ? (['lean', 'fastify'] as const) : (['fastify'] as const)).map(
+  (servedByLean(route) ? (['lean', 'fastify'] as const) : (['fastify'] as const)).map(
     (listener): [string, Listener, Route] => [route.name, listener, route],
   ),
 );
 const POST_ROUTE_LISTENERS = ROUTE_LISTENERS.filter(([, , route]) => route.method === 'POST');
-
-function credentials(format: EnvelopeFormat, key: string): Record<string, string> {
-  switch (format) {
-    case 'openai':
-      return { authorization: `Bearer ${key}` };
-    case 'anthropic':
-      return { 'x-api-key': key };
-    case 'gemini':
-      return { 'x-goog-api-key': key };
-  }
-}
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-
-/** One request: a POST body with a Content-Length (the lean listener's kind) or chunked (Fastify's). */
-function send(
-  relay: Deployment,
-  listener: Listener,
-  route: { method: string; path: string; headers?: Record<string, string> },
-  headers: Record<string, string>,
-  body: string | null,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const all: Record<string, string> = { ...route.headers, ...headers };
-    if (body !== null) {
-      all['content-type'] = 'application/json';
-      if (listener === 'lean') all['content-length'] = String(Buffer.byteLength(body));
-    }
-    const req = request(`${relay.url}${route.path}`, { method: route.method, headers: all, agent });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    if (body === null) {
-      req.end();
-    } else if (listener === 'lean') {
-      req.end(body);
-    } else {
-      // Written in two pieces with no Content-Length: node sends it chunked.
-      req.write(body.slice(0, 1));
-      req.end(body.slice(1));
-    }
-  });
-}
 
 /** The route's status and, for a refusal, its envelope and message, in one comparable value. */
 function outcome(route: Route, answer: Answer) {
@@ -248,33 +59,15 @@ describe('every data-plane route, through each listener that serves it (embedded
   beforeAll(async () => {
     upstream = await FakeOpenAI.start();
     relay = await startDeployment('embedded', { env: { LOG_LEVEL: 'error' } });
-    const channel = await relay.admin('POST', '/channels', {
-      name: 'oai',
-      type: 'openai',
-      base_url: upstream.url,
-      keys: ['sk-up'],
-      model_mapping: { [MODEL]: 'gpt-upstream' },
-    });
-    expect(channel.status).toBe(201);
-    for (const [name, fields] of Object.entries({
-      good: {},
-      'allowed-address': { allow_ips: ['127.0.0.1'] },
-      'other-address': { allow_ips: ['203.0.113.0/24'] },
-      disabled: { enabled: false },
-      expired: { expires_at: '2020-01-01T00:00:00Z' },
-    })) {
-      const created = await relay.admin<{ key: string }>('POST', '/keys', { name, ...fields });
-      expect(created.status).toBe(201);
-      keys[name] = created.body.key;
-    }
-    await waitFor(
-      async () => {
-        const res = await fetch(`${relay.url}/v1/models`, {
-          headers: { authorization: `Bearer ${keys['good']}` },
-        });
-        return ((await res.json()) as { data?: unknown[] }).data?.length === 1;
-      },
-      { what: 'the model routable' },
+    Object.assign(
+      keys,
+      await prepareRoutes(relay, upstream.url, {
+        good: {},
+        'allowed-address': { allow_ips: ['127.0.0.1'] },
+        'other-address': { allow_ips: ['203.0.113.0/24'] },
+        disabled: { enabled: false },
+        expired: { expires_at: '2020-01-01T00:00:00Z' },
+      }),
     );
   }, 90_000);
 

@@ -4,16 +4,19 @@
 import { TransportConfig } from '@relaymesh/messaging';
 import { runApp } from '@relaymesh/app';
 import { IngressEnv } from './config/ingress.env';
-import { FormatsController } from './formats/formats.controller';
 import { answerClientError } from './http/client-error';
 import { DataPlane } from './http/data-plane';
 import { renderFrameworkError } from './http/framework-errors';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { parseJsonBody } from './http/json-body';
-import { LeanDataPlane } from './http/lean-data-plane';
 import { lingerOnEarlyClose } from './http/lingering-close';
+import { compileProxyTrust } from './http/client-address';
 import { requestIdOf } from './http/request-id';
 import { IngressModule } from './ingress.module';
+import { registerFastifyRoutes } from './routes/fastify-routes';
+import { LeanListener } from './routes/lean-listener';
+import { RouteDispatcher } from './routes/route-dispatcher.service';
+import { RouteTable } from './routes/route-table';
 
 export async function startIngress(
   env: IngressEnv,
@@ -32,7 +35,7 @@ export async function startIngress(
       // Requests node's parser refuses never reach either listener: answered in our envelope here.
       clientErrorHandler: answerClientError,
       // request.ip: the socket's peer, or the X-Forwarded-For hop just before the nearest trusted proxy.
-      trustProxy: env.trustedProxies.length > 0 ? [...env.trustedProxies] : false,
+      trustProxy: compileProxyTrust(env.trustedProxies) ?? false,
       // A client's own x-request-id is kept (CONTRACT §1) when it is a sane token; otherwise we make one.
       genReqId: (req) => requestIdOf(req.headers),
       // Slowloris: a request head or a whole request that takes too long to arrive is cut (408, connection
@@ -68,15 +71,19 @@ export async function startIngress(
           done();
         });
       app.getHttpAdapter().getInstance().addHook('onSend', lingerOnEarlyClose);
-      // The hot routes bypass Fastify and Nest's router (lean-data-plane.ts says why and what for).
-      const dataPlane = app.get(DataPlane);
-      const formats = app.get(FormatsController);
-      new LeanDataPlane({
-        maxBodyBytes: env.maxBodyBytes,
-        trustedProxies: env.trustedProxies,
-        accepting: () => dataPlane.accepting,
-        handle: (route, request, reply) => formats.serveLean(route, request, reply),
-      }).install(app.getHttpServer());
+      // The data-plane routes, from one table, on both listeners (routes/ says how and why two).
+      const table = new RouteTable();
+      const dispatcher = app.get(RouteDispatcher);
+      registerFastifyRoutes(app.getHttpAdapter().getInstance(), table, dispatcher);
+      if (env.leanListener) {
+        const dataPlane = app.get(DataPlane);
+        new LeanListener({
+          maxBodyBytes: env.maxBodyBytes,
+          table,
+          accepting: () => dataPlane.accepting,
+          dispatcher,
+        }).install(app.getHttpServer());
+      }
     },
   });
   return app;

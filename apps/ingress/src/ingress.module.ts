@@ -8,13 +8,12 @@ import { OpsModule } from '@relaymesh/telemetry';
 import { AdminModule } from './admin/admin.module';
 import { ConsoleModule } from './console/console.module';
 import { CreditModule } from './credit/credit.module';
-import { FormatsModule } from './formats/formats.module';
 import { DataPlane } from './http/data-plane';
 import { RequestObservers } from './http/request-trace';
 import { IngressEnv } from './config/ingress.env';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { ModelsModule } from './models/models.module';
+import { RoutesModule } from './routes/routes.module';
 import { RoutingSnapshotModule } from './routing-snapshot/routing-snapshot.module';
 import { UsageModule } from './usage/usage.module';
 
@@ -29,12 +28,11 @@ export class IngressModule {
         AdminModule,
         ConsoleModule,
         CreditModule,
-        FormatsModule,
         KeysModule,
         MessagingModule.forRoot(options.transport),
         MetricsModule,
-        ModelsModule,
         OpsModule,
+        RoutesModule,
         RoutingSnapshotModule,
         UsageModule,
       ],

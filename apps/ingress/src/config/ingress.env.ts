@@ -3,7 +3,7 @@ import { hashClientKey } from '@relaymesh/secrets';
 import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/app';
 import { z } from 'zod';
 import { SESSION_TTL_MS } from '../admin/admin-session';
-import { isCidr } from '../keys/ip-allow-list';
+import { isCidr } from '../admission/ip-allow-list';
 
 export interface UsageSettings {
   outboxMax: number;
@@ -101,6 +101,11 @@ export class IngressEnv {
     readonly upstreamLimits: UpstreamReadLimits = DEFAULT_UPSTREAM_READ_LIMITS,
     /** How long a console sign-in lasts (admin/admin-session.ts). */
     readonly consoleSessionTtlMs: number = SESSION_TTL_MS,
+    /**
+     * Whether the lean node:http listener takes the data-plane requests it can (routes/lean-listener.ts); off,
+     * Fastify takes them all. For the parity test and as an escape hatch, not a tuning knob.
+     */
+    readonly leanListener: boolean = true,
   ) {}
 }
 
@@ -198,6 +203,10 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .enum(['true', 'false', '1', '0', ''])
         .default('false')
         .transform((value) => value === 'true' || value === '1'),
+      RELAYMESH_LEAN_LISTENER: z
+        .enum(['on', 'off'])
+        .default('on')
+        .transform((value) => value === 'on'),
     },
     source,
   );
@@ -249,5 +258,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       eventBytes: env.RELAYMESH_MAX_UPSTREAM_EVENT_BYTES,
     },
     env.RELAYMESH_CONSOLE_SESSION_TTL_S * 1000,
+    env.RELAYMESH_LEAN_LISTENER,
   );
 }

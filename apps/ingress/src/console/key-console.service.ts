@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { cookieValue } from '../admin/admin-session';
 import { IngressEnv } from '../config/ingress.env';
 import { GatewayError } from '../http/gateway-error';
-import { Authenticator } from '../keys/authenticator.service';
+import { Authenticator } from '../admission/authenticator.service';
 import { modelsOfKey } from '../models/model-list';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import {

@@ -2,8 +2,8 @@
 // the session's key (whatever key_id the page sends), channels are the operator's business (no channel filter
 // or grouping, no channel id in a record), and a key is checked with the data plane's own rules on every read.
 import { KeyView, ModelPrice, UsageView } from '@relaymesh/contracts';
-import { compileIpAllowList } from '../keys/ip-allow-list';
-import { checkKeyAccess } from '../keys/key-access';
+import { compileIpAllowList } from '../admission/ip-allow-list';
+import { checkKeyAccess } from '../admission/key-access';
 
 export type Pinned = { ok: true; query: Record<string, unknown> } | { ok: false; message: string };
 

@@ -1,6 +1,5 @@
 // What GET /v1/key shows a key about itself (CONTRACT §1): limits and balance, never its hash or allow-list.
-import type { WireFormat } from '../http/error-envelope';
-import type { AdmittedKey } from '../keys/authenticator.service';
+import type { AdmittedKey } from '../admission/authenticator.service';
 
 /** Only for an admitted key: a disabled or expired key is refused here as on every other route. */
 export function keyInfo(key: AdmittedKey) {
@@ -17,16 +16,4 @@ export function keyInfo(key: AdmittedKey) {
     models: key.models,
     expires_at: key.expires_at,
   };
-}
-
-/** The envelope for errors of an endpoint every SDK may call: the format whose way of sending the key was used. */
-export function formatOfCaller(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-  query: Readonly<Record<string, unknown>>,
-): WireFormat {
-  if (headers['anthropic-version'] !== undefined || headers['x-api-key'] !== undefined) {
-    return 'anthropic';
-  }
-  if (headers['x-goog-api-key'] !== undefined || query['key'] !== undefined) return 'gemini';
-  return 'openai';
 }

@@ -15,10 +15,10 @@ import {
 } from '@relaymesh/telemetry';
 import { IngressEnv } from '../config/ingress.env';
 import { RequestSpan } from '../tracing/request-spans';
-import { UpstreamClientError } from '../upstream/upstream-call.service';
+import { UpstreamClientError } from '../relay/upstream-client-error';
 import { WireFormat, errorEnvelope } from './error-envelope';
 import { DataPlaneReply, DataPlaneRequest } from './exchange';
-import { GatewayError } from './gateway-error';
+import { GatewayError, gatewayFault } from './gateway-error';
 import { RequestObservers, RequestTrace, startTrace } from './request-trace';
 import { foreignUpstreamError } from './upstream-error';
 
@@ -147,13 +147,8 @@ function renderFailure(
     }
   } else {
     logger.error(`request ${request.id} failed: ${(err as Error).stack ?? String(err)}`);
-    sendError(
-      reply,
-      format,
-      500,
-      `The gateway failed to handle this request (request id ${request.id}); this is a fault of the gateway, not of your request.`,
-      {},
-    );
+    const fault = gatewayFault(request.id);
+    sendError(reply, format, fault.status, fault.message, fault.details);
   }
 }
 

@@ -27,3 +27,19 @@ export function noAvailableChannel(model: string, group: string): GatewayError {
     { code: 'no_available_channel' },
   );
 }
+
+/** A fault of the gateway itself: the client is told so, with the id to quote; the cause goes to the log. */
+export function gatewayFault(requestId: string): GatewayError {
+  return new GatewayError(
+    500,
+    `The gateway failed to handle this request (request id ${requestId}); this is a fault of the gateway, not of your request.`,
+    { code: 'internal_error' },
+  );
+}
+
+/** A path and method no route declares. */
+export function unknownEndpoint(method: string, url: string): GatewayError {
+  return new GatewayError(404, `Unknown endpoint: ${method} ${url.split('?')[0]}`, {
+    code: 'unknown_endpoint',
+  });
+}

@@ -5,7 +5,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './data-plane';
 import { formatOfPath } from './error-envelope';
-import { GatewayError } from './gateway-error';
+import { GatewayError, gatewayFault, unknownEndpoint } from './gateway-error';
+import { JsonBodyError, jsonBodyRefusal } from './json-body';
 
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
@@ -20,25 +21,19 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       if (!reply.raw.writableEnded) reply.raw.end();
       return;
     }
-    const format = formatOfPath(request.url);
-    if (exception instanceof GatewayError) {
-      sendError(reply, format, exception.status, exception.message, exception.details);
-      return;
-    }
-    const { status, message, code } = this.describe(exception, request);
-    if (status >= 500) {
+    const refusal = this.describe(exception, request);
+    if (refusal.status >= 500) {
       this.logger.error(
         `request ${request.id} failed: ${(exception as Error)?.stack ?? String(exception)}`,
       );
     }
-    sendError(reply, format, status, message, { code });
+    sendError(reply, formatOfPath(request.url), refusal.status, refusal.message, refusal.details);
   }
 
-  private describe(
-    exception: unknown,
-    request: FastifyRequest,
-  ): { status: number; message: string; code: string | null } {
-    const path = request.url.split('?')[0];
+  private describe(exception: unknown, request: FastifyRequest): GatewayError {
+    if (exception instanceof GatewayError) return exception;
+    // The body parser's own refusal, worded as the lean listener words it.
+    if (exception instanceof JsonBodyError) return jsonBodyRefusal(exception);
     // Nest turns Fastify's own errors (body parser, body limit, bad URL) into an HttpException that keeps only
     // the status and Fastify's message, so they are told apart by status here.
     const status =
@@ -49,40 +44,30 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const unparsable = /JSON|[Bb]ody/.test(message);
     switch (status) {
       case 404:
-        return {
-          status,
-          message: `Unknown endpoint: ${request.method} ${path}`,
-          code: 'unknown_endpoint',
-        };
+        return unknownEndpoint(request.method, request.url);
       case 413:
-        return {
-          status,
-          message: `Request body is larger than the limit of ${this.maxBodyBytes} bytes.`,
-          code: 'request_too_large',
-        };
+        return new GatewayError(
+          413,
+          `Request body is larger than the limit of ${this.maxBodyBytes} bytes.`,
+          { code: 'request_too_large' },
+        );
       case 415:
-        return {
-          status: 400,
-          message: 'Unsupported content type: send the body as application/json.',
-          code: 'invalid_content_type',
-        };
+        return new GatewayError(
+          400,
+          'Unsupported content type: send the body as application/json.',
+          {
+            code: 'invalid_content_type',
+          },
+        );
       case undefined:
         break;
       default:
         if (status >= 400 && status < 500) {
-          return {
-            status,
-            message: unparsable
-              ? `We could not parse the JSON body of your request: ${message}`
-              : message,
-            code: unparsable ? 'invalid_json' : null,
-          };
+          return unparsable
+            ? jsonBodyRefusal(new JsonBodyError(message))
+            : new GatewayError(status, message, { code: null });
         }
     }
-    return {
-      status: 500,
-      message: `The gateway failed to handle this request (request id ${request.id}); this is a fault of the gateway, not of your request.`,
-      code: 'internal_error',
-    };
+    return gatewayFault(request.id);
   }
 }

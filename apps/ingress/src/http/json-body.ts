@@ -8,6 +8,7 @@
 // JSON schemas or a Gemini functionResponse nest tens deep at most; it is far below the ~10^4 levels at which a
 // recursive walk runs out of stack.
 import secureJson from 'secure-json-parse';
+import { GatewayError } from './gateway-error';
 
 export const MAX_JSON_DEPTH = 256;
 
@@ -68,4 +69,11 @@ export function parseJsonBody(text: string): unknown {
   } catch {
     throw new JsonBodyError("Body is not valid JSON but content-type is set to 'application/json'");
   }
+}
+
+/** The refusal of a body that is not acceptable JSON, worded once for both listeners. */
+export function jsonBodyRefusal(err: JsonBodyError): GatewayError {
+  return new GatewayError(400, `We could not parse the JSON body of your request: ${err.message}`, {
+    code: 'invalid_json',
+  });
 }

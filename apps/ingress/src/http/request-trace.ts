@@ -1,10 +1,14 @@
-// What one data-plane request did, filled in as it goes (who asked, for which model, which channel served it,
-// the usage the upstream reported, when the first byte left) and handed to every observer when it ends. The
-// usage ledger's recorder and the token-rate limiter read it; the request path never waits on them.
+// What one data-plane request did (who asked, for which model, which channel served it, the usage the upstream
+// reported, when the first byte left), handed to every observer when it ends. The usage ledger's recorder and
+// the token-rate limiter read it; the request path never waits on them. It is written by few hands, each once:
+// startTrace (DataPlane, at arrival), admission (the key; the model, stream and cap once known), recordRelay
+// (from the relay's folded outcome), and DataPlane again at the end (status) and the request span (its trace
+// context). Attempts return their results; nothing else writes here.
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelType, ErrorClass, KeyRecord } from '@relaymesh/contracts';
 import { TokenUsage } from '@relaymesh/protocols';
 import type { TraceCarrier } from '@relaymesh/telemetry';
+import type { RelayOutcome } from '../relay/attempt';
 import type { WireFormat } from './error-envelope';
 
 export interface RequestTrace {
@@ -72,6 +76,21 @@ export function startTrace(
     lateError: null,
     traceContext: null,
   };
+}
+
+/** What the relay did, served or not: written once, when the relay ends. */
+export function recordRelay(trace: RequestTrace, outcome: Readonly<RelayOutcome>): void {
+  trace.attempts = outcome.attempts;
+  trace.channel = outcome.channel;
+  trace.upstreamModel = outcome.upstreamModel;
+  if (outcome.model !== null) trace.model = outcome.model;
+  const { served } = outcome;
+  if (served !== null) {
+    trace.usage = served.usage;
+    trace.firstByteAt = served.firstByteAt;
+    trace.responseModel = served.responseModel;
+    trace.lateError = served.lateError;
+  }
 }
 
 /** Bounded: these are stored per record. */

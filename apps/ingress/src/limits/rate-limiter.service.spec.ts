@@ -1,5 +1,6 @@
 import { EventContract, EventPayload, KeyRecord, LimitsUsage } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
+import { keyRecord } from '../__fixtures__/key-record';
 import { loadIngressEnv } from '../config/ingress.env';
 import { GatewayError } from '../http/gateway-error';
 import { RequestObservers, RequestTrace, startTrace } from '../http/request-trace';
@@ -11,26 +12,7 @@ const env = loadIngressEnv({
   RELAYMESH_ADMIN_TOKEN: 'admin-token-long-enough',
 });
 
-const key = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1',
-  name: 'team',
-  key_hint: 'sk-…abcd',
-  key_hash: 'h'.repeat(64),
-  group: 'default',
-  unlimited: true,
-  credit_usd: 0,
-  used_usd: 0,
-  remaining_usd: null,
-  models: [],
-  allow_ips: [],
-  rpm: null,
-  tpm: null,
-  expires_at: null,
-  enabled: true,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const key = keyRecord;
 
 /** Replicas wired by a fake broadcast: every emitted message reaches every limiter, the sender included. */
 class FakeBroadcast {

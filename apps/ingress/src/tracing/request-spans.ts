@@ -19,8 +19,9 @@ import {
 import type { DataPlaneRequest } from '../http/exchange';
 import type { RequestTrace } from '../http/request-trace';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
-import type { AttemptResult } from '../upstream/upstream-call.service';
+import type { AttemptResult } from '../relay/attempt';
 import {
+  AttemptNumber,
   attemptEndAttributes,
   attemptSpanName,
   attemptStartAttributes,
@@ -72,34 +73,23 @@ export class RequestSpan {
  */
 export async function tracedAttempt(
   trace: Readonly<RequestTrace>,
+  which: AttemptNumber,
   channel: IngressChannel,
   upstreamModel: string,
-  attempt: () => Promise<AttemptResult<void>>,
-): Promise<AttemptResult<void>> {
+  attempt: () => Promise<AttemptResult>,
+): Promise<AttemptResult> {
   if (!tracingEnabled()) return attempt();
   const span = tracer().startSpan(attemptSpanName(trace.route, upstreamModel), {
     kind: SpanKind.CLIENT,
-    attributes: attemptStartAttributes(trace, channel, upstreamModel),
+    attributes: attemptStartAttributes(trace, which, channel, upstreamModel),
   });
   try {
     const result = await withSpan(span, attempt);
-    span.setAttributes(
-      attemptEndAttributes(
-        result.ok
-          ? { ok: true }
-          : {
-              ok: false,
-              errorClass: result.errorClass,
-              status: result.status,
-              reason: result.reason,
-            },
-        trace,
-      ),
-    );
-    if (!result.ok || trace.lateError !== null) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.setAttributes(attemptEndAttributes(result));
+    if (!result.ok || result.lateError !== null) span.setStatus({ code: SpanStatusCode.ERROR });
     return result;
   } catch (err) {
-    const attributes = attemptEndAttributes({ thrown: err }, trace);
+    const attributes = attemptEndAttributes({ thrown: err });
     span.setAttributes(attributes);
     markFailed(span, String(attributes['error.type']));
     throw err;

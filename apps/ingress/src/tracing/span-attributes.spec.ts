@@ -1,7 +1,7 @@
 import { KeyRecord } from '@relaymesh/contracts';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { RequestTrace, startTrace } from '../http/request-trace';
-import { UpstreamClientError } from '../upstream/upstream-client-error';
+import { UpstreamClientError } from '../relay/upstream-client-error';
 import {
   attemptEndAttributes,
   attemptSpanName,
@@ -161,9 +161,11 @@ describe('serverAttributes', () => {
 
 describe('attempt span', () => {
   it('should be named by operation and upstream model and say which channel it calls', () => {
-    const current = trace({ model: 'sonnet', stream: false, attempts: 1 });
+    const current = trace({ stream: false });
     expect(attemptSpanName(current.route, 'claude-sonnet-4-6')).toBe('chat claude-sonnet-4-6');
-    expect(attemptStartAttributes(current, channel, 'claude-sonnet-4-6')).toEqual({
+    expect(
+      attemptStartAttributes(current, { model: 'sonnet', number: 2 }, channel, 'claude-sonnet-4-6'),
+    ).toEqual({
       'gen_ai.operation.name': 'chat',
       'gen_ai.request.model': 'claude-sonnet-4-6',
       'gen_ai.request.stream': false,
@@ -180,14 +182,12 @@ describe('attempt span', () => {
   });
 
   it('should end a failed attempt with its error class and upstream status', () => {
-    expect(attemptEndAttributes({ ok: false, errorClass: 'server', status: 503 }, trace())).toEqual(
-      {
-        'relaymesh.outcome': 'failure',
-        'error.type': 'server',
-        'http.response.status_code': 503,
-      },
-    );
-    expect(attemptEndAttributes({ ok: false, errorClass: 'timeout', status: 0 }, trace())).toEqual({
+    expect(attemptEndAttributes({ ok: false, errorClass: 'server', status: 503 })).toEqual({
+      'relaymesh.outcome': 'failure',
+      'error.type': 'server',
+      'http.response.status_code': 503,
+    });
+    expect(attemptEndAttributes({ ok: false, errorClass: 'timeout', status: 0 })).toEqual({
       'relaymesh.outcome': 'failure',
       'error.type': 'timeout',
     });
@@ -195,10 +195,7 @@ describe('attempt span', () => {
 
   it('should name what failed as a code the client is not told', () => {
     expect(
-      attemptEndAttributes(
-        { ok: false, errorClass: 'connect', status: 0, reason: 'ECONNREFUSED' },
-        trace(),
-      ),
+      attemptEndAttributes({ ok: false, errorClass: 'connect', status: 0, reason: 'ECONNREFUSED' }),
     ).toEqual({
       'relaymesh.outcome': 'failure',
       'error.type': 'connect',
@@ -207,7 +204,9 @@ describe('attempt span', () => {
   });
 
   it('should end a served attempt with usage and the answering model', () => {
-    const served = trace({
+    const served = {
+      ok: true as const,
+      lateError: null,
       responseModel: 'gpt-4o-2024-08-06',
       usage: {
         inputTokens: 10,
@@ -216,8 +215,8 @@ describe('attempt span', () => {
         cacheWriteTokens: 0,
         reasoningTokens: 1,
       },
-    });
-    expect(attemptEndAttributes({ ok: true }, served)).toEqual({
+    };
+    expect(attemptEndAttributes(served)).toEqual({
       'relaymesh.outcome': 'success',
       'gen_ai.response.model': 'gpt-4o-2024-08-06',
       'gen_ai.usage.input_tokens': 10,
@@ -229,7 +228,9 @@ describe('attempt span', () => {
   });
 
   it('should end an attempt whose stream broke after it started as a failure', () => {
-    expect(attemptEndAttributes({ ok: true }, trace({ lateError: 'reset' }))).toEqual({
+    expect(
+      attemptEndAttributes({ ok: true, lateError: 'reset', usage: null, responseModel: null }),
+    ).toEqual({
       'relaymesh.outcome': 'failure',
       'error.type': 'reset',
       'relaymesh.late_error': 'reset',
@@ -242,14 +243,12 @@ describe('attempt span', () => {
       `{"error":"bad key ${SECRET_KEY}"}`,
       'application/json',
     );
-    const attributes = attemptEndAttributes({ thrown: refused }, trace());
+    const attributes = attemptEndAttributes({ thrown: refused });
     expect(attributes).toEqual({
       'relaymesh.outcome': 'failure',
       'error.type': 'client',
       'http.response.status_code': 400,
     });
-    expect(attemptEndAttributes({ thrown: new RangeError('x') }, trace())['error.type']).toBe(
-      'RangeError',
-    );
+    expect(attemptEndAttributes({ thrown: new RangeError('x') })['error.type']).toBe('RangeError');
   });
 });

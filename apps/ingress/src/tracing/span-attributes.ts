@@ -7,7 +7,8 @@ import { Attributes, genAiOperationName, genAiProviderName } from '@relaymesh/te
 import { GatewayError } from '../http/gateway-error';
 import type { RequestTrace } from '../http/request-trace';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
-import { UpstreamClientError } from '../upstream/upstream-client-error';
+import type { Served } from '../relay/attempt';
+import { UpstreamClientError } from '../relay/upstream-client-error';
 
 /** `{operation} {model}` as the GenAI conventions name spans; `{method} {route}` for the other routes. */
 export function requestSpanName(
@@ -124,9 +125,16 @@ export function attemptSpanName(route: string, upstreamModel: string): string {
   return `${genAiOperationName(route) ?? route} ${upstreamModel}`;
 }
 
-/** What an upstream attempt (client) span says from its start (`trace.attempts` counts the ones before it). */
+/** Which attempt of the request a span is: the model it tries (a fallback's own) and its number, from 1. */
+export interface AttemptNumber {
+  model: string;
+  number: number;
+}
+
+/** What an upstream attempt (client) span says from its start. */
 export function attemptStartAttributes(
-  trace: Readonly<RequestTrace>,
+  trace: Pick<RequestTrace, 'route' | 'stream'>,
+  attempt: AttemptNumber,
   channel: Pick<IngressChannel, 'id' | 'name' | 'type' | 'base_url'>,
   upstreamModel: string,
 ): Attributes {
@@ -141,19 +149,19 @@ export function attemptStartAttributes(
     'relaymesh.channel.id': channel.id,
     'relaymesh.channel.name': channel.name,
     'relaymesh.channel.type': channel.type,
-    'relaymesh.model': trace.model,
-    'relaymesh.attempt': trace.attempts + 1,
+    'relaymesh.model': attempt.model,
+    'relaymesh.attempt': attempt.number,
   });
 }
 
 /** How an attempt ended, as its caller saw it. */
 export type AttemptEnd =
-  | { ok: true }
+  | ({ ok: true } & Pick<Served, 'usage' | 'responseModel' | 'lateError'>)
   | { ok: false; errorClass: ErrorClass; status: number; reason?: string }
   | { thrown: unknown };
 
 /** What an attempt span says at its end: outcome, error class, status, and usage when it served. */
-export function attemptEndAttributes(end: AttemptEnd, trace: Readonly<RequestTrace>): Attributes {
+export function attemptEndAttributes(end: AttemptEnd): Attributes {
   if ('thrown' in end) {
     const failure = end.thrown;
     return failure instanceof UpstreamClientError
@@ -177,12 +185,12 @@ export function attemptEndAttributes(end: AttemptEnd, trace: Readonly<RequestTra
     };
   }
   return {
-    'relaymesh.outcome': trace.lateError === null ? 'success' : 'failure',
-    ...(trace.lateError !== null && {
-      'error.type': trace.lateError,
-      'relaymesh.late_error': trace.lateError,
+    'relaymesh.outcome': end.lateError === null ? 'success' : 'failure',
+    ...(end.lateError !== null && {
+      'error.type': end.lateError,
+      'relaymesh.late_error': end.lateError,
     }),
-    ...known({ 'gen_ai.response.model': trace.responseModel }),
-    ...usageAttributes(trace.usage),
+    ...known({ 'gen_ai.response.model': end.responseModel }),
+    ...usageAttributes(end.usage),
   };
 }

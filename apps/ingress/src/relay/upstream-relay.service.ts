@@ -1,10 +1,12 @@
-// Picks a channel and calls it, failing over to another eligible channel while nothing has been sent to the
-// client (bounded attempts, never the same channel twice for a model), then down the request's cross-model
-// fallback chain. Each attempt has a deadline: the channel's `timeout_ms` for a whole non-stream answer, and
-// for a stream until its first byte (capped by RELAYMESH_FIRST_BYTE_TIMEOUT_MS); a missed deadline fails over
-// like any transient fault. A 429 cools the channel down on this replica. Each attempt's outcome goes to the
-// health-prober (fire-and-forget) and to the metrics. Format-neutral: the caller builds the request per
-// channel and decides when a response is "committed" (for streams: at the first relayed event).
+// Where a planned request is carried out: picks a channel and calls it, failing over to another eligible
+// channel while nothing has been sent to the client (bounded attempts, never the same channel twice for a
+// model), then down the request's cross-model fallback chain. Each attempt has a deadline: the channel's
+// `timeout_ms` for a whole non-stream answer, and for a stream until its first byte (capped by
+// RELAYMESH_FIRST_BYTE_TIMEOUT_MS); a missed deadline fails over like any transient fault. A 429 cools the
+// channel down on this replica. Each attempt's outcome goes to the health-prober (fire-and-forget) and to the
+// metrics. What to send to a channel and how to read its answer is the plan's (plan/relay-plan.ts: attemptFor);
+// a `mock` channel is answered by local/. Attempts return what they served; the request's trace is written
+// once, from the folded outcome, when the relay ends (served or not).
 import { Injectable, Logger } from '@nestjs/common';
 import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
@@ -18,8 +20,6 @@ import {
   redactSecrets,
 } from '@relaymesh/protocols';
 import {
-  NO_PREFERENCES,
-  ProviderPreferences,
   RoutingTable,
   routingStages,
   selectChannel,
@@ -37,19 +37,24 @@ import {
   upstreamAttempts,
 } from '@relaymesh/telemetry';
 import { Dispatcher } from 'undici';
-import { IngressEnv, UpstreamReadLimits } from '../config/ingress.env';
+import { Admitted } from '../admission/admission.service';
+import { IngressEnv } from '../config/ingress.env';
 import { GatewayError, noAvailableChannel } from '../http/gateway-error';
-import { RequestTrace } from '../http/request-trace';
+import { DataPlaneReply } from '../http/exchange';
+import { RequestTrace, recordRelay } from '../http/request-trace';
+import { serveMock } from '../local/mock-channel';
+import { AttemptPlan, RelayPlan, attemptFor } from '../plan/relay-plan';
 import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
+import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './attempt';
 import { ChannelCooldowns } from './channel-cooldowns';
 import { failureCode, publicFailureText } from './failure-text';
 import { UpstreamClientError } from './upstream-client-error';
+import { answerJson } from './json-answer';
+import { answerStream } from './stream-answer';
 import { UpstreamPools } from './upstream-pool.service';
 
-export { UpstreamClientError };
-
-const logger = new Logger('UpstreamCaller');
+const logger = new Logger('UpstreamRelay');
 
 const attemptsBy = labelledChildren((...values) => upstreamAttempts.labels(...values));
 const attemptDurationBy = labelledChildren((...values) =>
@@ -59,73 +64,19 @@ const operationDurationBy = labelledChildren((...values) =>
   genAiClientOperationDuration.labels(...values),
 );
 
-export interface UpstreamRequest {
-  path: string;
-  body: string;
-  headers: Record<string, string>;
-}
-
-/** What an attempt produced: a response the caller has taken over, or a failure to fail over from. */
-export type AttemptResult<T> =
-  | { ok: true; value: T }
-  | {
-      ok: false;
-      errorClass: ErrorClass;
-      status: number;
-      /** What happened, for the channel's health, the logs and the operator: never shown to the client. */
-      message: string;
-      /** A code for the trace span (`ECONNREFUSED`, `too_large`, ...): what failed, with nothing quoted. */
-      reason?: string;
-    };
-
-export interface RouteRequest {
-  group: string;
-  /** The model the client asked for; refusals name it. */
-  model: string;
-  /** Models to try in order (the requested one first, then its fallbacks); `[model]` when absent. */
-  models?: readonly string[];
-  preferences?: ProviderPreferences;
-  /** Decides the attempt deadline: until the first byte for a stream, the whole answer otherwise. */
-  stream: boolean;
-  /** Channel types that can serve this request's format (others are skipped, not failed). */
-  supports: (channel: IngressChannel) => boolean;
-  build: (channel: IngressChannel, upstreamModel: string) => UpstreamRequest;
-  /**
-   * Answers for a channel that needs no HTTP call (the `mock` type), or null to call the upstream. Counted and
-   * reported like any attempt.
-   */
-  serveLocally?: (
-    channel: IngressChannel,
-    upstreamModel: string,
-    attempt: AttemptContext,
-  ) => Promise<AttemptResult<void>> | null;
-  /**
-   * Consumes an upstream response with status < 400. Returns ok once the response is committed to the
-   * client; a failure before that lets the next channel try.
-   */
-  consume: (
-    response: Dispatcher.ResponseData,
-    attempt: AttemptContext,
-  ) => Promise<AttemptResult<void>>;
+/** One request for the relay: admitted, planned, with the client's reply and abort signal. */
+export interface RelayJob {
+  /** Only an admitted request reaches an upstream (admission/admission.service.ts). */
+  admitted: Admitted;
+  plan: RelayPlan;
+  reply: DataPlaneReply;
   signal: AbortSignal;
-  /** Filled with the serving channel and attempt count; `consume` adds usage and the first byte. */
+  /** Read for its route and ids (metrics, spans, logs); written once, from the outcome, when the relay ends. */
   trace: RequestTrace;
-}
-
-export interface AttemptContext {
-  channel: IngressChannel;
-  trace: RequestTrace;
-  startedAt: number;
-  /** The answer reached the client: the attempt's deadline no longer applies (a stream's idle timeout does). */
-  committed: () => void;
-  /** To report a failure that happens after the response was committed (a stream cut mid-way). */
-  reportLateFailure: (errorClass: ErrorClass, message: string) => void;
-  /** How much of the answer may be read. */
-  limits: UpstreamReadLimits;
 }
 
 @Injectable()
-export class UpstreamCaller {
+export class UpstreamRelay {
   constructor(
     private readonly store: SnapshotStore,
     private readonly pools: UpstreamPools,
@@ -134,22 +85,41 @@ export class UpstreamCaller {
     private readonly cooldowns: ChannelCooldowns,
   ) {}
 
-  async route(request: RouteRequest): Promise<void> {
+  /**
+   * Serves the job from the first channel that answers, or throws why none did (404 unknown model, 503 no
+   * channel, 429/502/504 every channel failed, or the provider's own refusal of the request).
+   */
+  async relay(job: RelayJob): Promise<void> {
+    const outcome: RelayOutcome = {
+      attempts: 0,
+      channel: null,
+      upstreamModel: null,
+      model: null,
+      served: null,
+    };
+    try {
+      await this.route(job, outcome);
+    } finally {
+      recordRelay(job.trace, outcome);
+    }
+  }
+
+  private async route(request: RelayJob, outcome: RelayOutcome): Promise<void> {
     const table = this.store.table;
     if (!table) {
       throw new GatewayError(503, 'The gateway has no routing table yet; retry shortly.', {
         retryAfter: 1,
       });
     }
-    const models = request.models ?? [request.model];
-    let lastFailure: Failure | null = null;
+    const { model: requested, models } = request.plan.scope;
+    let lastFailure: AttemptFailure | null = null;
     let anyKnown = false;
     for (const [index, model] of models.entries()) {
       if (index > 0) {
         if (request.signal.aborted) break;
         ingressModelFallbacks.inc();
       }
-      const result = await this.routeModel(table, request, model);
+      const result = await this.routeModel(table, request, model, outcome);
       if (result === 'served') return;
       if (result !== 'unknown_model') anyKnown = true;
       if (typeof result === 'object') {
@@ -158,11 +128,11 @@ export class UpstreamCaller {
       }
     }
     if (!anyKnown) {
-      throw new GatewayError(404, `The model '${request.model}' does not exist.`, {
+      throw new GatewayError(404, `The model '${requested}' does not exist.`, {
         code: 'model_not_found',
       });
     }
-    if (!lastFailure) countNoChannel.inc({ model: request.model, group: request.group });
+    if (!lastFailure) countNoChannel.inc({ model: requested, group: request.admitted.key.group });
     throw this.finalError(lastFailure, request);
   }
 
@@ -172,25 +142,26 @@ export class UpstreamCaller {
    */
   private async routeModel(
     table: RoutingTable<IngressChannel>,
-    request: RouteRequest,
+    request: RelayJob,
     model: string,
-  ): Promise<'served' | 'unknown_model' | 'no_channel' | Failure> {
-    const lookup = table.tiers(request.group, model);
+    outcome: RelayOutcome,
+  ): Promise<'served' | 'unknown_model' | 'no_channel' | AttemptFailure> {
+    const lookup = table.tiers(request.admitted.key.group, model);
     if (!lookup.known) return 'unknown_model';
     const stages = routingStages(
       lookup.tiers.flatMap((tier) => tier.withEjected.map((route) => route.channel)),
-      request.preferences ?? NO_PREFERENCES,
+      request.plan.scope.preferences,
       (channel) => channel.latency_ms,
     ) ?? [undefined];
     const tried = new Set<string>();
-    let lastFailure: Failure | null = null;
+    let lastFailure: AttemptFailure | null = null;
     let attempts = 0;
     for (const within of stages) {
       while (attempts < this.env.maxAttempts) {
         const selection = selectChannel(
           table,
           {
-            group: request.group,
+            group: request.admitted.key.group,
             model,
             exclude: tried,
             avoid: this.cooldowns.cooling(),
@@ -201,15 +172,32 @@ export class UpstreamCaller {
         if (!selection.ok) break;
         const channel = selection.channel;
         tried.add(channel.id);
-        if (!request.supports(channel)) continue;
+        const plan = attemptFor(request.plan, channel, selection.upstreamModel);
+        // A channel that cannot serve this request (its format, or a request only its own format carries).
+        if (plan === null) continue;
         if (selection.panic) routingPanics.inc({ model });
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
-        request.trace.model = model;
-        const result = await tracedAttempt(request.trace, channel, selection.upstreamModel, () =>
-          this.attempt(request, channel, selection.upstreamModel),
+        outcome.attempts += 1;
+        outcome.model = model;
+        outcome.channel = { id: channel.id, name: channel.name, type: channel.type };
+        outcome.upstreamModel = selection.upstreamModel;
+        const result = await tracedAttempt(
+          request.trace,
+          { model, number: outcome.attempts },
+          channel,
+          selection.upstreamModel,
+          () => this.attempt(request, channel, model, plan, outcome.attempts),
         );
-        if (result.ok) return 'served';
+        if (result.ok) {
+          outcome.served = {
+            usage: result.usage,
+            firstByteAt: result.firstByteAt,
+            responseModel: result.responseModel,
+            lateError: result.lateError,
+          };
+          return 'served';
+        }
         lastFailure = result;
         if (!isRetryable(result.errorClass) || request.signal.aborted) return result;
       }
@@ -218,34 +206,28 @@ export class UpstreamCaller {
   }
 
   private async attempt(
-    request: RouteRequest,
+    request: RelayJob,
     channel: IngressChannel,
-    upstreamModel: string,
-  ): Promise<AttemptResult<void>> {
+    model: string,
+    plan: AttemptPlan,
+    attemptNumber: number,
+  ): Promise<AttemptResult> {
     const startedAt = performance.now();
     const report = (errorClass: ErrorClass, status: number, message: string | null) =>
-      this.report(channel, request, errorClass, status, startedAt, message);
-    const { trace } = request;
-    trace.attempts += 1;
-    trace.channel = { id: channel.id, name: channel.name, type: channel.type };
-    trace.upstreamModel = upstreamModel;
-    const limits = this.env.upstreamLimits;
-    const local = request.serveLocally?.(channel, upstreamModel, {
-      channel,
-      trace,
-      startedAt,
-      committed: () => undefined,
-      reportLateFailure: (errorClass, message) => report(errorClass, 200, message),
-      limits,
-    });
-    if (local) {
-      const result = await local;
-      if (result.ok) report('none', 200, null);
-      else report(result.errorClass, result.status, result.message);
-      return result;
+      this.report(channel, request, model, errorClass, status, startedAt, message);
+    const failed = (failure: AttemptFailure) =>
+      logFailure(request.trace.requestId, attemptNumber, channel, failure);
+    if (plan.kind === 'local') {
+      const served = await serveMock(plan, request.reply);
+      report('none', 200, null);
+      return { ok: true, ...served };
     }
-    const built = request.build(channel, upstreamModel);
-    const deadline = new AttemptDeadline(request.signal, this.deadlineMs(channel, request.stream));
+    const limits = this.env.upstreamLimits;
+    const built = plan.request;
+    const deadline = new AttemptDeadline(
+      request.signal,
+      this.deadlineMs(channel, request.plan.scope.stream),
+    );
     try {
       let response: Dispatcher.ResponseData;
       try {
@@ -268,7 +250,13 @@ export class UpstreamCaller {
             : classifyUpstreamError(err);
         const message = `${channel.name}: ${deadline.expired ? `no answer within ${deadline.ms} ms` : (err as Error).message}`;
         report(errorClass, 0, message);
-        return failed(trace, channel, { ok: false, errorClass, status: 0, message, reason: failureCode(err) });
+        return failed({
+          ok: false,
+          errorClass,
+          status: 0,
+          message,
+          reason: failureCode(err),
+        });
       }
       if (response.statusCode >= 400) {
         // The one place an upstream error body becomes text, and only its head (the envelope is wanted: the
@@ -289,7 +277,7 @@ export class UpstreamCaller {
             String(response.headers['content-type'] ?? 'application/json'),
           );
         }
-        return failed(trace, channel, {
+        return failed({
           ok: false,
           errorClass,
           status: response.statusCode,
@@ -305,7 +293,7 @@ export class UpstreamCaller {
         response.body.destroy();
         const message = `${channel.name}: answered ${response.statusCode}${headFault === 'unrequested_encoding' ? ` in ${String(response.headers['content-encoding'])}` : ''}, which is not an answer (${headFault})`;
         report('server', response.statusCode, message);
-        return failed(trace, channel, {
+        return failed({
           ok: false,
           errorClass: 'server',
           status: response.statusCode,
@@ -313,17 +301,18 @@ export class UpstreamCaller {
           reason: headFault,
         });
       }
-      let result = await request.consume(response, {
+      const context: AttemptContext = {
         channel,
-        trace,
-        startedAt,
         committed: () => deadline.lift(),
-        reportLateFailure: (errorClass, message) => {
-          trace.lateError = errorClass;
-          report(errorClass, response.statusCode, message);
-        },
+        reportLateFailure: (errorClass, message) =>
+          report(errorClass, response.statusCode, message),
         limits,
-      });
+      };
+      const { reading } = plan;
+      let result =
+        reading.kind === 'relay_json' || reading.kind === 'render_json'
+          ? await answerJson(response, request.reply, context, reading)
+          : await answerStream(response, request.reply, context, reading);
       if (!result.ok && deadline.expired) {
         result = {
           ...result,
@@ -336,7 +325,7 @@ export class UpstreamCaller {
         return result;
       }
       report(result.errorClass, result.status, result.message);
-      return failed(trace, channel, result);
+      return failed(result);
     } finally {
       deadline.dispose();
     }
@@ -350,25 +339,27 @@ export class UpstreamCaller {
 
   private report(
     channel: IngressChannel,
-    request: RouteRequest,
+    request: RelayJob,
+    /** The model being tried (a fallback's own name): a catalogue model, a bounded label. */
+    tried: string,
     errorClass: ErrorClass,
     status: number,
     startedAt: number,
     message: string | null,
   ): void {
-    const { model } = request;
+    const { model } = request.plan.scope;
     const latencyMs = Math.max(0, performance.now() - startedAt);
     const outcome = errorClass === 'none' ? 'success' : 'error';
     // Children in labelNames order: channel, provider, model, outcome, error_class. The model being tried
     // (a fallback's own name) is a catalogue model: a bounded label.
-    attemptsBy(channel.name, channel.type, request.trace.model ?? model, outcome, errorClass).inc();
+    attemptsBy(channel.name, channel.type, tried, outcome, errorClass).inc();
     attemptDurationBy(channel.name, channel.type, outcome).observe(latencyMs / 1000);
     const operation = genAiMetricOperation(request.trace.route);
     if (operation !== null) {
       operationDurationBy(
         operation,
         genAiProviderName(channel.type),
-        request.trace.model ?? model,
+        tried,
         errorClass === 'none' ? '' : errorClass,
       ).observe(latencyMs / 1000);
     }
@@ -384,23 +375,23 @@ export class UpstreamCaller {
     });
   }
 
-  private finalError(last: Failure | null, request: RouteRequest): GatewayError {
-    if (!last) return noAvailableChannel(request.model, request.group);
+  private finalError(last: AttemptFailure | null, request: RelayJob): GatewayError {
+    const { model, models } = request.plan.scope;
+    const { group } = request.admitted.key;
+    if (!last) return noAvailableChannel(model, group);
     if (last.errorClass === 'rate_limited') {
       // Every channel left was rate-limited upstream: a 429 with the time until the first cools down tells
       // SDKs to back off and retry, which a 502 would not.
       const table = this.store.table;
-      const ids = table
-        ? (request.models ?? [request.model]).flatMap((m) => channelIds(table, request.group, m))
-        : [];
+      const ids = table ? models.flatMap((m) => channelIds(table, group, m)) : [];
       return new GatewayError(
         429,
-        `Every eligible channel for '${request.model}' is rate-limited upstream; retry after the Retry-After delay.`,
+        `Every eligible channel for '${model}' is rate-limited upstream; retry after the Retry-After delay.`,
         { code: 'upstream_rate_limited', retryAfter: this.cooldowns.secondsUntilFree(ids) ?? 5 },
       );
     }
     if (last.errorClass === 'timeout') {
-      return new GatewayError(504, `Every eligible channel for '${request.model}' timed out.`, {
+      return new GatewayError(504, `Every eligible channel for '${model}' timed out.`, {
         code: 'upstream_timeout',
       });
     }
@@ -408,21 +399,24 @@ export class UpstreamCaller {
     // the channel's health and the trace (D15).
     return new GatewayError(
       502,
-      `Every eligible channel for '${request.model}' failed: ${publicFailureText(last)}.`,
+      `Every eligible channel for '${model}' failed: ${publicFailureText(last)}.`,
       { code: 'upstream_error' },
     );
   }
 }
 
 /** Logs a failed attempt with what the client is not told, and hands the failure on. */
-function failed(trace: RequestTrace, channel: IngressChannel, failure: Failure): Failure {
+function logFailure(
+  requestId: string,
+  attempt: number,
+  channel: IngressChannel,
+  failure: AttemptFailure,
+): AttemptFailure {
   logger.warn(
-    `request ${trace.requestId}: attempt ${trace.attempts} failed (${failure.errorClass}${failure.status > 0 ? `, status ${failure.status}` : ''}): ${redactSecrets(failure.message, channel.secrets)}`,
+    `request ${requestId}: attempt ${attempt} failed (${failure.errorClass}${failure.status > 0 ? `, status ${failure.status}` : ''}): ${redactSecrets(failure.message, channel.secrets)}`,
   );
   return failure;
 }
-
-type Failure = Extract<AttemptResult<void>, { ok: false }>;
 
 function channelIds(table: RoutingTable<IngressChannel>, group: string, model: string): string[] {
   const lookup = table.tiers(group, model);

@@ -1,26 +1,8 @@
 import { KeyRecord } from '@relaymesh/contracts';
+import { keyRecord } from '../__fixtures__/key-record';
 import { checkKeyAccess, presentedKey } from './key-access';
 
-const key = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1',
-  name: 'team',
-  key_hint: 'sk-…abcd',
-  key_hash: 'h'.repeat(64),
-  group: 'default',
-  unlimited: true,
-  credit_usd: 0,
-  used_usd: 0,
-  remaining_usd: null,
-  models: [],
-  allow_ips: [],
-  rpm: null,
-  tpm: null,
-  expires_at: null,
-  enabled: true,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const key = keyRecord;
 const now = Date.parse('2026-11-23T10:00:00Z');
 
 describe('checkKeyAccess', () => {

@@ -10,7 +10,7 @@ import { authRefusals } from '@relaymesh/telemetry';
 import { GatewayError } from '../http/gateway-error';
 import { IpAllowList, compileIpAllowList } from './ip-allow-list';
 import { checkKeyAccess, presentedKey } from './key-access';
-import { KeyCache } from './key-cache.service';
+import { KeyCache } from '../keys/key-cache.service';
 
 /** What authentication reads of a request: its credentials and the address it came from. */
 export interface Caller {

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { RoutingSnapshotModule } from '../routing-snapshot/routing-snapshot.module';
 import { ChannelCooldowns } from './channel-cooldowns';
-import { UpstreamCaller } from './upstream-call.service';
 import { UpstreamPools } from './upstream-pool.service';
+import { UpstreamRelay } from './upstream-relay.service';
 
+/** The relay: carries a planned request out against the channels (upstream-relay.service.ts). */
 @Module({
   imports: [RoutingSnapshotModule],
-  providers: [ChannelCooldowns, UpstreamCaller, UpstreamPools],
-  exports: [UpstreamCaller],
+  providers: [ChannelCooldowns, UpstreamPools, UpstreamRelay],
+  exports: [UpstreamRelay],
 })
-export class UpstreamModule {}
+export class RelayModule {}

@@ -1,0 +1,221 @@
+import { KeyRecord } from '@relaymesh/contracts';
+import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
+import { anthropicMessages, gemini, openAIChat } from '@relaymesh/protocols';
+import { NO_PREFERENCES } from '@relaymesh/routing';
+import { planOpenAIEmbeddings } from './embeddings-plan';
+import { planGeneration, readGeneration } from './generation-plan';
+import { CountTokensPlan, RelayPlan, attemptFor, upstreamHeaders } from './relay-plan';
+
+const channel = (
+  type: IngressChannel['type'],
+  over: Partial<IngressChannel> = {},
+): IngressChannel => ({
+  id: `ch-${type}`,
+  name: type,
+  type,
+  base_url: 'http://127.0.0.1:1',
+  keys: ['k0', 'k1'],
+  models: ['m'],
+  model_mapping: {},
+  groups: ['default'],
+  priority: 0,
+  weight: 1,
+  status: 'enabled',
+  ejected: false,
+  weight_factor: 1,
+  latency_ms: null,
+  timeout_ms: 1000,
+  headers: { 'x-channel': 'c' },
+  secrets: [],
+  ...over,
+});
+const KEY = { enabled: true, expires_at: null, models: [] } as unknown as KeyRecord;
+const NOW = Date.parse('2030-01-01T00:00:00Z');
+
+const chatPlan = (body: Record<string, unknown>, formatHeaders: Record<string, string> = {}) =>
+  planGeneration(
+    readGeneration(openAIChat, {
+      body,
+      pathModel: null,
+      stream: null,
+      sse: false,
+      requestId: 'r',
+      formatHeaders,
+    }),
+    KEY,
+    NOW,
+  );
+const messagesPlan = (body: Record<string, unknown>) =>
+  planGeneration(
+    readGeneration(anthropicMessages, {
+      body,
+      pathModel: null,
+      stream: null,
+      sse: false,
+      requestId: 'r',
+      formatHeaders: { 'anthropic-beta': 'b1' },
+    }),
+    KEY,
+    NOW,
+  );
+
+const CHAT = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+const MESSAGES = { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] };
+
+/** What the attempt for a channel type is, in a word or two. */
+function shape(plan: RelayPlan, type: IngressChannel['type']): string {
+  const attempt = attemptFor(plan, channel(type), 'up-m', () => 0);
+  if (attempt === null) return 'skipped';
+  if (attempt.kind === 'local') return 'local';
+  return `${attempt.reading.kind} ${attempt.request.path}`;
+}
+
+describe('attemptFor', () => {
+  it.each<[string, RelayPlan, IngressChannel['type'], string]>([
+    ['chat to openai: pass-through', chatPlan(CHAT), 'openai', 'relay_json /v1/chat/completions'],
+    ['chat to anthropic: translated', chatPlan(CHAT), 'anthropic', 'render_json /v1/messages'],
+    [
+      'chat stream to openai',
+      chatPlan({ ...CHAT, stream: true }),
+      'openai',
+      'relay_stream /v1/chat/completions',
+    ],
+    [
+      'chat stream to gemini: translated',
+      chatPlan({ ...CHAT, stream: true }),
+      'gemini',
+      'translate_stream /v1beta/models/up-m:streamGenerateContent?alt=sse',
+    ],
+    ['chat to mock: answered locally', chatPlan(CHAT), 'mock', 'local'],
+    [
+      'untranslatable chat to openai: its own format',
+      chatPlan({ ...CHAT, n: 2 }),
+      'openai',
+      'relay_json /v1/chat/completions',
+    ],
+    [
+      'untranslatable chat to anthropic: skipped',
+      chatPlan({ ...CHAT, n: 2 }),
+      'anthropic',
+      'skipped',
+    ],
+    ['untranslatable chat to mock: skipped', chatPlan({ ...CHAT, n: 2 }), 'mock', 'skipped'],
+    [
+      'messages to anthropic: pass-through',
+      messagesPlan(MESSAGES),
+      'anthropic',
+      'relay_json /v1/messages',
+    ],
+    [
+      'embeddings to openai',
+      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      'openai-compatible',
+      'relay_json /v1/embeddings',
+    ],
+    [
+      'embeddings to gemini',
+      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      'gemini',
+      'render_json /v1beta/models/up-m:batchEmbedContents',
+    ],
+    [
+      'token-array embeddings to gemini: skipped',
+      planOpenAIEmbeddings({ model: 'm', input: [[1, 2]] }).plan,
+      'gemini',
+      'skipped',
+    ],
+    [
+      'embeddings to anthropic: skipped',
+      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      'anthropic',
+      'skipped',
+    ],
+  ])('%s', (_, plan, type, expected) => {
+    expect(shape(plan, type)).toBe(expected);
+  });
+
+  it('should send a pass-through with the upstream model mapped and the format headers kept', () => {
+    const attempt = attemptFor(
+      messagesPlan({ ...MESSAGES, metadata: { x: 1 } }),
+      channel('anthropic'),
+      'up-m',
+      () => 0,
+    );
+    if (attempt?.kind !== 'http') throw new Error('expected an HTTP attempt');
+    expect(JSON.parse(attempt.request.body)).toEqual({
+      ...MESSAGES,
+      model: 'up-m',
+      metadata: { x: 1 },
+    });
+    expect(attempt.request.headers).toMatchObject({
+      'anthropic-beta': 'b1',
+      'x-channel': 'c',
+      'x-api-key': 'k0',
+    });
+  });
+
+  it('should not send format headers across formats', () => {
+    const attempt = attemptFor(messagesPlan(MESSAGES), channel('openai'), 'up-m', () => 0);
+    if (attempt?.kind !== 'http') throw new Error('expected an HTTP attempt');
+    expect(attempt.request.headers['anthropic-beta']).toBeUndefined();
+  });
+
+  it('should read usage from a relayed answer, and none from one it cannot read', () => {
+    const attempt = attemptFor(chatPlan(CHAT), channel('openai'), 'up-m', () => 0);
+    if (attempt?.kind !== 'http' || attempt.reading.kind !== 'relay_json') throw new Error('relay');
+    expect(
+      attempt.reading.usageOf({ usage: { prompt_tokens: 3, completion_tokens: 4 } })?.outputTokens,
+    ).toBe(4);
+    expect(attempt.reading.usageOf('not an answer')).toBeNull();
+  });
+
+  it('should estimate embeddings usage where the relayed answer reports none (Gemini)', () => {
+    const { plan } = planOpenAIEmbeddings({ model: 'm', input: 'hello there' });
+    const attempt = attemptFor(plan, channel('openai'), 'up-m', () => 0);
+    if (attempt?.kind !== 'http' || attempt.reading.kind !== 'relay_json') throw new Error('relay');
+    expect(attempt.reading.usageOf({ data: [] })?.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('should count tokens with an anthropic channel as sent and with a gemini one translated', () => {
+    const hub = readGeneration(anthropicMessages, {
+      body: MESSAGES,
+      pathModel: null,
+      stream: null,
+      sse: false,
+      requestId: 'r',
+      formatHeaders: {},
+    }).hub;
+    const plan: CountTokensPlan = {
+      kind: 'count_tokens',
+      scope: {
+        model: 'm',
+        models: ['m'],
+        preferences: NO_PREFERENCES,
+        stream: false,
+      },
+      body: MESSAGES,
+      hub,
+      formatHeaders: {},
+    };
+    expect(shape(plan, 'anthropic')).toBe('relay_json /v1/messages/count_tokens');
+    expect(shape(plan, 'gemini')).toBe('render_json /v1beta/models/up-m:countTokens');
+    expect(shape(plan, 'openai')).toBe('skipped');
+    const attempt = attemptFor(plan, channel('gemini'), 'up-m', () => 0);
+    if (attempt?.kind !== 'http' || attempt.reading.kind !== 'render_json') {
+      throw new Error('render');
+    }
+    expect(attempt.reading.render({ totalTokens: 12 }).body).toEqual({ input_tokens: 12 });
+  });
+});
+
+describe('upstreamHeaders', () => {
+  it('should pick one of the channel keys by the random number and let auth override the rest', () => {
+    const ch = channel('openai', { headers: { authorization: 'mine', 'x-a': '1' } });
+    expect(upstreamHeaders(ch, gemini, {}, {}, () => 0.99)).toMatchObject({
+      'x-goog-api-key': 'k1',
+      'x-a': '1',
+      'content-type': 'application/json',
+    });
+    expect(upstreamHeaders(ch, openAIChat, {}, {}, () => 0)['authorization']).toBe('Bearer k0');
+  });
+});

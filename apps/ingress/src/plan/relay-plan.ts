@@ -1,0 +1,319 @@
+// Where a request is planned: what to ask of which channel and how to read its answer. A plan is a value made
+// by pure functions from the client's adapter, its body, the admitted key and the time; attemptFor() turns it,
+// for one channel and its upstream model, into the HTTP request to send (or the local answer to give) and the
+// way to read what comes back. The relay (relay/) only carries that out; nothing here does I/O, so every
+// choice is unit-tested with plain values.
+import {
+  ClientContext,
+  EmbeddingsResult,
+  HubRequest,
+  ProtocolAdapter,
+  TokenUsage,
+  adapterForChannel,
+  anthropicMessages,
+  embeddingsUsage,
+  estimateInputTokens,
+  gemini,
+  openAIChat,
+} from '@relaymesh/protocols';
+import { ProviderPreferences } from '@relaymesh/routing';
+import type { UpstreamRequest } from '../relay/attempt';
+import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
+import { CHARS_PER_TOKEN } from '../usage/cut-stream-usage';
+
+/** What the relay needs of any plan to pick channels: the models to try, in order, and how to rank them. */
+export interface RelayScope {
+  /** The model the client asked for; refusals name it. */
+  model: string;
+  /** The requested model first, then its fallbacks (those the key may use). */
+  models: readonly string[];
+  preferences: ProviderPreferences;
+  /** Decides the attempt deadline: until the first byte for a stream, the whole answer otherwise. */
+  stream: boolean;
+}
+
+/** A generation in any client format (chat, responses, messages, Gemini generate). */
+export interface GenerationPlan {
+  kind: 'generate';
+  scope: RelayScope;
+  client: ProtocolAdapter;
+  /** The client's body (a pass-through sends it with only the model mapped). */
+  body: Record<string, unknown>;
+  /** The request in hub form, or null when the hub cannot carry it (then only its own format can serve it). */
+  hub: HubRequest | null;
+  ctx: ClientContext;
+  /** Client headers that belong to the format and travel on a pass-through (Anthropic `anthropic-beta`). */
+  formatHeaders: Record<string, string>;
+}
+
+export type EmbeddingsFamily = 'openai' | 'gemini';
+
+/** Embeddings, OpenAI or Gemini: a pass-through to the same family, translated across. */
+export interface EmbeddingsPlan {
+  kind: 'embeddings';
+  scope: RelayScope;
+  clientFamily: EmbeddingsFamily;
+  /** False for a request only its own family can carry (OpenAI token-array inputs). */
+  translatable: boolean;
+  passThrough: (upstreamModel: string) => { path: string; body: string };
+  translated: (upstreamModel: string) => { path: string; body: string };
+  parseTranslated: (json: unknown) => EmbeddingsResult;
+  render: (result: EmbeddingsResult, promptTokens: number) => unknown;
+  /** Tokens of the input, for answers that report none (Gemini's). */
+  estimate: () => number;
+}
+
+/** An Anthropic count_tokens request, counted by an Anthropic channel or a Gemini one. */
+export interface CountTokensPlan {
+  kind: 'count_tokens';
+  scope: RelayScope;
+  /** The client's body, relayed to an Anthropic channel. */
+  body: Record<string, unknown>;
+  /** The request in hub form (Gemini counts the translated prompt), or null. */
+  hub: HubRequest | null;
+  formatHeaders: Record<string, string>;
+}
+
+export type RelayPlan = GenerationPlan | EmbeddingsPlan | CountTokensPlan;
+
+/** A translated JSON answer, ready for the client. */
+export interface RenderedAnswer {
+  body: unknown;
+  usage: TokenUsage | null;
+  responseModel: string | null;
+}
+
+/** How to read a channel's answer. */
+export type AnswerReading =
+  /** Relayed byte for byte; usage read from it. */
+  | { kind: 'relay_json'; usageOf: (json: unknown) => TokenUsage | null }
+  /** Parsed and rendered for the client (throws on an answer it cannot read: the channel's fault). */
+  | { kind: 'render_json'; render: (json: unknown) => RenderedAnswer }
+  /** An SSE stream relayed event by event (pass-through) or translated through the hub. */
+  | {
+      kind: 'relay_stream' | 'translate_stream';
+      client: ProtocolAdapter;
+      target: ProtocolAdapter;
+      ctx: ClientContext;
+      /** The prompt's tokens, estimated: only a stream that ends early needs it (cut-stream-usage.ts). */
+      promptTokens: () => number;
+    };
+
+/** What to do with one channel. */
+export type AttemptPlan =
+  /** A channel answered in-process (the `mock` type, local/mock-channel.ts). */
+  | {
+      kind: 'local';
+      hub: HubRequest;
+      upstreamModel: string;
+      client: ProtocolAdapter;
+      ctx: ClientContext;
+      stream: boolean;
+    }
+  | { kind: 'http'; request: UpstreamRequest; reading: AnswerReading };
+
+/**
+ * The attempt for `channel` serving `upstreamModel`, or null when the channel cannot serve this request (its
+ * type has no adapter, or the request cannot be translated to its format): skipped, not failed. `random`
+ * picks one of the channel's keys.
+ */
+export function attemptFor(
+  plan: RelayPlan,
+  channel: IngressChannel,
+  upstreamModel: string,
+  random: () => number = Math.random,
+): AttemptPlan | null {
+  switch (plan.kind) {
+    case 'generate':
+      return generationAttempt(plan, channel, upstreamModel, random);
+    case 'embeddings':
+      return embeddingsAttempt(plan, channel, upstreamModel, random);
+    case 'count_tokens':
+      return countAttempt(plan, channel, upstreamModel, random);
+  }
+}
+
+function generationAttempt(
+  plan: GenerationPlan,
+  channel: IngressChannel,
+  upstreamModel: string,
+  random: () => number,
+): AttemptPlan | null {
+  const { client, hub, body, ctx } = plan;
+  const { stream } = plan.scope;
+  // A mock channel answers from the hub, so it serves every request the hub can carry.
+  if (channel.type === 'mock') {
+    return hub ? { kind: 'local', hub, upstreamModel, client, ctx, stream } : null;
+  }
+  const target = adapterForChannel(channel.type);
+  if (target === null) return null;
+  const same = target.format === client.format;
+  if (!same && hub === null) return null;
+  const built = same
+    ? target.passThrough.buildRequest(body, upstreamModel, stream)
+    : target.upstream.buildRequest(hub!, upstreamModel);
+  const request = {
+    ...built,
+    headers: upstreamHeaders(
+      channel,
+      target,
+      built.headers,
+      same ? plan.formatHeaders : {},
+      random,
+    ),
+  };
+  if (!stream) {
+    return {
+      kind: 'http',
+      request,
+      reading: same
+        ? { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, target) }
+        : {
+            kind: 'render_json',
+            render: (json) => {
+              const answer = target.upstream.parseResponse(json);
+              return {
+                body: client.client.renderResponse(answer, ctx),
+                usage: answer.usage,
+                responseModel: answer.model || null,
+              };
+            },
+          },
+    };
+  }
+  return {
+    kind: 'http',
+    request,
+    reading: {
+      kind: same ? 'relay_stream' : 'translate_stream',
+      client,
+      target,
+      ctx,
+      promptTokens: () =>
+        hub ? estimateInputTokens(hub) : Math.ceil(JSON.stringify(body).length / CHARS_PER_TOKEN),
+    },
+  };
+}
+
+const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
+
+/** Which side of an embeddings translation a channel is on. */
+function familyOf(channel: IngressChannel): EmbeddingsFamily | null {
+  if (OPENAI_TYPES.has(channel.type)) return 'openai';
+  return channel.type === 'gemini' ? 'gemini' : null;
+}
+
+function embeddingsAttempt(
+  plan: EmbeddingsPlan,
+  channel: IngressChannel,
+  upstreamModel: string,
+  random: () => number,
+): AttemptPlan | null {
+  const family = familyOf(channel);
+  if (family === null) return null;
+  const same = family === plan.clientFamily;
+  if (!same && !plan.translatable) return null;
+  const adapter = family === 'openai' ? openAIChat : gemini;
+  const built = same ? plan.passThrough(upstreamModel) : plan.translated(upstreamModel);
+  return {
+    kind: 'http',
+    request: { ...built, headers: upstreamHeaders(channel, adapter, {}, {}, random) },
+    reading: same
+      ? {
+          kind: 'relay_json',
+          // Gemini reports no usage for embeddings; OpenAI's `prompt_tokens` is read like a chat answer's.
+          usageOf: (json) => passThroughUsage(json, adapter) ?? embeddingsUsage(plan.estimate()),
+        }
+      : {
+          kind: 'render_json',
+          render: (json) => {
+            const result = plan.parseTranslated(json);
+            const tokens = result.promptTokens ?? plan.estimate();
+            return {
+              body: plan.render(result, tokens),
+              usage: embeddingsUsage(tokens),
+              responseModel: null,
+            };
+          },
+        },
+  };
+}
+
+/** Which channel types can count: an Anthropic one takes the request as it is, a Gemini one its hub form. */
+export function countsTokens(plan: CountTokensPlan, type: string): boolean {
+  return type === 'anthropic' || (type === 'gemini' && plan.hub !== null);
+}
+
+function countAttempt(
+  plan: CountTokensPlan,
+  channel: IngressChannel,
+  upstreamModel: string,
+  random: () => number,
+): AttemptPlan | null {
+  if (!countsTokens(plan, channel.type)) return null;
+  if (channel.type === 'anthropic') {
+    return {
+      kind: 'http',
+      request: {
+        path: '/v1/messages/count_tokens',
+        body: anthropicMessages.passThrough.buildRequest(plan.body, upstreamModel, false).body,
+        headers: upstreamHeaders(channel, anthropicMessages, {}, plan.formatHeaders, random),
+      },
+      reading: { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, anthropicMessages) },
+    };
+  }
+  // Gemini counts a whole generateContent request sent as `generateContentRequest`.
+  const built = gemini.upstream.buildRequest({ ...plan.hub!, stream: false }, upstreamModel);
+  const generateContentRequest = {
+    model: `models/${upstreamModel}`,
+    ...(JSON.parse(built.body) as Record<string, unknown>),
+  };
+  return {
+    kind: 'http',
+    request: {
+      path: `/v1beta/models/${encodeURIComponent(upstreamModel)}:countTokens`,
+      body: JSON.stringify({ generateContentRequest }),
+      headers: upstreamHeaders(channel, gemini, {}, {}, random),
+    },
+    reading: {
+      kind: 'render_json',
+      render: (json) => {
+        const { totalTokens } = json as { totalTokens?: unknown };
+        return {
+          body: { input_tokens: typeof totalTokens === 'number' ? totalTokens : 0 },
+          usage: null,
+          responseModel: null,
+        };
+      },
+    },
+  };
+}
+
+/** The headers of an upstream request: the format's, the channel's own, then the auth of one of its keys. */
+export function upstreamHeaders(
+  channel: IngressChannel,
+  target: ProtocolAdapter,
+  built: Record<string, string>,
+  formatHeaders: Record<string, string>,
+  random: () => number = Math.random,
+): Record<string, string> {
+  // One key per request, at random: spreads a channel's load across its keys.
+  const key = channel.keys[Math.floor(random() * channel.keys.length)] ?? '';
+  return {
+    ...formatHeaders,
+    ...channel.headers,
+    ...built,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    ...target.upstream.authHeaders(key),
+  };
+}
+
+/** The usage a relayed answer reports; an answer whose usage cannot be read is relayed all the same. */
+function passThroughUsage(json: unknown, target: ProtocolAdapter): TokenUsage | null {
+  try {
+    return target.passThrough.usageFromResponse(json);
+  } catch {
+    return null;
+  }
+}
