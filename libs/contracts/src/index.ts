@@ -2,6 +2,7 @@ export * from './define';
 export * from './channels/channel';
 export * from './routing/routing-snapshot';
 export * from './keys/key';
+export * from './keys/credit-lease';
 export * from './upstream/upstream-outcome';
 export * from './health/channel-health-changed';
 export * from './admin/admin';

@@ -79,12 +79,14 @@ function toView(row: UsageRow): UsageView {
 export class SqlUsageRepository extends UsageRepository {
   private readonly records: string;
   private readonly keys: string;
+  private readonly leases: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
     const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
     this.records = `${schema}.usage_records`;
     this.keys = `${schema}.client_keys`;
+    this.leases = `${schema}.credit_leases`;
   }
 
   commit(batch: PricedRecord[], alongside?: AlongsideCommit): Promise<CommittedBatch> {
@@ -133,6 +135,7 @@ export class SqlUsageRepository extends UsageRepository {
        RETURNING k.*`,
       [JSON.stringify(keyIds.map((id) => ({ id, cost: perKey.get(id)!.cost })))],
     );
+    await this.takeFromLeases(manager, insertedRecords);
     // TypeORM's postgres driver answers UPDATE … RETURNING with [rows, affected].
     const keyRows = (Array.isArray(updated[0]) ? updated[0] : updated) as ClientKeyRow[];
     return {
@@ -142,6 +145,28 @@ export class SqlUsageRepository extends UsageRepository {
         recordIds: perKey.get(row.id)?.ids ?? [],
       })),
     };
+  }
+
+  /**
+   * A debited cost leaves the lease it was admitted against (credit_holder): it moved from what the lease
+   * holds to the key's used_usd, so the key's free balance (credit − used − held) counts it once.
+   */
+  private async takeFromLeases(manager: EntityManager, records: PricedRecord[]): Promise<void> {
+    const perLease = new Map<string, { key_id: string; holder: string; cost: number }>();
+    for (const { record, costUsd } of records) {
+      if (!record.credit_holder || costUsd <= 0 || !isUuid(record.key_id)) continue;
+      const id = `${record.key_id} ${record.credit_holder}`;
+      const entry = perLease.get(id) ?? { key_id: record.key_id, holder: record.credit_holder, cost: 0 };
+      entry.cost += costUsd;
+      perLease.set(id, entry);
+    }
+    if (perLease.size === 0) return;
+    await manager.query(
+      `UPDATE ${this.leases} AS l SET held_usd = greatest(0, l.held_usd - d.cost)
+       FROM jsonb_to_recordset($1::jsonb) AS d(key_id uuid, holder text, cost numeric)
+       WHERE l.key_id = d.key_id AND l.holder = d.holder`,
+      [JSON.stringify([...perLease.values()])],
+    );
   }
 
   async query(query: UsageQuery): Promise<UsageView[]> {

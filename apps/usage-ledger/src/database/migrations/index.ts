@@ -4,6 +4,7 @@ import { CreateUsageAndPricing1763900300000 } from './1763900300000-CreateUsageA
 import { CreateUsageDeadLetters1763900400000 } from './1763900400000-CreateUsageDeadLetters';
 import { AddUsageDeadLetterIds1763900500000 } from './1763900500000-AddUsageDeadLetterIds';
 import { AddUsageSummaryIndexes1763900600000 } from './1763900600000-AddUsageSummaryIndexes';
+import { CreateCreditLeases1763900700000 } from './1763900700000-CreateCreditLeases';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
@@ -11,4 +12,5 @@ export const usageLedgerMigrations = [
   CreateUsageDeadLetters1763900400000,
   AddUsageDeadLetterIds1763900500000,
   AddUsageSummaryIndexes1763900600000,
+  CreateCreditLeases1763900700000,
 ];
