@@ -11,7 +11,7 @@ export interface UsageSettings {
 
 export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
   outboxMax: 100_000,
-  defaultOutputTokens: 1024,
+  defaultOutputTokens: 256,
 };
 
 /**

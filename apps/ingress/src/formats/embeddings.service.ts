@@ -146,7 +146,7 @@ export class EmbeddingsService {
     });
   }
 
-  private route(
+  private async route(
     trace: RequestTrace,
     model: string,
     signal: AbortSignal,
@@ -167,7 +167,7 @@ export class EmbeddingsService {
     trace.model = model;
     this.auth.authorize(key, model);
     this.limiter.admit(trace);
-    this.credit.admit(trace, key, model, plan.body);
+    await this.credit.admit(trace, key, model, plan.body);
     const adapterOf = (family: 'openai' | 'gemini') => (family === 'openai' ? openAIChat : gemini);
     return this.upstream.route({
       group: key.group,

@@ -1,0 +1,146 @@
+import {
+  LeaseState,
+  NO_LEASE,
+  SLICE_REQUESTS,
+  afterShortGrant,
+  decide,
+  fits,
+  granted,
+  leaseLeft,
+  usedUpMessage,
+} from './lease';
+
+const NOW = 1_000_000;
+const TTL = 30_000;
+/** A lease of `grantedUsd` asked for just now. */
+function lease(over: Partial<LeaseState> = {}): LeaseState {
+  return { ...granted(NO_LEASE, over.grantedUsd ?? 10, TTL, NOW), ...over };
+}
+const cost = (expectedUsd: number, capUsd: number | null = null) => ({ expectedUsd, capUsd });
+
+describe('fits', () => {
+  it.each<[string, Partial<LeaseState>, number, number | null, boolean]>([
+    [
+      'what is left covers the expected cost',
+      { grantedUsd: 10, spentUsd: 5, reservedUsd: 4 },
+      1,
+      null,
+      true,
+    ],
+    [
+      'in-flight estimates and finished costs both count',
+      { grantedUsd: 10, spentUsd: 5, reservedUsd: 4.5, inFlight: 3 },
+      1,
+      null,
+      false,
+    ],
+    [
+      'less than expected, nothing in flight: one request at a time',
+      { grantedUsd: 10, spentUsd: 9.9 },
+      1,
+      null,
+      true,
+    ],
+    [
+      'less than expected, another request in flight: not now',
+      { grantedUsd: 10, spentUsd: 8.5, reservedUsd: 1, inFlight: 1 },
+      1,
+      null,
+      false,
+    ],
+    [
+      "less than expected, and the client's max_tokens may cost more than is left",
+      { grantedUsd: 10, spentUsd: 9.9 },
+      1,
+      2,
+      false,
+    ],
+    ['a max_tokens within what is left', { grantedUsd: 10, spentUsd: 9.5 }, 1, 0.4, true],
+    ['nothing left', { grantedUsd: 10, spentUsd: 10 }, 1, null, false],
+    ['overspent', { grantedUsd: 10, spentUsd: 11 }, 1, null, false],
+  ])('%s', (_, state, expected, cap, admitted) => {
+    expect(fits(lease(state), cost(expected, cap), NOW + 1)).toBe(admitted);
+  });
+
+  it('should not admit on a lease the ledger may have dropped (expired)', () => {
+    expect(fits(lease({ grantedUsd: 10 }), cost(1), NOW + TTL)).toBe(false);
+  });
+});
+
+describe('decide', () => {
+  it('should admit without asking the ledger while the lease fits and is young', () => {
+    expect(decide(lease(), cost(1), NOW + 1)).toEqual({ kind: 'admit' });
+  });
+
+  it('should ask for a slice of SLICE_REQUESTS expected costs, less what is left', () => {
+    expect(
+      decide(lease({ grantedUsd: 10, spentUsd: 9.5, inFlight: 1, reservedUsd: 0.4 }), cost(1), NOW),
+    ).toEqual({
+      kind: 'grant',
+      wantUsd: SLICE_REQUESTS - 0.1,
+    });
+    expect(decide(NO_LEASE, cost(0.5), NOW)).toEqual({
+      kind: 'grant',
+      wantUsd: SLICE_REQUESTS * 0.5,
+    });
+  });
+
+  it('should renew a lease past half its life, asking nothing more when it holds a slice', () => {
+    expect(decide(lease({ grantedUsd: 100 }), cost(1), NOW + TTL / 2)).toEqual({
+      kind: 'grant',
+      wantUsd: 0,
+    });
+  });
+});
+
+describe('granted', () => {
+  it('should add to a live lease and start its life again from when it was asked', () => {
+    const next = granted(lease({ grantedUsd: 10, spentUsd: 4 }), 5, TTL, NOW + 10_000);
+    expect(next).toMatchObject({ grantedUsd: 15, spentUsd: 4, expiresAt: NOW + 10_000 + TTL });
+    expect(leaseLeft(next)).toBe(11);
+  });
+
+  it('should start an expired lease again from nothing but its requests in flight', () => {
+    const next = granted(
+      lease({ grantedUsd: 10, spentUsd: 4, reservedUsd: 1, inFlight: 1 }),
+      5,
+      TTL,
+      NOW + TTL,
+    );
+    expect(next).toMatchObject({ grantedUsd: 5, spentUsd: 0, reservedUsd: 1, inFlight: 1 });
+  });
+});
+
+describe('afterShortGrant', () => {
+  it.each([
+    [
+      'requests in flight here will give their estimates back',
+      { inFlight: 2, remainingUsd: 1, heldElsewhereUsd: 1 },
+      'wait',
+    ],
+    ['others hold the rest', { inFlight: 0, remainingUsd: 1, heldElsewhereUsd: 0.5 }, 'ask-again'],
+    [
+      'the rest is spoken for by finished requests of this replica',
+      { inFlight: 0, remainingUsd: 1, heldElsewhereUsd: 0 },
+      'used-up',
+    ],
+    ['the balance is used up', { inFlight: 0, remainingUsd: 0, heldElsewhereUsd: 3 }, 'used-up'],
+  ] as const)('%s', (_, state, next) => {
+    expect(afterShortGrant(state)).toBe(next);
+  });
+});
+
+describe('usedUpMessage', () => {
+  it('should say used up when nothing is left', () => {
+    expect(usedUpMessage(0, { maxTokens: 500, costUsd: 1 })).toContain(
+      'the credit of this API key is used up',
+    );
+  });
+
+  it('should name max_tokens when it is what the rest of the credit cannot cover', () => {
+    const message = usedUpMessage(0.000123, { maxTokens: 4096, costUsd: 0.0165 });
+    expect(message).toContain('0.000123 USD of credit left');
+    expect(message).toContain('max_tokens 4096, up to 0.0165 USD');
+    expect(message).not.toContain('used up');
+  });
+});

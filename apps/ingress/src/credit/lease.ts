@@ -1,0 +1,132 @@
+// The arithmetic of a replica's credit lease, pure so it is table-tested (issue 18). The ledger grants each
+// replica a slice of a key's balance (key.lease.grant.v1); the replica admits requests against what its slice
+// has left after the costs of finished requests and the expected costs of requests in flight, with no round
+// trip until the slice runs low. The slices of all replicas never exceed the balance, so the key overshoots
+// only by what requests cost beyond what was expected of them, and by the last request of a slice: with less
+// left than a request is expected to cost and nothing in flight, a replica serves one more request rather than
+// refuse a key that still has credit (served one at a time). Overshoot ≤ one request per replica (plus what the
+// requests in flight cost beyond their learned estimate).
+
+/** A slice asks for this many requests' worth at the expected cost: few round trips, little held per replica. */
+export const SLICE_REQUESTS = 20;
+
+export interface LeaseState {
+  /** Granted to this replica since its lease began. */
+  grantedUsd: number;
+  /** Actual costs of the requests that finished under it. */
+  spentUsd: number;
+  /** Expected costs of the requests in flight, and how many they are. */
+  reservedUsd: number;
+  inFlight: number;
+  /** Until when the ledger keeps the lease (its ttl from when the last grant was asked); renewed at half. */
+  expiresAt: number;
+  renewAt: number;
+}
+
+export const NO_LEASE: LeaseState = {
+  grantedUsd: 0,
+  spentUsd: 0,
+  reservedUsd: 0,
+  inFlight: 0,
+  expiresAt: 0,
+  renewAt: 0,
+};
+
+export function leaseLeft(lease: LeaseState): number {
+  return lease.grantedUsd - lease.spentUsd - lease.reservedUsd;
+}
+
+export type LeaseDecision =
+  | { kind: 'admit' }
+  /** Ask the ledger for `wantUsd` more (0 only extends the lease); then decide again. */
+  | { kind: 'grant'; wantUsd: number };
+
+export interface RequestCost {
+  /** What the request is expected to cost (cost-estimate.ts). */
+  expectedUsd: number;
+  /** The most it may cost when the client set max_tokens; null when it did not. */
+  capUsd: number | null;
+}
+
+/**
+ * Whether the request fits the lease as it is at `now`: what is left covers its expected cost, or nothing of
+ * the key is in flight here and something is left (the last of a slice serves one request at a time) unless
+ * the client's own max_tokens says the request may cost more than that.
+ */
+export function fits(lease: LeaseState, cost: RequestCost, now: number): boolean {
+  if (now >= lease.expiresAt) return false;
+  const left = leaseLeft(lease);
+  if (left >= cost.expectedUsd) return true;
+  return lease.inFlight === 0 && left > 0 && (cost.capUsd === null || cost.capUsd <= left);
+}
+
+/** Admit on the lease, or ask the ledger first (for more, or to renew a lease past half its life). */
+export function decide(lease: LeaseState, cost: RequestCost, now: number): LeaseDecision {
+  if (fits(lease, cost, now) && now < lease.renewAt) return { kind: 'admit' };
+  const left = now < lease.expiresAt ? leaseLeft(lease) : 0;
+  return { kind: 'grant', wantUsd: topUp(left, cost.expectedUsd) };
+}
+
+/** What to ask for so the lease holds a slice again (nothing when it does: the grant only renews it). */
+export function topUp(leftUsd: number, expectedUsd: number): number {
+  return Math.max(0, SLICE_REQUESTS * expectedUsd - Math.max(0, leftUsd));
+}
+
+export interface ShortGrant {
+  /** Requests of the key in flight on this replica: when they end, their estimates return to the lease. */
+  inFlight: number;
+  /** The key's balance as the ledger saw it, and what other replicas' leases hold of it. */
+  remainingUsd: number;
+  heldElsewhereUsd: number;
+}
+
+/**
+ * The lease still cannot admit the request after a grant. Wait for a request of this replica to end; or,
+ * when other replicas hold the rest, ask again shortly (the ledger told idle holders to give theirs back);
+ * or, when what is left is spoken for by finished requests of this replica, the credit is used up.
+ */
+export function afterShortGrant(state: ShortGrant): 'wait' | 'ask-again' | 'used-up' {
+  if (state.inFlight > 0) return 'wait';
+  if (state.remainingUsd > 0 && state.heldElsewhereUsd > 0) return 'ask-again';
+  return 'used-up';
+}
+
+/** The lease after a grant asked at `askedAt`: the ledger's ttl runs from then, so ours ends no later. */
+export function granted(
+  lease: LeaseState,
+  grantedUsd: number,
+  ttlMs: number,
+  askedAt: number,
+): LeaseState {
+  // An expired lease was (or may be) dropped by the ledger with what it held: start it again from nothing.
+  const base = askedAt < lease.expiresAt ? lease : { ...lease, grantedUsd: 0, spentUsd: 0 };
+  return {
+    ...base,
+    grantedUsd: base.grantedUsd + grantedUsd,
+    expiresAt: askedAt + ttlMs,
+    renewAt: askedAt + ttlMs / 2,
+  };
+}
+
+/**
+ * The 402's message: used up; or, when something is left but the client's max_tokens lets the request cost
+ * more than that, says so (a lower max_tokens would be served).
+ */
+export function usedUpMessage(
+  leftUsd: number,
+  cap: { maxTokens: number; costUsd: number } | null,
+): string {
+  const left = Math.max(0, leftUsd);
+  const base =
+    'You exceeded your current quota: the credit of this API key is used up. Ask the operator to add credit.';
+  if (!cap || left <= 0) return base;
+  return (
+    `You exceeded your current quota: this API key has ${usd(left)} USD of credit left, which does not ` +
+    `cover this request (max_tokens ${cap.maxTokens}, up to ${usd(cap.costUsd)} USD). Lower max_tokens or ` +
+    'ask the operator to add credit.'
+  );
+}
+
+function usd(value: number): string {
+  return value.toPrecision(3).replace(/\.?0+$/, '');
+}
