@@ -11,6 +11,7 @@ import { usageLedgerMigrations } from './database/migrations';
 import { ClientKey } from './keys/client-key.entity';
 import { KeysModule } from './keys/keys.module';
 import { LeasesModule } from './leases/leases.module';
+import { RateWindowsModule } from './limits/rate-windows.module';
 import { ModelPriceEntity } from './pricing/model-price.entity';
 import { PricingModule } from './pricing/pricing.module';
 import { UsageModule } from './usage/usage.module';
@@ -32,6 +33,7 @@ export class UsageLedgerModule {
         }),
         KeysModule,
         LeasesModule,
+        RateWindowsModule,
         PricingModule,
         UsageModule,
         MessagingModule.forRoot(options.transport),

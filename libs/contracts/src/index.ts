@@ -7,6 +7,7 @@ export * from './upstream/upstream-outcome';
 export * from './health/channel-health-changed';
 export * from './admin/admin';
 export * from './limits/limits-usage';
+export * from './limits/limits-shared';
 export * from './usage/usage-recorded';
 export * from './pricing/model-price';
 export * from './admin/channel-test';

@@ -14,6 +14,14 @@ export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
   defaultOutputTokens: 256,
 };
 
+/** rpm/tpm at or below these are decided on the ledger's shared counter (exact); above, by broadcast. */
+export interface SharedLimits {
+  rpmMax: number;
+  tpmMax: number;
+}
+
+export const DEFAULT_SHARED_LIMITS: SharedLimits = { rpmMax: 1_000, tpmMax: 100_000 };
+
 /**
  * Time limits on receiving a request, so a client that trickles its head or body (slowloris) cannot hold a
  * connection and its memory for ever. They end when the request has arrived: a long streamed answer is not cut.
@@ -98,6 +106,7 @@ export class IngressEnv {
     /** One JSON line per finished data-plane request (access-log/access-log-line.ts); off by default. */
     readonly accessLog: boolean = false,
     readonly upstreamLimits: UpstreamReadLimits = DEFAULT_UPSTREAM_READ_LIMITS,
+    readonly sharedLimits: SharedLimits = DEFAULT_SHARED_LIMITS,
   ) {}
 }
 
@@ -137,6 +146,16 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         )
         .refine((list) => list.every(isCidr), 'must be a comma-separated list of IPs or CIDRs'),
       RELAYMESH_LIMITS_BROADCAST_MS: z.coerce.number().int().min(20).max(5_000).default(200),
+      RELAYMESH_LIMITS_SHARED_RPM_MAX: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_SHARED_LIMITS.rpmMax),
+      RELAYMESH_LIMITS_SHARED_TPM_MAX: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_SHARED_LIMITS.tpmMax),
       RELAYMESH_USAGE_OUTBOX_MAX: z.coerce
         .number()
         .int()
@@ -237,6 +256,10 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     {
       bodyBytes: env.RELAYMESH_MAX_UPSTREAM_BODY_BYTES,
       eventBytes: env.RELAYMESH_MAX_UPSTREAM_EVENT_BYTES,
+    },
+    {
+      rpmMax: env.RELAYMESH_LIMITS_SHARED_RPM_MAX,
+      tpmMax: env.RELAYMESH_LIMITS_SHARED_TPM_MAX,
     },
   );
 }

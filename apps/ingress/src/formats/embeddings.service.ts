@@ -166,7 +166,7 @@ export class EmbeddingsService {
     const key = trace.key!;
     trace.model = model;
     this.auth.authorize(key, model);
-    this.limiter.admit(trace);
+    await this.limiter.admit(trace);
     await this.credit.admit(trace, key, model, plan.body);
     const adapterOf = (family: 'openai' | 'gemini') => (family === 'openai' ? openAIChat : gemini);
     return this.upstream.route({

@@ -113,7 +113,7 @@ export class FormatService {
     }
     // Fallback models the key may not use are skipped, not refused: the requested one was allowed.
     const models = options.options.models.filter((m) => this.auth.allows(request.key, m));
-    this.limiter.admit(request.trace);
+    await this.limiter.admit(request.trace);
     await this.credit.admit(request.trace, request.key, model, body);
     const ctx: ClientContext = {
       requestId: request.requestId,

@@ -5,6 +5,7 @@ import { CreateUsageDeadLetters1763900400000 } from './1763900400000-CreateUsage
 import { AddUsageDeadLetterIds1763900500000 } from './1763900500000-AddUsageDeadLetterIds';
 import { AddUsageSummaryIndexes1763900600000 } from './1763900600000-AddUsageSummaryIndexes';
 import { CreateCreditLeases1763900700000 } from './1763900700000-CreateCreditLeases';
+import { CreateRateWindows1763900800000 } from './1763900800000-CreateRateWindows';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
@@ -13,4 +14,5 @@ export const usageLedgerMigrations = [
   AddUsageDeadLetterIds1763900500000,
   AddUsageSummaryIndexes1763900600000,
   CreateCreditLeases1763900700000,
+  CreateRateWindows1763900800000,
 ];
