@@ -34,6 +34,7 @@ import {
   fits,
   granted,
   leaseLeft,
+  offlineLease,
   usedUpMessage,
 } from './lease';
 import { PriceBook } from './price-book.service';
@@ -45,6 +46,8 @@ const ASK_AGAIN_TIMES = 4;
 /** A key's lease idle this long (nothing in flight, every record stored) is given back to the key. */
 export const IDLE_RELEASE_MS = 2_000;
 const SWEEP_MS = 1_000;
+/** After the ledger failed to answer a grant: how long it is not asked, and an offline lease lasts. */
+const LEDGER_AWAY_MS = 5_000;
 /** After a grant found nothing free, requests with others in flight here wait rather than ask for this long. */
 const SHORT_FOR_MS = 1_000;
 
@@ -56,6 +59,7 @@ interface KeyLease {
   spentUsd: number;
   expiresAt: number;
   renewAt: number;
+  offline: boolean;
   /** Expected costs of the requests in flight. */
   reserved: Map<Readonly<RequestTrace>, number>;
   /** Records of finished requests not yet stored in the stream: the lease is not given back before they are. */
@@ -77,6 +81,8 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
   private readonly leases = new Map<string, KeyLease>();
   private readonly history = new CostHistory();
   private sweepTimer: NodeJS.Timeout | null = null;
+  /** Until when the ledger is taken as away after a grant it did not answer. */
+  private ledgerAwayUntil = 0;
 
   constructor(
     private readonly prices: PriceBook,
@@ -123,15 +129,23 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
         await this.waitOrGiveUp(lease, deadline);
         continue;
       }
-      const reply = await this.ask(key.id, lease, decision.wantUsd);
+      let reply = await this.ask(key.id, lease, decision.wantUsd);
       if (reply === null) {
-        // The ledger is away: a lease it still keeps is spent as long as it lasts.
+        // The ledger is away: a lease it still keeps is spent as long as it lasts, then the last known balance.
         if (fits(stateOf(lease), cost.request, Date.now())) break;
-        throw new GatewayError(
-          503,
-          'The credit of this API key cannot be checked right now (the ledger is unreachable). Retry shortly.',
-          { code: 'credit_unavailable', retryAfter: 1 },
+        Object.assign(
+          lease,
+          pick(offlineLease(stateOf(lease), key.remaining_usd, Date.now(), LEDGER_AWAY_MS)),
         );
+        if (fits(stateOf(lease), cost.request, Date.now())) break;
+        reply = {
+          found: true,
+          unlimited: false,
+          granted_usd: 0,
+          remaining_usd: leaseLeft(stateOf(lease)),
+          held_elsewhere_usd: 0,
+          ttl_ms: LEDGER_AWAY_MS,
+        };
       }
       if (reply.unlimited) return;
       if (fits(stateOf(lease), cost.request, Date.now())) break;
@@ -186,15 +200,16 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
   /** Gives back the leases of keys idle for IDLE_RELEASE_MS, so memory and held credit follow busy keys. */
   releaseIdle(now = Date.now()): void {
     for (const [keyId, lease] of this.leases) {
-      if (isIdle(lease) && now - lease.lastUsedAt >= IDLE_RELEASE_MS)
-        {this.release(keyId, lease, now);}
+      if (isIdle(lease) && now - lease.lastUsedAt >= IDLE_RELEASE_MS) {
+        this.release(keyId, lease, now);
+      }
     }
   }
 
   private release(keyId: string, lease: KeyLease, now = Date.now()): void {
     this.leases.delete(keyId);
     const unspent = leaseLeft(stateOf(lease));
-    if (now >= lease.expiresAt || unspent <= 0) return;
+    if (now >= lease.expiresAt || unspent <= 0 || lease.offline) return;
     this.bus
       .request(CreditLeaseRelease, { key_id: keyId, holder: this.holder, release_usd: unspent })
       .catch((err: Error) =>
@@ -205,6 +220,8 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
 
   /** One grant at a time per key; requests arriving meanwhile share it. Null when the ledger did not answer. */
   private ask(keyId: string, lease: KeyLease, wantUsd: number): Promise<GrantReply | null> {
+    // A ledger that just failed to answer is not asked again at once: each request would wait for its timeout.
+    if (Date.now() < this.ledgerAwayUntil) return Promise.resolve(null);
     lease.asking ??= (async () => {
       const askedAt = Date.now();
       try {
@@ -214,17 +231,15 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
           want_usd: wantUsd,
         });
         if (reply.found && !reply.unlimited) {
-          const next = granted(stateOf(lease), reply.granted_usd, reply.ttl_ms, askedAt);
-          Object.assign(lease, {
-            grantedUsd: next.grantedUsd,
-            spentUsd: next.spentUsd,
-            expiresAt: next.expiresAt,
-            renewAt: next.renewAt,
-          });
+          Object.assign(
+            lease,
+            pick(granted(stateOf(lease), reply.granted_usd, reply.ttl_ms, askedAt)),
+          );
         }
         return reply;
       } catch (err) {
         this.logger.warn(`no credit lease for key ${keyId}: ${(err as Error).message}`);
+        this.ledgerAwayUntil = Date.now() + LEDGER_AWAY_MS;
         return null;
       } finally {
         lease.asking = null;
@@ -296,6 +311,19 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** The lease fields a pure step returns, to write back into the key's lease. */
+function pick(
+  state: LeaseState,
+): Pick<KeyLease, 'grantedUsd' | 'spentUsd' | 'expiresAt' | 'renewAt' | 'offline'> {
+  return {
+    grantedUsd: state.grantedUsd,
+    spentUsd: state.spentUsd,
+    expiresAt: state.expiresAt,
+    renewAt: state.renewAt,
+    offline: state.offline,
+  };
+}
+
 function stateOf(lease: KeyLease): LeaseState {
   let reservedUsd = 0;
   for (const usd of lease.reserved.values()) reservedUsd += usd;
@@ -306,6 +334,7 @@ function stateOf(lease: KeyLease): LeaseState {
     inFlight: lease.reserved.size,
     expiresAt: lease.expiresAt,
     renewAt: lease.renewAt,
+    offline: lease.offline,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   fits,
   granted,
   leaseLeft,
+  offlineLease,
   usedUpMessage,
 } from './lease';
 
@@ -108,6 +109,29 @@ describe('granted', () => {
       NOW + TTL,
     );
     expect(next).toMatchObject({ grantedUsd: 5, spentUsd: 0, reservedUsd: 1, inFlight: 1 });
+  });
+});
+
+describe('offlineLease', () => {
+  it("should spend the key's last known balance, carrying what was spent offline across periods", () => {
+    const first = offlineLease(lease({ grantedUsd: 10, spentUsd: 7 }), 50, NOW, 5_000);
+    expect(first).toMatchObject({
+      grantedUsd: 50,
+      spentUsd: 0,
+      offline: true,
+      expiresAt: NOW + 5_000,
+    });
+    const next = offlineLease({ ...first, spentUsd: 20 }, 50, NOW + 5_000, 5_000);
+    expect(leaseLeft(next)).toBe(30);
+  });
+
+  it('should start from nothing once the ledger grants again', () => {
+    const away = { ...offlineLease(NO_LEASE, 50, NOW, 5_000), spentUsd: 20 };
+    expect(granted(away, 5, TTL, NOW + 1_000)).toMatchObject({
+      grantedUsd: 5,
+      spentUsd: 0,
+      offline: false,
+    });
   });
 });
 

@@ -21,6 +21,8 @@ export interface LeaseState {
   /** Until when the ledger keeps the lease (its ttl from when the last grant was asked); renewed at half. */
   expiresAt: number;
   renewAt: number;
+  /** Not granted by the ledger (out of reach): the key's last known balance, see offlineLease. */
+  offline: boolean;
 }
 
 export const NO_LEASE: LeaseState = {
@@ -30,7 +32,30 @@ export const NO_LEASE: LeaseState = {
   inFlight: 0,
   expiresAt: 0,
   renewAt: 0,
+  offline: false,
 };
+
+/**
+ * The ledger cannot be reached (rule 5: the data plane keeps serving): the replica spends the key's last
+ * known balance (from key.changed) for `forMs`, then tries the ledger again; what it spent offline is carried
+ * from one offline period to the next, so a long outage does not hand the same balance out again. The price:
+ * during an outage each replica may spend up to that balance, and the ledger bills it all once it is back.
+ */
+export function offlineLease(
+  lease: LeaseState,
+  lastKnownRemainingUsd: number,
+  now: number,
+  forMs: number,
+): LeaseState {
+  return {
+    ...lease,
+    grantedUsd: lastKnownRemainingUsd,
+    spentUsd: lease.offline ? lease.spentUsd : 0,
+    expiresAt: now + forMs,
+    renewAt: now + forMs,
+    offline: true,
+  };
+}
 
 export function leaseLeft(lease: LeaseState): number {
   return lease.grantedUsd - lease.spentUsd - lease.reservedUsd;
@@ -98,10 +123,13 @@ export function granted(
   ttlMs: number,
   askedAt: number,
 ): LeaseState {
-  // An expired lease was (or may be) dropped by the ledger with what it held: start it again from nothing.
-  const base = askedAt < lease.expiresAt ? lease : { ...lease, grantedUsd: 0, spentUsd: 0 };
+  // An expired lease was (or may be) dropped by the ledger with what it held, and an offline one was never
+  // granted: start it again from nothing.
+  const base =
+    askedAt < lease.expiresAt && !lease.offline ? lease : { ...lease, grantedUsd: 0, spentUsd: 0 };
   return {
     ...base,
+    offline: false,
     grantedUsd: base.grantedUsd + grantedUsd,
     expiresAt: askedAt + ttlMs,
     renewAt: askedAt + ttlMs / 2,

@@ -25,6 +25,8 @@ import { LimitDecision, UsageWindow, decideLimits } from '@relaymesh/limits';
 const FULL_EVERY = 10;
 /** Keys per message, so one message stays small whatever the number of busy keys. */
 const KEYS_PER_MESSAGE = 500;
+/** After the ledger failed to answer an admission: how long small limits are decided locally. */
+const LEDGER_AWAY_MS = 5_000;
 
 @Injectable()
 export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
@@ -36,6 +38,7 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   private readonly changed = new Set<string>();
   /** Refusals of the shared counter, until their window frees (no round trip for a refused key). */
   private readonly refused = new Map<string, RememberedRefusal>();
+  private ledgerAwayUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private broadcasts = 0;
 
@@ -85,9 +88,12 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     }
     let reply;
     try {
+      // A ledger that just failed to answer is not asked again at once: each request would wait its timeout.
+      if (Date.now() < this.ledgerAwayUntil) throw new Error('the ledger is away');
       reply = await this.bus.request(LimitsAdmit, { key_id: key.id });
     } catch {
       // The ledger is away: the broadcast counts still hold the limit, with their overshoot.
+      this.ledgerAwayUntil = Math.max(this.ledgerAwayUntil, Date.now() + LEDGER_AWAY_MS);
       this.admitLocally(trace, now);
       return;
     }
