@@ -54,18 +54,18 @@ describe('CostHistory', () => {
 
   it('should answer the (key, model) average, else the model across keys, else the fallback', () => {
     const history = new CostHistory();
-    expect(history.expected('k1', 'm', fallback)).toBe(99);
+    expect(history.expected('k1', 'm', fallback)).toEqual({ usd: 99, learned: false });
     history.learn('k2', 'm', 2);
-    expect(history.expected('k1', 'm', fallback)).toBe(2);
+    expect(history.expected('k1', 'm', fallback)).toEqual({ usd: 2, learned: true });
     history.learn('k1', 'm', 1);
-    expect(history.expected('k1', 'm', fallback)).toBe(1);
-    expect(history.expected('k1', 'other', fallback)).toBe(99);
+    expect(history.expected('k1', 'm', fallback)).toEqual({ usd: 1, learned: true });
+    expect(history.expected('k1', 'other', fallback)).toEqual({ usd: 99, learned: false });
   });
 
   it('should not learn from requests that cost nothing (a failure would teach the key 0)', () => {
     const history = new CostHistory();
     history.learn('k1', 'm', 0);
-    expect(history.expected('k1', 'm', fallback)).toBe(99);
+    expect(history.expected('k1', 'm', fallback).learned).toBe(false);
   });
 
   it('should forget the least recently learned pair past its bound', () => {
@@ -74,7 +74,7 @@ describe('CostHistory', () => {
     history.learn('b', 'm2', 2);
     history.learn('a', 'm1', 1);
     history.learn('c', 'm3', 3);
-    expect(history.expected('b', 'm2', fallback)).toBe(99);
-    expect(history.expected('a', 'm1', fallback)).toBe(1);
+    expect(history.expected('b', 'm2', fallback).learned).toBe(false);
+    expect(history.expected('a', 'm1', fallback).usd).toBe(1);
   });
 });

@@ -60,9 +60,16 @@ export class CostHistory {
 
   constructor(private readonly maxEntries = MAX_LEARNED) {}
 
-  /** The (key, model)'s average, else the model's, else `fallback`. */
-  expected(keyId: string, model: string, fallback: () => number): number {
-    return this.byKeyModel.get(pairOf(keyId, model)) ?? this.byModel.get(model) ?? fallback();
+  /** The (key, model)'s average, else the model's, else `fallback` (not learned: a guess). */
+  expected(
+    keyId: string,
+    model: string,
+    fallback: () => number,
+  ): { usd: number; learned: boolean } {
+    const learned = this.byKeyModel.get(pairOf(keyId, model)) ?? this.byModel.get(model);
+    return learned === undefined
+      ? { usd: fallback(), learned: false }
+      : { usd: learned, learned: true };
   }
 
   /** A request of the pair settled at `costUsd` (0-cost failures are not learned: they would teach 0). */

@@ -201,18 +201,27 @@ describe('CreditGuard', () => {
     );
   });
 
-  it("should say when the client's max_tokens is what the rest of the credit cannot cover", async () => {
+  it('should refuse when what is left cannot cover one request, say so, and keep refusing (no flapping)', async () => {
     const ledger = new FakeLedger(15); // one request of 10, then 5 left
     const guard = ledger.replica();
     expect(await serve(ledger, guard)).toBe(200);
-    const t = trace(100);
-    const refusal = await guard.admit(t, ledger.key(), 'm', BODY).catch((err: GatewayError) => err);
-    expect(refusal).toBeInstanceOf(GatewayError);
-    expect((refusal as GatewayError).status).toBe(402);
-    expect((refusal as GatewayError).message).toContain('max_tokens 100');
-    // Without a cap it is served, alone: the last of the credit, one request at a time.
-    expect(await serve(ledger, guard)).toBe(200);
+    const refusal = await guard
+      .admit(trace(100), ledger.key(), 'm', BODY)
+      .catch((err: GatewayError) => err);
+    expect(refusal).toMatchObject({ status: 402, details: { code: 'insufficient_quota' } });
+    expect((refusal as GatewayError).message).toContain(
+      '5 USD of credit left, less than this request is expected to cost (10 USD, and max_tokens 100 lets it cost up to 101 USD)',
+    );
+    // A request without max_tokens is refused the same: the refusal is the key's state, not the request's cap.
     expect(await serve(ledger, guard)).toBe(402);
+    expect(ledger.used).toBe(10);
+    // A replica that has learned nothing of the key serves one request on its guess (the overshoot bound: one
+    // request per replica), then refuses like the other.
+    const fresh = ledger.replica();
+    expect(await serve(ledger, fresh)).toBe(200);
+    expect(await serve(ledger, fresh)).toBe(402);
+    expect(await serve(ledger, guard)).toBe(402);
+    expect(ledger.used - ledger.credit).toBeLessThanOrEqual(COST);
   });
 
   it("should keep serving while the ledger is away: its lease, then the key's last known balance, once", async () => {

@@ -4,7 +4,8 @@
 // learned from the key's actual costs (cost-estimate.ts), never max_tokens; lease.ts has the arithmetic, the
 // overshoot bound and why. When the lease cannot cover a request, the replica asks for more; if the ledger has
 // none free, the request waits for this replica's requests in flight to end, or for other replicas to give
-// back what they hold (the ledger's recall), and is refused with 402 only when the credit is used up.
+// back what they hold (the ledger's recall), and is refused with 402 only when what is left of the credit
+// cannot cover it.
 //
 // No cost lapses unbilled (issue 15, D1): a finished request's cost stays spent in the lease until the ledger
 // debits it and takes it out of the lease; the replica gives the unspent rest back only once every record of
@@ -117,7 +118,7 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
     }
     const cost = this.costOf(trace, key.id, model, body, price);
     // Every replica hears the ledger's key.changed: a key it shows used up is refused with no round trip.
-    if (key.remaining_usd <= 0) throw usedUp(0, null);
+    if (key.remaining_usd <= 0) throw usedUp(0, cost.request, null);
     const lease = this.leaseOf(key.id);
     const deadline = Date.now() + CREDIT_WAIT_MS;
     let askedAgain = 0;
@@ -156,7 +157,7 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
             heldElsewhereUsd: reply.held_elsewhere_usd,
           })
         : 'used-up';
-      if (next === 'used-up') throw usedUp(leaseLeft(stateOf(lease)), cost.cap);
+      if (next === 'used-up') throw usedUp(leaseLeft(stateOf(lease)), cost.request, cost.cap);
       lease.shortAt = Date.now();
       if (next === 'wait') {
         await this.waitOrGiveUp(lease, deadline);
@@ -275,7 +276,7 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
   ): { request: RequestCost; cap: { maxTokens: number; costUsd: number } | null } {
     const bodyChars = JSON.stringify(body ?? null).length;
     const producesOutput = trace.route !== 'embeddings';
-    const expectedUsd = this.history.expected(keyId, model, () =>
+    const expected = this.history.expected(keyId, model, () =>
       firstGuess(
         {
           bodyChars,
@@ -290,7 +291,14 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
       trace.maxTokens !== null && producesOutput
         ? { maxTokens: trace.maxTokens, costUsd: costCap(bodyChars, trace.maxTokens, price) }
         : null;
-    return { request: { expectedUsd, capUsd: cap?.costUsd ?? null }, cap };
+    return {
+      request: {
+        expectedUsd: expected.usd,
+        learned: expected.learned,
+        capUsd: cap?.costUsd ?? null,
+      },
+      cap,
+    };
   }
 
   private leaseOf(keyId: string): KeyLease {
@@ -347,9 +355,13 @@ function isIdle(lease: KeyLease): boolean {
   );
 }
 
-function usedUp(leftUsd: number, cap: { maxTokens: number; costUsd: number } | null): GatewayError {
+function usedUp(
+  leftUsd: number,
+  cost: RequestCost,
+  cap: { maxTokens: number; costUsd: number } | null,
+): GatewayError {
   creditRefusals.inc({ reason: 'exhausted' });
-  return new GatewayError(402, usedUpMessage(leftUsd, cap), { code: 'insufficient_quota' });
+  return new GatewayError(402, usedUpMessage(leftUsd, cost, cap), { code: 'insufficient_quota' });
 }
 
 function heldInFlight(): GatewayError {

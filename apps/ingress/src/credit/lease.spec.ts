@@ -17,7 +17,11 @@ const TTL = 30_000;
 function lease(over: Partial<LeaseState> = {}): LeaseState {
   return { ...granted(NO_LEASE, over.grantedUsd ?? 10, TTL, NOW), ...over };
 }
-const cost = (expectedUsd: number, capUsd: number | null = null) => ({ expectedUsd, capUsd });
+const cost = (expectedUsd: number, capUsd: number | null = null, learned = true) => ({
+  expectedUsd,
+  capUsd,
+  learned,
+});
 
 describe('fits', () => {
   it.each<[string, Partial<LeaseState>, number, number | null, boolean]>([
@@ -35,13 +39,7 @@ describe('fits', () => {
       null,
       false,
     ],
-    [
-      'less than expected, nothing in flight: one request at a time',
-      { grantedUsd: 10, spentUsd: 9.9 },
-      1,
-      null,
-      true,
-    ],
+    ['less than expected, nothing in flight', { grantedUsd: 10, spentUsd: 9.9 }, 1, null, false],
     [
       'less than expected, another request in flight: not now',
       { grantedUsd: 10, spentUsd: 8.5, reservedUsd: 1, inFlight: 1 },
@@ -50,17 +48,28 @@ describe('fits', () => {
       false,
     ],
     [
-      "less than expected, and the client's max_tokens may cost more than is left",
-      { grantedUsd: 10, spentUsd: 9.9 },
+      "what is left covers the expected cost, not the client's max_tokens (only named when refused)",
+      { grantedUsd: 10, spentUsd: 8.5 },
       1,
-      2,
-      false,
+      5,
+      true,
     ],
-    ['a max_tokens within what is left', { grantedUsd: 10, spentUsd: 9.5 }, 1, 0.4, true],
     ['nothing left', { grantedUsd: 10, spentUsd: 10 }, 1, null, false],
     ['overspent', { grantedUsd: 10, spentUsd: 11 }, 1, null, false],
   ])('%s', (_, state, expected, cap, admitted) => {
     expect(fits(lease(state), cost(expected, cap), NOW + 1)).toBe(admitted);
+  });
+
+  it('should serve one request on a guess (nothing learned yet) while something is left, to learn its cost', () => {
+    expect(fits(lease({ grantedUsd: 10, spentUsd: 9.9 }), cost(1, null, false), NOW)).toBe(true);
+    expect(
+      fits(
+        lease({ grantedUsd: 10, spentUsd: 9, reservedUsd: 0.95, inFlight: 1 }),
+        cost(1, null, false),
+        NOW,
+      ),
+    ).toBe(false);
+    expect(fits(lease({ grantedUsd: 10, spentUsd: 10 }), cost(1, null, false), NOW)).toBe(false);
   });
 
   it('should not admit on a lease the ledger may have dropped (expired)', () => {
@@ -156,15 +165,18 @@ describe('afterShortGrant', () => {
 
 describe('usedUpMessage', () => {
   it('should say used up when nothing is left', () => {
-    expect(usedUpMessage(0, { maxTokens: 500, costUsd: 1 })).toContain(
+    expect(usedUpMessage(0, cost(1), { maxTokens: 500, costUsd: 1 })).toContain(
       'the credit of this API key is used up',
     );
   });
 
-  it('should name max_tokens when it is what the rest of the credit cannot cover', () => {
-    const message = usedUpMessage(0.000123, { maxTokens: 4096, costUsd: 0.0165 });
-    expect(message).toContain('0.000123 USD of credit left');
-    expect(message).toContain('max_tokens 4096, up to 0.0165 USD');
+  it('should say what is left and what the request is expected to cost, naming max_tokens when it is higher', () => {
+    const message = usedUpMessage(0.000123, cost(0.0007), { maxTokens: 4096, costUsd: 0.0165 });
+    expect(message).toContain(
+      '0.000123 USD of credit left, less than this request is expected to cost',
+    );
+    expect(message).toContain('0.0007 USD, and max_tokens 4096 lets it cost up to 0.0165 USD');
     expect(message).not.toContain('used up');
+    expect(usedUpMessage(0.000123, cost(0.0007), null)).not.toContain('max_tokens');
   });
 });

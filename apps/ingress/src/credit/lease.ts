@@ -2,10 +2,12 @@
 // replica a slice of a key's balance (key.lease.grant.v1); the replica admits requests against what its slice
 // has left after the costs of finished requests and the expected costs of requests in flight, with no round
 // trip until the slice runs low. The slices of all replicas never exceed the balance, so the key overshoots
-// only by what requests cost beyond what was expected of them, and by the last request of a slice: with less
-// left than a request is expected to cost and nothing in flight, a replica serves one more request rather than
-// refuse a key that still has credit (served one at a time). Overshoot ≤ one request per replica (plus what the
-// requests in flight cost beyond their learned estimate).
+// only by what the requests in flight when it runs out cost beyond what was expected of them (their learned
+// average: about nothing for requests of steady size), plus, on a replica that has not learned the key's or
+// model's cost yet, the one request it serves to learn it: overshoot ≤ one request per replica beyond the
+// estimate errors. A request that does not fit while others of the key are in flight waits for them rather
+// than being refused (a nearly-empty key is served a few requests at a time); a key is refused only when what
+// is left cannot cover one request.
 
 /** A slice asks for this many requests' worth at the expected cost: few round trips, little held per replica. */
 export const SLICE_REQUESTS = 20;
@@ -69,20 +71,23 @@ export type LeaseDecision =
 export interface RequestCost {
   /** What the request is expected to cost (cost-estimate.ts). */
   expectedUsd: number;
+  /** False while no request of the key or the model has settled here: the expected cost is a guess. */
+  learned: boolean;
   /** The most it may cost when the client set max_tokens; null when it did not. */
   capUsd: number | null;
 }
 
 /**
- * Whether the request fits the lease as it is at `now`: what is left covers its expected cost, or nothing of
- * the key is in flight here and something is left (the last of a slice serves one request at a time) unless
- * the client's own max_tokens says the request may cost more than that.
+ * Whether the request fits the lease as it is at `now`: what is left covers its expected cost; or, while that
+ * cost is only a guess (nothing of the key or model settled on this replica yet), something is left and
+ * nothing of the key is in flight here, so the guess never refuses a key that has credit: one request is served
+ * and its cost learned. Not max_tokens (the cap is only named in the refusal): a refusal that depended on the
+ * request's own cap would let the next request without one through, and the 402 would flap.
  */
 export function fits(lease: LeaseState, cost: RequestCost, now: number): boolean {
   if (now >= lease.expiresAt) return false;
   const left = leaseLeft(lease);
-  if (left >= cost.expectedUsd) return true;
-  return lease.inFlight === 0 && left > 0 && (cost.capUsd === null || cost.capUsd <= left);
+  return left >= cost.expectedUsd || (!cost.learned && lease.inFlight === 0 && left > 0);
 }
 
 /** Admit on the lease, or ask the ledger first (for more, or to renew a lease past half its life). */
@@ -137,21 +142,25 @@ export function granted(
 }
 
 /**
- * The 402's message: used up; or, when something is left but the client's max_tokens lets the request cost
- * more than that, says so (a lower max_tokens would be served).
+ * The 402's message: used up when nothing is left; otherwise what is left and that it does not cover what a
+ * request is expected to cost, naming max_tokens when the client set it and it lets the request cost more.
  */
 export function usedUpMessage(
   leftUsd: number,
+  cost: RequestCost,
   cap: { maxTokens: number; costUsd: number } | null,
 ): string {
-  const left = Math.max(0, leftUsd);
-  const base =
-    'You exceeded your current quota: the credit of this API key is used up. Ask the operator to add credit.';
-  if (!cap || left <= 0) return base;
+  if (leftUsd <= 0) {
+    return 'You exceeded your current quota: the credit of this API key is used up. Ask the operator to add credit.';
+  }
+  const capNote =
+    cap && cap.costUsd > leftUsd
+      ? ` and max_tokens ${cap.maxTokens} lets it cost up to ${usd(cap.costUsd)} USD`
+      : '';
   return (
-    `You exceeded your current quota: this API key has ${usd(left)} USD of credit left, which does not ` +
-    `cover this request (max_tokens ${cap.maxTokens}, up to ${usd(cap.costUsd)} USD). Lower max_tokens or ` +
-    'ask the operator to add credit.'
+    `You exceeded your current quota: this API key has ${usd(leftUsd)} USD of credit left, less than this ` +
+    `request is expected to cost (${usd(cost.expectedUsd)} USD${capNote ? `,${capNote}` : ''}). Ask the ` +
+    'operator to add credit.'
   );
 }
 
