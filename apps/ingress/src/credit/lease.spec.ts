@@ -55,6 +55,13 @@ describe('fits', () => {
       true,
     ],
     ['nothing left', { grantedUsd: 10, spentUsd: 10 }, 1, null, false],
+    [
+      'the last request of a credit summed in floating point',
+      { grantedUsd: 0.3, spentUsd: 0.2 },
+      0.1,
+      null,
+      true,
+    ],
     ['overspent', { grantedUsd: 10, spentUsd: 11 }, 1, null, false],
   ])('%s', (_, state, expected, cap, admitted) => {
     expect(fits(lease(state), cost(expected, cap), NOW + 1)).toBe(admitted);

@@ -9,6 +9,12 @@
 // than being refused (a nearly-empty key is served a few requests at a time); a key is refused only when what
 // is left cannot cover one request.
 
+/**
+ * Money is stored to 1e-10 USD and summed in floating point: amounts this close count as equal, so a credit of
+ * exactly N requests serves N (and what is left after them counts as used up).
+ */
+export const USD_EPSILON = 1e-9;
+
 /** A slice asks for this many requests' worth at the expected cost: few round trips, little held per replica. */
 export const SLICE_REQUESTS = 20;
 
@@ -87,7 +93,10 @@ export interface RequestCost {
 export function fits(lease: LeaseState, cost: RequestCost, now: number): boolean {
   if (now >= lease.expiresAt) return false;
   const left = leaseLeft(lease);
-  return left >= cost.expectedUsd || (!cost.learned && lease.inFlight === 0 && left > 0);
+  return (
+    left >= cost.expectedUsd - USD_EPSILON ||
+    (!cost.learned && lease.inFlight === 0 && left > USD_EPSILON)
+  );
 }
 
 /** Admit on the lease, or ask the ledger first (for more, or to renew a lease past half its life). */
@@ -150,7 +159,7 @@ export function usedUpMessage(
   cost: RequestCost,
   cap: { maxTokens: number; costUsd: number } | null,
 ): string {
-  if (leftUsd <= 0) {
+  if (leftUsd <= USD_EPSILON) {
     return 'You exceeded your current quota: the credit of this API key is used up. Ask the operator to add credit.';
   }
   const capNote =
