@@ -38,6 +38,8 @@ class FakeLedger {
   grants = 0;
   down = false;
   readonly guards: CreditGuard[] = [];
+  /** A period budget, as the ledger's grant reports it (the real arithmetic is the ledger's, int-tested). */
+  budget: { left: number; resetsAt: string } | null = null;
 
   constructor(public credit: number) {}
 
@@ -57,7 +59,8 @@ class FakeLedger {
           const { holder, want_usd } = CreditLeaseGrant.request.parse(payload);
           this.grants++;
           const heldAll = [...this.held.values()].reduce((a, b) => a + b, 0);
-          const grantedUsd = Math.max(0, Math.min(want_usd, this.remaining - heldAll));
+          const spendable = Math.min(this.remaining, this.budget?.left ?? Infinity);
+          const grantedUsd = Math.max(0, Math.min(want_usd, spendable - heldAll));
           this.held.set(holder, (this.held.get(holder) ?? 0) + grantedUsd);
           const heldElsewhere = heldAll - (this.held.get(holder) ?? 0) + grantedUsd;
           if (grantedUsd < want_usd && heldElsewhere > 0) {
@@ -69,6 +72,8 @@ class FakeLedger {
             granted_usd: grantedUsd,
             remaining_usd: this.remaining,
             held_elsewhere_usd: heldElsewhere,
+            budget_left_usd: this.budget?.left ?? null,
+            budget_resets_at: this.budget?.resetsAt ?? null,
             ttl_ms: 30_000,
           });
         }
@@ -222,6 +227,31 @@ describe('CreditGuard', () => {
     expect(await serve(ledger, fresh)).toBe(402);
     expect(await serve(ledger, guard)).toBe(402);
     expect(ledger.used - ledger.credit).toBeLessThanOrEqual(COST);
+  });
+
+  it('should refuse a spent period budget with 402 naming its reset time, from the grant and then the key record', async () => {
+    const ledger = new FakeLedger(100 * COST);
+    ledger.budget = { left: 0, resetsAt: '2026-12-08T00:00:00.000Z' };
+    const guard = ledger.replica();
+    const key = { ...ledger.key(), budget_usd: 5, budget_period: 'day' as const };
+    const refusal = await guard.admit(trace(), key, 'm', BODY).catch((err: GatewayError) => err);
+    expect(refusal).toMatchObject({ status: 402, details: { code: 'insufficient_quota' } });
+    expect((refusal as GatewayError).message).toBe(
+      'You exceeded your current quota: the daily budget of this API key (5 USD) is spent. It resets at 2026-12-08T00:00:00.000Z.',
+    );
+    // Once key.changed has published the spent budget, no round trip: every replica refuses at once.
+    const grants = ledger.grants;
+    const published = {
+      ...key,
+      budget_spent_usd: 5,
+      budget_resets_at: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    expect(await status(() => ledger.replica().admit(trace(), published, 'm', BODY))).toBe(402);
+    expect(ledger.grants).toBe(grants);
+    // Past its reset, the stale record does not refuse: the ledger is asked.
+    ledger.budget = { left: 5, resetsAt: '2026-12-09T00:00:00.000Z' };
+    const stale = { ...published, budget_resets_at: new Date(Date.now() - 1).toISOString() };
+    expect(await status(() => guard.admit(trace(), stale, 'm', BODY))).toBe(200);
   });
 
   it("should keep serving while the ledger is away: its lease, then the key's last known balance, once", async () => {

@@ -31,6 +31,8 @@ import {
   NO_LEASE,
   RequestCost,
   afterShortGrant,
+  budgetSpentMessage,
+  budgetSpentUntil,
   decide,
   fits,
   granted,
@@ -119,6 +121,8 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
     const cost = this.costOf(trace, key.id, model, body, price);
     // Every replica hears the ledger's key.changed: a key it shows used up is refused with no round trip.
     if (key.remaining_usd <= 0) throw usedUp(0, cost.request, null);
+    const budgetSpent = budgetSpentUntil(key, Date.now());
+    if (budgetSpent !== null) throw budgetUsedUp(key, new Date(budgetSpent).toISOString());
     const lease = this.leaseOf(key.id);
     const deadline = Date.now() + CREDIT_WAIT_MS;
     let askedAgain = 0;
@@ -145,6 +149,8 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
           granted_usd: 0,
           remaining_usd: leaseLeft(stateOf(lease)),
           held_elsewhere_usd: 0,
+          budget_left_usd: null,
+          budget_resets_at: null,
           ttl_ms: LEDGER_AWAY_MS,
         };
       }
@@ -157,7 +163,17 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
             heldElsewhereUsd: reply.held_elsewhere_usd,
           })
         : 'used-up';
-      if (next === 'used-up') throw usedUp(leaseLeft(stateOf(lease)), cost.request, cost.cap);
+      if (next === 'used-up') {
+        // The period budget is what ran out when it holds less than the credit does.
+        if (
+          reply.budget_resets_at !== null &&
+          reply.budget_left_usd !== null &&
+          reply.budget_left_usd < reply.remaining_usd
+        ) {
+          throw budgetUsedUp(key, reply.budget_resets_at);
+        }
+        throw usedUp(leaseLeft(stateOf(lease)), cost.request, cost.cap);
+      }
       lease.shortAt = Date.now();
       if (next === 'wait') {
         await this.waitOrGiveUp(lease, deadline);
@@ -362,6 +378,13 @@ function usedUp(
 ): GatewayError {
   creditRefusals.inc({ reason: 'exhausted' });
   return new GatewayError(402, usedUpMessage(leftUsd, cost, cap), { code: 'insufficient_quota' });
+}
+
+function budgetUsedUp(key: KeyRecord, resetsAt: string): GatewayError {
+  creditRefusals.inc({ reason: 'budget' });
+  return new GatewayError(402, budgetSpentMessage(key.budget_period, key.budget_usd, resetsAt), {
+    code: 'insufficient_quota',
+  });
 }
 
 function heldInFlight(): GatewayError {

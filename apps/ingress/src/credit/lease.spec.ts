@@ -3,6 +3,8 @@ import {
   NO_LEASE,
   SLICE_REQUESTS,
   afterShortGrant,
+  budgetSpentMessage,
+  budgetSpentUntil,
   decide,
   fits,
   granted,
@@ -185,5 +187,29 @@ describe('usedUpMessage', () => {
     expect(message).toContain('0.0007 USD, and max_tokens 4096 lets it cost up to 0.0165 USD');
     expect(message).not.toContain('used up');
     expect(usedUpMessage(0.000123, cost(0.0007), null)).not.toContain('max_tokens');
+  });
+});
+
+describe('budgetSpentUntil', () => {
+  const spent = {
+    budget_usd: 5,
+    budget_period: 'day' as const,
+    budget_spent_usd: 5,
+    budget_resets_at: '2026-12-08T00:00:00.000Z',
+  };
+  const before = Date.parse('2026-12-07T12:00:00.000Z');
+  it.each([
+    ['spent, before its reset', spent, before, Date.parse('2026-12-08T00:00:00.000Z')],
+    ['spent, at its reset (stale)', spent, Date.parse('2026-12-08T00:00:00.000Z'), null],
+    ['not spent', { ...spent, budget_spent_usd: 4.99 }, before, null],
+    ['no budget', { ...spent, budget_usd: null, budget_period: null }, before, null],
+  ])('%s', (_, budget, now, until) => {
+    expect(budgetSpentUntil(budget, now)).toBe(until);
+  });
+
+  it('should name the period and the reset', () => {
+    expect(budgetSpentMessage('week', 20, '2026-12-14T00:00:00.000Z')).toBe(
+      'You exceeded your current quota: the weekly budget of this API key (20 USD) is spent. It resets at 2026-12-14T00:00:00.000Z.',
+    );
   });
 });

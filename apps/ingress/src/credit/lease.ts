@@ -176,3 +176,39 @@ export function usedUpMessage(
 function usd(value: number): string {
   return value.toPrecision(3).replace(/\.?0+$/, '');
 }
+
+/** The key's period budget as the ledger last published it (KeyRecord's budget fields). */
+export interface PublishedBudget {
+  budget_usd: number | null;
+  budget_period: 'day' | 'week' | 'month' | null;
+  budget_spent_usd: number | null;
+  budget_resets_at: string | null;
+}
+
+/**
+ * When the key's period budget, as last published, is spent and not reset yet at `now`: its reset time, so
+ * every replica refuses it with no round trip; null otherwise (a stale record past its reset asks the ledger).
+ */
+export function budgetSpentUntil(budget: PublishedBudget, now: number): number | null {
+  if (budget.budget_usd === null || budget.budget_spent_usd === null || !budget.budget_resets_at) {
+    return null;
+  }
+  const resetsAt = Date.parse(budget.budget_resets_at);
+  return resetsAt > now && budget.budget_spent_usd >= budget.budget_usd - USD_EPSILON
+    ? resetsAt
+    : null;
+}
+
+/** The 402 of a spent period budget: which budget, and when it resets (CONTRACT §2). */
+export function budgetSpentMessage(
+  period: 'day' | 'week' | 'month' | null,
+  budgetUsd: number | null,
+  resetsAt: string,
+): string {
+  const which = period ? `${period}ly budget`.replace('dayly', 'daily') : 'budget';
+  const amount = budgetUsd === null ? '' : ` (${usd(budgetUsd)} USD)`;
+  return (
+    `You exceeded your current quota: the ${which} of this API key${amount} is spent. It resets at ` +
+    `${resetsAt}.`
+  );
+}

@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUuid, quoteIdent } from '@relaymesh/persistence';
 import { DataSource } from 'typeorm';
+import { BudgetPeriod, BudgetState, budgetAt } from '../keys/budget-period';
 import { leaseGrant } from './lease-grant';
 
 export type LeaseGrantResult =
@@ -17,20 +18,35 @@ export type LeaseGrantResult =
       grantedUsd: number;
       remainingUsd: number;
       heldElsewhereUsd: number;
+      /** The key's period budget as it stands (null without one): leases are slices of it too. */
+      budget: BudgetState | null;
     };
 
 export abstract class CreditLeaseRepository {
-  /** Adds up to `wantUsd` of free balance to the holder's lease and sets its expiry to `expiresAt`. */
+  /**
+   * Adds up to `wantUsd` of free balance (and free period budget, as it stands at `now`) to the holder's lease
+   * and sets its expiry to `expiresAt`.
+   */
   abstract grant(
     keyId: string,
     holder: string,
     wantUsd: number,
     expiresAt: Date,
+    now: Date,
   ): Promise<LeaseGrantResult>;
   /** Takes `releaseUsd` out of the holder's lease and marks it given back at `now`. */
   abstract release(keyId: string, holder: string, releaseUsd: number, now: Date): Promise<boolean>;
   /** Deletes the leases that ended (expired or given back) more than `skewMs` before `caughtUpAt`. */
   abstract dropEnded(caughtUpAt: Date, skewMs: number): Promise<number>;
+}
+
+interface KeyBalanceRow {
+  unlimited: boolean;
+  remaining: string;
+  budget_usd: string | null;
+  budget_period: BudgetPeriod | null;
+  budget_spent_usd: string;
+  budget_period_start: Date | null;
 }
 
 @Injectable()
@@ -50,11 +66,14 @@ export class SqlCreditLeaseRepository extends CreditLeaseRepository {
     holder: string,
     wantUsd: number,
     expiresAt: Date,
+    now: Date,
   ): Promise<LeaseGrantResult> {
     if (!isUuid(keyId)) return { found: false };
     return this.dataSource.transaction(async (tx) => {
-      const [key] = await tx.query<{ unlimited: boolean; remaining: string }[]>(
-        `SELECT unlimited, credit_usd - used_usd AS remaining FROM ${this.keys} WHERE id = $1 FOR UPDATE`,
+      const [key] = await tx.query<KeyBalanceRow[]>(
+        `SELECT unlimited, credit_usd - used_usd AS remaining, budget_usd, budget_period, budget_spent_usd,
+                budget_period_start
+         FROM ${this.keys} WHERE id = $1 FOR UPDATE`,
         [keyId],
       );
       if (!key) return { found: false } as const;
@@ -67,7 +86,20 @@ export class SqlCreditLeaseRepository extends CreditLeaseRepository {
       );
       const remainingUsd = Number(key.remaining);
       const heldUsd = Number(held.all);
-      const grantedUsd = leaseGrant({ remainingUsd, heldUsd, wantUsd });
+      const budget = budgetAt(
+        {
+          budgetUsd: key.budget_usd === null ? null : Number(key.budget_usd),
+          period: key.budget_period,
+          spentUsd: Number(key.budget_spent_usd),
+          periodStartMs: key.budget_period_start?.getTime() ?? null,
+        },
+        now.getTime(),
+      );
+      const grantedUsd = leaseGrant({
+        remainingUsd: budget ? Math.min(remainingUsd, budget.leftUsd) : remainingUsd,
+        heldUsd,
+        wantUsd,
+      });
       await tx.query(
         `INSERT INTO ${this.leases} (key_id, holder, held_usd, expires_at, released_at)
          VALUES ($1, $2, $3, $4, NULL)
@@ -83,6 +115,7 @@ export class SqlCreditLeaseRepository extends CreditLeaseRepository {
         grantedUsd,
         remainingUsd,
         heldElsewhereUsd: Math.max(0, heldUsd - Number(held.mine)),
+        budget,
       } as const;
     });
   }

@@ -24,8 +24,21 @@ export class CreditLeases {
     { key_id, holder, want_usd }: RequestPayload<typeof CreditLeaseGrant>,
     now = Date.now(),
   ): Promise<ReplyPayload<typeof CreditLeaseGrant>> {
-    const result = await this.leases.grant(key_id, holder, want_usd, new Date(now + LEASE_TTL_MS));
-    const none = { granted_usd: 0, remaining_usd: 0, held_elsewhere_usd: 0, ttl_ms: LEASE_TTL_MS };
+    const result = await this.leases.grant(
+      key_id,
+      holder,
+      want_usd,
+      new Date(now + LEASE_TTL_MS),
+      new Date(now),
+    );
+    const none = {
+      granted_usd: 0,
+      remaining_usd: 0,
+      held_elsewhere_usd: 0,
+      budget_left_usd: null,
+      budget_resets_at: null,
+      ttl_ms: LEASE_TTL_MS,
+    };
     if (!result.found) return { found: false, unlimited: false, ...none };
     if (result.unlimited) return { found: true, unlimited: true, ...none };
     // Short of what was asked while others hold the rest: idle holders give theirs back.
@@ -38,6 +51,8 @@ export class CreditLeases {
       granted_usd: result.grantedUsd,
       remaining_usd: result.remainingUsd,
       held_elsewhere_usd: result.heldElsewhereUsd,
+      budget_left_usd: result.budget?.leftUsd ?? null,
+      budget_resets_at: result.budget ? new Date(result.budget.resetsAt).toISOString() : null,
       ttl_ms: LEASE_TTL_MS,
     };
   }

@@ -23,6 +23,12 @@ export const CreditLeaseGrant = defineRequest(
     remaining_usd: z.number(),
     /** What the other holders' leases hold: refused for lack of free credit while this is > 0 is not "used up". */
     held_elsewhere_usd: usd,
+    /**
+     * The key's period budget left (budget − spent this period, before leases) and when it resets; null
+     * without a budget. A grant short because of it is refused as "budget spent", naming the reset.
+     */
+    budget_left_usd: z.number().nullable(),
+    budget_resets_at: z.string().nullable(),
     /** How long the lease lives without another grant. */
     ttl_ms: z.number().int().min(1),
   }),

@@ -6,6 +6,7 @@ import { AddUsageDeadLetterIds1763900500000 } from './1763900500000-AddUsageDead
 import { AddUsageSummaryIndexes1763900600000 } from './1763900600000-AddUsageSummaryIndexes';
 import { CreateCreditLeases1763900700000 } from './1763900700000-CreateCreditLeases';
 import { CreateRateWindows1763900800000 } from './1763900800000-CreateRateWindows';
+import { AddKeyBudgets1763900900000 } from './1763900900000-AddKeyBudgets';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
@@ -15,4 +16,5 @@ export const usageLedgerMigrations = [
   AddUsageSummaryIndexes1763900600000,
   CreateCreditLeases1763900700000,
   CreateRateWindows1763900800000,
+  AddKeyBudgets1763900900000,
 ];
