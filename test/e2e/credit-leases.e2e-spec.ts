@@ -129,4 +129,41 @@ describe.each<[DeploymentMode, number]>([
     expect(served).toBeGreaterThanOrEqual(130);
     expect(overshoot).toBeLessThanOrEqual(replicas * COST + 1e-9);
   });
+
+  it('should refuse a spent daily budget with 402 naming its reset, on every replica, and show it in GET /v1/key', async () => {
+    const created = await relay.admin<{ key: string; id: string }>('POST', '/keys', {
+      name: 'budget-key',
+      credit_usd: 1,
+      budget_usd: Math.round(3 * COST * 1e10) / 1e10,
+      budget_period: 'day',
+    });
+    expect(created.status).toBe(201);
+    key = created.body.key;
+    const tomorrow =
+      new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) + 'T00:00:00.000Z';
+    let refusal: { status: number; body: string } | null = null;
+    let served = 0;
+    for (let n = 0; n < 20 && !refusal; n++) {
+      const res = await call(n);
+      if (res.status === 200) served++;
+      else refusal = res;
+    }
+    expect(refusal?.status).toBe(402);
+    expect(refusal!.body).toContain(`daily budget of this API key`);
+    expect(refusal!.body).toContain(`It resets at ${tomorrow}`);
+    expect(served).toBeGreaterThanOrEqual(3);
+    expect(served).toBeLessThanOrEqual(3 + replicas);
+    for (let n = 0; n < urls().length; n++) expect((await call(n)).status).toBe(402);
+    const info = await waitFor(
+      async () => {
+        const res = await fetch(`${urls()[0]}/v1/key`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        const body = (await res.json()) as Record<string, unknown>;
+        return (body['budget_spent_usd'] as number) >= 3 * COST - 1e-9 ? body : null;
+      },
+      { what: 'the spent budget in GET /v1/key' },
+    );
+    expect(info).toMatchObject({ budget_period: 'day', budget_resets_at: tomorrow });
+  });
 });
