@@ -72,6 +72,8 @@ interface KeyLease {
   asking: Promise<GrantReply | null> | null;
   /** When a grant last found nothing free for this replica. */
   shortAt: number;
+  /** Requests being admitted (waiting for a grant or a settle included). */
+  admitting: number;
   /** Requests waiting for one in flight to end. */
   waiters: Set<() => void>;
 }
@@ -124,66 +126,72 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
     const budgetSpent = budgetSpentUntil(key, Date.now());
     if (budgetSpent !== null) throw budgetUsedUp(key, new Date(budgetSpent).toISOString());
     const lease = this.leaseOf(key.id);
-    const deadline = Date.now() + CREDIT_WAIT_MS;
-    let askedAgain = 0;
-    for (;;) {
-      const decision = decide(stateOf(lease), cost.request, Date.now());
-      if (decision.kind === 'admit') break;
-      if (lease.reserved.size > 0 && Date.now() - lease.shortAt < SHORT_FOR_MS) {
-        // The ledger had nothing free a moment ago: wait for a request here to end instead of asking again.
-        await this.waitOrGiveUp(lease, deadline);
-        continue;
-      }
-      let reply = await this.ask(key.id, lease, decision.wantUsd);
-      if (reply === null) {
-        // The ledger is away: a lease it still keeps is spent as long as it lasts, then the last known balance.
-        if (fits(stateOf(lease), cost.request, Date.now())) break;
-        Object.assign(
-          lease,
-          pick(offlineLease(stateOf(lease), key.remaining_usd, Date.now(), LEDGER_AWAY_MS)),
-        );
-        if (fits(stateOf(lease), cost.request, Date.now())) break;
-        reply = {
-          found: true,
-          unlimited: false,
-          granted_usd: 0,
-          remaining_usd: leaseLeft(stateOf(lease)),
-          held_elsewhere_usd: 0,
-          budget_left_usd: null,
-          budget_resets_at: null,
-          ttl_ms: LEDGER_AWAY_MS,
-        };
-      }
-      if (reply.unlimited) return;
-      if (fits(stateOf(lease), cost.request, Date.now())) break;
-      const next = reply.found
-        ? afterShortGrant({
-            inFlight: lease.reserved.size,
-            remainingUsd: reply.remaining_usd,
-            heldElsewhereUsd: reply.held_elsewhere_usd,
-          })
-        : 'used-up';
-      if (next === 'used-up') {
-        // The period budget is what ran out when it holds less than the credit does.
-        if (
-          reply.budget_resets_at !== null &&
-          reply.budget_left_usd !== null &&
-          reply.budget_left_usd < reply.remaining_usd
-        ) {
-          throw budgetUsedUp(key, reply.budget_resets_at);
+    // While a request is being admitted its key's lease is not idle: the sweep must not give it back.
+    lease.admitting++;
+    try {
+      const deadline = Date.now() + CREDIT_WAIT_MS;
+      let askedAgain = 0;
+      for (;;) {
+        const decision = decide(stateOf(lease), cost.request, Date.now());
+        if (decision.kind === 'admit') break;
+        if (lease.reserved.size > 0 && Date.now() - lease.shortAt < SHORT_FOR_MS) {
+          // The ledger had nothing free a moment ago: wait for a request here to end instead of asking again.
+          await this.waitOrGiveUp(lease, deadline);
+          continue;
         }
-        throw usedUp(leaseLeft(stateOf(lease)), cost.request, cost.cap);
+        let reply = await this.ask(key.id, lease, decision.wantUsd);
+        if (reply === null) {
+          // The ledger is away: a lease it still keeps is spent as long as it lasts, then the last known balance.
+          if (fits(stateOf(lease), cost.request, Date.now())) break;
+          Object.assign(
+            lease,
+            pick(offlineLease(stateOf(lease), key.remaining_usd, Date.now(), LEDGER_AWAY_MS)),
+          );
+          if (fits(stateOf(lease), cost.request, Date.now())) break;
+          reply = {
+            found: true,
+            unlimited: false,
+            granted_usd: 0,
+            remaining_usd: leaseLeft(stateOf(lease)),
+            held_elsewhere_usd: 0,
+            budget_left_usd: null,
+            budget_resets_at: null,
+            ttl_ms: LEDGER_AWAY_MS,
+          };
+        }
+        if (reply.unlimited) return;
+        if (fits(stateOf(lease), cost.request, Date.now())) break;
+        const next = reply.found
+          ? afterShortGrant({
+              inFlight: lease.reserved.size,
+              remainingUsd: reply.remaining_usd,
+              heldElsewhereUsd: reply.held_elsewhere_usd,
+            })
+          : 'used-up';
+        if (next === 'used-up') {
+          // The period budget is what ran out when it holds less than the credit does.
+          if (
+            reply.budget_resets_at !== null &&
+            reply.budget_left_usd !== null &&
+            reply.budget_left_usd < reply.remaining_usd
+          ) {
+            throw budgetUsedUp(key, reply.budget_resets_at);
+          }
+          throw usedUp(leaseLeft(stateOf(lease)), cost.request, cost.cap);
+        }
+        lease.shortAt = Date.now();
+        if (next === 'wait') {
+          await this.waitOrGiveUp(lease, deadline);
+        } else {
+          if (askedAgain >= ASK_AGAIN_TIMES) throw heldInFlight();
+          await sleep(100 * 2 ** askedAgain++);
+        }
       }
-      lease.shortAt = Date.now();
-      if (next === 'wait') {
-        await this.waitOrGiveUp(lease, deadline);
-      } else {
-        if (askedAgain >= ASK_AGAIN_TIMES) throw heldInFlight();
-        await sleep(100 * 2 ** askedAgain++);
-      }
+      lease.reserved.set(trace, cost.request.expectedUsd);
+      lease.lastUsedAt = Date.now();
+    } finally {
+      lease.admitting--;
     }
-    lease.reserved.set(trace, cost.request.expectedUsd);
-    lease.lastUsedAt = Date.now();
   }
 
   /**
@@ -326,6 +334,7 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
         unstored: new Set(),
         lastUsedAt: Date.now(),
         asking: null,
+        admitting: 0,
         shortAt: 0,
         waiters: new Set(),
       };
@@ -364,6 +373,7 @@ function stateOf(lease: KeyLease): LeaseState {
 
 function isIdle(lease: KeyLease): boolean {
   return (
+    lease.admitting === 0 &&
     lease.reserved.size === 0 &&
     lease.unstored.size === 0 &&
     lease.asking === null &&
