@@ -12,7 +12,7 @@ import { MessageBus } from '@relaymesh/messaging';
 import { IngressEnv, loadIngressEnv } from '../config/ingress.env';
 import { GatewayError } from '../http/gateway-error';
 import { RequestTrace, startTrace } from '../http/request-trace';
-import { CreditGuard } from './credit-guard.service';
+import { CreditGuard, IDLE_RELEASE_MS } from './credit-guard.service';
 import { PriceBook } from './price-book.service';
 
 const PRICE: ModelPrice = {
@@ -181,6 +181,23 @@ describe('CreditGuard', () => {
     const asked = ledger.grants;
     for (let i = 0; i < 15; i++) await serve(ledger, guard);
     expect(ledger.grants).toBe(asked);
+  });
+
+  it('should give the unspent rest back once the key is idle and its records are stored, not before', async () => {
+    const ledger = new FakeLedger(1_000 * COST);
+    const guard = ledger.replica();
+    await serve(ledger, guard);
+    const t = trace();
+    await guard.admit(t, ledger.key(), 'm', BODY);
+    const published = guard.settle(t, record(COST));
+    // Its record is still in the outbox: the lease is kept (the ledger would forget what it stands for).
+    guard.releaseIdle(Date.now() + IDLE_RELEASE_MS);
+    expect(ledger.held.get(guard.holder)).toBeGreaterThan(0);
+    guard.stored('key-1', published.id);
+    ledger.debit(published, COST);
+    guard.releaseIdle(Date.now() + IDLE_RELEASE_MS);
+    await Promise.resolve();
+    expect(ledger.held.get(guard.holder)).toBeCloseTo(0, 9);
   });
 
   it('should drain a key across two replicas to 402 on both, overshooting by at most one request each', async () => {
