@@ -10,6 +10,8 @@ import { UsageLedgerEnv } from './config/usage-ledger.env';
 import { usageLedgerMigrations } from './database/migrations';
 import { ClientKey } from './keys/client-key.entity';
 import { KeysModule } from './keys/keys.module';
+import { LeasesModule } from './leases/leases.module';
+import { RateWindowsModule } from './limits/rate-windows.module';
 import { ModelPriceEntity } from './pricing/model-price.entity';
 import { PricingModule } from './pricing/pricing.module';
 import { UsageModule } from './usage/usage.module';
@@ -30,6 +32,8 @@ export class UsageLedgerModule {
           migrations: usageLedgerMigrations,
         }),
         KeysModule,
+        LeasesModule,
+        RateWindowsModule,
         PricingModule,
         UsageModule,
         MessagingModule.forRoot(options.transport),

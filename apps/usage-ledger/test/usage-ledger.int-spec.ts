@@ -190,8 +190,10 @@ describe('usage-ledger over NATS and Postgres', () => {
 
       expect(tables.rows.map((r) => r.table_name)).toEqual([
         'client_keys',
+        'credit_leases',
         'migrations',
         'model_prices',
+        'rate_windows',
         'usage_dead_letters',
         'usage_records',
       ]);
@@ -201,6 +203,9 @@ describe('usage-ledger over NATS and Postgres', () => {
         'CreateUsageDeadLetters1763900400000',
         'AddUsageDeadLetterIds1763900500000',
         'AddUsageSummaryIndexes1763900600000',
+        'CreateCreditLeases1763900700000',
+        'CreateRateWindows1763900800000',
+        'AddKeyBudgets1763900900000',
       ]);
     });
 
@@ -219,7 +224,30 @@ describe('usage-ledger over NATS and Postgres', () => {
         );
         return rows.map((r) => r.table_name);
       };
+      const keyColumns = async (): Promise<string[]> => {
+        const { rows } = await pg.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns
+           WHERE table_schema = $1 AND table_name = 'client_keys' ORDER BY column_name`,
+          [scratch],
+        );
+        return rows.map((r) => r.column_name);
+      };
       try {
+        expect(await tables()).toEqual([
+          'client_keys',
+          'credit_leases',
+          'migrations',
+          'model_prices',
+          'rate_windows',
+          'usage_dead_letters',
+          'usage_records',
+        ]);
+        expect(await keyColumns()).toContain('budget_period_start');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect((await keyColumns()).filter((c) => c.startsWith('budget'))).toEqual([]);
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await tables()).not.toContain('rate_windows');
+        await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await tables()).toEqual([
           'client_keys',
           'migrations',

@@ -31,7 +31,7 @@ function admissionFor(key: KeyRecord): Admission {
   return new Admission(
     new Authenticator(cache),
     new RateLimiter(bus, env, new RequestObservers()),
-    new CreditGuard(new PriceBook(bus), env),
+    new CreditGuard(new PriceBook(bus), env, bus),
   );
 }
 
@@ -49,7 +49,7 @@ async function outcome(key: KeyRecord, needs: AdmissionNeeds, times = 1) {
     try {
       const gate = await admission.open(caller(), trace, needs);
       if (needs === 'key') gate.admitKey();
-      else gate.admitModel(REQUEST);
+      else await gate.admitModel(REQUEST);
     } catch (err) {
       status = (err as GatewayError).status;
     }
@@ -135,7 +135,7 @@ describe('Admission', () => {
     const trace = newTrace();
     const gate = await admissionFor(record()).open(caller(), trace, 'model');
     expect(gate.done).toBe(false);
-    const admitted = gate.admitModel(REQUEST);
+    const admitted = await gate.admitModel(REQUEST);
     expect({ done: gate.done, model: admitted.model, group: admitted.key.group }).toEqual({
       done: true,
       model: 'm',
@@ -150,7 +150,7 @@ describe('Admission', () => {
   it('should not let a handler take the wrong kind of admission for its route', async () => {
     const admission = admissionFor(record());
     const keyGate = await admission.open(caller(), newTrace(), 'key');
-    expect(() => keyGate.admitModel(REQUEST)).toThrow("route that needs 'key'");
+    await expect(keyGate.admitModel(REQUEST)).rejects.toThrow("route that needs 'key'");
     const modelGate = await admission.open(caller(), newTrace(), 'model');
     expect(() => modelGate.admitKey()).toThrow("route that needs 'model'");
   });

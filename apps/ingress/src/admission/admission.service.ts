@@ -62,7 +62,7 @@ export class AdmissionGate {
    * For a route with a model: the key enabled, not expired and allowed the model; then, unless the route is
    * unbilled, its rate limits and its credit (a reservation, settled when the request ends).
    */
-  admitModel(request: ModelRequest): Admitted {
+  async admitModel(request: ModelRequest): Promise<Admitted> {
     if (this.needs === 'key') throw new Error("admitModel() on a route that needs 'key'");
     const { trace } = this;
     trace.model = request.model;
@@ -70,8 +70,9 @@ export class AdmissionGate {
     trace.maxTokens = request.maxTokens;
     const key = this.steps.auth.authorize(this.key, request.model);
     if (this.needs === 'model') {
-      this.steps.limiter.admit(trace);
-      this.steps.credit.admit(trace, key, request.model, request.body);
+      // Both may wait: a small limit asks the ledger's shared counter, a lease may need topping up.
+      await this.steps.limiter.admit(trace);
+      await this.steps.credit.admit(trace, key, request.model, request.body);
     }
     this.passed = true;
     return { key, model: request.model } as Admitted;

@@ -12,8 +12,16 @@ export interface UsageSettings {
 
 export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
   outboxMax: 100_000,
-  defaultOutputTokens: 1024,
+  defaultOutputTokens: 256,
 };
+
+/** rpm/tpm at or below these are decided on the ledger's shared counter (exact); above, by broadcast. */
+export interface SharedLimits {
+  rpmMax: number;
+  tpmMax: number;
+}
+
+export const DEFAULT_SHARED_LIMITS: SharedLimits = { rpmMax: 1_000, tpmMax: 100_000 };
 
 /**
  * Time limits on receiving a request, so a client that trickles its head or body (slowloris) cannot hold a
@@ -106,6 +114,7 @@ export class IngressEnv {
      * Fastify takes them all. For the parity test and as an escape hatch, not a tuning knob.
      */
     readonly leanListener: boolean = true,
+    readonly sharedLimits: SharedLimits = DEFAULT_SHARED_LIMITS,
   ) {}
 }
 
@@ -145,6 +154,16 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         )
         .refine((list) => list.every(isCidr), 'must be a comma-separated list of IPs or CIDRs'),
       RELAYMESH_LIMITS_BROADCAST_MS: z.coerce.number().int().min(20).max(5_000).default(200),
+      RELAYMESH_LIMITS_SHARED_RPM_MAX: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_SHARED_LIMITS.rpmMax),
+      RELAYMESH_LIMITS_SHARED_TPM_MAX: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(DEFAULT_SHARED_LIMITS.tpmMax),
       RELAYMESH_USAGE_OUTBOX_MAX: z.coerce
         .number()
         .int()
@@ -259,5 +278,9 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     },
     env.RELAYMESH_CONSOLE_SESSION_TTL_S * 1000,
     env.RELAYMESH_LEAN_LISTENER,
+    {
+      rpmMax: env.RELAYMESH_LIMITS_SHARED_RPM_MAX,
+      tpmMax: env.RELAYMESH_LIMITS_SHARED_TPM_MAX,
+    },
   );
 }

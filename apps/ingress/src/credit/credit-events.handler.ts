@@ -1,8 +1,6 @@
-// The broadcasts credit follows: price changes (for estimates), the ledger's debits (pending costs end) and
-// its caught-up announcements (pending costs whose debit was not heard end). key.changed also reaches the key
-// cache's own handler; Nest runs both.
+// The broadcasts credit follows: price changes (for estimates) and the ledger's recalls of idle leases.
 import { Controller } from '@nestjs/common';
-import { EventPayload, KeyChanged, LedgerCaughtUp, ModelPriceChanged } from '@relaymesh/contracts';
+import { CreditLeaseRecall, EventPayload, ModelPriceChanged } from '@relaymesh/contracts';
 import { ContractPayload, OnEvent } from '@relaymesh/messaging';
 import { CreditGuard } from './credit-guard.service';
 import { PriceBook } from './price-book.service';
@@ -21,15 +19,10 @@ export class CreditEventsHandler {
     this.prices.apply(event.model, event.price);
   }
 
-  @OnEvent(KeyChanged)
-  onKeyChanged(@ContractPayload(KeyChanged) event: EventPayload<typeof KeyChanged>): void {
-    if (event.debited) this.credit.debited(event.id, event.debited);
-  }
-
-  @OnEvent(LedgerCaughtUp)
-  onLedgerCaughtUp(
-    @ContractPayload(LedgerCaughtUp) event: EventPayload<typeof LedgerCaughtUp>,
+  @OnEvent(CreditLeaseRecall)
+  onLeaseRecall(
+    @ContractPayload(CreditLeaseRecall) event: EventPayload<typeof CreditLeaseRecall>,
   ): void {
-    this.credit.ledgerCaughtUp(Date.parse(event.caught_up_at));
+    this.credit.recall(event.key_id, event.requested_by);
   }
 }

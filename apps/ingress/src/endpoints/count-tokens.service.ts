@@ -45,7 +45,7 @@ export class CountTokensService {
     }
     const model = request['model'] as string;
     const hub = parsed.ok ? parsed.request : null;
-    const admitted = gate.admitModel({ model, stream: false, maxTokens: null, body });
+    const admitted = await gate.admitModel({ model, stream: false, maxTokens: null, body });
     const estimate = () =>
       reply.code(200).send({
         input_tokens: hub

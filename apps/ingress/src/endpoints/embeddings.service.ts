@@ -17,7 +17,7 @@ export class EmbeddingsService {
     reply: DataPlaneReply,
     signal: AbortSignal,
   ): Promise<void> {
-    const admitted = gate.admitModel({
+    const admitted = await gate.admitModel({
       model: plan.scope.model,
       stream: false,
       maxTokens: null,

@@ -21,7 +21,7 @@ export class GenerationService {
     signal: AbortSignal,
   ): Promise<void> {
     const request = readGeneration(client, call);
-    const admitted = gate.admitModel({
+    const admitted = await gate.admitModel({
       model: request.model,
       stream: request.stream,
       maxTokens: request.maxTokens,

@@ -81,9 +81,10 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   record(trace: Readonly<RequestTrace>): void {
-    const record = toUsageRecord(trace, randomUUID(), performance.now());
-    if (!record) return;
-    this.credit.settle(trace, record);
+    const made = toUsageRecord(trace, randomUUID(), performance.now());
+    if (!made) return;
+    // The record names the credit lease it was admitted against, so the ledger's debit comes out of it.
+    const record = this.credit.settle(trace, made);
     if (!this.outbox.add({ id: record.id, record, traceContext: trace.traceContext })) {
       usageOutboxDropped.inc();
       const now = Date.now();
@@ -123,7 +124,7 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
     try {
       await this.durable.publish(UsageRecorded, record, record.id, traceContext);
       this.outbox.stored(record.id);
-      // From now on the ledger's caught-up announcements cover it (see CreditGuard).
+      // From now on the key's lease may be given back (see CreditGuard).
       this.credit.stored(record.key_id, record.id);
       storedPublishes.inc();
       this.retryDelayMs = 0;

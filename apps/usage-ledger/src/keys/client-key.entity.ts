@@ -5,11 +5,17 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { BudgetPeriod } from './budget-period';
 
 /** numeric columns come back from pg as strings; money is kept exact in the database, a number in JS. */
 const usd = {
   to: (value: number) => value,
   from: (value: string | null) => (value === null ? 0 : Number(value)),
+};
+
+const nullableUsd = {
+  to: (value: number | null) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
 };
 
 /** A client API key. Only its SHA-256 is stored: the key itself is shown once, at creation. */
@@ -60,6 +66,20 @@ export class ClientKey {
 
   @Column({ type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
+
+  /** The period budget (budget-period.ts); both null for a key without one. */
+  @Column({ type: 'numeric', precision: 20, scale: 10, nullable: true, transformer: nullableUsd })
+  budgetUsd!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  budgetPeriod!: BudgetPeriod | null;
+
+  /** Spent in the period that began at budgetPeriodStart; written by the usage writer's debits only. */
+  @Column({ type: 'numeric', precision: 20, scale: 10, transformer: usd, default: 0 })
+  budgetSpentUsd!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  budgetPeriodStart!: Date | null;
 
   @Column({ type: 'boolean' })
   enabled!: boolean;

@@ -3,9 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUniqueViolation, isUuid } from '@relaymesh/persistence';
 import { DataSource, Repository } from 'typeorm';
+import type { BudgetPeriod } from './budget-period';
 import { ClientKey } from './client-key.entity';
 
-export type ClientKeyFields = Omit<ClientKey, 'id' | 'createdAt' | 'updatedAt' | 'usedUsd'>;
+export type ClientKeyFields = Omit<
+  ClientKey,
+  'id' | 'createdAt' | 'updatedAt' | 'usedUsd' | 'budgetSpentUsd' | 'budgetPeriodStart'
+>;
 
 export class DuplicateKeyName extends Error {}
 
@@ -106,6 +110,10 @@ export interface ClientKeyRow {
   rpm: number | null;
   tpm: string | null;
   expires_at: Date | null;
+  budget_usd: string | null;
+  budget_period: BudgetPeriod | null;
+  budget_spent_usd: string;
+  budget_period_start: Date | null;
   enabled: boolean;
   created_at: Date;
   updated_at: Date;
@@ -127,6 +135,10 @@ export function clientKeyFromRow(row: ClientKeyRow): ClientKey {
     rpm: row.rpm,
     tpm: row.tpm === null ? null : Number(row.tpm),
     expiresAt: row.expires_at,
+    budgetUsd: row.budget_usd === null ? null : Number(row.budget_usd),
+    budgetPeriod: row.budget_period,
+    budgetSpentUsd: Number(row.budget_spent_usd),
+    budgetPeriodStart: row.budget_period_start,
     enabled: row.enabled,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -43,9 +43,11 @@ export class KeysService {
   }
 
   async update(id: string, patch: KeyPatch): Promise<KeyView> {
-    const { credit_usd, allow_ips, expires_at, ...rest } = patch;
+    const { credit_usd, allow_ips, expires_at, budget_usd, budget_period, ...rest } = patch;
     const fields: Partial<ClientKeyFields> = {
       ...rest,
+      ...(budget_usd !== undefined && { budgetUsd: budget_usd }),
+      ...(budget_period !== undefined && { budgetPeriod: budget_period }),
       ...(credit_usd !== undefined && { creditUsd: credit_usd }),
       ...(allow_ips !== undefined && { allowIps: allow_ips }),
       ...(expires_at !== undefined && {
@@ -137,6 +139,8 @@ export class KeysService {
       tpm: input.tpm,
       expiresAt: input.expires_at === null ? null : new Date(input.expires_at),
       enabled: input.enabled,
+      budgetUsd: input.budget_usd,
+      budgetPeriod: input.budget_period,
     };
   }
 }

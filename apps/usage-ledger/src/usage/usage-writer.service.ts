@@ -200,6 +200,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
   async commitRecords(
     records: readonly UsageRecord[],
     alongside?: AlongsideCommit,
+    nowMs = Date.now(),
   ): Promise<CommittedBatch> {
     const prices = await this.pricing.pricesOf(
       records.flatMap((r) => [r.model, r.upstream_model].filter((m): m is string => m !== null)),
@@ -209,7 +210,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
       if (!price) ledgerUnpriced.inc();
       return { record, costUsd: recordCost(record, price) };
     });
-    const committed = await this.usage.commit(priced, alongside);
+    const committed = await this.usage.commit(priced, alongside, nowMs);
     ledgerRecords.inc({ result: 'committed' }, committed.inserted.length);
     for (const { record, costUsd } of committed.inserted) {
       const model = ledgerModelLabel(record);
@@ -223,7 +224,7 @@ export class UsageWriter implements OnApplicationBootstrap, OnApplicationShutdow
       this.bus.emit(KeyChanged, {
         id: key.id,
         key_hash: key.keyHash,
-        key: toKeyRecord(key),
+        key: toKeyRecord(key, nowMs),
         debited: recordIds,
       });
     }

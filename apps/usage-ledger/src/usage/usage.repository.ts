@@ -25,7 +25,12 @@ export interface CommittedBatch {
 export type AlongsideCommit = (tx: EntityManager) => Promise<void>;
 
 export abstract class UsageRepository {
-  abstract commit(batch: PricedRecord[], alongside?: AlongsideCommit): Promise<CommittedBatch>;
+  /** `nowMs` (the ledger's clock) decides which budget period the debits count in. */
+  abstract commit(
+    batch: PricedRecord[],
+    alongside?: AlongsideCommit,
+    nowMs?: number,
+  ): Promise<CommittedBatch>;
   abstract query(query: UsageQuery): Promise<UsageView[]>;
   /** A stored record by its id (not its request id), or null. */
   abstract get(id: string): Promise<UsageView | null>;
@@ -79,22 +84,32 @@ function toView(row: UsageRow): UsageView {
 export class SqlUsageRepository extends UsageRepository {
   private readonly records: string;
   private readonly keys: string;
+  private readonly leases: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
     const schema = quoteIdent((dataSource.options as { schema?: string }).schema ?? 'public');
     this.records = `${schema}.usage_records`;
     this.keys = `${schema}.client_keys`;
+    this.leases = `${schema}.credit_leases`;
   }
 
-  commit(batch: PricedRecord[], alongside?: AlongsideCommit): Promise<CommittedBatch> {
+  commit(
+    batch: PricedRecord[],
+    alongside?: AlongsideCommit,
+    nowMs = Date.now(),
+  ): Promise<CommittedBatch> {
     return this.dataSource.transaction(async (manager) => {
       await alongside?.(manager);
-      return this.commitIn(manager, batch);
+      return this.commitIn(manager, batch, nowMs);
     });
   }
 
-  private async commitIn(manager: EntityManager, given: PricedRecord[]): Promise<CommittedBatch> {
+  private async commitIn(
+    manager: EntityManager,
+    given: PricedRecord[],
+    nowMs: number,
+  ): Promise<CommittedBatch> {
     // One batch may hold a record twice (published again under another message id, within the consumer's
     // linger): it is inserted once, and must be debited once, so the batch is made unique by record id first.
     const batch = [...new Map(given.map((priced) => [priced.record.id, priced])).values()];
@@ -125,14 +140,24 @@ export class SqlUsageRepository extends UsageRepository {
       `SELECT id FROM ${this.keys} WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       [keyIds],
     );
+    // A period budget counts the cost in the period (UTC, calendar-aligned, as budget-period.ts) holding now:
+    // the spend of an earlier period is replaced, not added to.
+    const period = `date_trunc(k.budget_period, $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
     const updated = await manager.query<[ClientKeyRow[], number] | ClientKeyRow[]>(
       `UPDATE ${this.keys} AS k
-       SET used_usd = k.used_usd + d.cost, updated_at = clock_timestamp()
+       SET used_usd = k.used_usd + d.cost,
+           budget_spent_usd = CASE
+             WHEN k.budget_period IS NULL THEN 0
+             WHEN k.budget_period_start = ${period} THEN k.budget_spent_usd + d.cost
+             ELSE d.cost END,
+           budget_period_start = CASE WHEN k.budget_period IS NULL THEN NULL ELSE ${period} END,
+           updated_at = clock_timestamp()
        FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, cost numeric)
        WHERE k.id = d.id
        RETURNING k.*`,
-      [JSON.stringify(keyIds.map((id) => ({ id, cost: perKey.get(id)!.cost })))],
+      [JSON.stringify(keyIds.map((id) => ({ id, cost: perKey.get(id)!.cost }))), new Date(nowMs)],
     );
+    await this.takeFromLeases(manager, insertedRecords);
     // TypeORM's postgres driver answers UPDATE … RETURNING with [rows, affected].
     const keyRows = (Array.isArray(updated[0]) ? updated[0] : updated) as ClientKeyRow[];
     return {
@@ -142,6 +167,28 @@ export class SqlUsageRepository extends UsageRepository {
         recordIds: perKey.get(row.id)?.ids ?? [],
       })),
     };
+  }
+
+  /**
+   * A debited cost leaves the lease it was admitted against (credit_holder): it moved from what the lease
+   * holds to the key's used_usd, so the key's free balance (credit − used − held) counts it once.
+   */
+  private async takeFromLeases(manager: EntityManager, records: PricedRecord[]): Promise<void> {
+    const perLease = new Map<string, { key_id: string; holder: string; cost: number }>();
+    for (const { record, costUsd } of records) {
+      if (!record.credit_holder || costUsd <= 0 || !isUuid(record.key_id)) continue;
+      const id = `${record.key_id} ${record.credit_holder}`;
+      const entry = perLease.get(id) ?? { key_id: record.key_id, holder: record.credit_holder, cost: 0 };
+      entry.cost += costUsd;
+      perLease.set(id, entry);
+    }
+    if (perLease.size === 0) return;
+    await manager.query(
+      `UPDATE ${this.leases} AS l SET held_usd = greatest(0, l.held_usd - d.cost)
+       FROM jsonb_to_recordset($1::jsonb) AS d(key_id uuid, holder text, cost numeric)
+       WHERE l.key_id = d.key_id AND l.holder = d.holder`,
+      [JSON.stringify([...perLease.values()])],
+    );
   }
 
   async query(query: UsageQuery): Promise<UsageView[]> {

@@ -23,6 +23,20 @@ const keyFields = {
   tpm: z.number().int().min(1).max(1e12).nullable(),
   expires_at: DateTimeSchema.nullable(),
   enabled: z.boolean(),
+  /** A spending cap per calendar period (UTC) beside the lifetime credit; null for none. */
+  budget_usd: z.number().min(0).max(MAX_USD).nullable(),
+  budget_period: z.enum(['day', 'week', 'month']).nullable(),
+};
+
+/** A budget needs its period and a period its budget. */
+function budgetComplete(key: { budget_usd?: number | null; budget_period?: string | null }): boolean {
+  return (key.budget_usd ?? null) === null
+    ? (key.budget_period ?? null) === null
+    : (key.budget_period ?? null) !== null;
+}
+const BUDGET_INCOMPLETE = {
+  message: 'budget_usd and budget_period go together: set both, or both to null',
+  path: ['budget_period'],
 };
 
 export const KeyCreateSchema = z
@@ -37,6 +51,8 @@ export const KeyCreateSchema = z
     tpm: keyFields.tpm.default(null),
     expires_at: keyFields.expires_at.default(null),
     enabled: keyFields.enabled.default(true),
+    budget_usd: keyFields.budget_usd.default(null),
+    budget_period: keyFields.budget_period.default(null),
     /** Only from the declarative config file: a key value chosen by the operator (stored hashed). */
     key: z
       .string()
@@ -45,7 +61,8 @@ export const KeyCreateSchema = z
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces or line breaks')
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine(budgetComplete, BUDGET_INCOMPLETE);
 export type KeyCreate = z.infer<typeof KeyCreateSchema>;
 
 export const KeyPatchSchema = z
@@ -60,9 +77,17 @@ export const KeyPatchSchema = z
     tpm: keyFields.tpm,
     expires_at: keyFields.expires_at,
     enabled: keyFields.enabled,
+    budget_usd: keyFields.budget_usd,
+    budget_period: keyFields.budget_period,
   })
   .partial()
-  .strict();
+  .strict()
+  // A patch naming one of the two must name the other: the pair is checked whole.
+  .refine(
+    (patch) =>
+      (patch.budget_usd === undefined && patch.budget_period === undefined) || budgetComplete(patch),
+    BUDGET_INCOMPLETE,
+  );
 export type KeyPatch = z.infer<typeof KeyPatchSchema>;
 
 /** A key as the admin API reads it back (the secret itself is never stored, only its hash). */
@@ -81,6 +106,11 @@ export const KeyViewSchema = z.object({
   tpm: z.number().nullable(),
   expires_at: z.string().nullable(),
   enabled: z.boolean(),
+  budget_usd: z.number().nullable(),
+  budget_period: z.enum(['day', 'week', 'month']).nullable(),
+  /** Spent in the current period, and when it resets (both null without a budget). */
+  budget_spent_usd: z.number().nullable(),
+  budget_resets_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -1,9 +1,9 @@
 // The ledger's announcement that metering is caught up: at `caught_up_at` (the ledger's clock) no usage record
 // was waiting (none stored undelivered or unacknowledged, no batch failing), so every record stored before then
-// is billed (or parked). Ingress's credit guard stops counting a finished request's cost as pending only once a
-// caught-up announcement is later than when that request's record was stored; a slow or stalled ledger then
-// keeps those costs counted instead of letting them lapse (issue 15, D1). Core NATS, sent every few seconds
-// while caught up, so a lost one is followed by the next. Issue 18 replaces this with credit leases.
+// is billed (or parked). The ledger drops a credit lease that expired or was given back only once a caught-up
+// announcement is later than that (issue 18), so the costs of its records still on their way stay held
+// instead of lapsing (issue 15, D1). Core NATS, sent every few seconds while caught up, so a lost one is
+// followed by the next.
 import { z } from 'zod';
 import { defineEvent } from '../define';
 

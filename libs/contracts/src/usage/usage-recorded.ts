@@ -60,6 +60,11 @@ export const UsageRecordSchema = z.object({
   /** Postgres `integer`: a bound, so no record is refused for its size. */
   attempts: z.number().int().min(0).max(1_000_000),
   /** When ingress received the request (ISO 8601); Postgres has no year 0. */
+  /**
+   * The ingress replica whose credit lease the request was admitted against (key.lease.grant.v1): the ledger
+   * takes the record's cost out of that lease as it debits the key. Absent from an older ingress.
+   */
+  credit_holder: z.string().min(1).max(100).optional(),
   created_at: z.iso
     .datetime({ offset: true })
     .refine((value) => !value.startsWith('0000'), 'year 0000 does not exist'),

@@ -4,6 +4,9 @@ import { CreateUsageAndPricing1763900300000 } from './1763900300000-CreateUsageA
 import { CreateUsageDeadLetters1763900400000 } from './1763900400000-CreateUsageDeadLetters';
 import { AddUsageDeadLetterIds1763900500000 } from './1763900500000-AddUsageDeadLetterIds';
 import { AddUsageSummaryIndexes1763900600000 } from './1763900600000-AddUsageSummaryIndexes';
+import { CreateCreditLeases1763900700000 } from './1763900700000-CreateCreditLeases';
+import { CreateRateWindows1763900800000 } from './1763900800000-CreateRateWindows';
+import { AddKeyBudgets1763900900000 } from './1763900900000-AddKeyBudgets';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
@@ -11,4 +14,7 @@ export const usageLedgerMigrations = [
   CreateUsageDeadLetters1763900400000,
   AddUsageDeadLetterIds1763900500000,
   AddUsageSummaryIndexes1763900600000,
+  CreateCreditLeases1763900700000,
+  CreateRateWindows1763900800000,
+  AddKeyBudgets1763900900000,
 ];
