@@ -49,3 +49,4 @@ export { PrivateNats, PrivatePostgres } from './private-servers';
 export * from './drills';
 export * from './otlp-receiver';
 export * from './prometheus-server';
+export * from './optional-tool';
