@@ -2,7 +2,8 @@
 # Multi-stage: build with dev dependencies, run with production dependencies only, as a non-root user.
 #   docker build -t relaymesh:0.1.0 .
 #   docker run -p 8080:8080 relaymesh:0.1.0 node dist/embedded/main.js   # everything in one process
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# The Node that .ci/run tests on (NODE_VERSION there); test/deploy checks that the two agree.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -20,7 +21,9 @@ RUN node scripts/build.js
 FROM ${NODE_IMAGE} AS production-dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# --omit=optional keeps the test-only optional dependencies out (Claude Code's native binary, ~200 MB); the
+# runtime dependencies need none of theirs (test/deploy lists which ones are left out and why).
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production

@@ -5,6 +5,7 @@
 import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { runMain } from '@relaymesh/app';
 import { SecretBox, hashClientKey } from '@relaymesh/secrets';
 import { InProcessBroker, TransportConfig } from '@relaymesh/messaging';
 import { EmbeddedPostgres } from '@relaymesh/persistence';
@@ -17,6 +18,7 @@ import { loadIngressEnv, startIngress } from '../apps/ingress/src';
 import { loadRouterEnv, startRouter } from '../apps/router/src';
 import { loadUsageLedgerEnv, startUsageLedger } from '../apps/usage-ledger/src';
 import { loadEmbeddedEnv } from './config/embedded.env';
+import { startBanner } from './start-banner';
 
 const logger = new Logger('relaymesh');
 
@@ -37,22 +39,18 @@ async function main(): Promise<void> {
     env.RELAYMESH_SECRET_KEY ??
     persistentSecret(join(dataDir, 'secret.key'), () => SecretBox.generateSecret()).value;
 
-  // The admin token is printed once, at first start; only its hash is kept.
+  // The admin token is shown once, at first start; only its hash is kept, and only once the start succeeded,
+  // so a start that fails before the banner makes a new token next time instead of one nobody saw.
+  const adminTokenFile = join(dataDir, 'admin-token.sha256');
+  let newAdminToken: string | null = null;
   let adminTokenHash: string;
   if (env.RELAYMESH_ADMIN_TOKEN) {
     adminTokenHash = hashClientKey(env.RELAYMESH_ADMIN_TOKEN);
+  } else if (existsSync(adminTokenFile)) {
+    adminTokenHash = readFileSync(adminTokenFile, 'utf8').trim();
   } else {
-    const token = `rm-admin-${randomBytes(24).toString('base64url')}`;
-    const stored = persistentSecret(join(dataDir, 'admin-token.sha256'), () =>
-      hashClientKey(token),
-    );
-    adminTokenHash = stored.value;
-    if (stored.created) {
-      process.stdout.write(
-        `\n  relaymesh admin token (shown once, keep it): ${token}\n` +
-          `  use it as: Authorization: Bearer <token>   (set RELAYMESH_ADMIN_TOKEN to choose your own)\n\n`,
-      );
-    }
+    newAdminToken = `rm-admin-${randomBytes(24).toString('base64url')}`;
+    adminTokenHash = hashClientKey(newAdminToken);
   }
 
   const embeddedPostgres = env.DATABASE_URL
@@ -66,6 +64,7 @@ async function main(): Promise<void> {
     RELAYMESH_SECRET_KEY: secretKey,
     RELAYMESH_ADMIN_TOKEN: undefined,
     RELAYMESH_ADMIN_TOKEN_SHA256: adminTokenHash,
+    LOG_LEVEL: env.LOG_LEVEL,
   };
 
   const broker = new InProcessBroker();
@@ -87,9 +86,18 @@ async function main(): Promise<void> {
   );
   const ingressEnv = loadIngressEnv(source);
   const ingress = await startIngress(ingressEnv, transport('ingress'), false);
-  logger.log(
-    `relaymesh is up on http://127.0.0.1:${ingressEnv.port} ` +
-      `(${env.NATS_URL ? 'NATS' : 'in-process bus'}, ${embeddedPostgres ? `embedded Postgres in ${dataDir}` : 'Postgres'})`,
+  if (newAdminToken !== null) {
+    writeFileSync(adminTokenFile, `${adminTokenHash}\n`, { mode: 0o600 });
+  }
+  process.stdout.write(
+    startBanner({
+      port: ingressEnv.port,
+      newAdminToken,
+      dataDir,
+      bus: env.NATS_URL ? 'nats' : 'in-process',
+      database: embeddedPostgres ? 'embedded' : 'postgres',
+      logLevel: env.LOG_LEVEL,
+    }),
   );
 
   let stopping = false;
@@ -108,7 +116,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain('relaymesh', main);

@@ -18,3 +18,11 @@ describe('embedded environment', () => {
     expect(loadEmbeddedEnv({}).RELAYMESH_ADMIN_TOKEN).toBeUndefined();
   });
 });
+
+describe('embedded log level', () => {
+  it('should default to warnings and errors, and take LOG_LEVEL when set', () => {
+    expect(loadEmbeddedEnv({}).LOG_LEVEL).toBe('warn');
+    expect(loadEmbeddedEnv({ LOG_LEVEL: 'log' }).LOG_LEVEL).toBe('log');
+    expect(() => loadEmbeddedEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});

@@ -1,6 +1,6 @@
 // What the one-process launcher reads from the environment (each app then reads its own variables from the
 // same source, with the launcher's embedded defaults filled in).
-import { EnvSource, parseEnv } from '@relaymesh/app';
+import { EnvSource, commonEnvShape, parseEnv } from '@relaymesh/app';
 import { z } from 'zod';
 import { AdminTokenSchema } from '../../apps/ingress/src';
 
@@ -14,6 +14,8 @@ export const embeddedEnvShape = {
   RELAYMESH_SECRET_KEY: z.string().optional(),
   /** Unset: one is made at first start and printed once. Same rule as standalone ingress. */
   RELAYMESH_ADMIN_TOKEN: AdminTokenSchema.optional(),
+  /** `npm start` is for a person at a terminal: warnings and errors after the banner, unless asked for more. */
+  LOG_LEVEL: commonEnvShape.LOG_LEVEL.unwrap().default('warn'),
 };
 
 /** Throws a readable error naming each bad variable (`relaymesh: invalid environment: ...`). */

@@ -189,6 +189,40 @@ describe('the image', () => {
     expect(dockerfile).toMatch(/RUN node scripts\/build\.js/);
   });
 
+  it('should run on the Node that CI tests on, a version package.json engines allows', () => {
+    const image = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-/m.exec(dockerfile)?.[1];
+    const ci = readFileSync(join(REPO, '.ci/run'), 'utf8');
+    expect(image).toBe(/^NODE_VERSION=(\S+)$/m.exec(ci)?.[1]);
+    const { engines } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    const floor = /^>=(\d+\.\d+\.\d+)$/.exec(engines.node)?.[1];
+    expect(floor).toBeDefined();
+    const parts = (version: string): number[] => version.split('.').map(Number);
+    const [a, b] = [parts(image ?? ''), parts(floor ?? '')];
+    const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    expect(cmp).toBeGreaterThanOrEqual(0);
+  });
+
+  it('should leave out of the image only optional packages that no runtime code needs', () => {
+    // The production stage runs `npm ci --omit=dev --omit=optional`, so that Claude Code's native binary (an
+    // optional dependency for the claude-code e2e) stays out of the image. That also drops every other optional
+    // package of the runtime tree; a new one here (a native binding, say) must be checked before it is added.
+    expect(dockerfile).toMatch(/npm ci --omit=dev --omit=optional/);
+    const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { optional?: boolean; dev?: boolean }>;
+    };
+    const omitted = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.optional === true && entry.dev !== true)
+      .map(([path]) => path.replace(/^node_modules\//, ''))
+      .sort();
+    expect(omitted).toEqual([
+      '@anthropic-ai/claude-code-linux-x64', // the claude-code e2e's CLI, not the gateway's
+      '@pkgjs/parseargs', // jackspeak's fallback for Node < 18.11 (node:util has parseArgs)
+      'pg-cloudflare', // pg's socket for Cloudflare Workers only
+    ]);
+  });
+
   it('should keep local state out of the build context', () => {
     for (const entry of ['node_modules', 'dist', '.git', 'data']) {
       expect(dockerignore).toContain(entry);

@@ -38,7 +38,10 @@ describe('prober against a hostile upstream', () => {
       weight: 1,
     };
   });
-  afterAll(() => upstream.close());
+  afterAll(async () => {
+    await prober.onApplicationShutdown();
+    await upstream.close();
+  });
   afterEach(() => upstream.reset());
 
   it('should pass an honest answer', async () => {

@@ -1,6 +1,7 @@
 // Ingress as its own process (N replicas behind a Service): NATS from the environment, no database.
 import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
+import { runMain } from '@relaymesh/app';
 import { loadIngressEnv } from './config/ingress.env';
 import { startIngress } from './ingress.app';
 
@@ -14,7 +15,4 @@ async function main(): Promise<void> {
   });
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain('ingress', main);

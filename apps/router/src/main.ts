@@ -1,6 +1,7 @@
 // The router as its own process (one per pod): NATS and Postgres from the environment.
 import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
+import { runMain } from '@relaymesh/app';
 import { loadRouterEnv } from './config/router.env';
 import { startRouter } from './router.app';
 
@@ -13,7 +14,4 @@ async function main(): Promise<void> {
   );
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain('router', main);

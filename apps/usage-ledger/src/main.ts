@@ -1,6 +1,7 @@
 // The usage-ledger as its own process (one per pod): NATS and Postgres from the environment.
 import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
+import { runMain } from '@relaymesh/app';
 import { loadUsageLedgerEnv } from './config/usage-ledger.env';
 import { startUsageLedger } from './usage-ledger.app';
 
@@ -13,7 +14,4 @@ async function main(): Promise<void> {
   );
 }
 
-void main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain('usage-ledger', main);

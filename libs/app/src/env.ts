@@ -24,10 +24,17 @@ export const databaseEnvShape = {
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
+/** A variable missing, malformed or at odds with another: the operator's to fix, so its message says it all. */
+export class InvalidEnvironmentError extends Error {
+  override readonly name = 'InvalidEnvironmentError';
+}
+
 export function parseEnv<S extends z.ZodRawShape>(app: string, shape: S, source: EnvSource) {
   const result = z.object(shape).safeParse(source);
   if (!result.success) {
-    throw new Error(`${app}: invalid environment:\n${z.prettifyError(result.error)}`);
+    throw new InvalidEnvironmentError(
+      `${app}: invalid environment:\n${z.prettifyError(result.error)}`,
+    );
   }
   return result.data;
 }

@@ -35,7 +35,7 @@ import {
   InMemorySpanExporter,
   ReadableSpan,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 
 const Ping = defineEvent('test.trace.ping.v1', z.object({ n: z.number().int() }));
@@ -110,7 +110,7 @@ function processSpanFor(subject: string, parentSpanId: string): ReadableSpan | u
 
 beforeAll(() => {
   const started = startTracing({ OTEL_TRACES_EXPORTER: 'otlp' }, undefined, {
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   expect(started).toBe(true);
 });

@@ -38,10 +38,7 @@ export type {
 } from './fake-gemini/fake-gemini.types';
 /** The base of the three fakes, as a type: for helpers that take any of them (recording, faults, close). */
 export type { FakeUpstream } from './fake-upstream/fake-upstream.server';
-export type {
-  FakeUpstreamOptions,
-  HostileBehaviour,
-} from './fake-upstream/fake-upstream.types';
+export type { FakeUpstreamOptions, HostileBehaviour } from './fake-upstream/fake-upstream.types';
 export * from './error-envelopes';
 export * from './infra';
 export * from './relaymesh-launcher';

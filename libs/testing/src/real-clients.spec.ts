@@ -1,7 +1,7 @@
 // The helpers around real client programs: where a client is missing the reason names what to install, CI
 // fails rather than skips, and the proxy trap records what a program tried to reach and lets nothing through.
 import { connect } from 'node:net';
-import { locateClient, ProxyTrap, shouldRunClientSuite } from './real-clients';
+import { isCi, locateClient, ProxyTrap, shouldRunClientSuite } from './real-clients';
 
 describe('locateClient and shouldRunClientSuite', () => {
   const previousCi = process.env['CI'];
@@ -69,5 +69,19 @@ describe('ProxyTrap', () => {
       expect(env[name]).toBe(trap.url);
     }
     expect(env['NO_PROXY']).toBe('127.0.0.1,localhost');
+  });
+});
+
+describe('isCi', () => {
+  it.each([
+    [{ CI: 'true' }, true],
+    [{ CI: '1' }, true],
+    [{ CI: 'TRUE' }, true],
+    [{ CI: 'false' }, false],
+    [{ CI: '0' }, false],
+    [{ CI: '' }, false],
+    [{}, false],
+  ])('should read %j as CI=%s', (env, expected) => {
+    expect(isCi(env)).toBe(expected);
   });
 });

@@ -69,6 +69,12 @@ export function locateClient(name: string, candidates: string[]): ClientLocation
   };
 }
 
+/** Whether `env` says this is a CI run (`CI` set to anything but empty, `0` or `false`, as CI services set it). */
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  const value = (env['CI'] ?? '').trim().toLowerCase();
+  return value !== '' && value !== '0' && value !== 'false';
+}
+
 /**
  * Whether an e2e suite of a client should run: where it is installed, yes; where it is not, the suite is
  * skipped with the reason printed, except in CI (`CI=true`), where a missing client must fail the run rather
@@ -76,7 +82,7 @@ export function locateClient(name: string, candidates: string[]): ClientLocation
  */
 export function shouldRunClientSuite(location: ClientLocation): boolean {
   if (location.found) return true;
-  if (process.env['CI'] === 'true') return true;
+  if (isCi(process.env)) return true;
   console.warn(`skipping: ${location.reason}`);
   return false;
 }

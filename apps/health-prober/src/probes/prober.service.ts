@@ -1,8 +1,9 @@
 // Sends a probe to a channel and says what the answer means, with the classifier ingress uses for requests.
-// Probes are rare (ejected and disabled channels, the admin test), so they use undici's shared global pool.
+// Probes are rare (ejected and disabled channels, the admin test), so they share one undici Agent, on HTTP/1.1
+// like ingress's upstream pools (undici 8 would otherwise negotiate HTTP/2): a probe speaks as requests do.
 // What a probe's answer says goes into the channel's health (read by read-only admins) and the logs: the
 // channel's credentials are redacted from it first.
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import {
   ERROR_BODY_MAX_BYTES,
   answerHeadFault,
@@ -15,7 +16,7 @@ import {
   redactSecrets,
 } from '@relaymesh/protocols';
 import { healthProbes } from '@relaymesh/telemetry';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { KnownChannel } from '../channels/known-channel';
 import { HealthProberEnv } from '../config/health-prober.env';
 import { CallResult } from '../health/health-state-machine';
@@ -29,11 +30,16 @@ export interface ProbeResult extends CallResult {
 const MAX_MESSAGE = 500;
 
 @Injectable()
-export class Prober {
+export class Prober implements OnApplicationShutdown {
   /** Probes take the channel's keys in turn, so a revoked second key is found too. */
   private turn = 0;
+  private readonly dispatcher = new Agent({ allowH2: false });
 
   constructor(private readonly env: HealthProberEnv) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.close();
+  }
 
   async probe(channel: KnownChannel): Promise<ProbeResult> {
     const result = await this.send(channel);
@@ -72,6 +78,7 @@ export class Prober {
         method: 'POST',
         headers: built.headers,
         body: built.body,
+        dispatcher: this.dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),

@@ -1,6 +1,12 @@
 // Ingress configuration: the one place it reads the environment, validated at boot.
 import { hashClientKey } from '@relaymesh/secrets';
-import { EnvSource, commonEnvShape, logLevelsFrom, parseEnv } from '@relaymesh/app';
+import {
+  EnvSource,
+  InvalidEnvironmentError,
+  commonEnvShape,
+  logLevelsFrom,
+  parseEnv,
+} from '@relaymesh/app';
 import { z } from 'zod';
 import { SESSION_TTL_MS } from '../admin/admin-session';
 import { isCidr } from '../admission/ip-allow-list';
@@ -234,7 +240,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_HEADERS_TIMEOUT_MS > env.RELAYMESH_REQUEST_TIMEOUT_MS
   ) {
     // node:http refuses it: the head is part of the request.
-    throw new Error(
+    throw new InvalidEnvironmentError(
       'ingress: RELAYMESH_HEADERS_TIMEOUT_MS must not exceed RELAYMESH_REQUEST_TIMEOUT_MS',
     );
   }
@@ -242,7 +248,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
     env.RELAYMESH_ADMIN_TOKEN_SHA256 ??
     (env.RELAYMESH_ADMIN_TOKEN ? hashClientKey(env.RELAYMESH_ADMIN_TOKEN) : undefined);
   if (!adminTokenHash) {
-    throw new Error(
+    throw new InvalidEnvironmentError(
       `ingress: RELAYMESH_ADMIN_TOKEN (at least ${ADMIN_TOKEN_MIN_LENGTH} characters) is required`,
     );
   }

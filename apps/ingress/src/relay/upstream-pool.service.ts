@@ -5,7 +5,15 @@ import { splitBaseUrl } from '@relaymesh/contracts';
 import { Pool } from 'undici';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 
-const POOL_OPTIONS = { connections: 256, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 };
+// HTTP/1.1 only: undici 8 would negotiate HTTP/2 with TLS upstreams that offer it (allowH2 defaults to true),
+// which turns `connections` from a bound on concurrent requests into a bound on sessions and changes which
+// relayed headers are legal. Moving upstream calls to HTTP/2 is a decision of its own, with its own tests.
+const POOL_OPTIONS = {
+  connections: 256,
+  keepAliveTimeout: 30_000,
+  keepAliveMaxTimeout: 600_000,
+  allowH2: false,
+};
 
 @Injectable()
 export class UpstreamPools implements OnApplicationShutdown {
