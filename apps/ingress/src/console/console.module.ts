@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module';
-import { KeysModule } from '../keys/keys.module';
+import { AdmissionModule } from '../admission/admission.module';
 import { RoutingSnapshotModule } from '../routing-snapshot/routing-snapshot.module';
 import { ConsoleSite } from './console-site.service';
 import { ConsoleController } from './console.controller';
@@ -8,7 +8,7 @@ import { KeyConsoleController } from './key-console.controller';
 import { KeyConsole } from './key-console.service';
 
 @Module({
-  imports: [AdminModule, KeysModule, RoutingSnapshotModule],
+  imports: [AdminModule, AdmissionModule, RoutingSnapshotModule],
   controllers: [KeyConsoleController, ConsoleController],
   providers: [ConsoleSite, KeyConsole],
 })
