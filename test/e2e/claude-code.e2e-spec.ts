@@ -10,21 +10,21 @@
 // install script; the platform package is the binary itself). It is an optional dependency, so `npm ci` works on
 // other platforms: there this suite skips, saying so; in CI (CI=true) a missing binary fails it.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   AnthropicContentBlock,
   AnthropicRequestBody,
+  ClientWorkspace,
   Deployment,
   FakeAnthropic,
   FakeGemini,
   FakeOpenAI,
   ProxyTrap,
   locateClient,
+  makeClientWorkspace,
   shouldRunClientSuite,
-  startDeployment,
-  waitFor,
+  startClientGateway,
+  stopClientGateway,
 } from '@relaymesh/testing';
 
 const CLAUDE = resolve(__dirname, '../../node_modules/@anthropic-ai/claude-code-linux-x64/claude');
@@ -80,6 +80,7 @@ describeWithClaude(SUITE, () => {
   let gemini: FakeGemini;
   let trap: ProxyTrap;
   let clientKey: string;
+  let workspace: ClientWorkspace;
   let home: string;
   let project: string;
 
@@ -104,59 +105,30 @@ describeWithClaude(SUITE, () => {
   });
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'relaymesh-claude-home-'));
-    project = mkdtempSync(join(tmpdir(), 'relaymesh-claude-project-'));
-    writeFileSync(join(project, 'secret.txt'), `${SECRET}\n`);
-    [anthropic, openai, gemini, trap] = await Promise.all([
-      FakeAnthropic.start(),
-      FakeOpenAI.start(),
-      FakeGemini.start(),
-      ProxyTrap.start(),
-    ]);
-    relay = await startDeployment('embedded', { label: 'claude_code' });
-    for (const channel of [
-      {
-        name: 'cc-anthropic',
-        type: 'anthropic',
-        base_url: anthropic.url,
-        keys: ['sk-ant-upstream'],
-        models: ['cc-sonnet'],
-      },
-      {
-        name: 'cc-openai',
-        type: 'openai',
-        base_url: openai.url,
-        keys: ['sk-upstream'],
-        models: ['cc-gpt'],
-      },
-      {
-        name: 'cc-gemini',
-        type: 'gemini',
-        base_url: gemini.url,
-        keys: ['AIza-upstream'],
-        models: ['cc-gemini'],
-      },
-    ]) {
-      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
-    }
-    clientKey = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'claude-code' })).body
-      .key;
-    await waitFor(
-      async () => {
-        const res = await fetch(`${relay.url}/v1/models`, {
-          headers: { authorization: `Bearer ${clientKey}` },
-        });
-        const list = (await res.json()) as { data?: { id: string }[] };
-        return (list.data ?? []).length >= 3;
-      },
-      { what: 'the three channels routable', timeoutMs: 10_000 },
-    );
+    workspace = makeClientWorkspace('claude', SECRET);
+    ({ home, project } = workspace);
+    trap = await ProxyTrap.start();
+    // Anthropic first: the pass-through channel is the one Claude Code is made for.
+    ({
+      relay,
+      clientKey,
+      fakes: { anthropic, openai, gemini },
+    } = await startClientGateway({
+      label: 'claude_code',
+      channelPrefix: 'cc',
+      keyName: 'claude-code',
+      channels: [
+        { type: 'anthropic', model: 'cc-sonnet' },
+        { type: 'openai', model: 'cc-gpt' },
+        { type: 'gemini', model: 'cc-gemini' },
+      ],
+    }));
   }, 90_000);
 
   afterAll(async () => {
-    await relay?.stop();
-    await Promise.all([anthropic?.close(), openai?.close(), gemini?.close(), trap?.close()]);
-    for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopClientGateway({ relay, fakes: { anthropic, openai, gemini } });
+    await trap?.close();
+    workspace?.remove();
   });
 
   it('should answer a prompt over an Anthropic channel, passing Claude Code requests through', async () => {

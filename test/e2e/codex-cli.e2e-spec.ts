@@ -14,26 +14,26 @@
 //
 // The CLI is `@openai/codex`, a devDependency whose native binary comes in a per-platform optional package;
 // where that package is absent the suite is skipped with the reason, except in CI, where it fails.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   AnthropicContentBlock,
   AnthropicRequestBody,
   ChatRequestBody,
+  ClientChannel,
+  ClientGateway,
   ClientRun,
-  Deployment,
-  FakeAnthropic,
-  FakeGemini,
-  FakeOpenAI,
+  ClientWorkspace,
   GeminiRequestBody,
   ProxyTrap,
   RecordedRequest,
   locateClient,
+  makeClientWorkspace,
+  resetClientGateway,
   runClient,
   shouldRunClientSuite,
-  startDeployment,
-  waitFor,
+  startClientGateway,
+  stopClientGateway,
 } from '@relaymesh/testing';
 
 const MODULES = resolve(__dirname, '../../node_modules');
@@ -62,7 +62,7 @@ const CHANNELS = [
   { type: 'openai', model: 'cx-gpt' },
   { type: 'anthropic', model: 'cx-claude' },
   { type: 'gemini', model: 'gemini-3-flash-preview' },
-] as const;
+] as const satisfies readonly ClientChannel[];
 type ChannelType = (typeof CHANNELS)[number]['type'];
 
 /** What the fake model says once it has the shell's output: the secret only if the output carried it. */
@@ -80,12 +80,9 @@ function anthropicToolResult(request: AnthropicRequestBody): string | null {
 const describeCodex = shouldRunClientSuite(codex) ? describe : describe.skip;
 
 describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)', () => {
-  let relay: Deployment;
-  let fakes: { openai: FakeOpenAI; anthropic: FakeAnthropic; gemini: FakeGemini };
+  let gateway: ClientGateway;
   let trap: ProxyTrap;
-  let clientKey: string;
-  let home: string;
-  let project: string;
+  let workspace: ClientWorkspace;
 
   const runCodex = (model: string, prompt: string): Promise<ClientRun> =>
     runClient(
@@ -104,14 +101,14 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
         prompt,
       ],
       {
-        cwd: project,
+        cwd: workspace.project,
         // Under jest's 90 s, so a hung client fails with its own output rather than a bare timeout.
         timeoutMs: 60_000,
         env: {
           PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-          HOME: home,
-          CODEX_HOME: join(home, '.codex'),
-          RELAYMESH_API_KEY: clientKey,
+          HOME: workspace.home,
+          CODEX_HOME: join(workspace.home, '.codex'),
+          RELAYMESH_API_KEY: gateway.clientKey,
           ...trap.env(),
         },
       },
@@ -119,45 +116,15 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
 
   beforeAll(async () => {
     if (!codex.found) throw new Error(codex.reason);
-    home = mkdtempSync(join(tmpdir(), 'relaymesh-codex-home-'));
-    project = mkdtempSync(join(tmpdir(), 'relaymesh-codex-project-'));
-    writeFileSync(join(project, 'secret.txt'), `${SECRET}\n`);
-    const [openai, anthropic, gemini] = await Promise.all([
-      FakeOpenAI.start(),
-      FakeAnthropic.start(),
-      FakeGemini.start(),
-    ]);
-    fakes = { openai, anthropic, gemini };
+    workspace = makeClientWorkspace('codex', SECRET);
     trap = await ProxyTrap.start();
-    relay = await startDeployment('embedded', { label: 'codex_cli' });
-    const upstream = {
-      openai: { url: openai.url, key: 'sk-upstream' },
-      anthropic: { url: anthropic.url, key: 'sk-ant-upstream' },
-      gemini: { url: gemini.url, key: 'AIza-upstream' },
-    };
-    for (const { type, model } of CHANNELS) {
-      const channel = {
-        name: `codex-${type}`,
-        type,
-        base_url: upstream[type].url,
-        keys: [upstream[type].key],
-        models: [model],
-      };
-      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
-    }
-    clientKey = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'codex-cli' })).body
-      .key;
-    await waitFor(
-      async () => {
-        const res = await fetch(`${relay.url}/v1/models`, {
-          headers: { authorization: `Bearer ${clientKey}` },
-        });
-        const list = (await res.json()) as { data?: { id: string }[] };
-        return (list.data ?? []).length >= CHANNELS.length;
-      },
-      { what: 'the three channels routable', timeoutMs: 10_000 },
-    );
-    const codexHome = join(home, '.codex');
+    gateway = await startClientGateway({
+      label: 'codex_cli',
+      channelPrefix: 'codex',
+      keyName: 'codex-cli',
+      channels: CHANNELS,
+    });
+    const codexHome = join(workspace.home, '.codex');
     mkdirSync(codexHome);
     writeFileSync(
       join(codexHome, 'config.toml'),
@@ -168,7 +135,7 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
         '',
         '[model_providers.relaymesh]',
         'name = "relaymesh"',
-        `base_url = "${relay.url}/v1"`,
+        `base_url = "${gateway.relay.url}/v1"`,
         'env_key = "RELAYMESH_API_KEY"',
         'wire_api = "responses"',
         '',
@@ -193,26 +160,25 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
     );
   }, 90_000);
 
-  afterEach(() => {
-    for (const fake of Object.values(fakes ?? {})) fake.reset();
-    trap?.reset();
-  });
+  afterEach(() => resetClientGateway(gateway, trap));
 
   afterAll(async () => {
-    await relay?.stop();
-    await Promise.all([...Object.values(fakes ?? {}).map((fake) => fake.close()), trap?.close()]);
-    for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopClientGateway(gateway);
+    await trap?.close();
+    workspace?.remove();
   });
 
   const generationRequests = (type: ChannelType): RecordedRequest[] =>
-    fakes[type].requests.filter((r) => r.method === 'POST' && !r.path.endsWith('count_tokens'));
+    gateway.fakes[type].requests.filter(
+      (r) => r.method === 'POST' && !r.path.endsWith('count_tokens'),
+    );
 
   it.each(CHANNELS)(
     'should print the fake answer to a plain prompt over the $type channel',
     async ({ type, model }) => {
-      fakes.openai.setResponder(() => ({ text: HELLO }));
-      fakes.anthropic.setResponder(() => ({ text: HELLO }));
-      fakes.gemini.setResponder(() => ({ text: HELLO }));
+      gateway.fakes.openai.setResponder(() => ({ text: HELLO }));
+      gateway.fakes.anthropic.setResponder(() => ({ text: HELLO }));
+      gateway.fakes.gemini.setResponder(() => ({ text: HELLO }));
 
       const run = await runCodex(model, 'Say hello.');
 
@@ -232,19 +198,19 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
     'should run a shell-tool round trip over the $type channel',
     async ({ type, model }) => {
       const call = { cmd: SHELL_COMMAND };
-      fakes.openai.setResponder((request: ChatRequestBody) => {
+      gateway.fakes.openai.setResponder((request: ChatRequestBody) => {
         const last = request.messages.at(-1);
         return last?.role === 'tool'
           ? { text: finalAnswer(JSON.stringify(last.content)) }
           : { toolCalls: [{ name: 'exec_command', arguments: JSON.stringify(call) }] };
       });
-      fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
+      gateway.fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
         const output = anthropicToolResult(request);
         return output === null
           ? { thinking: { text: THINKING }, toolCalls: [{ name: 'exec_command', input: call }] }
           : { text: finalAnswer(output) };
       });
-      fakes.gemini.setResponder((request: GeminiRequestBody) => {
+      gateway.fakes.gemini.setResponder((request: GeminiRequestBody) => {
         const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
         return response
           ? { text: finalAnswer(JSON.stringify(response.functionResponse)) }

@@ -12,26 +12,26 @@
 //
 // Nothing leaves 127.0.0.1: every proxy variable points at a trap, and each test asserts it saw nothing.
 // The CLI is `@google/gemini-cli` (JavaScript, a devDependency; node-pty is optional and not needed headless).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   AnthropicContentBlock,
   AnthropicRequestBody,
   ChatRequestBody,
+  ClientChannel,
+  ClientGateway,
   ClientRun,
-  Deployment,
-  FakeAnthropic,
-  FakeGemini,
-  FakeOpenAI,
+  ClientWorkspace,
   GeminiRequestBody,
   ProxyTrap,
   RecordedRequest,
   locateClient,
+  makeClientWorkspace,
+  resetClientGateway,
   runClient,
   shouldRunClientSuite,
-  startDeployment,
-  waitFor,
+  startClientGateway,
+  stopClientGateway,
 } from '@relaymesh/testing';
 
 const GEMINI_CLI = resolve(__dirname, '../../node_modules/@google/gemini-cli/bundle/gemini.js');
@@ -46,7 +46,7 @@ const CHANNELS = [
   { type: 'openai', model: 'gm-gpt' },
   { type: 'anthropic', model: 'gm-claude' },
   { type: 'gemini', model: 'gemini-3-flash-preview' },
-] as const;
+] as const satisfies readonly ClientChannel[];
 type ChannelType = (typeof CHANNELS)[number]['type'];
 
 /** What the fake model says once it has the shell's output: the secret only if the output carried it. */
@@ -64,12 +64,9 @@ function anthropicToolResult(request: AnthropicRequestBody): string | null {
 const describeGemini = shouldRunClientSuite(gemini) ? describe : describe.skip;
 
 describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BASE_URL)', () => {
-  let relay: Deployment;
-  let fakes: { openai: FakeOpenAI; anthropic: FakeAnthropic; gemini: FakeGemini };
+  let gateway: ClientGateway;
   let trap: ProxyTrap;
-  let clientKey: string;
-  let home: string;
-  let project: string;
+  let workspace: ClientWorkspace;
 
   const runGemini = (model: string, prompt: string): Promise<ClientRun> =>
     runClient(
@@ -77,14 +74,14 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
       // --skip-trust: a headless run in a folder never trusted interactively refuses to start without it.
       [GEMINI_CLI, '--model', model, '--skip-trust', '--output-format', 'json', '--prompt', prompt],
       {
-        cwd: project,
+        cwd: workspace.project,
         // Under jest's 90 s, so a hung client fails with its own output rather than a bare timeout.
         timeoutMs: 60_000,
         env: {
           PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-          HOME: home,
-          GOOGLE_GEMINI_BASE_URL: relay.url,
-          GEMINI_API_KEY: clientKey,
+          HOME: workspace.home,
+          GOOGLE_GEMINI_BASE_URL: gateway.relay.url,
+          GEMINI_API_KEY: gateway.clientKey,
           ...trap.env(),
         },
       },
@@ -92,9 +89,8 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
 
   beforeAll(async () => {
     if (!gemini.found) throw new Error(gemini.reason);
-    home = mkdtempSync(join(tmpdir(), 'relaymesh-gemini-home-'));
-    project = mkdtempSync(join(tmpdir(), 'relaymesh-gemini-project-'));
-    writeFileSync(join(project, 'secret.txt'), `${SECRET}\n`);
+    workspace = makeClientWorkspace('gemini', SECRET);
+    const { home } = workspace;
     mkdirSync(join(home, '.gemini', 'policies'), { recursive: true });
     writeFileSync(
       join(home, '.gemini', 'settings.json'),
@@ -117,56 +113,27 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
         '',
       ].join('\n'),
     );
-    const [openai, anthropic, geminiFake] = await Promise.all([
-      FakeOpenAI.start(),
-      FakeAnthropic.start(),
-      FakeGemini.start(),
-    ]);
-    fakes = { openai, anthropic, gemini: geminiFake };
     trap = await ProxyTrap.start();
-    relay = await startDeployment('embedded', { label: 'gemini_cli' });
-    const upstream = {
-      openai: { url: openai.url, key: 'sk-upstream' },
-      anthropic: { url: anthropic.url, key: 'sk-ant-upstream' },
-      gemini: { url: geminiFake.url, key: 'AIza-upstream' },
-    };
-    for (const { type, model } of CHANNELS) {
-      const channel = {
-        name: `gemini-cli-${type}`,
-        type,
-        base_url: upstream[type].url,
-        keys: [upstream[type].key],
-        models: [model],
-      };
-      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
-    }
-    clientKey = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'gemini-cli' })).body
-      .key;
-    await waitFor(
-      async () => {
-        const res = await fetch(`${relay.url}/v1/models`, {
-          headers: { authorization: `Bearer ${clientKey}` },
-        });
-        const list = (await res.json()) as { data?: { id: string }[] };
-        return (list.data ?? []).length >= CHANNELS.length;
-      },
-      { what: 'the three channels routable', timeoutMs: 10_000 },
-    );
+    gateway = await startClientGateway({
+      label: 'gemini_cli',
+      channelPrefix: 'gemini-cli',
+      keyName: 'gemini-cli',
+      channels: CHANNELS,
+    });
   }, 90_000);
 
-  afterEach(() => {
-    for (const fake of Object.values(fakes ?? {})) fake.reset();
-    trap?.reset();
-  });
+  afterEach(() => resetClientGateway(gateway, trap));
 
   afterAll(async () => {
-    await relay?.stop();
-    await Promise.all([...Object.values(fakes ?? {}).map((fake) => fake.close()), trap?.close()]);
-    for (const dir of [home, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopClientGateway(gateway);
+    await trap?.close();
+    workspace?.remove();
   });
 
   const generationRequests = (type: ChannelType): RecordedRequest[] =>
-    fakes[type].requests.filter((r) => r.method === 'POST' && !/count_?tokens/i.test(r.path));
+    gateway.fakes[type].requests.filter(
+      (r) => r.method === 'POST' && !/count_?tokens/i.test(r.path),
+    );
 
   /** The answer Gemini CLI printed (`--output-format json`), after checking the run succeeded. */
   const answerOf = (run: ClientRun): string => {
@@ -180,9 +147,9 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
   it.each(CHANNELS)(
     'should answer a plain prompt over the $type channel',
     async ({ type, model }) => {
-      fakes.openai.setResponder(() => ({ text: HELLO }));
-      fakes.anthropic.setResponder(() => ({ text: HELLO }));
-      fakes.gemini.setResponder(() => ({ text: HELLO }));
+      gateway.fakes.openai.setResponder(() => ({ text: HELLO }));
+      gateway.fakes.anthropic.setResponder(() => ({ text: HELLO }));
+      gateway.fakes.gemini.setResponder(() => ({ text: HELLO }));
 
       const run = await runGemini(model, 'Say hello.');
 
@@ -197,13 +164,13 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
     'should run a shell-tool round trip over the $type channel',
     async ({ type, model }) => {
       const call = { command: SHELL_COMMAND };
-      fakes.openai.setResponder((request: ChatRequestBody) => {
+      gateway.fakes.openai.setResponder((request: ChatRequestBody) => {
         const last = request.messages.at(-1);
         return last?.role === 'tool'
           ? { text: finalAnswer(JSON.stringify(last.content)) }
           : { toolCalls: [{ name: 'run_shell_command', arguments: JSON.stringify(call) }] };
       });
-      fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
+      gateway.fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
         const output = anthropicToolResult(request);
         if (output !== null) return { text: finalAnswer(output) };
         // Thinking only when asked for, as Claude does (Gemini CLI asks through thinkingConfig).
@@ -212,7 +179,7 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
           toolCalls: [{ name: 'run_shell_command', input: call }],
         };
       });
-      fakes.gemini.setResponder((request: GeminiRequestBody) => {
+      gateway.fakes.gemini.setResponder((request: GeminiRequestBody) => {
         const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
         return response
           ? { text: finalAnswer(JSON.stringify(response.functionResponse)) }

@@ -19,13 +19,14 @@ import {
   AnthropicContentBlock,
   AnthropicRequestBody,
   ChatRequestBody,
+  ClientChannel,
   Deployment,
   FakeAnthropic,
   FakeGemini,
   FakeOpenAI,
   GeminiRequestBody,
-  startDeployment,
-  waitFor,
+  startClientGateway,
+  stopClientGateway,
 } from '@relaymesh/testing';
 
 const ROOT = resolve(__dirname, '../..');
@@ -41,7 +42,7 @@ const CHANNELS = [
   { type: 'openai', model: 'sdk-gpt' },
   { type: 'anthropic', model: 'sdk-claude' },
   { type: 'gemini', model: 'gemini-3-flash-preview' },
-] as const;
+] as const satisfies readonly ClientChannel[];
 
 /** The fake model's script, the same on every upstream: call get_weather when given tools, then quote it. */
 function finalAnswer(toolOutput: string): string {
@@ -126,44 +127,21 @@ describe('application SDKs through relaymesh (Vercel AI SDK, LangChain JS)', () 
     mkdirSync(join(AI_SDK_COMPILED, '..'), { recursive: true });
     writeFileSync(AI_SDK_COMPILED, compiled.code);
 
-    [openai, anthropic, gemini] = await Promise.all([
-      FakeOpenAI.start(),
-      FakeAnthropic.start(),
-      FakeGemini.start(),
-    ]);
+    ({
+      relay,
+      clientKey: key,
+      fakes: { openai, anthropic, gemini },
+    } = await startClientGateway({
+      label: 'sdk_clients',
+      channelPrefix: 'sdk',
+      keyName: 'sdk-clients',
+      channels: CHANNELS,
+    }));
     scriptFakes(openai, anthropic, gemini);
-    relay = await startDeployment('embedded', { label: 'sdk_clients' });
-    const upstream = {
-      openai: { url: openai.url, key: 'sk-upstream' },
-      anthropic: { url: anthropic.url, key: 'sk-ant-upstream' },
-      gemini: { url: gemini.url, key: 'AIza-upstream' },
-    };
-    for (const { type, model } of CHANNELS) {
-      const channel = {
-        name: `sdk-${type}`,
-        type,
-        base_url: upstream[type].url,
-        keys: [upstream[type].key],
-        models: [model],
-      };
-      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
-    }
-    key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'sdk-clients' })).body.key;
-    await waitFor(
-      async () => {
-        const res = await fetch(`${relay.url}/v1/models`, {
-          headers: { authorization: `Bearer ${key}` },
-        });
-        const list = (await res.json()) as { data?: { id: string }[] };
-        return (list.data ?? []).length >= CHANNELS.length;
-      },
-      { what: 'the three channels routable', timeoutMs: 10_000 },
-    );
   }, 90_000);
 
   afterAll(async () => {
-    await relay?.stop();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close()]);
+    await stopClientGateway({ relay, fakes: { openai, anthropic, gemini } });
   });
 
   describe('Vercel AI SDK (ai v7): generateText, streamText, a tool loop', () => {

@@ -4,8 +4,15 @@
 // the program sent nothing past 127.0.0.1: every proxy variable points at it, so an update check, telemetry or
 // a plugin sync shows up in `attempts` instead of leaving the machine.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeAnthropic } from './fake-anthropic/fake-anthropic.server';
+import { FakeGemini } from './fake-gemini/fake-gemini.server';
+import { FakeOpenAI } from './fake-openai/fake-openai.server';
+import { waitFor } from './infra';
+import { startDeployment, type Deployment } from './relaymesh-launcher';
 
 export interface ClientRun {
   /** The exit code, or null when the run was killed (timeout) or ended by a signal. */
@@ -149,4 +156,134 @@ export class ProxyTrap {
       socket.destroy();
     });
   }
+}
+
+/** One channel of a client suite: its upstream type (a fake of that API behind it) and the model it serves. */
+export interface ClientChannel {
+  type: 'openai' | 'anthropic' | 'gemini';
+  model: string;
+}
+
+/** One fake per upstream API, keyed by the channel type that points at it. */
+export interface UpstreamFakes {
+  openai: FakeOpenAI;
+  anthropic: FakeAnthropic;
+  gemini: FakeGemini;
+}
+
+/** What a client suite talks to: an embedded relaymesh, the fakes behind its channels and a client key. */
+export interface ClientGateway {
+  relay: Deployment;
+  fakes: UpstreamFakes;
+  clientKey: string;
+}
+
+export interface ClientGatewayOptions {
+  /** The deployment's label (its schema and subject prefix). */
+  label: string;
+  /** Each channel is named `${channelPrefix}-${type}`. */
+  channelPrefix: string;
+  /** The client key's name. */
+  keyName: string;
+  /** Created in this order, each pointed at the fake of its type. */
+  channels: readonly ClientChannel[];
+}
+
+/** The upstream keys the fakes are given, one per API, in each API's own shape. */
+const UPSTREAM_KEYS: Record<ClientChannel['type'], string> = {
+  openai: 'sk-upstream',
+  anthropic: 'sk-ant-upstream',
+  gemini: 'AIza-upstream',
+};
+
+/**
+ * The gateway a client suite runs against: the three fakes, an embedded deployment with one channel per entry
+ * of `channels`, and a client key, answered once every channel is routable (the model list shows them all).
+ * Throws with the admin API's answer when a channel or the key is refused; on any failure what was started is
+ * stopped again.
+ */
+export async function startClientGateway(options: ClientGatewayOptions): Promise<ClientGateway> {
+  const [openai, anthropic, gemini] = await Promise.all([
+    FakeOpenAI.start(),
+    FakeAnthropic.start(),
+    FakeGemini.start(),
+  ]);
+  const fakes: UpstreamFakes = { openai, anthropic, gemini };
+  let relay: Deployment | undefined;
+  try {
+    relay = await startDeployment('embedded', { label: options.label });
+    for (const { type, model } of options.channels) {
+      const channel = await relay.admin('POST', '/channels', {
+        name: `${options.channelPrefix}-${type}`,
+        type,
+        base_url: fakes[type].url,
+        keys: [UPSTREAM_KEYS[type]],
+        models: [model],
+      });
+      if (channel.status !== 201) {
+        throw new Error(`channel refused (${channel.status}): ${JSON.stringify(channel.body)}`);
+      }
+    }
+    const created = await relay.admin<{ key: string }>('POST', '/keys', { name: options.keyName });
+    if (created.status !== 201) {
+      throw new Error(`key refused (${created.status}): ${JSON.stringify(created.body)}`);
+    }
+    const clientKey = created.body.key;
+    const deployment = relay;
+    await waitFor(
+      async () => {
+        const res = await fetch(`${deployment.url}/v1/models`, {
+          headers: { authorization: `Bearer ${clientKey}` },
+        });
+        const list = (await res.json()) as { data?: { id: string }[] };
+        return (list.data ?? []).length >= options.channels.length;
+      },
+      { what: 'the three channels routable', timeoutMs: 10_000 },
+    );
+    return { relay: deployment, fakes, clientKey };
+  } catch (err) {
+    await stopClientGateway({ relay, fakes });
+    throw err;
+  }
+}
+
+/** Stops what startClientGateway started; safe on a gateway that never finished starting. */
+export async function stopClientGateway(
+  gateway: { relay?: Deployment; fakes?: Partial<UpstreamFakes> } | undefined,
+): Promise<void> {
+  await gateway?.relay?.stop();
+  const { openai, anthropic, gemini } = gateway?.fakes ?? {};
+  await Promise.all([openai?.close(), anthropic?.close(), gemini?.close()]);
+}
+
+/** Forgets what the fakes recorded and what the trap saw, between tests. */
+export function resetClientGateway(
+  gateway: ClientGateway | undefined,
+  trap: ProxyTrap | undefined,
+): void {
+  gateway?.fakes.openai.reset();
+  gateway?.fakes.anthropic.reset();
+  gateway?.fakes.gemini.reset();
+  trap?.reset();
+}
+
+/** A client's temp HOME and project folder, the project holding `secret.txt` only a tool could read. */
+export interface ClientWorkspace {
+  home: string;
+  project: string;
+  remove(): void;
+}
+
+/** Makes the temp HOME and project of `client` (a name for the folders), with `secret` in project/secret.txt. */
+export function makeClientWorkspace(client: string, secret: string): ClientWorkspace {
+  const home = mkdtempSync(join(tmpdir(), `relaymesh-${client}-home-`));
+  const project = mkdtempSync(join(tmpdir(), `relaymesh-${client}-project-`));
+  writeFileSync(join(project, 'secret.txt'), `${secret}\n`);
+  return {
+    home,
+    project,
+    remove: () => {
+      for (const dir of [home, project]) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
