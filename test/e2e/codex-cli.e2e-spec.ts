@@ -17,9 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  AnthropicContentBlock,
   AnthropicRequestBody,
-  ChatRequestBody,
   ClientChannel,
   ClientGateway,
   ClientRun,
@@ -31,6 +29,8 @@ import {
   makeClientWorkspace,
   resetClientGateway,
   runClient,
+  scriptPlainAnswer,
+  scriptShellRoundTrip,
   shouldRunClientSuite,
   startClientGateway,
   stopClientGateway,
@@ -64,18 +64,6 @@ const CHANNELS = [
   { type: 'gemini', model: 'gemini-3-flash-preview' },
 ] as const satisfies readonly ClientChannel[];
 type ChannelType = (typeof CHANNELS)[number]['type'];
-
-/** What the fake model says once it has the shell's output: the secret only if the output carried it. */
-function finalAnswer(toolOutput: string): string {
-  return `The file says: ${toolOutput.includes(SECRET) ? SECRET : 'something else'}`;
-}
-
-function anthropicToolResult(request: AnthropicRequestBody): string | null {
-  const last = request.messages.at(-1);
-  if (!last || typeof last.content === 'string') return null;
-  const result = last.content.find((b: AnthropicContentBlock) => b.type === 'tool_result');
-  return result ? JSON.stringify(result['content']) : null;
-}
 
 const describeCodex = shouldRunClientSuite(codex) ? describe : describe.skip;
 
@@ -176,9 +164,7 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
   it.each(CHANNELS)(
     'should print the fake answer to a plain prompt over the $type channel',
     async ({ type, model }) => {
-      gateway.fakes.openai.setResponder(() => ({ text: HELLO }));
-      gateway.fakes.anthropic.setResponder(() => ({ text: HELLO }));
-      gateway.fakes.gemini.setResponder(() => ({ text: HELLO }));
+      scriptPlainAnswer(gateway.fakes, HELLO);
 
       const run = await runCodex(model, 'Say hello.');
 
@@ -197,24 +183,13 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
   it.each(CHANNELS)(
     'should run a shell-tool round trip over the $type channel',
     async ({ type, model }) => {
-      const call = { cmd: SHELL_COMMAND };
-      gateway.fakes.openai.setResponder((request: ChatRequestBody) => {
-        const last = request.messages.at(-1);
-        return last?.role === 'tool'
-          ? { text: finalAnswer(JSON.stringify(last.content)) }
-          : { toolCalls: [{ name: 'exec_command', arguments: JSON.stringify(call) }] };
-      });
-      gateway.fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
-        const output = anthropicToolResult(request);
-        return output === null
-          ? { thinking: { text: THINKING }, toolCalls: [{ name: 'exec_command', input: call }] }
-          : { text: finalAnswer(output) };
-      });
-      gateway.fakes.gemini.setResponder((request: GeminiRequestBody) => {
-        const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
-        return response
-          ? { text: finalAnswer(JSON.stringify(response.functionResponse)) }
-          : { thought: THINKING, functionCalls: [{ name: 'exec_command', args: call }] };
+      scriptShellRoundTrip(gateway.fakes, {
+        tool: 'exec_command',
+        call: { cmd: SHELL_COMMAND },
+        secret: SECRET,
+        thinking: THINKING,
+        // Claude gives its signed thinking with the call whatever the request says.
+        anthropicThinking: 'always',
       });
 
       const run = await runCodex(model, 'Read secret.txt with the shell and tell me what it says.');

@@ -15,9 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  AnthropicContentBlock,
   AnthropicRequestBody,
-  ChatRequestBody,
   ClientChannel,
   ClientGateway,
   ClientRun,
@@ -29,6 +27,8 @@ import {
   makeClientWorkspace,
   resetClientGateway,
   runClient,
+  scriptPlainAnswer,
+  scriptShellRoundTrip,
   shouldRunClientSuite,
   startClientGateway,
   stopClientGateway,
@@ -48,18 +48,6 @@ const CHANNELS = [
   { type: 'gemini', model: 'gemini-3-flash-preview' },
 ] as const satisfies readonly ClientChannel[];
 type ChannelType = (typeof CHANNELS)[number]['type'];
-
-/** What the fake model says once it has the shell's output: the secret only if the output carried it. */
-function finalAnswer(toolOutput: string): string {
-  return `The file says: ${toolOutput.includes(SECRET) ? SECRET : 'something else'}`;
-}
-
-function anthropicToolResult(request: AnthropicRequestBody): string | null {
-  const last = request.messages.at(-1);
-  if (!last || typeof last.content === 'string') return null;
-  const result = last.content.find((b: AnthropicContentBlock) => b.type === 'tool_result');
-  return result ? JSON.stringify(result['content']) : null;
-}
 
 const describeGemini = shouldRunClientSuite(gemini) ? describe : describe.skip;
 
@@ -147,9 +135,7 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
   it.each(CHANNELS)(
     'should answer a plain prompt over the $type channel',
     async ({ type, model }) => {
-      gateway.fakes.openai.setResponder(() => ({ text: HELLO }));
-      gateway.fakes.anthropic.setResponder(() => ({ text: HELLO }));
-      gateway.fakes.gemini.setResponder(() => ({ text: HELLO }));
+      scriptPlainAnswer(gateway.fakes, HELLO);
 
       const run = await runGemini(model, 'Say hello.');
 
@@ -163,27 +149,13 @@ describeGemini('Google Gemini CLI through relaymesh (gemini -p, GOOGLE_GEMINI_BA
   it.each(CHANNELS)(
     'should run a shell-tool round trip over the $type channel',
     async ({ type, model }) => {
-      const call = { command: SHELL_COMMAND };
-      gateway.fakes.openai.setResponder((request: ChatRequestBody) => {
-        const last = request.messages.at(-1);
-        return last?.role === 'tool'
-          ? { text: finalAnswer(JSON.stringify(last.content)) }
-          : { toolCalls: [{ name: 'run_shell_command', arguments: JSON.stringify(call) }] };
-      });
-      gateway.fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
-        const output = anthropicToolResult(request);
-        if (output !== null) return { text: finalAnswer(output) };
+      scriptShellRoundTrip(gateway.fakes, {
+        tool: 'run_shell_command',
+        call: { command: SHELL_COMMAND },
+        secret: SECRET,
+        thinking: THINKING,
         // Thinking only when asked for, as Claude does (Gemini CLI asks through thinkingConfig).
-        return {
-          ...(request['thinking'] ? { thinking: { text: THINKING } } : {}),
-          toolCalls: [{ name: 'run_shell_command', input: call }],
-        };
-      });
-      gateway.fakes.gemini.setResponder((request: GeminiRequestBody) => {
-        const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
-        return response
-          ? { text: finalAnswer(JSON.stringify(response.functionResponse)) }
-          : { thought: THINKING, functionCalls: [{ name: 'run_shell_command', args: call }] };
+        anthropicThinking: 'when-asked',
       });
 
       const run = await runGemini(

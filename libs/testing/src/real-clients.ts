@@ -9,8 +9,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeAnthropic } from './fake-anthropic/fake-anthropic.server';
+import type {
+  AnthropicContentBlock,
+  AnthropicRequestBody,
+} from './fake-anthropic/fake-anthropic.types';
 import { FakeGemini } from './fake-gemini/fake-gemini.server';
+import type { GeminiRequestBody } from './fake-gemini/fake-gemini.types';
 import { FakeOpenAI } from './fake-openai/fake-openai.server';
+import type { ChatRequestBody } from './fake-openai/fake-openai.types';
 import { waitFor } from './infra';
 import { startDeployment, type Deployment } from './relaymesh-launcher';
 
@@ -286,4 +292,62 @@ export function makeClientWorkspace(client: string, secret: string): ClientWorks
       for (const dir of [home, project]) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every fake answers `text` to whatever it is asked. */
+export function scriptPlainAnswer(fakes: UpstreamFakes, text: string): void {
+  fakes.openai.setResponder(() => ({ text }));
+  fakes.anthropic.setResponder(() => ({ text }));
+  fakes.gemini.setResponder(() => ({ text }));
+}
+
+/** A shell-tool round trip as the fake model plays it on every upstream. */
+export interface ShellRoundTrip {
+  /** The client's shell tool and the arguments the model calls it with. */
+  tool: string;
+  call: Record<string, unknown>;
+  /** What only the file holds: the final answer quotes it only if the tool output carried it. */
+  secret: string;
+  /** The reasoning Claude (signed thinking) and Gemini (a thought, signed) give with the call. */
+  thinking: string;
+  /** Claude thinks always, or only when the request asks for thinking, as the real one does. */
+  anthropicThinking: 'always' | 'when-asked';
+}
+
+/** The fake model's answer once it has the tool's output: `The file says: <secret>` only if the output had it. */
+export function shellRoundTripAnswer(trip: ShellRoundTrip, toolOutput: string): string {
+  return `The file says: ${toolOutput.includes(trip.secret) ? trip.secret : 'something else'}`;
+}
+
+/** The last user turn's tool_result content as JSON, or null when the turn carries none. */
+function anthropicToolResult(request: AnthropicRequestBody): string | null {
+  const last = request.messages.at(-1);
+  if (!last || typeof last.content === 'string') return null;
+  const result = last.content.find((b: AnthropicContentBlock) => b.type === 'tool_result');
+  return result ? JSON.stringify(result['content']) : null;
+}
+
+/** Scripts every fake to call the shell tool first, then answer from what the tool printed. */
+export function scriptShellRoundTrip(fakes: UpstreamFakes, trip: ShellRoundTrip): void {
+  fakes.openai.setResponder((request: ChatRequestBody) => {
+    const last = request.messages.at(-1);
+    return last?.role === 'tool'
+      ? { text: shellRoundTripAnswer(trip, JSON.stringify(last.content)) }
+      : { toolCalls: [{ name: trip.tool, arguments: JSON.stringify(trip.call) }] };
+  });
+  fakes.anthropic.setResponder((request: AnthropicRequestBody) => {
+    const output = anthropicToolResult(request);
+    if (output !== null) return { text: shellRoundTripAnswer(trip, output) };
+    const thinks = trip.anthropicThinking === 'always' || Boolean(request['thinking']);
+    return {
+      ...(thinks ? { thinking: { text: trip.thinking } } : {}),
+      toolCalls: [{ name: trip.tool, input: trip.call }],
+    };
+  });
+  fakes.gemini.setResponder((request: GeminiRequestBody) => {
+    const response = request.contents.at(-1)?.parts.find((p) => p.functionResponse);
+    return response
+      ? { text: shellRoundTripAnswer(trip, JSON.stringify(response.functionResponse)) }
+      : { thought: trip.thinking, functionCalls: [{ name: trip.tool, args: trip.call }] };
+  });
 }
