@@ -5,9 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { StackedBars } from '../chart';
-import { count, dateTime, ms, usd } from '../format';
+import { count, dateTime, usd } from '../format';
 import type { KeyModel, KeySessionInfo, List, OwnKey, UsageRecord, UsageSummary } from '../types';
-import { Badge, Field, Loading, Notice, useResource } from '../ui';
+import { RecordsTable } from '../records-table';
+import { Field, Loading, Notice, useResource } from '../ui';
 import { chartData } from '../usage-data';
 import { METRICS, RANGES, type Range, query, rangeSince, tickOf } from './usage';
 
@@ -253,44 +254,7 @@ function KeyPage(props: { onSignedOut: () => void }) {
       ) : records.data.data.length === 0 ? (
         <p class="muted">No requests in this range.</p>
       ) : (
-        <div class="table-wrap">
-          <table data-testid="key-records">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Model</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Tokens in / out
-                </th>
-                <th scope="col" class="num">
-                  Cost
-                </th>
-                <th scope="col" class="num">
-                  Latency
-                </th>
-                <th scope="col">Request id</th>
-              </tr>
-            </thead>
-            <tbody>
-              {records.data.data.map((r) => (
-                <tr key={`${r.request_id}-${r.created_at}`} data-request={r.request_id}>
-                  <td>{dateTime(r.created_at, true)}</td>
-                  <td>{r.model}</td>
-                  <td>
-                    <Badge tone={r.status < 400 ? 'ok' : 'bad'}>{r.status}</Badge>
-                  </td>
-                  <td class="num">
-                    {count(r.input_tokens)} / {count(r.output_tokens)}
-                  </td>
-                  <td class="num">{usd(r.cost_usd)}</td>
-                  <td class="num">{ms(r.latency_ms)}</td>
-                  <td class="mono">{r.request_id}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RecordsTable rows={records.data.data} testId="key-records" />
       )}
 
       <h2>Set up your tools</h2>

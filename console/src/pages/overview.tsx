@@ -1,10 +1,11 @@
 // The overview: channels by rotation state; today's and this month's usage from the ledger's summary
 // (GET /admin/usage/summary: exact totals and percentiles over every record, however many); the latest
 // requests (GET /admin/usage). Refreshed every few seconds while the tab is visible.
-import { count, dateTime, ms, startOfUtcDay, startOfUtcMonth, usd } from '../format';
+import { count, ms, startOfUtcDay, startOfUtcMonth, usd } from '../format';
 import { channelState } from '../health';
 import type { Channel, List, UsageRecord, UsageSummary } from '../types';
-import { Badge, Loading, useResource } from '../ui';
+import { RecordsTable } from '../records-table';
+import { Loading, useResource } from '../ui';
 
 /** Live enough to watch a channel leave rotation or traffic arrive, light enough for a tab left open. */
 const REFRESH_MS = 5_000;
@@ -105,44 +106,7 @@ export function Overview() {
       ) : latest.data.data.length === 0 ? (
         <p class="muted">No requests yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Model</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Tokens in / out
-                </th>
-                <th scope="col" class="num">
-                  Cost
-                </th>
-                <th scope="col" class="num">
-                  Latency
-                </th>
-                <th scope="col">Request id</th>
-              </tr>
-            </thead>
-            <tbody>
-              {latest.data.data.map((r) => (
-                <tr key={r.request_id}>
-                  <td>{dateTime(r.created_at, true)}</td>
-                  <td>{r.model}</td>
-                  <td>
-                    <Badge tone={r.status < 400 ? 'ok' : 'bad'}>{r.status}</Badge>
-                  </td>
-                  <td class="num">
-                    {count(r.input_tokens)} / {count(r.output_tokens)}
-                  </td>
-                  <td class="num">{usd(r.cost_usd)}</td>
-                  <td class="num">{ms(r.latency_ms)}</td>
-                  <td class="mono">{r.request_id}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RecordsTable rows={latest.data.data} />
       )}
     </section>
   );

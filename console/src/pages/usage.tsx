@@ -5,9 +5,10 @@
 // the browser. Refreshed like the overview while the tab is visible.
 import { useMemo, useState } from 'preact/hooks';
 import { StackedBars } from '../chart';
-import { count, dateTime, ms, usd } from '../format';
+import { count, ms, usd } from '../format';
 import type { Channel, Key, List, UsageRecord, UsageSummary } from '../types';
-import { Badge, Field, Loading, useResource } from '../ui';
+import { RecordsTable } from '../records-table';
+import { Field, Loading, useResource } from '../ui';
 import { INTERVAL_MS, type Metric, chartData, toCsv } from '../usage-data';
 
 const REFRESH_MS = 5_000;
@@ -317,7 +318,7 @@ export function Usage() {
               : ''}
           </p>
           {shown.length > 0 ? (
-            <RecordsTable rows={shown} keyName={keyName} channelName={channelName} />
+            <RecordsTable rows={shown} testId="usage-records" names={{ keyName, channelName }} />
           ) : null}
         </>
       )}
@@ -336,55 +337,4 @@ function matchesStatus(code: number, status: (typeof STATUSES)[number]): boolean
     default:
       return Math.floor(code / 100) === Number(status[0]);
   }
-}
-
-function RecordsTable(props: {
-  rows: UsageRecord[];
-  keyName: ReadonlyMap<string, string>;
-  channelName: ReadonlyMap<string, string>;
-}) {
-  return (
-    <div class="table-wrap">
-      <table data-testid="usage-records">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Key</th>
-            <th scope="col">Model</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Tokens in / out
-            </th>
-            <th scope="col" class="num">
-              Cost
-            </th>
-            <th scope="col" class="num">
-              Latency
-            </th>
-            <th scope="col">Request id</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr key={`${r.request_id}-${r.created_at}`} data-request={r.request_id}>
-              <td>{dateTime(r.created_at, true)}</td>
-              <td>{props.keyName.get(r.key_id) ?? r.key_id}</td>
-              <td>{r.model}</td>
-              <td>{r.channel_id ? (props.channelName.get(r.channel_id) ?? r.channel_id) : '—'}</td>
-              <td>
-                <Badge tone={r.status < 400 ? 'ok' : 'bad'}>{r.status}</Badge>
-              </td>
-              <td class="num">
-                {count(r.input_tokens)} / {count(r.output_tokens)}
-              </td>
-              <td class="num">{usd(r.cost_usd)}</td>
-              <td class="num">{ms(r.latency_ms)}</td>
-              <td class="mono">{r.request_id}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
