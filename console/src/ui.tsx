@@ -96,6 +96,48 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
   );
 }
 
+/**
+ * A dialog holding one form: submitting calls onSubmit (no page load, the browser's own validation off, the
+ * API's field errors show instead), an `error` that names no field shown above the fields, then Cancel and the
+ * submit button, held down while `busy`.
+ */
+export function FormDialog(props: {
+  title: string;
+  onClose: () => void;
+  onSubmit: () => void;
+  submitLabel: string;
+  error?: ApiError | null;
+  busy?: boolean;
+  children: ComponentChildren;
+}) {
+  const { error } = props;
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <form
+        class="form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onSubmit();
+        }}
+      >
+        {error && Object.keys(error.fields).length === 0 ? (
+          <Notice kind="error">{error.message}</Notice>
+        ) : null}
+        {props.children}
+        <div class="form-actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={props.busy}>
+            {props.submitLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
 export function Notice(props: { kind?: 'error' | 'info' | 'ok'; children: ComponentChildren }) {
   const kind = props.kind ?? 'info';
   return (

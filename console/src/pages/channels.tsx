@@ -11,7 +11,7 @@ import {
   type ChannelTransition,
   type List,
 } from '../types';
-import { Badge, Dialog, Field, Loading, Notice, useResource } from '../ui';
+import { Badge, Dialog, Field, FormDialog, Loading, Notice, useResource } from '../ui';
 
 export function Channels(props: { canWrite: boolean }) {
   const channels = useResource<List<Channel>>('/admin/channels');
@@ -275,114 +275,101 @@ function ChannelForm(props: {
 
   const fieldError = (field: string) => error?.fields[field];
   return (
-    <Dialog title={editing ? `Edit ${props.channel?.name}` : 'New channel'} onClose={props.onClose}>
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
+    <FormDialog
+      title={editing ? `Edit ${props.channel?.name}` : 'New channel'}
+      onClose={props.onClose}
+      onSubmit={() => void submit()}
+      submitLabel={editing ? 'Save' : 'Create channel'}
+      error={error}
+      busy={busy}
+    >
+      <Field label="Name" name="name" error={fieldError('name')}>
+        {(attrs) => <input {...attrs} value={draft.name} onInput={set('name')} />}
+      </Field>
+      <Field label="Type" name="type" error={fieldError('type')}>
+        {(attrs) => (
+          <select {...attrs} value={draft.type} disabled={editing} onChange={set('type')}>
+            {CHANNEL_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        label="Base URL"
+        name="base_url"
+        error={fieldError('base_url')}
+        hint="scheme://host[:port], without /v1"
       >
-        {error && Object.keys(error.fields).length === 0 ? (
-          <Notice kind="error">{error.message}</Notice>
-        ) : null}
-        <Field label="Name" name="name" error={fieldError('name')}>
-          {(attrs) => <input {...attrs} value={draft.name} onInput={set('name')} />}
-        </Field>
-        <Field label="Type" name="type" error={fieldError('type')}>
-          {(attrs) => (
-            <select {...attrs} value={draft.type} disabled={editing} onChange={set('type')}>
-              {CHANNEL_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {type}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field
-          label="Base URL"
-          name="base_url"
-          error={fieldError('base_url')}
-          hint="scheme://host[:port], without /v1"
-        >
+        {(attrs) => (
+          <input
+            {...attrs}
+            value={draft.base_url}
+            onInput={set('base_url')}
+            placeholder="https://api.openai.com"
+          />
+        )}
+      </Field>
+      <Field
+        label={editing ? 'Upstream keys (leave empty to keep)' : 'Upstream keys'}
+        name="keys"
+        error={fieldError('keys')}
+        hint="One per line; never shown again"
+      >
+        {(attrs) => (
+          <textarea
+            {...attrs}
+            rows={2}
+            autocomplete="off"
+            value={draft.keys}
+            onInput={set('keys')}
+          />
+        )}
+      </Field>
+      <Field label="Models" name="models" error={fieldError('models')} hint="Comma-separated">
+        {(attrs) => <input {...attrs} value={draft.models} onInput={set('models')} />}
+      </Field>
+      <Field label="Groups" name="groups" error={fieldError('groups')}>
+        {(attrs) => <input {...attrs} value={draft.groups} onInput={set('groups')} />}
+      </Field>
+      <div class="row">
+        <Field label="Priority" name="priority" error={fieldError('priority')}>
           {(attrs) => (
             <input
               {...attrs}
-              value={draft.base_url}
-              onInput={set('base_url')}
-              placeholder="https://api.openai.com"
+              inputMode="numeric"
+              value={draft.priority}
+              onInput={set('priority')}
             />
           )}
         </Field>
-        <Field
-          label={editing ? 'Upstream keys (leave empty to keep)' : 'Upstream keys'}
-          name="keys"
-          error={fieldError('keys')}
-          hint="One per line; never shown again"
-        >
+        <Field label="Weight" name="weight" error={fieldError('weight')}>
           {(attrs) => (
-            <textarea
+            <input {...attrs} inputMode="numeric" value={draft.weight} onInput={set('weight')} />
+          )}
+        </Field>
+        <Field label="Timeout (ms)" name="timeout_ms" error={fieldError('timeout_ms')}>
+          {(attrs) => (
+            <input
               {...attrs}
-              rows={2}
-              autocomplete="off"
-              value={draft.keys}
-              onInput={set('keys')}
+              inputMode="numeric"
+              value={draft.timeout_ms}
+              onInput={set('timeout_ms')}
             />
           )}
         </Field>
-        <Field label="Models" name="models" error={fieldError('models')} hint="Comma-separated">
-          {(attrs) => <input {...attrs} value={draft.models} onInput={set('models')} />}
-        </Field>
-        <Field label="Groups" name="groups" error={fieldError('groups')}>
-          {(attrs) => <input {...attrs} value={draft.groups} onInput={set('groups')} />}
-        </Field>
-        <div class="row">
-          <Field label="Priority" name="priority" error={fieldError('priority')}>
-            {(attrs) => (
-              <input
-                {...attrs}
-                inputMode="numeric"
-                value={draft.priority}
-                onInput={set('priority')}
-              />
-            )}
-          </Field>
-          <Field label="Weight" name="weight" error={fieldError('weight')}>
-            {(attrs) => (
-              <input {...attrs} inputMode="numeric" value={draft.weight} onInput={set('weight')} />
-            )}
-          </Field>
-          <Field label="Timeout (ms)" name="timeout_ms" error={fieldError('timeout_ms')}>
-            {(attrs) => (
-              <input
-                {...attrs}
-                inputMode="numeric"
-                value={draft.timeout_ms}
-                onInput={set('timeout_ms')}
-              />
-            )}
-          </Field>
-        </div>
-        <label class="check">
-          <input
-            type="checkbox"
-            name="enabled"
-            checked={draft.enabled}
-            onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })}
-          />{' '}
-          Enabled
-        </label>
-        <div class="form-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {editing ? 'Save' : 'Create channel'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      </div>
+      <label class="check">
+        <input
+          type="checkbox"
+          name="enabled"
+          checked={draft.enabled}
+          onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })}
+        />{' '}
+        Enabled
+      </label>
+    </FormDialog>
   );
 }

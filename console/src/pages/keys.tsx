@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
 import { count, dateTime, list, usd } from '../format';
 import type { Key, List } from '../types';
-import { Badge, Dialog, Field, Loading, Notice, useResource } from '../ui';
+import { Badge, Dialog, Field, FormDialog, Loading, Notice, useResource } from '../ui';
 
 function keyState(key: Key): { label: string; tone: 'ok' | 'warn' | 'bad' | 'muted' } {
   if (!key.enabled) return { label: 'disabled', tone: 'muted' };
@@ -299,92 +299,78 @@ function KeyForm(props: {
 
   const fieldError = (field: string) => error?.fields[field];
   return (
-    <Dialog title={editing ? `Edit ${editing.name}` : 'New key'} onClose={props.onClose}>
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
+    <FormDialog
+      title={editing ? `Edit ${editing.name}` : 'New key'}
+      onClose={props.onClose}
+      onSubmit={() => void submit()}
+      submitLabel={editing ? 'Save' : 'Create key'}
+      error={error}
+    >
+      <Field label="Name" name="name" error={fieldError('name')}>
+        {(attrs) => <input {...attrs} value={draft.name} onInput={set('name')} />}
+      </Field>
+      <Field label="Group" name="group" error={fieldError('group')}>
+        {(attrs) => <input {...attrs} value={draft.group} onInput={set('group')} />}
+      </Field>
+      {editing ? null : (
+        <>
+          <label class="check">
+            <input
+              type="checkbox"
+              name="unlimited"
+              checked={draft.unlimited}
+              onChange={(e) => setDraft({ ...draft, unlimited: e.currentTarget.checked })}
+            />{' '}
+            Unlimited credit
+          </label>
+          {draft.unlimited ? null : (
+            <Field label="Credit (USD)" name="credit_usd" error={fieldError('credit_usd')}>
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  inputMode="decimal"
+                  value={draft.credit_usd}
+                  onInput={set('credit_usd')}
+                />
+              )}
+            </Field>
+          )}
+        </>
+      )}
+      <Field
+        label="Models"
+        name="models"
+        error={fieldError('models')}
+        hint="Comma-separated; empty for all"
       >
-        {error && Object.keys(error.fields).length === 0 ? (
-          <Notice kind="error">{error.message}</Notice>
-        ) : null}
-        <Field label="Name" name="name" error={fieldError('name')}>
-          {(attrs) => <input {...attrs} value={draft.name} onInput={set('name')} />}
+        {(attrs) => <input {...attrs} value={draft.models} onInput={set('models')} />}
+      </Field>
+      <Field
+        label="Allowed addresses"
+        name="allow_ips"
+        error={fieldError('allow_ips')}
+        hint="IPs or CIDRs, comma-separated; empty for any"
+      >
+        {(attrs) => <input {...attrs} value={draft.allow_ips} onInput={set('allow_ips')} />}
+      </Field>
+      <div class="row">
+        <Field label="Requests / min" name="rpm" error={fieldError('rpm')}>
+          {(attrs) => (
+            <input {...attrs} inputMode="numeric" value={draft.rpm} onInput={set('rpm')} />
+          )}
         </Field>
-        <Field label="Group" name="group" error={fieldError('group')}>
-          {(attrs) => <input {...attrs} value={draft.group} onInput={set('group')} />}
+        <Field label="Tokens / min" name="tpm" error={fieldError('tpm')}>
+          {(attrs) => (
+            <input {...attrs} inputMode="numeric" value={draft.tpm} onInput={set('tpm')} />
+          )}
         </Field>
-        {editing ? null : (
-          <>
-            <label class="check">
-              <input
-                type="checkbox"
-                name="unlimited"
-                checked={draft.unlimited}
-                onChange={(e) => setDraft({ ...draft, unlimited: e.currentTarget.checked })}
-              />{' '}
-              Unlimited credit
-            </label>
-            {draft.unlimited ? null : (
-              <Field label="Credit (USD)" name="credit_usd" error={fieldError('credit_usd')}>
-                {(attrs) => (
-                  <input
-                    {...attrs}
-                    inputMode="decimal"
-                    value={draft.credit_usd}
-                    onInput={set('credit_usd')}
-                  />
-                )}
-              </Field>
-            )}
-          </>
-        )}
-        <Field
-          label="Models"
-          name="models"
-          error={fieldError('models')}
-          hint="Comma-separated; empty for all"
-        >
-          {(attrs) => <input {...attrs} value={draft.models} onInput={set('models')} />}
+        <Field label="Expires (UTC)" name="expires_at" error={fieldError('expires_at')}>
+          {(attrs) => (
+            <input {...attrs} type="date" value={draft.expires_at} onInput={set('expires_at')} />
+          )}
         </Field>
-        <Field
-          label="Allowed addresses"
-          name="allow_ips"
-          error={fieldError('allow_ips')}
-          hint="IPs or CIDRs, comma-separated; empty for any"
-        >
-          {(attrs) => <input {...attrs} value={draft.allow_ips} onInput={set('allow_ips')} />}
-        </Field>
-        <div class="row">
-          <Field label="Requests / min" name="rpm" error={fieldError('rpm')}>
-            {(attrs) => (
-              <input {...attrs} inputMode="numeric" value={draft.rpm} onInput={set('rpm')} />
-            )}
-          </Field>
-          <Field label="Tokens / min" name="tpm" error={fieldError('tpm')}>
-            {(attrs) => (
-              <input {...attrs} inputMode="numeric" value={draft.tpm} onInput={set('tpm')} />
-            )}
-          </Field>
-          <Field label="Expires (UTC)" name="expires_at" error={fieldError('expires_at')}>
-            {(attrs) => (
-              <input {...attrs} type="date" value={draft.expires_at} onInput={set('expires_at')} />
-            )}
-          </Field>
-        </div>
-        <div class="form-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            {editing ? 'Save' : 'Create key'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      </div>
+    </FormDialog>
   );
 }
 
@@ -392,44 +378,34 @@ function AddCredit(props: { keyView: Key; onClose: () => void; onDone: (text: st
   const [amount, setAmount] = useState('10');
   const [error, setError] = useState<ApiError | null>(null);
   return (
-    <Dialog title={`Add credit to ${props.keyView.name}`} onClose={props.onClose}>
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          const value = Number(amount);
-          void api('POST', `/admin/keys/${props.keyView.id}/credit`, {
-            amount_usd: Number.isNaN(value) ? amount : value,
-          }).then((result) => {
-            if (result.ok) props.onDone(`Added ${usd(value)} to ${props.keyView.name}.`);
-            else setError(result.error);
-          });
-        }}
+    <FormDialog
+      title={`Add credit to ${props.keyView.name}`}
+      onClose={props.onClose}
+      submitLabel="Add credit"
+      onSubmit={() => {
+        const value = Number(amount);
+        void api('POST', `/admin/keys/${props.keyView.id}/credit`, {
+          amount_usd: Number.isNaN(value) ? amount : value,
+        }).then((result) => {
+          if (result.ok) props.onDone(`Added ${usd(value)} to ${props.keyView.name}.`);
+          else setError(result.error);
+        });
+      }}
+    >
+      <Field
+        label="Amount (USD)"
+        name="amount_usd"
+        error={error?.fields['amount_usd'] ?? error?.message}
       >
-        <Field
-          label="Amount (USD)"
-          name="amount_usd"
-          error={error?.fields['amount_usd'] ?? error?.message}
-        >
-          {(attrs) => (
-            <input
-              {...attrs}
-              inputMode="decimal"
-              value={amount}
-              onInput={(e) => setAmount(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <div class="form-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Add credit
-          </button>
-        </div>
-      </form>
-    </Dialog>
+        {(attrs) => (
+          <input
+            {...attrs}
+            inputMode="decimal"
+            value={amount}
+            onInput={(e) => setAmount(e.currentTarget.value)}
+          />
+        )}
+      </Field>
+    </FormDialog>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
 import { dateTime, usd } from '../format';
 import type { List, ModelPrice } from '../types';
-import { Dialog, Field, Loading, Notice, useResource } from '../ui';
+import { Field, FormDialog, Loading, Notice, useResource } from '../ui';
 
 const PRICE_FIELDS = [
   ['input_usd_per_mtok', 'Input, USD per million tokens'],
@@ -106,60 +106,45 @@ function PriceForm(props: {
   const [error, setError] = useState<ApiError | null>(null);
   const fieldError = (field: string) => error?.fields[field];
   return (
-    <Dialog
+    <FormDialog
       title={props.price ? `Price of ${props.price.model}` : 'Price a model'}
       onClose={props.onClose}
+      submitLabel="Save price"
+      error={error}
+      onSubmit={() => {
+        const body = Object.fromEntries(
+          PRICE_FIELDS.map(([field]) => {
+            const text = values[field].trim();
+            return [field, text === '' || Number.isNaN(Number(text)) ? text : Number(text)];
+          }),
+        );
+        void api('PUT', `/admin/models/${encodeURIComponent(model.trim())}`, body).then(
+          (result) => {
+            if (result.ok) props.onSaved(model.trim());
+            else setError(result.error);
+          },
+        );
+      }}
     >
-      <form
-        class="form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          const body = Object.fromEntries(
-            PRICE_FIELDS.map(([field]) => {
-              const text = values[field].trim();
-              return [field, text === '' || Number.isNaN(Number(text)) ? text : Number(text)];
-            }),
-          );
-          void api('PUT', `/admin/models/${encodeURIComponent(model.trim())}`, body).then(
-            (result) => {
-              if (result.ok) props.onSaved(model.trim());
-              else setError(result.error);
-            },
-          );
-        }}
-      >
-        {error && Object.keys(error.fields).length === 0 ? (
-          <Notice kind="error">{error.message}</Notice>
-        ) : null}
-        {props.price ? null : (
-          <Field label="Model" name="model" error={fieldError('model')}>
-            {(attrs) => (
-              <input {...attrs} value={model} onInput={(e) => setModel(e.currentTarget.value)} />
-            )}
-          </Field>
-        )}
-        {PRICE_FIELDS.map(([field, label]) => (
-          <Field key={field} label={label} name={field} error={fieldError(field)}>
-            {(attrs) => (
-              <input
-                {...attrs}
-                inputMode="decimal"
-                value={values[field]}
-                onInput={(e) => setValues({ ...values, [field]: e.currentTarget.value })}
-              />
-            )}
-          </Field>
-        ))}
-        <div class="form-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Save price
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      {props.price ? null : (
+        <Field label="Model" name="model" error={fieldError('model')}>
+          {(attrs) => (
+            <input {...attrs} value={model} onInput={(e) => setModel(e.currentTarget.value)} />
+          )}
+        </Field>
+      )}
+      {PRICE_FIELDS.map(([field, label]) => (
+        <Field key={field} label={label} name={field} error={fieldError(field)}>
+          {(attrs) => (
+            <input
+              {...attrs}
+              inputMode="decimal"
+              value={values[field]}
+              onInput={(e) => setValues({ ...values, [field]: e.currentTarget.value })}
+            />
+          )}
+        </Field>
+      ))}
+    </FormDialog>
   );
 }
