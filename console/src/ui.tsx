@@ -138,6 +138,54 @@ export function FormDialog(props: {
   );
 }
 
+/**
+ * The sign-in card of the operator's and the key holder's console: a title, what to sign in with, the error of
+ * the last try, one secret field (never autofilled) and the button, held down while `busy`. The page owns the
+ * state and what signing in does.
+ */
+export function SignInCard(props: {
+  title: string;
+  intro: string;
+  label: string;
+  name: string;
+  secret: string;
+  onSecret: (secret: string) => void;
+  error: string | null;
+  busy: boolean;
+  onSubmit: () => void;
+}) {
+  return (
+    <main class="sign-in">
+      <form
+        class="card"
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onSubmit();
+        }}
+      >
+        <h1>{props.title}</h1>
+        <p class="muted">{props.intro}</p>
+        {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        <Field label={props.label} name={props.name}>
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="password"
+              autocomplete="off"
+              required
+              value={props.secret}
+              onInput={(e) => props.onSecret(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" class="primary" disabled={props.busy}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}
+
 export function Notice(props: { kind?: 'error' | 'info' | 'ok'; children: ComponentChildren }) {
   const kind = props.kind ?? 'info';
   return (

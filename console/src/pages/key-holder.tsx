@@ -8,7 +8,7 @@ import { StackedBars } from '../chart';
 import { count, dateTime, usd } from '../format';
 import type { KeyModel, KeySessionInfo, List, OwnKey, UsageRecord, UsageSummary } from '../types';
 import { RecordsTable } from '../records-table';
-import { Field, Loading, Notice, useResource } from '../ui';
+import { Field, Loading, SignInCard, useResource } from '../ui';
 import { chartData } from '../usage-data';
 import { METRICS, RANGES, type Range, query, rangeSince, tickOf } from './usage';
 
@@ -54,50 +54,32 @@ function KeySignIn(props: { onSignedIn: (session: KeySessionInfo) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
-    <main class="sign-in">
-      <form
-        class="card"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setBusy(true);
-          void api<{ key_id: string }>('POST', '/console/api/key/session', { key }).then(
-            async (result) => {
-              setBusy(false);
-              if (!result.ok) {
-                setError(result.error.message);
-                return;
-              }
-              setKey('');
-              const session = await api<KeySessionInfo>('GET', '/console/api/key/session');
-              if (session.ok) props.onSignedIn(session.body);
-              else setError(session.error.message);
-            },
-          );
-        }}
-      >
-        <h1>Your API key</h1>
-        <p class="muted">
-          Sign in with your relaymesh API key to see its balance, usage and how to set up your
-          tools.
-        </p>
-        {error ? <Notice kind="error">{error}</Notice> : null}
-        <Field label="API key" name="api-key">
-          {(attrs) => (
-            <input
-              {...attrs}
-              type="password"
-              autocomplete="off"
-              required
-              value={key}
-              onInput={(e) => setKey(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <button type="submit" class="primary" disabled={busy}>
-          Sign in
-        </button>
-      </form>
-    </main>
+    <SignInCard
+      title="Your API key"
+      intro="Sign in with your relaymesh API key to see its balance, usage and how to set up your tools."
+      label="API key"
+      name="api-key"
+      secret={key}
+      onSecret={setKey}
+      error={error}
+      busy={busy}
+      onSubmit={() => {
+        setBusy(true);
+        void api<{ key_id: string }>('POST', '/console/api/key/session', { key }).then(
+          async (result) => {
+            setBusy(false);
+            if (!result.ok) {
+              setError(result.error.message);
+              return;
+            }
+            setKey('');
+            const session = await api<KeySessionInfo>('GET', '/console/api/key/session');
+            if (session.ok) props.onSignedIn(session.body);
+            else setError(session.error.message);
+          },
+        );
+      }}
+    />
   );
 }
 
