@@ -186,6 +186,16 @@ export function SignInCard(props: {
   );
 }
 
+/** One figure of a `<dl class="stats">`: its label and value, `data-stat` naming it for the tests that read it. */
+export function Stat(props: { label: string; stat?: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt>{props.label}</dt>
+      <dd data-stat={props.stat}>{props.children}</dd>
+    </div>
+  );
+}
+
 export function Notice(props: { kind?: 'error' | 'info' | 'ok'; children: ComponentChildren }) {
   const kind = props.kind ?? 'info';
   return (

@@ -8,7 +8,7 @@ import { StackedBars } from '../chart';
 import { count, dateTime, usd } from '../format';
 import type { KeyModel, KeySessionInfo, List, OwnKey, UsageRecord, UsageSummary } from '../types';
 import { RecordsTable } from '../records-table';
-import { Field, Loading, SignInCard, useResource } from '../ui';
+import { Field, Loading, SignInCard, Stat, useResource } from '../ui';
 import { chartData } from '../usage-data';
 import { METRICS, RANGES, type Range, query, rangeSince, tickOf } from './usage';
 
@@ -115,34 +115,23 @@ function KeyPage(props: { onSignedOut: () => void }) {
         <Loading error={key.error} />
       ) : (
         <dl class="stats" data-testid="key-balance">
-          <div>
-            <dt>Balance</dt>
-            <dd data-stat="remaining">{own.unlimited ? 'unlimited' : usd(own.remaining_usd)}</dd>
-          </div>
-          <div>
-            <dt>Spent</dt>
-            <dd data-stat="used">{usd(own.used_usd)}</dd>
-          </div>
-          <div>
-            <dt>Credit granted</dt>
-            <dd data-stat="credit">{own.unlimited ? '—' : usd(own.credit_usd)}</dd>
-          </div>
-          <div>
-            <dt>Requests / min</dt>
-            <dd data-stat="rpm">{own.rpm ? count(own.rpm) : 'no limit'}</dd>
-          </div>
-          <div>
-            <dt>Tokens / min</dt>
-            <dd data-stat="tpm">{own.tpm ? count(own.tpm) : 'no limit'}</dd>
-          </div>
-          <div>
-            <dt>Expires</dt>
-            <dd>{own.expires_at ? dateTime(own.expires_at) : 'never'}</dd>
-          </div>
-          <div>
-            <dt>Group</dt>
-            <dd>{own.group}</dd>
-          </div>
+          <Stat label="Balance" stat="remaining">
+            {own.unlimited ? 'unlimited' : usd(own.remaining_usd)}
+          </Stat>
+          <Stat label="Spent" stat="used">
+            {usd(own.used_usd)}
+          </Stat>
+          <Stat label="Credit granted" stat="credit">
+            {own.unlimited ? '—' : usd(own.credit_usd)}
+          </Stat>
+          <Stat label="Requests / min" stat="rpm">
+            {own.rpm ? count(own.rpm) : 'no limit'}
+          </Stat>
+          <Stat label="Tokens / min" stat="tpm">
+            {own.tpm ? count(own.tpm) : 'no limit'}
+          </Stat>
+          <Stat label="Expires">{own.expires_at ? dateTime(own.expires_at) : 'never'}</Stat>
+          <Stat label="Group">{own.group}</Stat>
         </dl>
       )}
 

@@ -5,7 +5,7 @@ import { count, ms, startOfUtcDay, startOfUtcMonth, usd } from '../format';
 import { channelState } from '../health';
 import type { Channel, List, UsageRecord, UsageSummary } from '../types';
 import { RecordsTable } from '../records-table';
-import { Loading, useResource } from '../ui';
+import { Loading, Stat, useResource } from '../ui';
 
 /** Live enough to watch a channel leave rotation or traffic arrive, light enough for a tab left open. */
 const REFRESH_MS = 5_000;
@@ -42,18 +42,15 @@ export function Overview() {
       <h2>Channels</h2>
       {channels.data ? (
         <dl class="stats" data-testid="channel-stats">
-          <div>
-            <dt>In rotation</dt>
-            <dd data-stat="in-rotation">{rotation['in-rotation']}</dd>
-          </div>
-          <div>
-            <dt>Ejected</dt>
-            <dd data-stat="ejected">{rotation.ejected}</dd>
-          </div>
-          <div>
-            <dt>Disabled</dt>
-            <dd data-stat="disabled">{rotation.disabled}</dd>
-          </div>
+          <Stat label="In rotation" stat="in-rotation">
+            {rotation['in-rotation']}
+          </Stat>
+          <Stat label="Ejected" stat="ejected">
+            {rotation.ejected}
+          </Stat>
+          <Stat label="Disabled" stat="disabled">
+            {rotation.disabled}
+          </Stat>
         </dl>
       ) : (
         <Loading error={channels.error} />
@@ -61,41 +58,26 @@ export function Overview() {
       <h2>Today (UTC)</h2>
       {totals ? (
         <dl class="stats" data-testid="usage-stats">
-          <div>
-            <dt>Requests</dt>
-            <dd data-stat="requests">{count(totals.requests)}</dd>
-          </div>
-          <div>
-            <dt>Errors</dt>
-            <dd data-stat="errors">
-              {count(totals.errors)}
-              {totals.requests ? ` (${((100 * totals.errors) / totals.requests).toFixed(1)}%)` : ''}
-            </dd>
-          </div>
-          <div>
-            <dt>Cost today</dt>
-            <dd data-stat="cost">{usd(totals.cost_usd)}</dd>
-          </div>
-          <div>
-            <dt>Cost this month</dt>
-            <dd data-stat="cost-month">{month.data ? usd(month.data.totals.cost_usd) : '…'}</dd>
-          </div>
-          <div>
-            <dt>Tokens in / out</dt>
-            <dd data-stat="tokens">
-              {count(totals.input_tokens)} / {count(totals.output_tokens)}
-            </dd>
-          </div>
-          <div>
-            <dt>Latency p50 / p95</dt>
-            <dd>
-              {ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}
-            </dd>
-          </div>
-          <div>
-            <dt>TTFT p50</dt>
-            <dd>{ms(totals.ttft_p50_ms)}</dd>
-          </div>
+          <Stat label="Requests" stat="requests">
+            {count(totals.requests)}
+          </Stat>
+          <Stat label="Errors" stat="errors">
+            {count(totals.errors)}
+            {totals.requests ? ` (${((100 * totals.errors) / totals.requests).toFixed(1)}%)` : ''}
+          </Stat>
+          <Stat label="Cost today" stat="cost">
+            {usd(totals.cost_usd)}
+          </Stat>
+          <Stat label="Cost this month" stat="cost-month">
+            {month.data ? usd(month.data.totals.cost_usd) : '…'}
+          </Stat>
+          <Stat label="Tokens in / out" stat="tokens">
+            {count(totals.input_tokens)} / {count(totals.output_tokens)}
+          </Stat>
+          <Stat label="Latency p50 / p95">
+            {ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}
+          </Stat>
+          <Stat label="TTFT p50">{ms(totals.ttft_p50_ms)}</Stat>
         </dl>
       ) : (
         <Loading error={today.error} />

@@ -8,7 +8,7 @@ import { StackedBars } from '../chart';
 import { count, ms, usd } from '../format';
 import type { Channel, Key, List, UsageRecord, UsageSummary } from '../types';
 import { RecordsTable } from '../records-table';
-import { Field, Loading, useResource } from '../ui';
+import { Field, Loading, Stat, useResource } from '../ui';
 import { INTERVAL_MS, type Metric, chartData, toCsv } from '../usage-data';
 
 const REFRESH_MS = 5_000;
@@ -257,30 +257,21 @@ export function Usage() {
 
       {totals ? (
         <dl class="stats" data-testid="usage-totals">
-          <div>
-            <dt>Requests</dt>
-            <dd data-stat="requests">{count(totals.requests)}</dd>
-          </div>
-          <div>
-            <dt>Errors</dt>
-            <dd data-stat="errors">{count(totals.errors)}</dd>
-          </div>
-          <div>
-            <dt>Cost</dt>
-            <dd data-stat="cost">{usd(totals.cost_usd)}</dd>
-          </div>
-          <div>
-            <dt>Tokens in / out</dt>
-            <dd data-stat="tokens">
-              {count(totals.input_tokens)} / {count(totals.output_tokens)}
-            </dd>
-          </div>
-          <div>
-            <dt>Latency p50 / p95</dt>
-            <dd>
-              {ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}
-            </dd>
-          </div>
+          <Stat label="Requests" stat="requests">
+            {count(totals.requests)}
+          </Stat>
+          <Stat label="Errors" stat="errors">
+            {count(totals.errors)}
+          </Stat>
+          <Stat label="Cost" stat="cost">
+            {usd(totals.cost_usd)}
+          </Stat>
+          <Stat label="Tokens in / out" stat="tokens">
+            {count(totals.input_tokens)} / {count(totals.output_tokens)}
+          </Stat>
+          <Stat label="Latency p50 / p95">
+            {ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}
+          </Stat>
         </dl>
       ) : (
         <Loading error={summary.error} />
