@@ -77,9 +77,15 @@ describe('hostile fake upstream', () => {
 
   it('should echo every credential the request carried in its own error envelope', async () => {
     anthropic.enqueueFault({ kind: 'hostile', behaviour: { kind: 'key-echo', status: 400 } });
-    const res = await post(anthropic.url, { 'x-api-key': 'sk-ant-secret', authorization: 'Bearer sk-b' });
+    const res = await post(anthropic.url, {
+      'x-api-key': 'sk-ant-secret',
+      authorization: 'Bearer sk-b',
+    });
     expect(res.status).toBe(400);
-    const body = JSON.parse(res.body.toString('utf8')) as { type: string; error: { message: string } };
+    const body = JSON.parse(res.body.toString('utf8')) as {
+      type: string;
+      error: { message: string };
+    };
     expect(body.type).toBe('error');
     expect(body.error.message).toContain('sk-ant-secret');
     expect(body.error.message).toContain('Bearer sk-b');
@@ -90,7 +96,9 @@ describe('hostile fake upstream', () => {
     openai.enqueueFault({ kind: 'hostile', behaviour: { kind: 'gzip', labelled: false } });
     const zipped = await post(openai.url);
     expect(zipped.headers['content-encoding']).toBeUndefined();
-    expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toMatchObject({ id: 'chatcmpl-gzip' });
+    expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toMatchObject({
+      id: 'chatcmpl-gzip',
+    });
     for (const variant of ['bare-cr', 'oversized'] as const) {
       openai.enqueueFault({ kind: 'hostile', behaviour: { kind: 'bad-header', variant } });
       expect((await post(openai.url)).error).toBeDefined();

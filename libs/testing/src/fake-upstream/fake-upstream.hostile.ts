@@ -79,11 +79,16 @@ export async function playHostile(behaviour: HostileBehaviour, ctx: HostileConte
     }
     case 'invalid-utf8': {
       const body = Buffer.concat([
-        Buffer.from('{"id":"chatcmpl-utf8","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"'),
+        Buffer.from(
+          '{"id":"chatcmpl-utf8","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
+        ),
         Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]),
         Buffer.from('"}}]}'),
       ]);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(body.length),
+      });
       res.end(body);
       return;
     }
@@ -175,14 +180,19 @@ async function writeLazily(
 }
 
 /** `{"a":[[[[...]]]]}` nested as deep as `bytes` allows, or `{"a":[{},{},...]}` as wide. */
-async function writeBomb(ctx: HostileContext, shape: 'deep' | 'wide', bytes: number): Promise<void> {
+async function writeBomb(
+  ctx: HostileContext,
+  shape: 'deep' | 'wide',
+  bytes: number,
+): Promise<void> {
   const count = Math.floor(bytes / (shape === 'deep' ? 2 : 3));
   const opening = Buffer.alloc(CHUNK, shape === 'deep' ? '[' : '{},');
   const closing = Buffer.alloc(CHUNK, ']');
   if (!(await write(ctx, Buffer.from('{"a":[')))) return;
   const chunks = Math.ceil(count / (shape === 'deep' ? CHUNK : CHUNK / 3));
   for (let i = 0; i < chunks; i++) {
-    if (!(await write(ctx, shape === 'deep' ? opening : opening.subarray(0, CHUNK - (CHUNK % 3))))) return;
+    if (!(await write(ctx, shape === 'deep' ? opening : opening.subarray(0, CHUNK - (CHUNK % 3)))))
+      return;
   }
   if (shape === 'deep') {
     for (let i = 0; i < chunks; i++) if (!(await write(ctx, closing))) return;
