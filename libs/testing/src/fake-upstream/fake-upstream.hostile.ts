@@ -191,8 +191,8 @@ async function writeBomb(
   if (!(await write(ctx, Buffer.from('{"a":[')))) return;
   const chunks = Math.ceil(count / (shape === 'deep' ? CHUNK : CHUNK / 3));
   for (let i = 0; i < chunks; i++) {
-    if (!(await write(ctx, shape === 'deep' ? opening : opening.subarray(0, CHUNK - (CHUNK % 3)))))
-      return;
+    const chunk = shape === 'deep' ? opening : opening.subarray(0, CHUNK - (CHUNK % 3));
+    if (!(await write(ctx, chunk))) return;
   }
   if (shape === 'deep') {
     for (let i = 0; i < chunks; i++) if (!(await write(ctx, closing))) return;
