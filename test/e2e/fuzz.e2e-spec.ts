@@ -221,6 +221,48 @@ const auth = fc.constantFrom(
   'basic',
 );
 
+/**
+ * An embedded relaymesh with `env`, an OpenAI and an Anthropic channel (`gpt-public`, `claude-public`) on the
+ * fakes, and a key named `keyName`, once both models are routable.
+ */
+async function startFuzzRelay(
+  env: Record<string, string>,
+  openai: FakeOpenAI,
+  anthropic: FakeAnthropic,
+  keyName: string,
+): Promise<{ relay: Deployment; key: string }> {
+  const relay = await startDeployment('embedded', { env });
+  for (const channel of [
+    {
+      name: 'oai',
+      type: 'openai',
+      base_url: openai.url,
+      keys: ['sk-up'],
+      model_mapping: { 'gpt-public': 'gpt-upstream' },
+    },
+    {
+      name: 'ant',
+      type: 'anthropic',
+      base_url: anthropic.url,
+      keys: ['sk-ant-up'],
+      model_mapping: { 'claude-public': 'claude-upstream' },
+    },
+  ]) {
+    expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
+  }
+  const key = (await relay.admin<{ key: string }>('POST', '/keys', { name: keyName })).body.key;
+  await waitFor(
+    async () => {
+      const res = await fetch(`${relay.url}/v1/models`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      return ((await res.json()) as { data?: unknown[] }).data?.length === 2;
+    },
+    { what: 'both models routable' },
+  );
+  return { relay, key };
+}
+
 describe('fuzz: every endpoint answers bad input with a 4xx envelope, never a 5xx (embedded)', () => {
   let relay: Deployment;
   let openai: FakeOpenAI;
@@ -235,37 +277,12 @@ describe('fuzz: every endpoint answers bad input with a 4xx envelope, never a 5x
 
   beforeAll(async () => {
     [openai, anthropic] = await Promise.all([FakeOpenAI.start(), FakeAnthropic.start()]);
-    relay = await startDeployment('embedded', {
-      env: { RELAYMESH_MAX_BODY_BYTES: String(MAX_BODY_BYTES), LOG_LEVEL: 'error' },
-    });
-    for (const channel of [
-      {
-        name: 'oai',
-        type: 'openai',
-        base_url: openai.url,
-        keys: ['sk-up'],
-        model_mapping: { 'gpt-public': 'gpt-upstream' },
-      },
-      {
-        name: 'ant',
-        type: 'anthropic',
-        base_url: anthropic.url,
-        keys: ['sk-ant-up'],
-        model_mapping: { 'claude-public': 'claude-upstream' },
-      },
-    ]) {
-      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
-    }
-    key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'fuzz' })).body.key;
-    await waitFor(
-      async () => {
-        const res = await fetch(`${relay.url}/v1/models`, {
-          headers: { authorization: `Bearer ${key}` },
-        });
-        return ((await res.json()) as { data?: unknown[] }).data?.length === 2;
-      },
-      { what: 'both models routable' },
-    );
+    ({ relay, key } = await startFuzzRelay(
+      { RELAYMESH_MAX_BODY_BYTES: String(MAX_BODY_BYTES), LOG_LEVEL: 'error' },
+      openai,
+      anthropic,
+      'fuzz',
+    ));
   }, 90_000);
 
   afterAll(async () => {
@@ -712,37 +729,12 @@ describe('fuzz: hostile strings in every field that reaches storage, logs, metri
   beforeAll(async () => {
     [openai, anthropic] = await Promise.all([FakeOpenAI.start(), FakeAnthropic.start()]);
     // The default body limit (10 MB) so 1 MB strings reach the handlers; the access log on so they pass it.
-    relay = await startDeployment('embedded', {
-      env: { LOG_LEVEL: 'warn', RELAYMESH_ACCESS_LOG: 'true' },
-    });
-    for (const channel of [
-      {
-        name: 'oai',
-        type: 'openai',
-        base_url: openai.url,
-        keys: ['sk-up'],
-        model_mapping: { 'gpt-public': 'gpt-upstream' },
-      },
-      {
-        name: 'ant',
-        type: 'anthropic',
-        base_url: anthropic.url,
-        keys: ['sk-ant-up'],
-        model_mapping: { 'claude-public': 'claude-upstream' },
-      },
-    ]) {
-      expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
-    }
-    key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'hostile' })).body.key;
-    await waitFor(
-      async () => {
-        const res = await fetch(`${relay.url}/v1/models`, {
-          headers: { authorization: `Bearer ${key}` },
-        });
-        return ((await res.json()) as { data?: unknown[] }).data?.length === 2;
-      },
-      { what: 'both models routable' },
-    );
+    ({ relay, key } = await startFuzzRelay(
+      { LOG_LEVEL: 'warn', RELAYMESH_ACCESS_LOG: 'true' },
+      openai,
+      anthropic,
+      'hostile',
+    ));
     await nextRequestIsMetered();
   }, 90_000);
 
