@@ -1,58 +1,87 @@
-// Embedded Postgres for `npm start`: PGlite (Postgres compiled to WASM) in this process, served on a loopback
-// socket so TypeORM's ordinary `postgres` driver talks to it exactly as to a real server. See
-// shared/notes/embedded-postgres.md for what was measured and why not typeorm-pglite (no transaction
-// isolation), and pglite-wire-server.ts for why our own wire server rather than pglite-socket's. One caveat
-// holds here that real Postgres lacks: all connections share one PGlite session, so code inside a transaction
-// must query through that transaction's manager only.
-import { PGlite } from '@electric-sql/pglite';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// Embedded Postgres for `npm start`: PGlite (Postgres compiled to WASM) served on a loopback socket, so TypeORM's
+// ordinary `postgres` driver talks to it exactly as to a real server. See shared/notes/embedded-postgres.md for
+// what was measured and why not typeorm-pglite (no transaction isolation), and pglite-wire-server.ts for why our
+// own wire server rather than pglite-socket's. One caveat holds here that real Postgres lacks: all connections
+// share one PGlite session, so code inside a transaction must query through that transaction's manager only.
+//
+// PGlite runs in a child process of its own (embedded-postgres.main.ts), for two reasons. Memory: V8's
+// optimising compiler, tiering PGlite's large WebAssembly functions up, held ~450 MB at its peak; the child runs
+// with `--liftoff-only` (baseline code only, README "Memory" has the figures), a V8 flag that is process-wide
+// and fixed at start, so the gateway's own code keeps the optimiser. Isolation: a fault that stops PGlite (it
+// can spin inside WebAssembly or exit its runtime) cannot stop the gateway with it.
+import { ChildProcess, fork } from 'node:child_process';
+import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
-import { PGliteWireServer } from './pglite-wire-server';
+import { EmbeddedDataDirError } from './pglite-host';
 
-/** The Postgres major the bundled PGlite runs (0.5: 18, 0.6: 19); a data directory opens only under its own. */
-export const EMBEDDED_POSTGRES_MAJOR = '19';
+export {
+  EMBEDDED_POSTGRES_MAJOR,
+  EMBEDDED_POSTGRES_SETTINGS,
+  EmbeddedDataDirError,
+  dataDirMismatch,
+} from './pglite-host';
 
-/** A data directory this PGlite cannot open: the operator's to resolve, so the message says how. */
-export class EmbeddedDataDirError extends Error {
-  override readonly name = 'EmbeddedDataDirError';
-}
+/** Between this process and the embedded Postgres process. */
+export type HostMessage =
+  | { kind: 'ready'; url: string }
+  | { kind: 'failed'; name: string; message: string }
+  | { kind: 'stop' };
 
-/** Why `dataDir` cannot be opened by this build, or null (absent or empty: it will be created). */
-export function dataDirMismatch(dataDir: string, pgVersion: string | null): string | null {
-  if (pgVersion === null) return null;
-  const found = pgVersion.trim();
-  if (found === EMBEDDED_POSTGRES_MAJOR) return null;
-  return (
-    `the embedded database in ${dataDir} was made by Postgres ${found}; this relaymesh embeds Postgres ` +
-    `${EMBEDDED_POSTGRES_MAJOR} (PGlite 0.6), which cannot open it. Keep that directory (it holds your channels, ` +
-    'keys and usage): run the relaymesh that made it, or start this one with another RELAYMESH_DATA_DIR or ' +
-    'with DATABASE_URL pointing at a Postgres server'
-  );
-}
+/** V8 flags of the embedded Postgres process. */
+export const EMBEDDED_POSTGRES_NODE_FLAGS: readonly string[] = ['--liftoff-only'];
 
 export class EmbeddedPostgres {
-  private constructor(
-    private readonly db: PGlite,
-    private readonly server: PGliteWireServer,
-    readonly url: string,
-  ) {}
+  private readonly logger = new Logger('EmbeddedPostgres');
+  private stopping = false;
 
-  static async start(dataDir: string): Promise<EmbeddedPostgres> {
-    mkdirSync(dataDir, { recursive: true });
-    const versionFile = join(dataDir, 'PG_VERSION');
-    const mismatch = dataDirMismatch(
-      dataDir,
-      existsSync(versionFile) ? readFileSync(versionFile, 'utf8') : null,
-    );
-    if (mismatch !== null) throw new EmbeddedDataDirError(mismatch);
-    const db = await PGlite.create(dataDir);
-    const server = new PGliteWireServer(db);
-    const port = await server.listen();
-    return new EmbeddedPostgres(db, server, `postgres://postgres@127.0.0.1:${port}/postgres`);
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) {
+        this.logger.error(
+          `the embedded database stopped (${signal ?? `exit code ${code}`}): restart relaymesh`,
+        );
+      }
+    });
   }
 
+  /** The child's process id (for measuring its memory). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  static async start(dataDir: string): Promise<EmbeddedPostgres> {
+    const child = fork(join(__dirname, 'embedded-postgres.main.js'), [dataDir], {
+      execArgv: [...EMBEDDED_POSTGRES_NODE_FLAGS],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const exited = (code: number | null) =>
+        reject(new Error(`the embedded database exited while starting (exit code ${code})`));
+      child.once('exit', exited);
+      child.once('message', (message: HostMessage) => {
+        child.off('exit', exited);
+        if (message.kind === 'ready') return resolve(message.url);
+        if (message.kind === 'failed') {
+          reject(
+            message.name === 'EmbeddedDataDirError'
+              ? new EmbeddedDataDirError(message.message)
+              : new Error(`the embedded database could not start: ${message.message}`),
+          );
+        }
+      });
+    });
+    return new EmbeddedPostgres(child, url);
+  }
+
+  /** Closes the database cleanly (its last writes reach disk), then the process ends. */
   async stop(): Promise<void> {
-    await this.server.close();
-    await this.db.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.stopping = true;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.send({ kind: 'stop' } satisfies HostMessage);
+    await exited;
   }
 }

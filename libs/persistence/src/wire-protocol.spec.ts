@@ -1,4 +1,4 @@
-import { EMBEDDED_POSTGRES_MAJOR, dataDirMismatch } from './embedded-postgres';
+import { EMBEDDED_POSTGRES_MAJOR, dataDirMismatch } from './pglite-host';
 import {
   errorResponse,
   frameMessage,
