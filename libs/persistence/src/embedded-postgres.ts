@@ -27,8 +27,8 @@ export type HostMessage =
   | { kind: 'failed'; name: string; message: string }
   | { kind: 'stop' };
 
-/** V8 flags of the embedded Postgres process. */
-export const EMBEDDED_POSTGRES_NODE_FLAGS: readonly string[] = ['--liftoff-only'];
+/** V8 flags of the embedded Postgres process (gc: to let go of initdb's memory once, embedded-postgres.main.ts). */
+export const EMBEDDED_POSTGRES_NODE_FLAGS: readonly string[] = ['--liftoff-only', '--expose-gc'];
 
 export class EmbeddedPostgres {
   private readonly logger = new Logger('EmbeddedPostgres');
