@@ -90,6 +90,13 @@ async function main(): Promise<void> {
     false,
   );
   const ingressEnv = loadIngressEnv(source);
+  if (ingressEnv.workers > 1) {
+    // Workers are processes; the embedded apps talk over an in-process bus that other processes cannot join.
+    throw new InvalidEnvironmentError(
+      'relaymesh: invalid environment: RELAYMESH_INGRESS_WORKERS > 1 needs the four-process deployment ' +
+        '(ingress on NATS); the one-process start runs one ingress',
+    );
+  }
   const ingress = await startIngress(ingressEnv, transport('ingress'), false);
   if (newAdminToken !== null) {
     writeFileSync(adminTokenFile, `${adminTokenHash}\n`, { mode: 0o600 });
