@@ -8,6 +8,7 @@ describe('parseBenchArgs', () => {
       cpuProf: false,
       portkey: false,
       ingressReplicas: 1,
+      ingressWorkers: 1,
       loadSeconds: 5,
       warmupSeconds: 1,
       probeRequests: 2000,
@@ -36,6 +37,7 @@ describe('parseBenchArgs', () => {
       parseBenchArgs([
         '--mode=distributed',
         '--ingress-replicas=2',
+        '--workers=2',
         '--cpu-prof',
         '--portkey',
         '--only=chat,sequential',
@@ -44,6 +46,7 @@ describe('parseBenchArgs', () => {
     ).toMatchObject({
       mode: 'distributed',
       ingressReplicas: 2,
+      ingressWorkers: 2,
       cpuProf: true,
       portkey: true,
       only: ['chat', 'sequential'],
@@ -56,6 +59,8 @@ describe('parseBenchArgs', () => {
     [['--duration=0'], /positive number/],
     [['--requests=2.5'], /whole number/],
     [['--ingress-replicas=2'], /needs --mode=distributed/],
+    [['--workers=2'], /--workers needs --mode=distributed/],
+    [['--mode=distributed', '--workers=0'], /--workers must be a positive number/],
     [['--fast'], /unknown flag --fast/],
     [['--out='], /needs a path/],
   ])('should refuse %j', (argv, message) => {

@@ -10,6 +10,8 @@ export interface BenchOptions {
   portkey: boolean;
   /** Distributed mode: ingress processes behind the load (the load is split evenly between them). */
   ingressReplicas: number;
+  /** Distributed mode: node:cluster workers per ingress process (RELAYMESH_INGRESS_WORKERS; default 1). */
+  ingressWorkers: number;
   /** Seconds of each load measurement (after its warm-up). */
   loadSeconds: number;
   warmupSeconds: number;
@@ -26,6 +28,7 @@ export const USAGE = `npm run bench -- [flags]
   --smoke                 about 5 s of load in all (CI)
   --mode=distributed      the four apps as processes on the real NATS and Postgres (default: embedded)
   --ingress-replicas=N    distributed mode: N ingress processes sharing the load (default 1)
+  --workers=N             distributed mode: N cluster workers in each ingress process (default 1)
   --cpu-prof              run relaymesh under node --cpu-prof and print the top self-time functions
   --portkey               also measure @portkey-ai/gateway@1.15.2 (installed in a temp dir; skipped offline)
   --duration=S            seconds per load measurement (default 5; smoke 0.3)
@@ -40,6 +43,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     cpuProf: false,
     portkey: false,
     ingressReplicas: 1,
+    ingressWorkers: 1,
     loadSeconds: 5,
     warmupSeconds: 1,
     probeRequests: 2000,
@@ -76,6 +80,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--ingress-replicas':
         options.ingressReplicas = positiveInteger(flag, value);
         break;
+      case '--workers':
+        options.ingressWorkers = positiveInteger(flag, value);
+        break;
       case '--duration':
         duration = positiveNumber(flag, value);
         break;
@@ -95,6 +102,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   }
   if (options.ingressReplicas > 1 && options.mode !== 'distributed') {
     throw new Error('--ingress-replicas needs --mode=distributed');
+  }
+  if (options.ingressWorkers > 1 && options.mode !== 'distributed') {
+    throw new Error('--workers needs --mode=distributed (the one-process start runs one ingress)');
   }
   if (options.smoke) {
     options.loadSeconds = 0.3;
