@@ -6,7 +6,6 @@ import { runMain } from '@relaymesh/app';
 import { joinClusterMetrics } from '@relaymesh/telemetry';
 import cluster from 'node:cluster';
 import { loadIngressEnv } from './config/ingress.env';
-import { startIngress } from './ingress.app';
 import { runIngressPrimary } from './ingress-workers';
 
 async function main(): Promise<void> {
@@ -16,6 +15,8 @@ async function main(): Promise<void> {
     return;
   }
   joinClusterMetrics();
+  // Loaded here, not above: a cluster primary only forks, and need not hold Nest and the app (~50 MB).
+  const { startIngress } = await import('./ingress.app.js');
   await startIngress(env, {
     kind: 'nats',
     url: env.natsUrl,
