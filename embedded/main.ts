@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       ? { kind: 'nats', url: env.NATS_URL, prefix: env.RELAYMESH_NATS_PREFIX, name }
       : { kind: 'in-process', broker, name };
 
+  const ingressEnv = loadIngressEnv(source);
   const router = await startRouter(loadRouterEnv(source), transport('router'), false);
   const ledger = await startUsageLedger(
     loadUsageLedgerEnv(source),
@@ -89,14 +90,6 @@ async function main(): Promise<void> {
     transport('health-prober'),
     false,
   );
-  const ingressEnv = loadIngressEnv(source);
-  if (ingressEnv.workers > 1) {
-    // Workers are processes; the embedded apps talk over an in-process bus that other processes cannot join.
-    throw new InvalidEnvironmentError(
-      'relaymesh: invalid environment: RELAYMESH_INGRESS_WORKERS > 1 needs the four-process deployment ' +
-        '(ingress on NATS); the one-process start runs one ingress',
-    );
-  }
   const ingress = await startIngress(ingressEnv, transport('ingress'), false);
   if (newAdminToken !== null) {
     writeFileSync(adminTokenFile, `${adminTokenHash}\n`, { mode: 0o600 });

@@ -89,6 +89,7 @@ describe('npm start', () => {
 describe('a start refused for a bad environment', () => {
   it.each([
     ['embedded/main.js', 'relaymesh', { RELAYMESH_ADMIN_TOKEN: 'short' }],
+    ['embedded/main.js', 'relaymesh', { RELAYMESH_INGRESS_WORKERS: '2' }],
     ['apps/ingress/src/main.js', 'ingress', { RELAYMESH_ADMIN_TOKEN: 'short' }],
     ['apps/router/src/main.js', 'router', { LOG_LEVEL: 'loud' }],
   ])('should say why in %s, without a stack trace, and exit 1', async (entry, app, env) => {
