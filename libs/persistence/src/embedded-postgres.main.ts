@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => undefined);
   let host: PGliteHost;
   try {
-    host = await PGliteHost.start(process.argv[2]);
+    host = await PGliteHost.start(process.argv[2], { vacuumIntervalMs: Number(process.argv[3]) });
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     send({ kind: 'failed', name: error.name, message: error.message });

@@ -12,9 +12,10 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
-import { EmbeddedDataDirError } from './pglite-host';
+import { DEFAULT_VACUUM_INTERVAL_MS, EmbeddedDataDirError, PGliteHostOptions } from './pglite-host';
 
 export {
+  DEFAULT_VACUUM_INTERVAL_MS,
   EMBEDDED_POSTGRES_MAJOR,
   EMBEDDED_POSTGRES_SETTINGS,
   EmbeddedDataDirError,
@@ -52,8 +53,12 @@ export class EmbeddedPostgres {
     return this.child.pid;
   }
 
-  static async start(dataDir: string): Promise<EmbeddedPostgres> {
-    const child = fork(join(__dirname, 'embedded-postgres.main.js'), [dataDir], {
+  static async start(
+    dataDir: string,
+    options: PGliteHostOptions = { vacuumIntervalMs: DEFAULT_VACUUM_INTERVAL_MS },
+  ): Promise<EmbeddedPostgres> {
+    const args = [dataDir, String(options.vacuumIntervalMs)];
+    const child = fork(join(__dirname, 'embedded-postgres.main.js'), args, {
       execArgv: [...EMBEDDED_POSTGRES_NODE_FLAGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -48,14 +48,30 @@ export function dataDirMismatch(dataDir: string, pgVersion: string | null): stri
   );
 }
 
+export interface PGliteHostOptions {
+  /**
+   * How often VACUUM runs (0: never). Autovacuum does not run in PGlite (single-user mode has no launcher), yet
+   * rows updated all day (credit, rate windows) leave dead tuples, and old transaction ids must be frozen before
+   * the counter wraps; between units while no transaction is open, it costs milliseconds on these tables.
+   */
+  vacuumIntervalMs: number;
+}
+
+export const DEFAULT_VACUUM_INTERVAL_MS = 10 * 60_000;
+
 export class PGliteHost {
+  private vacuumTimer: NodeJS.Timeout | null = null;
+
   private constructor(
     private readonly db: PGlite,
     private readonly server: PGliteWireServer,
     readonly url: string,
   ) {}
 
-  static async start(dataDir: string): Promise<PGliteHost> {
+  static async start(
+    dataDir: string,
+    options: PGliteHostOptions = { vacuumIntervalMs: DEFAULT_VACUUM_INTERVAL_MS },
+  ): Promise<PGliteHost> {
     mkdirSync(dataDir, { recursive: true });
     const versionFile = join(dataDir, 'PG_VERSION');
     const mismatch = dataDirMismatch(
@@ -66,10 +82,19 @@ export class PGliteHost {
     const db = await PGlite.create(dataDir, { postgresqlconf: [...EMBEDDED_POSTGRES_SETTINGS] });
     const server = new PGliteWireServer(db);
     const port = await server.listen();
-    return new PGliteHost(db, server, `postgres://postgres@127.0.0.1:${port}/postgres`);
+    const host = new PGliteHost(db, server, `postgres://postgres@127.0.0.1:${port}/postgres`);
+    if (options.vacuumIntervalMs > 0) {
+      host.vacuumTimer = setInterval(
+        () => server.runWhenIdle('VACUUM', () => db.exec('VACUUM (ANALYZE)')),
+        options.vacuumIntervalMs,
+      );
+      host.vacuumTimer.unref();
+    }
+    return host;
   }
 
   async stop(): Promise<void> {
+    if (this.vacuumTimer) clearInterval(this.vacuumTimer);
     await this.server.close();
     await this.db.close();
   }

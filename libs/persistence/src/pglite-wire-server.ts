@@ -57,6 +57,7 @@ export class PGliteWireServer {
   private readonly logger = new Logger('EmbeddedPostgres');
   private readonly server: Server;
   private readonly queue: Unit[] = [];
+  private readonly tasks: { what: string; task: () => Promise<unknown> }[] = [];
   private readonly connections = new Set<Connection>();
   /** The connection whose explicit transaction is open: only its units may run. */
   private owner: Connection | null = null;
@@ -143,6 +144,15 @@ export class PGliteWireServer {
     void this.run();
   }
 
+  /**
+   * Runs `task` on the session between two units while no transaction is open (maintenance: VACUUM cannot run
+   * inside one, and must not run inside a client's). A failure is logged, never thrown.
+   */
+  runWhenIdle(what: string, task: () => Promise<unknown>): void {
+    this.tasks.push({ what, task });
+    void this.run();
+  }
+
   /** Runs queued units one at a time, the transaction owner's first. Never rejects. */
   private async run(): Promise<void> {
     if (this.running) return;
@@ -153,6 +163,13 @@ export class PGliteWireServer {
           // Its connection went away mid-transaction. Not through runExclusive: exec takes the same mutex.
           await this.rollBack();
           this.owner = null;
+        }
+        if (this.owner === null && this.tasks.length > 0) {
+          const { what, task } = this.tasks.shift()!;
+          await task().catch((err: unknown) =>
+            this.logger.error(`${what} failed in the embedded database: ${describe(err)}`),
+          );
+          continue;
         }
         const index =
           this.owner === null ? 0 : this.queue.findIndex((u) => u.connection === this.owner);

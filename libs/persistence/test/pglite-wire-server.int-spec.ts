@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
+import { waitFor } from '@relaymesh/testing';
 
 const BUILT = resolve(__dirname, '../../../dist/libs/persistence/src/embedded-postgres.js');
 
@@ -43,7 +44,7 @@ describe('PGliteWireServer', () => {
       process.execPath,
       [
         '-e',
-        `require(${JSON.stringify(BUILT)}).EmbeddedPostgres.start(${JSON.stringify(dataDir)})` +
+        `require(${JSON.stringify(BUILT)}).EmbeddedPostgres.start(${JSON.stringify(dataDir)}, { vacuumIntervalMs: 500 })` +
           '.then((pg) => console.log(pg.url))',
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -152,5 +153,22 @@ describe('PGliteWireServer', () => {
     expect(answer).toContain('invalid message length -5');
     const { rows } = await pools[2].query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
     expect(rows[0].n).toBe(40);
+  });
+
+  it("vacuums on its own, between the clients' units (autovacuum does not run in PGlite)", async () => {
+    await pools[0].query('CREATE TABLE churn (id int PRIMARY KEY, n int NOT NULL)');
+    await pools[0].query('INSERT INTO churn VALUES (1, 0)');
+    for (let i = 0; i < 50; i++) {
+      await pools[i % 4].query('UPDATE churn SET n = n + 1 WHERE id = 1');
+    }
+    await waitFor(
+      async () => {
+        const { rows } = await pools[1].query<{ last_vacuum: Date | null }>(
+          "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'churn'",
+        );
+        return Boolean(rows[0]?.last_vacuum);
+      },
+      { what: 'a VACUUM of the churned table', timeoutMs: 20_000, intervalMs: 100 },
+    );
   });
 });
