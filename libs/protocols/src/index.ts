@@ -5,13 +5,15 @@ export type { TokenUsage } from './usage';
 
 // OpenAI Chat Completions
 export type { ChatRequestView, ChatRole } from './openai-chat/types';
-export { CHAT_ROLES, GATEWAY_EXTENSION_FIELDS } from './openai-chat/types';
+export { CHAT_ROLES } from './openai-chat/types';
+export { GATEWAY_EXTENSION_FIELDS } from './hub/gateway-extensions';
 export { buildUpstreamChatBody, chatInvalidJsonError, parseChatRequest } from './openai-chat/parse';
 export type { ParsedChatRequest } from './openai-chat/parse';
-export { openAIErrorBody, openAIErrorType } from './openai-chat/errors';
-export type { OpenAIErrorFields } from './openai-chat/errors';
+export { openAIErrorBody, openAIErrorType } from './openai-base/errors';
+export type { OpenAIErrorFields } from './openai-base/errors';
 export { usageFromChatCompletion, usageFromChatUsage } from './openai-chat/usage';
-export { ChatStreamRelay, openAIStreamErrorEvent } from './openai-chat/stream';
+export { ChatStreamRelay } from './openai-chat/passthrough';
+export { openAIStreamErrorEvent } from './openai-chat/errors';
 
 // Anthropic Messages and Gemini (error envelopes so far; the adapters come with the every-format issue)
 export { anthropicErrorBody, anthropicErrorType } from './anthropic-messages/errors';

@@ -5,7 +5,7 @@
 import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
 import { isRelayedSignature } from '../hub/thought-signature';
 import { isRecord } from '../json';
-import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import { GATEWAY_EXTENSION_FIELDS } from '../hub/gateway-extensions';
 import type { TokenUsage } from '../usage';
 import { MESSAGES_PATH } from './types';
 import { AnthropicUsageCounter, usageFromMessage } from './usage';

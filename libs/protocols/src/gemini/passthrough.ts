@@ -3,7 +3,7 @@
 // streams are always SSE; each chunk's JSON text is forwarded as received, never re-serialised, in the framing
 // the client asked for (SSE or the JSON array).
 import type { ClientContext, PassThroughRelay } from '../hub/protocol-adapter';
-import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import { GATEWAY_EXTENSION_FIELDS } from '../hub/gateway-extensions';
 import type { TokenUsage } from '../usage';
 import { isRelayedSignature, readClientSignature, signatureFor } from '../hub/thought-signature';
 import { isRecord } from '../json';

@@ -2,10 +2,10 @@
 // OpenAI and OpenAI-compatible channels.
 import type { ProtocolAdapter } from '../hub/protocol-adapter';
 import { buildChatRequest, renderChatCompletion } from './from-hub';
-import { createdAtOf, includeUsageOf } from './hub-extensions';
+import { createdAtOf, includeUsageOf } from '../openai-base/context';
 import { parseChatRequest } from './parse';
 import { chatPassThrough } from './passthrough';
-import { ChatStreamDecoder, ChatStreamEncoder } from './stream-codec';
+import { ChatStreamDecoder, ChatStreamEncoder } from './stream';
 import { chatCompletionToHub, chatRequestToHub } from './to-hub';
 
 export const openAIChat: ProtocolAdapter = {

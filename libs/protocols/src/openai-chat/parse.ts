@@ -13,8 +13,9 @@ import {
   missing,
   wrongType,
   type Check,
-} from './checks';
-import { CHAT_ROLES, GATEWAY_EXTENSION_FIELDS, type ChatRequestView } from './types';
+} from '../openai-base/checks';
+import { GATEWAY_EXTENSION_FIELDS } from '../hub/gateway-extensions';
+import { CHAT_ROLES, type ChatRequestView } from './types';
 
 export type ParsedChatRequest =
   | { ok: true; view: ChatRequestView; body: Record<string, unknown> }

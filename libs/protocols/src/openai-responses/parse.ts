@@ -12,7 +12,7 @@ import {
   isAbsent,
   missing,
   wrongType,
-} from '../openai-chat/checks';
+} from '../openai-base/checks';
 import type { ResponsesRequestView } from './types';
 
 export type ParsedResponsesRequest =

@@ -4,7 +4,7 @@
 import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import type { TokenUsage } from '../usage';
-import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import { GATEWAY_EXTENSION_FIELDS } from '../hub/gateway-extensions';
 import { RESPONSES_PATH } from './types';
 import { usageFromResponse } from './usage';
 

@@ -49,8 +49,8 @@ import {
   invalid,
   missing,
   untranslatable,
-} from '../openai-chat/checks';
-import { imageSource, readEffort, UpstreamResponseError } from '../openai-chat/to-hub';
+} from '../openai-base/checks';
+import { imageSource, readEffort, UpstreamResponseError } from '../openai-base/to-hub';
 import { FREEFORM_PARAMETERS, flatToolName, freeformDescription } from './tools';
 import type { ResponsesRequestView } from './types';
 import { usageFromResponsesUsage } from './usage';
