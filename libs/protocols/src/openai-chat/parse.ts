@@ -14,7 +14,7 @@ import {
   wrongType,
   type Check,
 } from '../openai-base/checks';
-import { GATEWAY_EXTENSION_FIELDS } from '../hub/gateway-extensions';
+import { isGatewayExtension } from '../hub/gateway-extensions';
 import { CHAT_ROLES, type ChatRequestView } from './types';
 
 export type ParsedChatRequest =
@@ -125,8 +125,6 @@ function checkIncludeUsage(streamOptions: unknown): Check<boolean> {
   return { ok: true, value: includeUsage };
 }
 
-const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);
-
 /**
  * The JSON sent upstream: the client's object with `model` replaced in place, the gateway extensions removed
  * and, for streams, `stream_options.include_usage: true` forced so that usage is always metered (the relay hides
@@ -141,7 +139,7 @@ export function buildUpstreamChatBody(
   // instead of hitting the Object.prototype setter.
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(body)) {
-    if (EXTENSIONS.has(key)) continue;
+    if (isGatewayExtension(key)) continue;
     if (key === 'model') out[key] = upstreamModel;
     else if (key === 'stream_options' && view.stream) out[key] = withIncludeUsage(value);
     else out[key] = value;
