@@ -403,6 +403,39 @@ describe('hostile upstream (embedded)', () => {
     expect(fakes.openai.hostileBytesSent).toBeLessThan(100e6);
   });
 
+  it('should end a started stream whose next line is not SSE and never ends, bounded', async () => {
+    // eventsource-parser 4 drops such a line as it comes without a word: only the reader's own count stops it.
+    const channel = channels.get('endless-line-openai')!;
+    for (const fake of Object.values(fakes)) fake.reset();
+    const first = { id: 'c1', object: 'chat.completion.chunk', model: 'm', choices: [] as unknown[] };
+    first.choices.push({ index: 0, delta: { role: 'assistant', content: 'started' } });
+    fakes.openai.setStickyFault({
+      kind: 'hostile',
+      behaviour: {
+        kind: 'endless-line',
+        bytes: 300e6,
+        prelude: `data: ${JSON.stringify(first)}\n\n`,
+        notSse: true,
+      },
+    });
+    const { path, headers, body } = requestFor('chat', 'endless-line-openai', true, clientKey);
+    const before = status(pid).rss;
+    const { result, peak } = await peakRss(pid, async () => {
+      const res = await post(path, headers, body);
+      return { res, text: await res.text() };
+    });
+    peaks.push(
+      `  endless non-SSE line after a started stream: ${((peak - before) / MB).toFixed(1)} MB`,
+    );
+    expect(result.res.status).toBe(200);
+    expect(result.text).toContain('"content":"started"');
+    const events = result.text.trim().split(/\n\n/);
+    expect(events.at(-1)).toMatch(/^data: \{"error":/);
+    expect(events.at(-1)).not.toContain(channel.name);
+    expect(peak - before).toBeLessThanOrEqual(RSS_BOUND);
+    expect(fakes.openai.hostileBytesSent).toBeLessThan(100e6);
+  });
+
   it('should fail over from a hostile channel to a healthy one while nothing was sent', async () => {
     for (const fake of Object.values(fakes)) fake.reset();
     await relay.admin('POST', '/channels', {

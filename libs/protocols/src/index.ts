@@ -59,6 +59,7 @@ export {
   readBodyHead,
   readBoundedBody,
 } from './upstream-answer';
+export { SseEventReader } from './sse-events';
 
 // Credentials an upstream echoes back, removed before its text reaches a client, a health record or a log
 export { redactSecrets } from './redact-secrets';

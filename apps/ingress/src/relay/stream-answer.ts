@@ -3,14 +3,13 @@
 // byte's time, the answering model, a failure after the stream had started) or, while nothing has reached the
 // client, the failure that lets another channel try.
 import {
-  InvalidUpstreamAnswer,
+  SseEventReader,
   StreamEncoder,
   TokenUsage,
   classifyUpstreamError,
 } from '@relaymesh/protocols';
 import type { ErrorClass } from '@relaymesh/contracts';
 import { tracingEnabled } from '@relaymesh/telemetry';
-import { EventSourceMessage, createParser } from 'eventsource-parser';
 import { Dispatcher } from 'undici';
 import { DataPlaneReply } from '../http/exchange';
 import { SseWriter } from '../http/sse-writer';
@@ -77,33 +76,16 @@ async function pumpStream(
     usageOfCutStream(shape.reported(), shape.promptTokens(), shape.delivered.tokens);
   const clientLeft = () =>
     lateFailure('client', `${attempt.channel.name}: the client left mid-stream`);
-  const pending: EventSourceMessage[] = [];
-  // One event, its unterminated last line included, is held until it ends: bounded, or an upstream that never
-  // sends a newline would grow it until the process dies (D3).
-  let eventTooLarge = false;
-  const parser = createParser({
-    onEvent: (event) => pending.push(event),
-    maxBufferSize: attempt.limits.eventBytes,
-    onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') eventTooLarge = true;
-    },
-  });
-  const decoder = new TextDecoder();
+  // Whole events only, each bounded (D3): an upstream that never ends a line must not grow the process.
+  const events = new SseEventReader(attempt.limits.eventBytes);
   try {
     for await (const chunk of response.body) {
-      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
-      if (eventTooLarge) {
-        throw new InvalidUpstreamAnswer(
-          'too_large',
-          `a stream event of more than ${attempt.limits.eventBytes} characters`,
-        );
-      }
+      const pending = events.read(chunk as Buffer);
       let out = '';
       try {
         for (const event of pending) out += shape.onEvent(event.event ?? null, event.data);
       } finally {
         // Also when an event could not be handled: what came before it still reaches the client.
-        pending.length = 0;
         if (out !== '') {
           if (firstByteAt === null) {
             firstByteAt = performance.now();
