@@ -1,7 +1,8 @@
 // What both OpenAI formats (Chat Completions and Responses) read the same way on their way to the hub: image
 // URLs, the reasoning effort, and the error for an upstream answer that is not one.
+import { isAbsent } from '../json';
 import type { HubImageSource, HubReasoning } from '../hub/hub.types';
-import { invalid, isAbsent, readEnum, reject } from './checks';
+import { invalid, readEnum, reject } from './checks';
 
 /** `data:` URLs carry the image itself (base64); http(s) URLs are passed on for the upstream to fetch. */
 export function imageSource(url: string, param: string): HubImageSource {

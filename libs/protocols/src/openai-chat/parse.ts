@@ -2,14 +2,13 @@
 // upstream body built from it. Only what the gateway must read or what the real API rejects outright is checked
 // here; every other field is the upstream's business and passes through untouched.
 import type { ProtocolError } from '../errors';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
   checkModelList,
   checkPositiveInteger,
   describe,
   invalid,
   invalidValue,
-  isAbsent,
   missing,
   wrongType,
   type Check,

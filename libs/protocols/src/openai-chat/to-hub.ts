@@ -14,7 +14,7 @@
 // - `reasoning_effort: 'none'` becomes no reasoning setting; `'xhigh'` becomes `'high'` (the hub's top level).
 // Refused (400 `unsupported_value`, the content would silently vanish otherwise): `input_audio` and `file`
 // content parts, custom tools, the legacy `functions` / `function_call` / role `function`.
-import type { ProtocolError } from '../errors';
+import { rejectionToResult, type ProtocolError } from '../errors';
 import type {
   HubMessage,
   HubPart,
@@ -24,10 +24,9 @@ import type {
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
-import { isCount, isRecord } from '../json';
+import { isAbsent, isCount, isRecord } from '../json';
 import {
   invalid,
-  isAbsent,
   readArray,
   readEnum,
   readObject,
@@ -36,7 +35,6 @@ import {
   readOptionalString,
   readString,
   reject,
-  rejectionToResult,
   untranslatable,
   wrongType,
 } from '../openai-base/checks';
