@@ -62,6 +62,11 @@ export interface ChannelTransition {
   last_error: string | null;
 }
 
+/** A transition of any channel (`GET /admin/transitions`). */
+export interface ChannelTransitionEntry extends ChannelTransition {
+  channel_id: string;
+}
+
 export interface Key {
   id: string;
   name: string;

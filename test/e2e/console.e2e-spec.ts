@@ -2,7 +2,7 @@
 // relaymesh in embedded mode and a fake OpenAI upstream: sign in with the keyboard; create a channel (the API's
 // field errors shown beside the fields first), price a model, create a key and see it once; send traffic with
 // the openai SDK and watch today's usage arrive on the open overview; make the channel fail and watch it go
-// ejected and come back on the overview and in its timeline; a read-only session offers no writes and the
+// ejected and come back on the overview (its stats and every channel's latest transitions) and in its timeline; a read-only session offers no writes and the
 // API refuses its writes; no token in script-readable storage; sign out. The page must run under its strict CSP
 // without a single console error. With CONSOLE_SCREENSHOTS_DIR set (docs/screenshots for the README), it saves
 // a screenshot of each main screen.
@@ -232,6 +232,12 @@ describe('web console (chromium, embedded)', () => {
       .filter({ hasText: /^1$/ })
       .waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-stat="in-rotation"]').textContent()).toBe('0');
+    const overviewTransitions = page.getByTestId('overview-transitions');
+    await overviewTransitions
+      .locator('li', { hasText: 'fake-openai: ' })
+      .filter({ hasText: '→ ejected' })
+      .first()
+      .waitFor({ timeout: 15_000 });
 
     await go(page, 'Channels');
     const row = page.locator('tr[data-channel="fake-openai"]');
@@ -251,6 +257,22 @@ describe('web console (chromium, embedded)', () => {
       timeoutMs: 15_000,
       intervalMs: 100,
     });
+    // The overview, opened again, shows the channel back, newest first.
+    await go(page, 'Overview');
+    await overviewTransitions
+      .locator('li')
+      .first()
+      .filter({ hasText: 'fake-openai: recovering → healthy' })
+      .waitFor({ timeout: 15_000 });
+    const latest = await relay.admin<{ data: { channel_id: string; to: string }[] }>(
+      'GET',
+      '/transitions?limit=2',
+    );
+    expect(latest.body.data).toEqual([
+      expect.objectContaining({ channel_id: channelId, to: 'healthy' }),
+      expect.objectContaining({ channel_id: channelId, to: 'recovering' }),
+    ]);
+    expect((await relay.admin('GET', '/transitions?limit=0')).status).toBe(400);
     const history = await relay.admin<{ data: { from: string; to: string }[] }>(
       'GET',
       `/channels/${channelId}/transitions`,

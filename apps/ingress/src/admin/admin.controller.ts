@@ -18,6 +18,7 @@ import {
   AdminModelList,
   AdminModelPut,
   AdminReply,
+  AdminTransitions,
   AdminUsageDeadLetterList,
   AdminUsageDeadLetterReplay,
   AdminUsageList,
@@ -118,6 +119,11 @@ export class AdminController {
       ...(req.query as Body),
       id,
     });
+  }
+
+  @Get('transitions')
+  listTransitions(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.admin.relay(req, reply, AdminTransitions, req.query);
   }
 
   @Post('keys')
