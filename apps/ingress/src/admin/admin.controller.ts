@@ -22,6 +22,7 @@ import {
   AdminUsageDeadLetterList,
   AdminUsageDeadLetterReplay,
   AdminUsageList,
+  AdminUsageRequest,
   AdminUsageSummary,
 } from '@relaymesh/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -200,6 +201,15 @@ export class AdminController {
   @Get('usage')
   listUsage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.admin.relay(req, reply, AdminUsageList, req.query);
+  }
+
+  @Get('requests/:requestId')
+  getRequest(
+    @Param('requestId') requestId: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.admin.relay(req, reply, AdminUsageRequest, { request_id: requestId });
   }
 
   @Get('usage/summary')
