@@ -94,11 +94,23 @@ export interface ModelPrice {
   updated_at: string;
 }
 
+/** One upstream attempt of a request (the record's `attempt_log`). */
+export interface UsageAttempt {
+  channel_id: string;
+  model: string;
+  upstream_model: string | null;
+  status: number;
+  error_class: string;
+  started_ms: number;
+  duration_ms: number;
+}
+
 export interface UsageRecord {
   request_id: string;
   key_id: string;
   channel_id: string | null;
   model: string;
+  upstream_model?: string | null;
   format: string;
   route: string;
   stream: boolean;
@@ -110,6 +122,10 @@ export interface UsageRecord {
   status: number;
   latency_ms: number | null;
   ttft_ms: number | null;
+  late_error?: string | null;
+  attempts?: number;
+  /** Absent on records stored before attempts were logged. */
+  attempt_log?: UsageAttempt[];
   created_at: string;
 }
 

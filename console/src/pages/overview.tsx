@@ -108,7 +108,7 @@ export function Overview() {
       ) : latest.data.data.length === 0 ? (
         <p class="muted">No requests yet.</p>
       ) : (
-        <RecordsTable rows={latest.data.data} />
+        <RecordsTable rows={latest.data.data} explore />
       )}
     </section>
   );
