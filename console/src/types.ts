@@ -67,6 +67,9 @@ export interface ChannelTransitionEntry extends ChannelTransition {
   channel_id: string;
 }
 
+export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+
 export interface Key {
   id: string;
   name: string;
@@ -81,6 +84,12 @@ export interface Key {
   rpm: number | null;
   tpm: number | null;
   expires_at: string | null;
+  /** A spending cap per calendar period (UTC) beside the credit; null without one. */
+  budget_usd: number | null;
+  budget_period: BudgetPeriod | null;
+  /** Spent in the current period, and when it resets (null without a budget). */
+  budget_spent_usd: number | null;
+  budget_resets_at: string | null;
   enabled: boolean;
   created_at: string;
 }
@@ -180,6 +189,12 @@ export interface OwnKey {
   tpm: number | null;
   models: string[];
   expires_at: string | null;
+  /** A spending cap per calendar period (UTC) beside the credit; null without one. */
+  budget_usd: number | null;
+  budget_period: BudgetPeriod | null;
+  /** Spent in the current period, and when it resets (null without a budget). */
+  budget_spent_usd: number | null;
+  budget_resets_at: string | null;
   created_at: string;
 }
 

@@ -365,7 +365,7 @@ describe('web console (chromium, embedded)', () => {
     await page.locator(`tr[data-model="${MODEL}"]`).getByText('$9.50').waitFor();
   });
 
-  it("should edit a key's limits, models, addresses and expiry", async () => {
+  it("should edit a key's limits, models, addresses, expiry and period budget", async () => {
     await go(page, 'Keys');
     const row = page.locator('tr[data-key="console-key"]');
     await row.getByRole('button', { name: 'Edit', exact: true }).click();
@@ -379,8 +379,17 @@ describe('web console (chromium, embedded)', () => {
     await dialog.getByLabel('Allowed addresses').fill('127.0.0.1/32, 10.0.0.0/8');
     await dialog.getByLabel('Models', { exact: true }).fill(MODEL);
     await dialog.getByLabel('Expires (UTC)').fill('2099-12-31');
+    // A budget without its period: the API's refusal is shown beside the period.
+    await dialog.getByLabel('Budget (USD)').fill('2.5');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.locator('[data-field-error="budget_period"]').waitFor();
+    await dialog.getByLabel('Budget period (UTC)').selectOption('week');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await row.getByText('60 rpm; from 127.0.0.1/32, 10.0.0.0/8').waitFor();
+    await row
+      .locator('[data-budget]')
+      .filter({ hasText: /of \$2\.50 this week, resets / })
+      .waitFor();
     const key = await relay.admin<{ data: Record<string, unknown>[] }>('GET', '/keys');
     expect(key.body.data).toEqual([
       expect.objectContaining({
@@ -389,6 +398,8 @@ describe('web console (chromium, embedded)', () => {
         models: [MODEL],
         allow_ips: ['127.0.0.1/32', '10.0.0.0/8'],
         expires_at: '2099-12-31T23:59:59.000Z',
+        budget_usd: 2.5,
+        budget_period: 'week',
       }),
     ]);
     // The key still works from here (127.0.0.1, within its limits).
