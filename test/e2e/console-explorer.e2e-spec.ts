@@ -2,7 +2,8 @@
 // channels serve one model, the preferred one (priority 10) answers 500, so a request sent with the openai SDK
 // and its own x-request-id fails over to the other. The operator finds it by that id and sees both attempts
 // (the failing channel with its status and error class, then the one that served), the tokens and the cost;
-// the same page opens from the overview's latest requests; an id nobody sent says so. Screenshot of the page
+// the same page opens from the overview's latest requests; a request for a model only the failing channel
+// serves, with a fallback chain, shows the fallback model that answered; an id nobody sent says so. Screenshot of the page
 // with CONSOLE_SCREENSHOTS_DIR set.
 import { Deployment, FakeOpenAI, seedMetered, startDeployment, waitFor } from '@relaymesh/testing';
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { Browser, Page, chromium } from 'playwright-core';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env['CONSOLE_SCREENSHOTS_DIR'];
 const MODEL = 'gpt-explorer';
+/** Served by the failing channel only: a request for it falls back to MODEL (`models: [...]`). */
+const DOWN_MODEL = 'gpt-explorer-down';
 
 interface Explored {
   data: { attempts: number; attempt_log?: { channel_id: string; status: number }[] }[];
@@ -27,6 +30,7 @@ describe('console request explorer (chromium, embedded)', () => {
   const errors: string[] = [];
   /** The request that failed over, as the client named it. */
   let failedOver = '';
+  let client: OpenAI;
 
   beforeAll(async () => {
     down = await FakeOpenAI.start();
@@ -44,12 +48,17 @@ describe('console request explorer (chromium, embedded)', () => {
       type: 'openai',
       base_url: down.url,
       keys: ['sk-down'],
-      models: [MODEL],
+      models: [MODEL, DOWN_MODEL],
       priority: 10,
     });
     expect(preferred.status).toBe(201);
+    const priced = await relay.admin('PUT', `/models/${DOWN_MODEL}`, {
+      input_usd_per_mtok: 2,
+      output_usd_per_mtok: 8,
+    });
+    expect(priced.status).toBe(200);
     down.setStickyFault({ kind: 'status', status: 500 });
-    const client = new OpenAI({ apiKey: key.key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    client = new OpenAI({ apiKey: key.key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
     // Until ingress routes to the preferred channel too: the first request it tries there fails over.
     let n = 0;
     failedOver = await waitFor(
@@ -70,6 +79,7 @@ describe('console request explorer (chromium, embedded)', () => {
       },
       { what: 'a request that failed over', timeoutMs: 20_000, intervalMs: 100 },
     );
+    client = new OpenAI({ apiKey: key.key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
@@ -124,6 +134,34 @@ describe('console request explorer (chromium, embedded)', () => {
     await page.getByRole('link', { name: failedOver, exact: true }).click();
     await page.getByTestId('attempts').locator('tbody tr').nth(1).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/console/requests/${failedOver}`);
+  });
+
+  it('should show the fallback model that answered when the requested one could not', async () => {
+    const id = 'explore-fallback-1';
+    // The gateway's fallback chain (OpenRouter's `models`), which the SDK's types do not name.
+    const body = {
+      model: DOWN_MODEL,
+      models: [DOWN_MODEL, MODEL],
+      messages: [{ role: 'user' as const, content: 'fall back' }],
+    };
+    await client.chat.completions.create(body, { headers: { 'x-request-id': id } });
+    await waitFor(async () => (await relay.admin('GET', `/requests/${id}`)).status === 200, {
+      what: 'the record of the fallback',
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+    await page.getByLabel('Request id (x-request-id)').fill(id);
+    await page.getByRole('button', { name: 'Find' }).click();
+    const detail = page.getByTestId('request-detail');
+    await detail
+      .locator('[data-stat="model"]')
+      .filter({ hasText: `${DOWN_MODEL} → ${MODEL} (fallback)` })
+      .waitFor();
+    const attempts = detail.getByTestId('attempts').locator('tbody tr');
+    expect(await attempts.first().innerText()).toContain(DOWN_MODEL);
+    expect(await attempts.first().getAttribute('data-error-class')).toBe('server');
+    expect(await attempts.last().innerText()).toContain('backup');
+    expect(await attempts.last().getAttribute('data-error-class')).toBe('none');
   });
 
   it('should say so for an id nobody sent, and the API answers 404', async () => {
