@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * than a sibling table: the attempts are read only with their record, never queried on their own, and the
  * insert stays one statement per batch. Null for records stored before (their `attempts` count stays).
  */
-export class AddUsageAttemptLog1763901050000 implements MigrationInterface {
-  name = 'AddUsageAttemptLog1763901050000';
+export class AddUsageAttemptLog1763901200000 implements MigrationInterface {
+  name = 'AddUsageAttemptLog1763901200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = migrationSchema(queryRunner);
