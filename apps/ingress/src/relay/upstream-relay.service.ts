@@ -8,7 +8,12 @@
 // a `mock` channel is answered by local/. Attempts return what they served; the request's trace is written
 // once, from the folded outcome, when the relay ends (served or not).
 import { Injectable, Logger } from '@nestjs/common';
-import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
+import {
+  ErrorClass,
+  MAX_LOGGED_ATTEMPTS,
+  UpstreamOutcomeRecorded,
+  splitBaseUrl,
+} from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import {
   ERROR_BODY_MAX_BYTES,
@@ -19,11 +24,7 @@ import {
   readBodyHead,
   redactSecrets,
 } from '@relaymesh/protocols';
-import {
-  RoutingTable,
-  routingStages,
-  selectChannel,
-} from '@relaymesh/routing';
+import { RoutingTable, routingStages, selectChannel } from '@relaymesh/routing';
 import {
   noAvailableChannel as countNoChannel,
   genAiClientOperationDuration,
@@ -92,6 +93,7 @@ export class UpstreamRelay {
   async relay(job: RelayJob): Promise<void> {
     const outcome: RelayOutcome = {
       attempts: 0,
+      attemptLog: [],
       channel: null,
       upstreamModel: null,
       model: null,
@@ -182,12 +184,36 @@ export class UpstreamRelay {
         outcome.model = model;
         outcome.channel = { id: channel.id, name: channel.name, type: channel.type };
         outcome.upstreamModel = selection.upstreamModel;
-        const result = await tracedAttempt(
-          request.trace,
-          { model, number: outcome.attempts },
-          channel,
-          selection.upstreamModel,
-          () => this.attempt(request, channel, model, plan, outcome.attempts),
+        const startedAt = performance.now();
+        const log = (status: number, errorClass: ErrorClass) => {
+          if (outcome.attemptLog.length >= MAX_LOGGED_ATTEMPTS) return;
+          outcome.attemptLog.push({
+            channel_id: channel.id,
+            model,
+            upstream_model: selection.upstreamModel,
+            status,
+            error_class: errorClass,
+            started_ms: startedAt - request.trace.startedAt,
+            duration_ms: performance.now() - startedAt,
+          });
+        };
+        let result: AttemptResult;
+        try {
+          result = await tracedAttempt(
+            request.trace,
+            { model, number: outcome.attempts },
+            channel,
+            selection.upstreamModel,
+            () => this.attempt(request, channel, model, plan, outcome.attempts),
+          );
+        } catch (err) {
+          // The provider refused the request itself (relayed to the client as it is): still an attempt.
+          if (err instanceof UpstreamClientError) log(err.status, 'client');
+          throw err;
+        }
+        log(
+          result.ok ? 200 : result.status,
+          result.ok ? (result.lateError ?? 'none') : result.errorClass,
         );
         if (result.ok) {
           outcome.served = {
