@@ -8,7 +8,7 @@
 // a `mock` channel is answered by local/. Attempts return what they served; the request's trace is written
 // once, from the folded outcome, when the relay ends (served or not).
 import { Injectable, Logger } from '@nestjs/common';
-import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
+import { ErrorClass, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import {
   ERROR_BODY_MAX_BYTES,
@@ -19,11 +19,7 @@ import {
   readBodyHead,
   redactSecrets,
 } from '@relaymesh/protocols';
-import {
-  RoutingTable,
-  routingStages,
-  selectChannel,
-} from '@relaymesh/routing';
+import { RoutingTable, routingStages, selectChannel } from '@relaymesh/routing';
 import {
   noAvailableChannel as countNoChannel,
   genAiClientOperationDuration,
@@ -231,10 +227,11 @@ export class UpstreamRelay {
     try {
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.pools.poolFor(channel).request({
+        const target = this.pools.targetOf(channel);
+        response = await target.pool.request({
           method: 'POST',
           // A base_url's path is a prefix (https://openrouter.ai/api): the pool holds the origin only.
-          path: splitBaseUrl(channel.base_url!).pathPrefix + built.path,
+          path: target.pathPrefix + built.path,
           headers: built.headers,
           body: built.body,
           signal: deadline.signal,
