@@ -44,6 +44,7 @@ import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './attempt';
 import { ChannelCooldowns } from './channel-cooldowns';
+import { Deadline, DeadlineQueue } from './deadline-queue';
 import { failureCode, publicFailureText } from './failure-text';
 import { UpstreamClientError } from './upstream-client-error';
 import { answerJson } from './json-answer';
@@ -73,6 +74,9 @@ export interface RelayJob {
 
 @Injectable()
 export class UpstreamRelay {
+  /** Every attempt's deadline, on one timer (deadline-queue.ts). */
+  private readonly deadlines = new DeadlineQueue();
+
   constructor(
     private readonly store: SnapshotStore,
     private readonly pools: UpstreamPools,
@@ -223,6 +227,7 @@ export class UpstreamRelay {
     const deadline = new AttemptDeadline(
       request.signal,
       this.deadlineMs(channel, request.plan.scope.stream),
+      this.deadlines,
     );
     try {
       let response: Dispatcher.ResponseData;
@@ -426,20 +431,21 @@ function channelIds(table: RoutingTable<IngressChannel>, group: string, model: s
  */
 class AttemptDeadline {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private readonly deadline: Deadline;
   private readonly onClientAbort = () => this.controller.abort(this.clientSignal.reason);
   expired = false;
 
   constructor(
     private readonly clientSignal: AbortSignal,
     readonly ms: number,
+    deadlines: DeadlineQueue,
   ) {
     if (clientSignal.aborted) this.controller.abort(clientSignal.reason);
     else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
-    this.timer = setTimeout(() => {
+    this.deadline = deadlines.add(ms, () => {
       this.expired = true;
       this.controller.abort(new Error(`attempt deadline of ${ms} ms passed`));
-    }, ms);
+    });
   }
 
   get signal(): AbortSignal {
@@ -447,12 +453,12 @@ class AttemptDeadline {
   }
 
   lift(): void {
-    clearTimeout(this.timer);
+    this.deadline.lift();
   }
 
   /** The attempt is over: nothing to cancel any more. */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.deadline.lift();
     this.clientSignal.removeEventListener('abort', this.onClientAbort);
   }
 }
