@@ -97,10 +97,17 @@ async function adminOk<T>(
   return res.body;
 }
 
-/** Channels to both fakes, prices for both models, and one unlimited client key; returns the key. */
+/**
+ * More than the bench can spend (a request costs about $0.0001 at the bench's prices) but finite, so every
+ * request is admitted against a credit lease, as a metered key's are.
+ */
+const BENCH_CREDIT_USD = 100_000;
+
+/** Channels to both fakes, prices for both models, and one client key; returns the key. */
 async function provision(
   relay: Deployment,
   upstreams: FakeUpstreamUrls,
+  unlimitedKey: boolean,
 ): Promise<{ key: string; id: string }> {
   for (const model of [OPENAI_MODEL, ANTHROPIC_MODEL]) {
     await adminOk(relay, 'PUT', `/models/${encodeURIComponent(model)}`, {
@@ -122,10 +129,14 @@ async function provision(
     keys: [UPSTREAM_ANTHROPIC_KEY],
     models: [ANTHROPIC_MODEL],
   });
-  const key = await adminOk<{ key: string; id: string }>(relay, 'POST', '/keys', {
-    name: 'bench',
-    unlimited: true,
-  });
+  const key = await adminOk<{ key: string; id: string }>(
+    relay,
+    'POST',
+    '/keys',
+    unlimitedKey
+      ? { name: 'bench', unlimited: true }
+      : { name: 'bench', credit_usd: BENCH_CREDIT_USD },
+  );
   // Routable on every ingress replica (the snapshot reaches each within moments).
   for (const origin of relay.ingressUrls) {
     for (const scenario of SCENARIOS) {
@@ -454,7 +465,7 @@ async function main(): Promise<void> {
       nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     const deployment = relay;
-    const key = await provision(relay, fakes.urls);
+    const key = await provision(relay, fakes.urls, options.unlimitedKey);
     const gateways: GatewayUnderTest[] = [];
     nginx = await startNginx(fakes.urls, log);
     const floor = nginx;
