@@ -14,7 +14,11 @@ import { Dispatcher } from 'undici';
 import { DataPlaneReply } from '../http/exchange';
 import { SseWriter } from '../http/sse-writer';
 import type { AnswerReading } from '../plan/relay-plan';
-import { DeliveredOutput, usageOfCutStream } from '../usage/cut-stream-usage';
+import {
+  DeferredDeliveredOutput,
+  DeliveredOutput,
+  usageOfCutStream,
+} from '../usage/cut-stream-usage';
 import { AttemptContext, AttemptResult } from './attempt';
 import { failureCode } from './failure-text';
 import { RESPONSE_MODEL_EVENTS, responseModelOfEvent } from './response-model';
@@ -41,7 +45,7 @@ interface StreamShape {
   /** What the upstream reported. */
   reported: () => TokenUsage | null;
   promptTokens: () => number;
-  delivered: DeliveredOutput;
+  delivered: { readonly tokens: number };
   responseModel: () => string | null;
 }
 
@@ -149,10 +153,10 @@ function relayStream(
 ): Promise<AttemptResult> {
   const relay = target.passThrough.streamRelay(ctx);
   const writer = new SseWriter(reply, client.client.streamContentType(ctx));
-  // The relay forwards bytes untouched; the upstream's hub decoder reads the same events beside it, only to
-  // count the answer delivered (one more JSON.parse of a small chunk per event).
+  // The relay forwards bytes untouched; the upstream's hub decoder would read the same events again only to
+  // count the answer delivered, which matters only for a stream cut before its usage: deferred until then.
   const reader = target.upstream.streamDecoder();
-  const delivered = new DeliveredOutput();
+  const delivered = new DeferredDeliveredOutput((name, data) => reader.decode(name, data));
   // The answering model, for the request's span only: a relayed stream is not otherwise parsed for it.
   let modelLookups = tracingEnabled() ? RESPONSE_MODEL_EVENTS : 0;
   let responseModel: string | null = null;
@@ -165,13 +169,7 @@ function relayStream(
         if (responseModel !== null) modelLookups = 0;
       }
       const bytes = relay.push(name, data);
-      if (bytes !== '') {
-        try {
-          for (const event of reader.decode(name, data)) delivered.add(event);
-        } catch {
-          // What the hub cannot read is relayed all the same; it is just not counted.
-        }
-      }
+      if (bytes !== '') delivered.add(name, data);
       return bytes;
     },
     finish: () => ({ complete: relay.complete, tail: relay.end() }),
