@@ -7,6 +7,7 @@ describe('parseBenchArgs', () => {
       smoke: false,
       cpuProf: false,
       portkey: false,
+      unlimitedKey: false,
       ingressReplicas: 1,
       ingressWorkers: 1,
       loadSeconds: 5,
@@ -32,7 +33,7 @@ describe('parseBenchArgs', () => {
     });
   });
 
-  it('should read the mode, replicas, profile, baseline, scenarios and output path', () => {
+  it('should read the mode, replicas, profile, baseline, key, scenarios and output path', () => {
     expect(
       parseBenchArgs([
         '--mode=distributed',
@@ -40,6 +41,7 @@ describe('parseBenchArgs', () => {
         '--workers=2',
         '--cpu-prof',
         '--portkey',
+        '--unlimited-key',
         '--only=chat,sequential',
         '--out=/tmp/x.json',
       ]),
@@ -49,6 +51,7 @@ describe('parseBenchArgs', () => {
       ingressWorkers: 2,
       cpuProf: true,
       portkey: true,
+      unlimitedKey: true,
       only: ['chat', 'sequential'],
       out: '/tmp/x.json',
     });
