@@ -111,7 +111,11 @@ export function refusalOf(message: Buffer): string | null {
   }
 }
 
+/** Any refused keyword anywhere: most statements have none, and skip the statement scan (2 ms on 27 KB). */
+const MENTIONS_REFUSED = /copy|declare|fetch|move/i;
+
 function statementRefusal(sql: string): string | null {
+  if (!MENTIONS_REFUSED.test(sql)) return null;
   const keyword = leadingKeywords(sql).find((word) => REFUSED_STATEMENTS.has(word));
   if (keyword === undefined) return null;
   return unsupported(keyword === 'COPY' ? 'COPY' : `cursors (${keyword})`);
@@ -146,7 +150,7 @@ export function leadingKeywords(sql: string): string[] {
     } else if (c === ';') {
       atStart = true;
       i++;
-    } else if (/\s/.test(c)) {
+    } else if (isSpace(c)) {
       i++;
     } else if (c === "'") {
       const escapes = i > 0 && (sql[i - 1] === 'E' || sql[i - 1] === 'e');
@@ -155,14 +159,19 @@ export function leadingKeywords(sql: string): string[] {
     } else if (c === '"') {
       i = skipQuoted(sql, i, '"', false);
       atStart = false;
-    } else if (c === '$' && /[A-Za-z_$]/.test(next ?? '') && dollarTag(sql, i) !== null) {
+    } else if (
+      c === '$' &&
+      next !== undefined &&
+      (isIdentStart(next) || next === '$') &&
+      dollarTag(sql, i) !== null
+    ) {
       const tag = dollarTag(sql, i)!;
       const end = sql.indexOf(tag, i + tag.length);
       i = end < 0 ? sql.length : end + tag.length;
       atStart = false;
-    } else if (/[A-Za-z_]/.test(c)) {
+    } else if (isIdentStart(c)) {
       let end = i;
-      while (end < sql.length && /[A-Za-z0-9_$]/.test(sql[end])) end++;
+      while (end < sql.length && isIdentPart(sql[end])) end++;
       if (atStart) words.push(sql.slice(i, end).toUpperCase());
       atStart = false;
       i = end;
@@ -172,6 +181,18 @@ export function leadingKeywords(sql: string): string[] {
     }
   }
   return words;
+}
+
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f' || c === '\v';
+}
+
+function isIdentStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+}
+
+function isIdentPart(c: string): boolean {
+  return isIdentStart(c) || (c >= '0' && c <= '9') || c === '$';
 }
 
 function skipBlockComment(sql: string, start: number): number {
