@@ -1,6 +1,6 @@
 import { KeyRecord } from '@relaymesh/contracts';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
-import { anthropicMessages, gemini, openAIChat } from '@relaymesh/protocols';
+import { anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
 import { NO_PREFERENCES } from '@relaymesh/routing';
 import { planOpenAIEmbeddings } from './embeddings-plan';
 import { planGeneration, readGeneration } from './generation-plan';
@@ -205,6 +205,81 @@ describe('attemptFor', () => {
       throw new Error('render');
     }
     expect(attempt.reading.render({ totalTokens: 12 }).body).toEqual({ input_tokens: 12 });
+  });
+});
+
+describe('attemptFor a Responses client', () => {
+  const responsesPlan = (body: Record<string, unknown>) =>
+    planGeneration(
+      readGeneration(openAIResponses, {
+        body,
+        pathModel: null,
+        stream: null,
+        sse: false,
+        requestId: 'r',
+        formatHeaders: {},
+      }),
+      KEY,
+      NOW,
+    );
+  // What Codex sends on every request: a namespace group of functions and OpenAI's hosted web search.
+  const CODEX = {
+    model: 'm',
+    input: 'hi',
+    store: false,
+    tools: [
+      {
+        type: 'namespace',
+        name: 'multi_agent_v1',
+        description: 'agents',
+        tools: [{ type: 'function', name: 'spawn', parameters: { type: 'object' } }],
+      },
+      { type: 'web_search', external_web_access: false },
+    ],
+    include: ['reasoning.encrypted_content'],
+    prompt_cache_key: 'p',
+  };
+  const attemptOn = (ch: IngressChannel, body: Record<string, unknown> = CODEX) => {
+    const attempt = attemptFor(responsesPlan(body), ch, 'up-m', () => 0);
+    if (attempt?.kind !== 'http') throw new Error('expected an HTTP attempt');
+    return attempt;
+  };
+
+  it.each<[string, IngressChannel, string]>([
+    ['openai: passed through', channel('openai'), 'relay_json /v1/responses'],
+    [
+      'openai-compatible serving /v1/responses: passed through',
+      channel('openai-compatible', { responses_api: true }),
+      'relay_json /v1/responses',
+    ],
+    [
+      'openai-compatible with Chat only: translated',
+      channel('openai-compatible'),
+      'render_json /v1/chat/completions',
+    ],
+    ['anthropic: translated', channel('anthropic'), 'render_json /v1/messages'],
+  ])('%s', (_, ch, expected) => {
+    const attempt = attemptOn(ch);
+    expect(`${attempt.reading.kind} ${attempt.request.path}`).toBe(expected);
+  });
+
+  it('should send the body as the client sent it, every tool intact, with only the model mapped', () => {
+    const attempt = attemptOn(channel('openai'));
+    expect(JSON.parse(attempt.request.body)).toEqual({ ...CODEX, model: 'up-m' });
+    expect(attempt.request.headers['authorization']).toBe('Bearer k0');
+  });
+
+  it('should relay a stream event by event from a Responses channel', () => {
+    const attempt = attemptOn(channel('openai'), { ...CODEX, stream: true });
+    expect(attempt.reading.kind).toBe('relay_stream');
+  });
+
+  it('should read the usage of a relayed Responses answer', () => {
+    const attempt = attemptOn(channel('openai'));
+    if (attempt.reading.kind !== 'relay_json') throw new Error('relay');
+    expect(
+      attempt.reading.usageOf({ usage: { input_tokens: 3, output_tokens: 4 } })?.outputTokens,
+    ).toBe(4);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   estimateInputTokens,
   gemini,
   openAIChat,
+  openAIResponses,
 } from '@relaymesh/protocols';
 import { ProviderPreferences } from '@relaymesh/routing';
 import type { UpstreamRequest } from '../relay/attempt';
@@ -145,7 +146,7 @@ function generationAttempt(
   if (channel.type === 'mock') {
     return hub ? { kind: 'local', hub, upstreamModel, client, ctx, stream } : null;
   }
-  const target = adapterForChannel(channel.type);
+  const target = targetAdapter(channel, client);
   if (target === null) return null;
   const same = target.format === client.format;
   if (!same && hub === null) return null;
@@ -193,6 +194,28 @@ function generationAttempt(
         hub ? estimateInputTokens(hub) : Math.ceil(JSON.stringify(body).length / CHARS_PER_TOKEN),
     },
   };
+}
+
+/**
+ * Whether a channel serves the Responses API (`/v1/responses`): OpenAI itself always; an `openai-compatible`
+ * server only when its operator says so (`responses_api`), since many such servers have Chat Completions only.
+ */
+export function servesResponsesApi(channel: IngressChannel): boolean {
+  return (
+    channel.type === 'openai' ||
+    (channel.type === 'openai-compatible' && channel.responses_api === true)
+  );
+}
+
+/**
+ * The format a channel is spoken to in for this client: a Responses client gets the Responses API of a channel
+ * that serves it (a pass-through: namespace, custom and hosted tools, `store` and every field newer than this
+ * code reach OpenAI intact); every other pair the channel type's own format (a Responses client on a Chat-only
+ * server is translated through Chat Completions).
+ */
+function targetAdapter(channel: IngressChannel, client: ProtocolAdapter): ProtocolAdapter | null {
+  if (client.format === 'openai-responses' && servesResponsesApi(channel)) return openAIResponses;
+  return adapterForChannel(channel.type);
 }
 
 const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
