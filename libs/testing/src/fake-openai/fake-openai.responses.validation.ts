@@ -48,6 +48,8 @@ const KNOWN_PARAMETERS = new Set([
   'prompt_cache_retention',
   'service_tier',
   'truncation',
+  // Sent by Codex CLI (0.169) on every request to api.openai.com, so the real API takes it.
+  'client_metadata',
 ]);
 const ITEM_TYPES = [
   'message',
