@@ -67,6 +67,7 @@ function shape(plan: RelayPlan, type: IngressChannel['type']): string {
   const attempt = attemptFor(plan, channel(type), 'up-m', () => 0);
   if (attempt === null) return 'skipped';
   if (attempt.kind === 'local') return 'local';
+  if (attempt.kind === 'refused') return `refused ${attempt.droppedTools.join(',')}`;
   return `${attempt.reading.kind} ${attempt.request.path}`;
 }
 
@@ -272,6 +273,34 @@ describe('attemptFor a Responses client', () => {
   it('should relay a stream event by event from a Responses channel', () => {
     const attempt = attemptOn(channel('openai'), { ...CODEX, stream: true });
     expect(attempt.reading.kind).toBe('relay_stream');
+  });
+
+  it('should name the hosted tools a translation drops, and none a pass-through drops', () => {
+    const body = {
+      ...CODEX,
+      tools: [...CODEX.tools, { type: 'file_search', vector_store_ids: ['v'] }],
+    };
+    const dropped = (ch: IngressChannel) => {
+      const attempt = attemptFor(responsesPlan(body), ch, 'up-m', () => 0);
+      return attempt?.kind === 'http' ? attempt.droppedTools : attempt?.kind;
+    };
+    expect(dropped(channel('openai'))).toEqual([]);
+    // Claude runs web search itself (its server tool); nothing runs file search.
+    expect(dropped(channel('anthropic'))).toEqual(['file_search']);
+    expect(dropped(channel('openai-compatible'))).toEqual(['web_search', 'file_search']);
+  });
+
+  it("should refuse on a channel whose hosted_tools policy is 'refuse' only when a tool would drop", () => {
+    const refusing = channel('anthropic', { hosted_tools: 'refuse' });
+    const body = {
+      ...CODEX,
+      tools: [...CODEX.tools, { type: 'code_interpreter', container: 'c' }],
+    };
+    expect(attemptFor(responsesPlan(body), refusing, 'up-m', () => 0)).toEqual({
+      kind: 'refused',
+      droppedTools: ['code_interpreter'],
+    });
+    expect(attemptFor(responsesPlan(CODEX), refusing, 'up-m', () => 0)?.kind).toBe('http');
   });
 
   it('should read the usage of a relayed Responses answer', () => {

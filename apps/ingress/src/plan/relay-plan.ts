@@ -6,6 +6,7 @@
 import {
   ClientContext,
   EmbeddingsResult,
+  HostedToolTarget,
   HubRequest,
   ProtocolAdapter,
   TokenUsage,
@@ -14,6 +15,7 @@ import {
   embeddingsUsage,
   estimateInputTokens,
   gemini,
+  hostedToolsFor,
   openAIChat,
   openAIResponses,
 } from '@relaymesh/protocols';
@@ -111,7 +113,21 @@ export type AttemptPlan =
       ctx: ClientContext;
       stream: boolean;
     }
-  | { kind: 'http'; request: UpstreamRequest; reading: AnswerReading };
+  | {
+      kind: 'http';
+      request: UpstreamRequest;
+      reading: AnswerReading;
+      /**
+       * The client's hosted tools this channel's provider cannot run, dropped in translation (the channel's
+       * `hosted_tools: drop`): said to the client in a header and recorded with the usage.
+       */
+      droppedTools: readonly string[];
+    }
+  /** The channel would have to drop these hosted tools and its `hosted_tools` policy says refuse. */
+  | { kind: 'refused'; droppedTools: readonly string[] };
+
+/** The response header that names the hosted tools a translation dropped. */
+export const DROPPED_TOOLS_HEADER = 'x-relaymesh-dropped-tools';
 
 /**
  * The attempt for `channel` serving `upstreamModel`, or null when the channel cannot serve this request (its
@@ -150,6 +166,12 @@ function generationAttempt(
   if (target === null) return null;
   const same = target.format === client.format;
   if (!same && hub === null) return null;
+  const droppedTools = same
+    ? []
+    : hostedToolsFor(hub!, HOSTED_TARGET[target.format], upstreamModel).dropped;
+  if (droppedTools.length > 0 && channel.hosted_tools === 'refuse') {
+    return { kind: 'refused', droppedTools };
+  }
   const built = same
     ? target.passThrough.buildRequest(body, upstreamModel, stream)
     : target.upstream.buildRequest(hub!, upstreamModel);
@@ -167,6 +189,7 @@ function generationAttempt(
     return {
       kind: 'http',
       request,
+      droppedTools,
       reading: same
         ? { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, target) }
         : {
@@ -185,6 +208,7 @@ function generationAttempt(
   return {
     kind: 'http',
     request,
+    droppedTools,
     reading: {
       kind: same ? 'relay_stream' : 'translate_stream',
       client,
@@ -218,6 +242,14 @@ function targetAdapter(channel: IngressChannel, client: ProtocolAdapter): Protoc
   return adapterForChannel(channel.type);
 }
 
+/** Which provider's hosted tools an upstream format stands for. */
+const HOSTED_TARGET: Record<ProtocolAdapter['format'], HostedToolTarget> = {
+  'openai-chat': 'openai-chat',
+  'openai-responses': 'openai-responses',
+  'anthropic-messages': 'anthropic',
+  gemini: 'gemini',
+};
+
 const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
 
 /** Which side of an embeddings translation a channel is on. */
@@ -241,6 +273,7 @@ function embeddingsAttempt(
   return {
     kind: 'http',
     request: { ...built, headers: upstreamHeaders(channel, adapter, {}, {}, random) },
+    droppedTools: [],
     reading: same
       ? {
           kind: 'relay_json',
@@ -282,6 +315,7 @@ function countAttempt(
         body: anthropicMessages.passThrough.buildRequest(plan.body, upstreamModel, false).body,
         headers: upstreamHeaders(channel, anthropicMessages, {}, plan.formatHeaders, random),
       },
+      droppedTools: [],
       reading: { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, anthropicMessages) },
     };
   }
@@ -298,6 +332,7 @@ function countAttempt(
       body: JSON.stringify({ generateContentRequest }),
       headers: upstreamHeaders(channel, gemini, {}, {}, random),
     },
+    droppedTools: [],
     reading: {
       kind: 'render_json',
       render: (json) => {

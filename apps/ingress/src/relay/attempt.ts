@@ -24,6 +24,8 @@ export interface Served {
   responseModel: string | null;
   /** A failure after the answer had started (a stream cut mid-way; the status stays 200). */
   lateError: ErrorClass | null;
+  /** Hosted tools of the client's the channel's provider could not run, dropped in translation. */
+  droppedTools?: readonly string[];
 }
 
 export interface AttemptFailure {

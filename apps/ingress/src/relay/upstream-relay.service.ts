@@ -19,11 +19,7 @@ import {
   readBodyHead,
   redactSecrets,
 } from '@relaymesh/protocols';
-import {
-  RoutingTable,
-  routingStages,
-  selectChannel,
-} from '@relaymesh/routing';
+import { RoutingTable, routingStages, selectChannel } from '@relaymesh/routing';
 import {
   noAvailableChannel as countNoChannel,
   genAiClientOperationDuration,
@@ -43,7 +39,7 @@ import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { DataPlaneReply } from '../http/exchange';
 import { RequestTrace, recordRelay } from '../http/request-trace';
 import { serveMock } from '../local/mock-channel';
-import { AttemptPlan, RelayPlan, attemptFor } from '../plan/relay-plan';
+import { AttemptPlan, DROPPED_TOOLS_HEADER, RelayPlan, attemptFor } from '../plan/relay-plan';
 import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './attempt';
@@ -114,12 +110,13 @@ export class UpstreamRelay {
     const { model: requested, models } = request.plan.scope;
     let lastFailure: AttemptFailure | null = null;
     let anyKnown = false;
+    const refusal: HostedToolRefusal = { tools: null };
     for (const [index, model] of models.entries()) {
       if (index > 0) {
         if (request.signal.aborted) break;
         ingressModelFallbacks.inc();
       }
-      const result = await this.routeModel(table, request, model, outcome);
+      const result = await this.routeModel(table, request, model, outcome, refusal);
       if (result === 'served') return;
       if (result !== 'unknown_model') anyKnown = true;
       if (typeof result === 'object') {
@@ -132,6 +129,8 @@ export class UpstreamRelay {
         code: 'model_not_found',
       });
     }
+    // No channel was tried but one would have had to drop hosted tools and refuses to: the client's to fix.
+    if (!lastFailure && refusal.tools) throw hostedToolsRefused(requested, refusal.tools);
     if (!lastFailure) countNoChannel.inc({ model: requested, group: request.admitted.key.group });
     throw this.finalError(lastFailure, request);
   }
@@ -145,6 +144,7 @@ export class UpstreamRelay {
     request: RelayJob,
     model: string,
     outcome: RelayOutcome,
+    refusal: HostedToolRefusal,
   ): Promise<'served' | 'unknown_model' | 'no_channel' | AttemptFailure> {
     const lookup = table.tiers(request.admitted.key.group, model);
     if (!lookup.known) return 'unknown_model';
@@ -175,6 +175,10 @@ export class UpstreamRelay {
         const plan = attemptFor(request.plan, channel, selection.upstreamModel);
         // A channel that cannot serve this request (its format, or a request only its own format carries).
         if (plan === null) continue;
+        if (plan.kind === 'refused') {
+          refusal.tools = plan.droppedTools;
+          continue;
+        }
         if (selection.panic) routingPanics.inc({ model });
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
@@ -195,6 +199,7 @@ export class UpstreamRelay {
             firstByteAt: result.firstByteAt,
             responseModel: result.responseModel,
             lateError: result.lateError,
+            droppedTools: result.droppedTools,
           };
           return 'served';
         }
@@ -209,7 +214,7 @@ export class UpstreamRelay {
     request: RelayJob,
     channel: IngressChannel,
     model: string,
-    plan: AttemptPlan,
+    plan: Exclude<AttemptPlan, { kind: 'refused' }>,
     attemptNumber: number,
   ): Promise<AttemptResult> {
     const startedAt = performance.now();
@@ -308,11 +313,17 @@ export class UpstreamRelay {
           report(errorClass, response.statusCode, message),
         limits,
       };
-      const { reading } = plan;
+      const { reading, droppedTools } = plan;
+      // Set before the answer's head goes out, taken back if this channel fails before it did.
+      if (droppedTools.length > 0)
+        request.reply.header(DROPPED_TOOLS_HEADER, droppedTools.join(','));
       let result =
         reading.kind === 'relay_json' || reading.kind === 'render_json'
           ? await answerJson(response, request.reply, context, reading)
           : await answerStream(response, request.reply, context, reading);
+      if (!result.ok && droppedTools.length > 0 && !request.reply.sent) {
+        request.reply.removeHeader(DROPPED_TOOLS_HEADER);
+      }
       if (!result.ok && deadline.expired) {
         result = {
           ...result,
@@ -322,7 +333,7 @@ export class UpstreamRelay {
       }
       if (result.ok) {
         report('none', response.statusCode, null);
-        return result;
+        return droppedTools.length > 0 ? { ...result, droppedTools } : result;
       }
       report(result.errorClass, result.status, result.message);
       return failed(result);
@@ -403,6 +414,21 @@ export class UpstreamRelay {
       { code: 'upstream_error' },
     );
   }
+}
+
+/** Set by the attempts of a request when a channel refused it for the hosted tools it would drop. */
+interface HostedToolRefusal {
+  tools: readonly string[] | null;
+}
+
+/** The 400 of a request whose hosted tools no channel would run and one refused to drop (`hosted_tools`). */
+function hostedToolsRefused(model: string, tools: readonly string[]): GatewayError {
+  return new GatewayError(
+    400,
+    `The provider serving '${model}' cannot run the hosted tools ${tools.map((t) => `'${t}'`).join(', ')}, ` +
+      `and its channel refuses requests whose tools it would drop: remove them from 'tools'.`,
+    { code: 'unsupported_tool', param: 'tools', type: 'invalid_request_error' },
+  );
 }
 
 /** Logs a failed attempt with what the client is not told, and hands the failure on. */

@@ -38,6 +38,7 @@ export function toUsageRecord(
     referer: trace.referer,
     title: trace.title,
     attempts: trace.attempts,
+    ...(trace.droppedTools.length > 0 ? { dropped_tools: [...trace.droppedTools] } : {}),
     created_at: new Date(trace.receivedAt).toISOString(),
   });
 }

@@ -40,7 +40,8 @@ export abstract class UsageRepository {
 const COLUMNS = `id uuid, request_id text, key_id text, channel_id text, model text, upstream_model text,
   format text, route text, stream boolean, input_tokens bigint, output_tokens bigint, cache_read_tokens bigint,
   cache_write_tokens bigint, cost_usd numeric, status integer, late_error text, latency_ms double precision,
-  ttft_ms double precision, referer text, title text, attempts integer, created_at timestamptz`;
+  ttft_ms double precision, referer text, title text, attempts integer, created_at timestamptz,
+  dropped_tools jsonb`;
 const NAMES = COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
 
 interface UsageRow {
@@ -66,6 +67,7 @@ interface UsageRow {
   title: string | null;
   attempts: number;
   created_at: Date;
+  dropped_tools: string[] | null;
 }
 
 function toView(row: UsageRow): UsageView {
@@ -77,6 +79,7 @@ function toView(row: UsageRow): UsageView {
     cache_write_tokens: Number(row.cache_write_tokens),
     cost_usd: Number(row.cost_usd),
     created_at: row.created_at.toISOString(),
+    dropped_tools: row.dropped_tools ?? [],
   };
 }
 
@@ -178,7 +181,11 @@ export class SqlUsageRepository extends UsageRepository {
     for (const { record, costUsd } of records) {
       if (!record.credit_holder || costUsd <= 0 || !isUuid(record.key_id)) continue;
       const id = `${record.key_id} ${record.credit_holder}`;
-      const entry = perLease.get(id) ?? { key_id: record.key_id, holder: record.credit_holder, cost: 0 };
+      const entry = perLease.get(id) ?? {
+        key_id: record.key_id,
+        holder: record.credit_holder,
+        cost: 0,
+      };
       entry.cost += costUsd;
       perLease.set(id, entry);
     }
