@@ -315,8 +315,9 @@ export class UpstreamRelay {
       };
       const { reading, droppedTools } = plan;
       // Set before the answer's head goes out, taken back if this channel fails before it did.
-      if (droppedTools.length > 0)
+      if (droppedTools.length > 0) {
         request.reply.header(DROPPED_TOOLS_HEADER, droppedTools.join(','));
+      }
       let result =
         reading.kind === 'relay_json' || reading.kind === 'render_json'
           ? await answerJson(response, request.reply, context, reading)
