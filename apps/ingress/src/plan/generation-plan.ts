@@ -101,6 +101,8 @@ export function planGeneration(
   request: GenerationRequest,
   key: KeyRecord,
   nowMs: number,
+  /** The channel holding the state the request continues (responses-state/response-pins.ts). */
+  pinnedChannel: string | null = null,
 ): GenerationPlan {
   const { client, call, body, hub, model, stream } = request;
   return {
@@ -124,6 +126,7 @@ export function planGeneration(
       ...(hub ? { clientTools: hub.tools } : {}),
     },
     formatHeaders: call.formatHeaders,
+    pinnedChannel,
   };
 }
 

@@ -303,6 +303,29 @@ describe('attemptFor a Responses client', () => {
     expect(attemptFor(responsesPlan(CODEX), refusing, 'up-m', () => 0)?.kind).toBe('http');
   });
 
+  it('should take a request continuing stored state to the channel that stored it only', () => {
+    const plan = {
+      ...responsesPlan({ ...CODEX, previous_response_id: 'resp_1' }),
+      pinnedChannel: 'ch-openai-compatible',
+    };
+    const compatible = channel('openai-compatible', { responses_api: true });
+    expect(attemptFor(plan, channel('openai'), 'up-m', () => 0)).toBeNull();
+    expect(attemptFor(plan, compatible, 'up-m', () => 0)?.kind).toBe('http');
+    // Unpinned (this replica does not know the id), any Responses channel may try; a translation cannot.
+    const unpinned = responsesPlan({ ...CODEX, previous_response_id: 'resp_1' });
+    expect(attemptFor(unpinned, channel('openai'), 'up-m', () => 0)?.kind).toBe('http');
+    expect(attemptFor(unpinned, channel('anthropic'), 'up-m', () => 0)).toBeNull();
+  });
+
+  it('should read what a relayed Responses answer stored', () => {
+    const attempt = attemptOn(channel('openai'));
+    if (attempt.reading.kind !== 'relay_json') throw new Error('relay');
+    expect(attempt.reading.storedIdsOf?.({ id: 'resp_1', output: [{ id: 'msg_1' }] })).toEqual([
+      'resp_1',
+      'msg_1',
+    ]);
+  });
+
   it('should read the usage of a relayed Responses answer', () => {
     const attempt = attemptOn(channel('openai'));
     if (attempt.reading.kind !== 'relay_json') throw new Error('relay');

@@ -47,6 +47,11 @@ export interface GenerationPlan {
   ctx: ClientContext;
   /** Client headers that belong to the format and travel on a pass-through (Anthropic `anthropic-beta`). */
   formatHeaders: Record<string, string>;
+  /**
+   * The channel that stored the Responses state this request continues (`previous_response_id`,
+   * `item_reference`; responses-state/response-pins.ts): no other channel can resolve it. Null: any channel.
+   */
+  pinnedChannel: string | null;
 }
 
 export type EmbeddingsFamily = 'openai' | 'gemini';
@@ -88,8 +93,12 @@ export interface RenderedAnswer {
 
 /** How to read a channel's answer. */
 export type AnswerReading =
-  /** Relayed byte for byte; usage read from it. */
-  | { kind: 'relay_json'; usageOf: (json: unknown) => TokenUsage | null }
+  /** Relayed byte for byte; usage read from it, and the ids of what the upstream stored (Responses). */
+  | {
+      kind: 'relay_json';
+      usageOf: (json: unknown) => TokenUsage | null;
+      storedIdsOf?: (json: unknown) => string[];
+    }
   /** Parsed and rendered for the client (throws on an answer it cannot read: the channel's fault). */
   | { kind: 'render_json'; render: (json: unknown) => RenderedAnswer }
   /** An SSE stream relayed event by event (pass-through) or translated through the hub. */
@@ -158,6 +167,7 @@ function generationAttempt(
 ): AttemptPlan | null {
   const { client, hub, body, ctx } = plan;
   const { stream } = plan.scope;
+  if (plan.pinnedChannel !== null && channel.id !== plan.pinnedChannel) return null;
   // A mock channel answers from the hub, so it serves every request the hub can carry.
   if (channel.type === 'mock') {
     return hub ? { kind: 'local', hub, upstreamModel, client, ctx, stream } : null;
@@ -191,7 +201,11 @@ function generationAttempt(
       request,
       droppedTools,
       reading: same
-        ? { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, target) }
+        ? {
+            kind: 'relay_json',
+            usageOf: (json) => passThroughUsage(json, target),
+            storedIdsOf: target.passThrough.storedIdsFromResponse,
+          }
         : {
             kind: 'render_json',
             render: (json) => {

@@ -26,6 +26,8 @@ export interface Served {
   lateError: ErrorClass | null;
   /** Hosted tools of the client's the channel's provider could not run, dropped in translation. */
   droppedTools?: readonly string[];
+  /** Ids of what the upstream stored of this answer (a Responses pass-through), for later requests to name. */
+  storedIds?: readonly string[];
 }
 
 export interface AttemptFailure {

@@ -44,6 +44,8 @@ interface StreamShape {
   promptTokens: () => number;
   delivered: DeliveredOutput;
   responseModel: () => string | null;
+  /** Ids of what the upstream stored of the answer (a Responses pass-through). */
+  storedIds?: () => readonly string[] | undefined;
 }
 
 /**
@@ -72,6 +74,7 @@ async function pumpStream(
     firstByteAt,
     responseModel: shape.responseModel(),
     lateError,
+    storedIds: shape.storedIds?.(),
   });
   const cutUsage = () =>
     usageOfCutStream(shape.reported(), shape.promptTokens(), shape.delivered.tokens);
@@ -197,6 +200,7 @@ function relayStream(
     promptTokens,
     delivered,
     responseModel: () => responseModel,
+    storedIds: () => relay.storedIds,
   });
 }
 

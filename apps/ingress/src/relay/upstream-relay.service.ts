@@ -83,9 +83,10 @@ export class UpstreamRelay {
 
   /**
    * Serves the job from the first channel that answers, or throws why none did (404 unknown model, 503 no
-   * channel, 429/502/504 every channel failed, or the provider's own refusal of the request).
+   * channel, 429/502/504 every channel failed, or the provider's own refusal of the request); returns what
+   * it did (the serving channel, what it answered).
    */
-  async relay(job: RelayJob): Promise<void> {
+  async relay(job: RelayJob): Promise<RelayOutcome> {
     const outcome: RelayOutcome = {
       attempts: 0,
       channel: null,
@@ -98,6 +99,7 @@ export class UpstreamRelay {
     } finally {
       recordRelay(job.trace, outcome);
     }
+    return outcome;
   }
 
   private async route(request: RelayJob, outcome: RelayOutcome): Promise<void> {
@@ -200,6 +202,7 @@ export class UpstreamRelay {
             responseModel: result.responseModel,
             lateError: result.lateError,
             droppedTools: result.droppedTools,
+            storedIds: result.storedIds,
           };
           return 'served';
         }
