@@ -204,7 +204,7 @@ function generationAttempt(
         ? {
             kind: 'relay_json',
             usageOf: (json) => passThroughUsage(json, target),
-            storedIdsOf: target.passThrough.storedIdsFromResponse,
+            storedIdsOf: (json) => target.passThrough.storedIdsFromResponse?.(json) ?? [],
           }
         : {
             kind: 'render_json',
