@@ -203,7 +203,7 @@ describe('FakeOpenAI Responses API', () => {
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({
         error: {
-          message: `Item with id '${unstored.output[0]?.id}' not found.`,
+          message: `Item with id '${String(unstored.output[0]?.id)}' not found.`,
           type: 'invalid_request_error',
           param: 'input',
           code: null,

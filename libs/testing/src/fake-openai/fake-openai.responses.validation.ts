@@ -199,8 +199,9 @@ function checkInput(
 ): ResponseInputItem[] {
   const input = record.input;
   if (!isSet(input)) throw missingParameter('input');
-  if (typeof input === 'string')
+  if (typeof input === 'string') {
     return [...earlier, { type: 'message', role: 'user', content: input }];
+  }
   if (!Array.isArray(input)) {
     throw invalidType('input', 'one of a string or array of input items', input);
   }
