@@ -183,6 +183,21 @@ describe('the Responses API through relaymesh (pass-through, hosted tools, store
     ]);
     const usage = await usageOf(response.headers.get('x-request-id')!);
     expect(usage.dropped_tools).toEqual(['file_search']);
+
+    // A stream says it in its head too.
+    const { data: stream, response: streamed } = await client.responses
+      .create({
+        model: 'claude-r',
+        input: 'Say hello.',
+        stream: true,
+        tools: TOOLS as unknown as OpenAI.Responses.Tool[],
+      })
+      .withResponse();
+    for await (const event of stream) void event;
+    expect(streamed.headers.get('x-relaymesh-dropped-tools')).toBe('file_search');
+    expect((await usageOf(streamed.headers.get('x-request-id')!)).dropped_tools).toEqual([
+      'file_search',
+    ]);
   });
 
   it("should refuse with a 400 naming the tools on a channel whose policy is 'refuse'", async () => {
@@ -223,6 +238,41 @@ describe('the Responses API through relaymesh (pass-through, hosted tools, store
     expect(second.previous_response_id).toBe(first.id);
     expect(generations(orgA).at(-1)?.body).toMatchObject({ previous_response_id: first.id });
     await relay.admin('PATCH', `/channels/${channelIds['org-a']}`, { priority: 10 });
+    const servedByA = generations(orgA).length;
+    await waitFor(
+      async () => {
+        await client.responses.create({ model: 'gpt-r', input: 'ping', store: false });
+        return generations(orgA).length > servedByA;
+      },
+      { what: 'organisation A preferred again' },
+    );
+  });
+
+  it('should say what to do when the channel that stored a response can no longer serve', async () => {
+    const first = await client.responses.create({ model: 'gpt-r', input: 'Say hello.' });
+    expect(generations(orgA)).toHaveLength(1);
+    await relay.admin('PATCH', `/channels/${channelIds['org-a']}`, { enabled: false });
+    await waitFor(
+      async () => {
+        await client.responses.create({ model: 'gpt-r', input: 'ping', store: false });
+        return generations(orgB).length > 0;
+      },
+      { what: 'organisation A out of rotation' },
+    );
+
+    const continued = client.responses.create({
+      model: 'gpt-r',
+      input: 'Say it again.',
+      previous_response_id: first.id,
+    });
+
+    await expect(continued).rejects.toMatchObject({
+      status: 400,
+      code: 'stored_state_unavailable',
+      message: expect.stringContaining(`'${first.id}' was stored by a channel that cannot serve`),
+    });
+    expect(generations(orgB).some((r) => JSON.stringify(r.body).includes(first.id))).toBe(false);
+    await relay.admin('PATCH', `/channels/${channelIds['org-a']}`, { enabled: true });
   });
 
   it('should refuse to continue a stored response on a translated channel, saying what to do', async () => {
