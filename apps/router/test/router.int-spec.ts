@@ -230,7 +230,7 @@ describe('router over NATS and Postgres', () => {
         'AddChannelWeightFactor1763900400000',
         'AddChannelSecretHeaders1763900800000',
         'DropChannelHealth1763901000000',
-        'AddChannelResponsesOptions1763901200000',
+        'AddChannelResponsesOptions1763901300000',
       ]);
     });
 

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Two Responses API options per channel: whether an `openai-compatible` server serves `/v1/responses` (then
  * Responses clients pass through to it), and what to do with hosted tools its provider cannot run.
  */
-export class AddChannelResponsesOptions1763901200000 implements MigrationInterface {
-  name = 'AddChannelResponsesOptions1763901200000';
+export class AddChannelResponsesOptions1763901300000 implements MigrationInterface {
+  name = 'AddChannelResponsesOptions1763901300000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const schema = migrationSchema(queryRunner);
