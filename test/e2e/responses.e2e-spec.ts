@@ -248,6 +248,38 @@ describe('the Responses API through relaymesh (pass-through, hosted tools, store
     );
   });
 
+  it('should find the organisation holding a response this replica has not seen', async () => {
+    // Stored at B directly: as if another replica had served the first turn.
+    const direct = new OpenAI({ apiKey: 'sk-org-b', baseURL: `${orgB.url}/v1`, maxRetries: 0 });
+    const first = await direct.responses.create({ model: 'gpt-r', input: 'Say hello.' });
+
+    const second = await client.responses.create({
+      model: 'gpt-r',
+      input: 'Say it again.',
+      previous_response_id: first.id,
+    });
+
+    expect(second.previous_response_id).toBe(first.id);
+    // A, first in line, did not hold it and was passed over; B did.
+    expect(generations(orgA)).toHaveLength(1);
+    expect(generations(orgB).at(-1)?.body).toMatchObject({ previous_response_id: first.id });
+  });
+
+  it("should relay OpenAI's own not-found when no organisation holds the response", async () => {
+    const continued = client.responses.create({
+      model: 'gpt-r',
+      input: 'Say it again.',
+      previous_response_id: 'resp_nobody_stored',
+    });
+
+    await expect(continued).rejects.toMatchObject({
+      status: 400,
+      code: 'previous_response_not_found',
+    });
+    expect(generations(orgA)).toHaveLength(1);
+    expect(generations(orgB)).toHaveLength(1);
+  });
+
   it('should say what to do when the channel that stored a response can no longer serve', async () => {
     const first = await client.responses.create({ model: 'gpt-r', input: 'Say hello.' });
     expect(generations(orgA)).toHaveLength(1);

@@ -36,7 +36,7 @@ export class GenerationService {
     });
     const refs = client.passThrough.storedReferences?.(request.body) ?? [];
     const pinned = refs.length > 0 ? this.pins.channelFor(refs, Date.now()) : null;
-    const plan = planGeneration(request, admitted.key, Date.now(), pinned);
+    const plan = planGeneration(request, admitted.key, Date.now(), pinned, refs.length > 0);
     let outcome: RelayOutcome;
     try {
       outcome = await this.relay.relay({ admitted, plan, reply, signal, trace: gate.trace });

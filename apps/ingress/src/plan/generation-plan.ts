@@ -103,6 +103,8 @@ export function planGeneration(
   nowMs: number,
   /** The channel holding the state the request continues (responses-state/response-pins.ts). */
   pinnedChannel: string | null = null,
+  /** The request names stored state (`previous_response_id`, `item_reference`). */
+  continuesStoredState = false,
 ): GenerationPlan {
   const { client, call, body, hub, model, stream } = request;
   return {
@@ -127,6 +129,7 @@ export function planGeneration(
     },
     formatHeaders: call.formatHeaders,
     pinnedChannel,
+    searchesStoredState: continuesStoredState && pinnedChannel === null,
   };
 }
 

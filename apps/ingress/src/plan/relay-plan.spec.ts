@@ -4,7 +4,13 @@ import { anthropicMessages, gemini, openAIChat, openAIResponses } from '@relayme
 import { NO_PREFERENCES } from '@relaymesh/routing';
 import { planOpenAIEmbeddings } from './embeddings-plan';
 import { planGeneration, readGeneration } from './generation-plan';
-import { CountTokensPlan, RelayPlan, attemptFor, upstreamHeaders } from './relay-plan';
+import {
+  CountTokensPlan,
+  RelayPlan,
+  attemptFor,
+  unknownStoredState,
+  upstreamHeaders,
+} from './relay-plan';
 
 const channel = (
   type: IngressChannel['type'],
@@ -332,6 +338,22 @@ describe('attemptFor a Responses client', () => {
     expect(
       attempt.reading.usageOf({ usage: { input_tokens: 3, output_tokens: 4 } })?.outputTokens,
     ).toBe(4);
+  });
+});
+
+describe('unknownStoredState', () => {
+  it.each<[string, number, string, boolean]>([
+    [
+      'an unknown previous response',
+      400,
+      '{"error":{"message":"Previous response with id \'resp_1\' not found.","code":"previous_response_not_found"}}',
+      true,
+    ],
+    ['an unknown item', 404, '{"error":{"message":"Item with id \'msg_1\' not found."}}', true],
+    ['another 400', 400, '{"error":{"code":"invalid_value"}}', false],
+    ['an unknown model', 404, '{"error":{"code":"model_not_found"}}', false],
+  ])('%s: %s', (_, status, body, expected) => {
+    expect(unknownStoredState(status, body)).toBe(expected);
   });
 });
 

@@ -52,6 +52,23 @@ export interface GenerationPlan {
    * `item_reference`; responses-state/response-pins.ts): no other channel can resolve it. Null: any channel.
    */
   pinnedChannel: string | null;
+  /**
+   * The request names stored state this replica knows no channel for: a channel whose upstream does not know
+   * it either (another OpenAI organisation) is passed over for the next, and its "not found" is the answer
+   * only when no channel knew it.
+   */
+  searchesStoredState: boolean;
+}
+
+/**
+ * OpenAI's answers to a name of stored state it does not hold: 400 `previous_response_not_found`, and 404
+ * "Item with id '…' not found." for an `item_reference`.
+ */
+export function unknownStoredState(status: number, body: string): boolean {
+  return (
+    (status === 400 && body.includes('"previous_response_not_found"')) ||
+    (status === 404 && /Item with id '[^']*' not found/.test(body))
+  );
 }
 
 export type EmbeddingsFamily = 'openai' | 'gemini';

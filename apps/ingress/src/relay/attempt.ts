@@ -6,6 +6,7 @@ import type { ChannelType, ErrorClass } from '@relaymesh/contracts';
 import type { TokenUsage } from '@relaymesh/protocols';
 import type { UpstreamReadLimits } from '../config/ingress.env';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
+import type { UpstreamClientError } from './upstream-client-error';
 
 /** An HTTP request to a channel, built by the plan for that channel. */
 export interface UpstreamRequest {
@@ -38,6 +39,11 @@ export interface AttemptFailure {
   message: string;
   /** A code for the trace span (`ECONNREFUSED`, `too_large`, ...): what failed, with nothing quoted. */
   reason?: string;
+  /**
+   * The caller's own fault as this channel saw it, yet another channel may serve the request (stored state
+   * another OpenAI organisation holds): tried there, and relayed only when no channel could.
+   */
+  refusal?: UpstreamClientError;
 }
 
 /** What an attempt produced: an answer the client has (or is getting), or a failure to fail over from. */

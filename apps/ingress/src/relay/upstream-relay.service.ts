@@ -39,7 +39,13 @@ import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { DataPlaneReply } from '../http/exchange';
 import { RequestTrace, recordRelay } from '../http/request-trace';
 import { serveMock } from '../local/mock-channel';
-import { AttemptPlan, DROPPED_TOOLS_HEADER, RelayPlan, attemptFor } from '../plan/relay-plan';
+import {
+  AttemptPlan,
+  DROPPED_TOOLS_HEADER,
+  RelayPlan,
+  attemptFor,
+  unknownStoredState,
+} from '../plan/relay-plan';
 import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './attempt';
@@ -133,6 +139,8 @@ export class UpstreamRelay {
     }
     // No channel was tried but one would have had to drop hosted tools and refuses to: the client's to fix.
     if (!lastFailure && refusal.tools) throw hostedToolsRefused(requested, refusal.tools);
+    // No channel held the stored state the request names: the last one's own words say so.
+    if (lastFailure?.refusal) throw lastFailure.refusal;
     if (!lastFailure) countNoChannel.inc({ model: requested, group: request.admitted.key.group });
     throw this.finalError(lastFailure, request);
   }
@@ -207,7 +215,8 @@ export class UpstreamRelay {
           return 'served';
         }
         lastFailure = result;
-        if (!isRetryable(result.errorClass) || request.signal.aborted) return result;
+        const elsewhere = isRetryable(result.errorClass) || result.refusal !== undefined;
+        if (!elsewhere || request.signal.aborted) return result;
       }
     }
     return lastFailure ?? 'no_channel';
@@ -279,11 +288,27 @@ export class UpstreamRelay {
         report(errorClass, response.statusCode, text.slice(0, 500) || null);
         if (errorClass === 'rate_limited') this.cooldowns.cool(channel, response.headers);
         if (errorClass === 'client') {
-          throw new UpstreamClientError(
+          const refusal = new UpstreamClientError(
             response.statusCode,
             text,
             String(response.headers['content-type'] ?? 'application/json'),
           );
+          const { plan: relayPlan } = request;
+          if (
+            relayPlan.kind === 'generate' &&
+            relayPlan.searchesStoredState &&
+            unknownStoredState(response.statusCode, text)
+          ) {
+            return failed({
+              ok: false,
+              errorClass,
+              status: response.statusCode,
+              message: `${channel.name}: does not hold the stored state the request names`,
+              reason: 'unknown_stored_state',
+              refusal,
+            });
+          }
+          throw refusal;
         }
         return failed({
           ok: false,
