@@ -118,13 +118,13 @@ export class UpstreamRelay {
     const { model: requested, models } = request.plan.scope;
     let lastFailure: AttemptFailure | null = null;
     let anyKnown = false;
-    const refusal: HostedToolRefusal = { tools: null };
+    const toolRefusal: HostedToolRefusal = { tools: null };
     for (const [index, model] of models.entries()) {
       if (index > 0) {
         if (request.signal.aborted) break;
         ingressModelFallbacks.inc();
       }
-      const result = await this.routeModel(table, request, model, outcome, refusal);
+      const result = await this.routeModel(table, request, model, outcome, toolRefusal);
       if (result === 'served') return;
       if (result !== 'unknown_model') anyKnown = true;
       if (typeof result === 'object') {
@@ -138,7 +138,7 @@ export class UpstreamRelay {
       });
     }
     // No channel was tried but one would have had to drop hosted tools and refuses to: the client's to fix.
-    if (!lastFailure && refusal.tools) throw hostedToolsRefused(requested, refusal.tools);
+    if (!lastFailure && toolRefusal.tools) throw hostedToolsRefused(requested, toolRefusal.tools);
     // No channel held the stored state the request names: the last one's own words say so.
     if (lastFailure?.refusal) throw lastFailure.refusal;
     if (!lastFailure) countNoChannel.inc({ model: requested, group: request.admitted.key.group });
@@ -154,7 +154,7 @@ export class UpstreamRelay {
     request: RelayJob,
     model: string,
     outcome: RelayOutcome,
-    refusal: HostedToolRefusal,
+    toolRefusal: HostedToolRefusal,
   ): Promise<'served' | 'unknown_model' | 'no_channel' | AttemptFailure> {
     const lookup = table.tiers(request.admitted.key.group, model);
     if (!lookup.known) return 'unknown_model';
@@ -186,7 +186,7 @@ export class UpstreamRelay {
         // A channel that cannot serve this request (its format, or a request only its own format carries).
         if (plan === null) continue;
         if (plan.kind === 'refused') {
-          refusal.tools = plan.droppedTools;
+          toolRefusal.tools = plan.droppedTools;
           continue;
         }
         if (selection.panic) routingPanics.inc({ model });
