@@ -187,6 +187,7 @@ describe('attemptFor', () => {
     }).hub;
     const plan: CountTokensPlan = {
       kind: 'count_tokens',
+      client: 'anthropic',
       scope: {
         model: 'm',
         models: ['m'],

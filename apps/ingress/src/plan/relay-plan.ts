@@ -63,13 +63,18 @@ export interface EmbeddingsPlan {
   estimate: () => number;
 }
 
-/** An Anthropic count_tokens request, counted by an Anthropic channel or a Gemini one. */
+/** The formats that have a token count: Anthropic `count_tokens` and Gemini `:countTokens`. */
+export type TokenCountFormat = 'anthropic' | 'gemini';
+
+/** A token count (count-tokens-plan.ts), asked of an Anthropic or a Gemini channel. */
 export interface CountTokensPlan {
   kind: 'count_tokens';
   scope: RelayScope;
-  /** The client's body, relayed to an Anthropic channel. */
+  /** The client's format, which its answer is given in. */
+  client: TokenCountFormat;
+  /** The client's body, relayed to a channel of its own format. */
   body: Record<string, unknown>;
-  /** The request in hub form (Gemini counts the translated prompt), or null. */
+  /** The request in hub form (the other format counts it translated), or null. */
   hub: HubRequest | null;
   formatHeaders: Record<string, string>;
 }
@@ -239,10 +244,19 @@ function embeddingsAttempt(
   };
 }
 
-/** Which channel types can count: an Anthropic one takes the request as it is, a Gemini one its hub form. */
+/** Which channel types can count: one of the client's format takes the request as it is, the other its hub form. */
 export function countsTokens(plan: CountTokensPlan, type: string): boolean {
-  return type === 'anthropic' || (type === 'gemini' && plan.hub !== null);
+  if (type !== 'anthropic' && type !== 'gemini') return false;
+  return type === plan.client || plan.hub !== null;
 }
+
+/** A count in the client's own shape. */
+export function tokenCountAnswer(format: TokenCountFormat, tokens: number): unknown {
+  return format === 'anthropic' ? { input_tokens: tokens } : { totalTokens: tokens };
+}
+
+/** What a Messages count takes of a Messages request (the real API refuses `max_tokens`, `stream`, ...). */
+const ANTHROPIC_COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking'];
 
 function countAttempt(
   plan: CountTokensPlan,
@@ -251,19 +265,50 @@ function countAttempt(
   random: () => number,
 ): AttemptPlan | null {
   if (!countsTokens(plan, channel.type)) return null;
+  const geminiPath = `/v1beta/models/${encodeURIComponent(upstreamModel)}:countTokens`;
+  if (channel.type === plan.client) {
+    const body =
+      plan.client === 'anthropic'
+        ? anthropicMessages.passThrough.buildRequest(plan.body, upstreamModel, false).body
+        : JSON.stringify(geminiCountBody(plan.body, upstreamModel));
+    const adapter = plan.client === 'anthropic' ? anthropicMessages : gemini;
+    return {
+      kind: 'http',
+      request: {
+        path: plan.client === 'anthropic' ? '/v1/messages/count_tokens' : geminiPath,
+        body,
+        headers: upstreamHeaders(channel, adapter, {}, plan.formatHeaders, random),
+      },
+      // A count bills nothing: its answer is relayed as it is.
+      reading: { kind: 'relay_json', usageOf: () => null },
+    };
+  }
+  const hub = { ...plan.hub!, stream: false };
   if (channel.type === 'anthropic') {
+    const built = JSON.parse(
+      anthropicMessages.upstream.buildRequest(hub, upstreamModel).body,
+    ) as Record<string, unknown>;
+    const body = Object.fromEntries(
+      ANTHROPIC_COUNT_FIELDS.filter((field) => built[field] !== undefined).map((field) => [
+        field,
+        built[field],
+      ]),
+    );
     return {
       kind: 'http',
       request: {
         path: '/v1/messages/count_tokens',
-        body: anthropicMessages.passThrough.buildRequest(plan.body, upstreamModel, false).body,
-        headers: upstreamHeaders(channel, anthropicMessages, {}, plan.formatHeaders, random),
+        body: JSON.stringify(body),
+        headers: upstreamHeaders(channel, anthropicMessages, {}, {}, random),
       },
-      reading: { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, anthropicMessages) },
+      reading: {
+        kind: 'render_json',
+        render: (json) => renderCount(plan, (json as { input_tokens?: unknown }).input_tokens),
+      },
     };
   }
   // Gemini counts a whole generateContent request sent as `generateContentRequest`.
-  const built = gemini.upstream.buildRequest({ ...plan.hub!, stream: false }, upstreamModel);
+  const built = gemini.upstream.buildRequest(hub, upstreamModel);
   const generateContentRequest = {
     model: `models/${upstreamModel}`,
     ...(JSON.parse(built.body) as Record<string, unknown>),
@@ -271,21 +316,33 @@ function countAttempt(
   return {
     kind: 'http',
     request: {
-      path: `/v1beta/models/${encodeURIComponent(upstreamModel)}:countTokens`,
+      path: geminiPath,
       body: JSON.stringify({ generateContentRequest }),
       headers: upstreamHeaders(channel, gemini, {}, {}, random),
     },
     reading: {
       kind: 'render_json',
-      render: (json) => {
-        const { totalTokens } = json as { totalTokens?: unknown };
-        return {
-          body: { input_tokens: typeof totalTokens === 'number' ? totalTokens : 0 },
-          usage: null,
-          responseModel: null,
-        };
-      },
+      render: (json) => renderCount(plan, (json as { totalTokens?: unknown }).totalTokens),
     },
+  };
+}
+
+/** The client's Gemini count body with the upstream model named where a `generateContentRequest` names one. */
+function geminiCountBody(
+  body: Record<string, unknown>,
+  upstreamModel: string,
+): Record<string, unknown> {
+  const whole = body['generateContentRequest'];
+  return whole !== null && typeof whole === 'object'
+    ? { ...body, generateContentRequest: { ...whole, model: `models/${upstreamModel}` } }
+    : body;
+}
+
+function renderCount(plan: CountTokensPlan, tokens: unknown): RenderedAnswer {
+  return {
+    body: tokenCountAnswer(plan.client, typeof tokens === 'number' ? tokens : 0),
+    usage: null,
+    responseModel: null,
   };
 }
 
