@@ -104,6 +104,8 @@ describe('RoutingTable.tiers', () => {
       ...channel('snap', { models: ['gpt-4o'] }),
       base_url: 'https://api.openai.com',
       keys_encrypted: ['v1:abc'],
+      variant_suffixes: [],
+      body_override: {},
       secret_headers_encrypted: {},
       timeout_ms: 300_000,
       headers: {},

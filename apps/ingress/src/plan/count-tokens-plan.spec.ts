@@ -11,6 +11,8 @@ const channel = (type: IngressChannel['type']): IngressChannel => ({
   keys: ['k0'],
   models: ['g'],
   model_mapping: {},
+  variant_suffixes: [],
+  body_override: {},
   groups: ['default'],
   priority: 0,
   weight: 1,

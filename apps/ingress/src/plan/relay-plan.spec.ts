@@ -17,6 +17,8 @@ const channel = (
   keys: ['k0', 'k1'],
   models: ['m'],
   model_mapping: {},
+  variant_suffixes: [],
+  body_override: {},
   groups: ['default'],
   priority: 0,
   weight: 1,

@@ -11,15 +11,17 @@ import {
   TokenUsage,
   adapterForChannel,
   anthropicMessages,
+  applyOverrides,
   embeddingsUsage,
   estimateInputTokens,
   gemini,
   openAIChat,
 } from '@relaymesh/protocols';
-import { ProviderPreferences } from '@relaymesh/routing';
+import { ProviderPreferences, RouteVariant } from '@relaymesh/routing';
 import type { UpstreamRequest } from '../relay/attempt';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { CHARS_PER_TOKEN } from '../usage/cut-stream-usage';
+import { changesRequest, patchBody, variantOverrides } from './request-variant';
 
 /** What the relay needs of any plan to pick channels: the models to try, in order, and how to rank them. */
 export interface RelayScope {
@@ -120,17 +122,19 @@ export type AttemptPlan =
 /**
  * The attempt for `channel` serving `upstreamModel`, or null when the channel cannot serve this request (its
  * type has no adapter, or the request cannot be translated to its format): skipped, not failed. `random`
- * picks one of the channel's keys.
+ * picks one of the channel's keys; `variant` is what the route's public name changes in a generation
+ * (plan/request-variant.ts).
  */
 export function attemptFor(
   plan: RelayPlan,
   channel: IngressChannel,
   upstreamModel: string,
   random: () => number = Math.random,
+  variant: RouteVariant | null = null,
 ): AttemptPlan | null {
   switch (plan.kind) {
     case 'generate':
-      return generationAttempt(plan, channel, upstreamModel, random);
+      return generationAttempt(plan, channel, upstreamModel, random, variant);
     case 'embeddings':
       return embeddingsAttempt(plan, channel, upstreamModel, random);
     case 'count_tokens':
@@ -143,22 +147,29 @@ function generationAttempt(
   channel: IngressChannel,
   upstreamModel: string,
   random: () => number,
+  variant: RouteVariant | null,
 ): AttemptPlan | null {
-  const { client, hub, body, ctx } = plan;
+  const { client, body, ctx } = plan;
   const { stream } = plan.scope;
+  const overrides = variantOverrides(variant);
+  const hub = plan.hub && overrides ? applyOverrides(plan.hub, overrides) : plan.hub;
   // A mock channel answers from the hub, so it serves every request the hub can carry.
   if (channel.type === 'mock') {
     return hub ? { kind: 'local', hub, upstreamModel, client, ctx, stream } : null;
   }
   const target = adapterForChannel(channel.type);
   if (target === null) return null;
-  const same = target.format === client.format;
+  // A variant that changes the request sends even the channel's own format through the hub, where the change
+  // is made; a request the hub cannot carry goes as it is (with the variant's extra fields only).
+  const same =
+    target.format === client.format && !(hub !== null && overrides && changesRequest(overrides));
   if (!same && hub === null) return null;
   const built = same
     ? target.passThrough.buildRequest(body, upstreamModel, stream)
     : target.upstream.buildRequest(hub!, upstreamModel);
   const request = {
     ...built,
+    body: patchBody(built.body, overrides?.extraFields, channel.body_override),
     headers: upstreamHeaders(
       channel,
       target,

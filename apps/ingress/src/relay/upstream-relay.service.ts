@@ -19,11 +19,7 @@ import {
   readBodyHead,
   redactSecrets,
 } from '@relaymesh/protocols';
-import {
-  RoutingTable,
-  routingStages,
-  selectChannel,
-} from '@relaymesh/routing';
+import { RoutingTable, routingStages, selectChannel } from '@relaymesh/routing';
 import {
   noAvailableChannel as countNoChannel,
   genAiClientOperationDuration,
@@ -172,7 +168,13 @@ export class UpstreamRelay {
         if (!selection.ok) break;
         const channel = selection.channel;
         tried.add(channel.id);
-        const plan = attemptFor(request.plan, channel, selection.upstreamModel);
+        const plan = attemptFor(
+          request.plan,
+          channel,
+          selection.upstreamModel,
+          Math.random,
+          selection.variant,
+        );
         // A channel that cannot serve this request (its format, or a request only its own format carries).
         if (plan === null) continue;
         if (selection.panic) routingPanics.inc({ model });

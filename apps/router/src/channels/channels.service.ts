@@ -57,11 +57,22 @@ export class ChannelsService {
         `secret_headers.${twice}: is also in headers: a header is either plain or secret`,
       );
     }
-    const { keys: _keys, base_url, model_mapping, timeout_ms, secret_headers, ...rest } = patch;
+    const {
+      keys: _keys,
+      base_url,
+      model_mapping,
+      variant_suffixes,
+      body_override,
+      timeout_ms,
+      secret_headers,
+      ...rest
+    } = patch;
     const fields: Partial<ChannelFields> = {
       ...rest,
       ...(base_url !== undefined && { baseUrl: base_url }),
       ...(model_mapping !== undefined && { modelMapping: model_mapping }),
+      ...(variant_suffixes !== undefined && { variantSuffixes: variant_suffixes }),
+      ...(body_override !== undefined && { bodyOverride: body_override }),
       ...(timeout_ms !== undefined && { timeoutMs: timeout_ms }),
       ...(keys !== undefined && this.sealKeys(keys)),
       ...(secret_headers !== undefined && { secretHeaders: this.sealHeaders(secret_headers) }),
@@ -125,6 +136,8 @@ export class ChannelsService {
       ...this.sealKeys(input.keys),
       models: input.models,
       modelMapping: input.model_mapping,
+      variantSuffixes: input.variant_suffixes,
+      bodyOverride: input.body_override,
       groups: input.groups,
       priority: input.priority,
       weight: input.weight,

@@ -69,6 +69,17 @@ const FORBIDDEN_HEADERS = new Set([
   'upgrade',
 ]);
 
+/**
+ * Headers that carry the upstream key (OpenAI's Bearer, Anthropic's and Gemini's key headers): the gateway sets
+ * them from the channel's `keys` on every request, so a fixed one would either be overwritten or, on a channel of
+ * another format, send a second credential the operator did not mean to.
+ */
+const AUTH_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
+
+export function authHeaderName(name: string): boolean {
+  return AUTH_HEADERS.has(name.toLowerCase());
+}
+
 export function forbiddenHeaderName(name: string): boolean {
   const lower = name.toLowerCase();
   return FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-');
@@ -82,6 +93,10 @@ const HeaderNameSchema = z
   .refine(
     (name) => !forbiddenHeaderName(name),
     'is set by the gateway itself (connection, content-length, host, transfer-encoding, proxy-*, ...)',
+  )
+  .refine(
+    (name) => !authHeaderName(name),
+    'carries the upstream key, which the gateway sends from keys: put the credential in keys',
   );
 
 const HeaderValueSchema = z
