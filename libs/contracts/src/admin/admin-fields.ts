@@ -105,15 +105,18 @@ const HeaderValueSchema = z
   .regex(HEADER_VALUE, 'must not contain CR, LF, NUL or other control characters');
 
 /** Extra headers sent to an upstream: valid names and values, no header twice (names are case-insensitive). */
-export const HeadersSchema = z
-  .record(HeaderNameSchema, HeaderValueSchema)
-  .superRefine((headers, ctx) => {
-    const seen = new Set<string>();
-    for (const name of Object.keys(headers)) {
-      const lower = name.toLowerCase();
-      if (seen.has(lower)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is given twice (in another case)' });
-      }
-      seen.add(lower);
+export const HeadersSchema = z.record(z.string(), HeaderValueSchema).superRefine((headers, ctx) => {
+  const seen = new Set<string>();
+  for (const name of Object.keys(headers)) {
+    // Checked here rather than as the record's key schema, whose refusal would not say why.
+    const named = HeaderNameSchema.safeParse(name);
+    if (!named.success) {
+      ctx.addIssue({ code: 'custom', path: [name], message: named.error.issues[0].message });
     }
-  });
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is given twice (in another case)' });
+    }
+    seen.add(lower);
+  }
+});

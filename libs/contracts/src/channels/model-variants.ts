@@ -27,9 +27,18 @@ const BodyFieldSchema = plainText(200).refine(
 );
 
 /** Bounded so that a stored override cannot grow every upstream request without limit. */
-const BodyFieldsSchema = z
-  .record(BodyFieldSchema, z.unknown())
-  .refine((fields) => JSON.stringify(fields).length <= 32_768, 'must be at most 32 KB of JSON');
+const BodyFieldsSchema = z.record(z.string(), z.unknown()).superRefine((fields, ctx) => {
+  for (const name of Object.keys(fields)) {
+    // Checked here rather than as the record's key schema, whose refusal would not say why.
+    const named = BodyFieldSchema.safeParse(name);
+    if (!named.success) {
+      ctx.addIssue({ code: 'custom', path: [name], message: named.error.issues[0].message });
+    }
+  }
+  if (JSON.stringify(fields).length > 32_768) {
+    ctx.addIssue({ code: 'custom', message: 'must be at most 32 KB of JSON' });
+  }
+});
 
 /** The request a variant stands for; each field wins over what the client asked. */
 export const ModelOverridesSchema = z
@@ -57,12 +66,35 @@ export type ModelOverrides = z.infer<typeof ModelOverridesSchema>;
 
 const ModelNameSchema = plainText(200);
 
-/** A `model_mapping` value: the upstream name, or the upstream name with the overrides of a variant. */
-export const ModelMappingEntrySchema = z.union([
-  ModelNameSchema,
-  z.object({ model: ModelNameSchema, overrides: ModelOverridesSchema }).strict(),
-]);
-export type ModelMappingEntry = z.infer<typeof ModelMappingEntrySchema>;
+const VariantEntrySchema = z
+  .object({ model: ModelNameSchema, overrides: ModelOverridesSchema })
+  .strict();
+
+/**
+ * A `model_mapping` value: the upstream name, or the upstream name with the overrides of a variant. Told apart by
+ * type first, so that a refusal names the field at fault (a union would only say "Invalid input").
+ */
+export const ModelMappingEntrySchema = z
+  .unknown()
+  .transform((value, ctx): string | z.infer<typeof VariantEntrySchema> => {
+    if (typeof value !== 'string' && (value === null || typeof value !== 'object')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an upstream model name, or {"model": ..., "overrides": {...}}',
+      });
+      return z.NEVER;
+    }
+    const parsed =
+      typeof value === 'string'
+        ? ModelNameSchema.safeParse(value)
+        : VariantEntrySchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+    return z.NEVER;
+  });
+export type ModelMappingEntry = z.output<typeof ModelMappingEntrySchema>;
 
 /** The upstream model name a mapping entry sends. */
 export function mappedModel(entry: ModelMappingEntry): string {
