@@ -319,7 +319,7 @@ describe('router over NATS and Postgres', () => {
         base_url: 'https://api.example.com',
         keys: [KEY_1, KEY_2],
         models: ['gpt-5'],
-        headers: { Authorization: 'Bearer secret-header', 'X-Team': 'blue' },
+        headers: { 'X-Proxy-Token': 'Bearer secret-header', 'X-Team': 'blue' },
       });
 
       expect(reply.status).toBe(201);
@@ -333,7 +333,7 @@ describe('router over NATS and Postgres', () => {
         enabled: true,
         status: 'enabled',
         timeout_ms: 300_000,
-        headers: { Authorization: '****', 'X-Team': 'blue' },
+        headers: { 'X-Proxy-Token': '****', 'X-Team': 'blue' },
         health: UNKNOWN_HEALTH,
       });
       expect(JSON.stringify(reply)).not.toContain(KEY_1);
