@@ -60,6 +60,10 @@ export function patchBody(
   extraFields: Record<string, unknown> | undefined,
   override: BodyOverride,
 ): string {
+  // The common request (no variant, no override) allocates nothing here: this runs on every attempt.
+  if (extraFields === undefined && override.set === undefined && override.remove === undefined) {
+    return body;
+  }
   const set = { ...extraFields, ...override.set };
   const remove = override.remove ?? [];
   if (Object.keys(set).length === 0 && remove.length === 0) return body;
