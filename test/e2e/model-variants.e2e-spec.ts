@@ -4,12 +4,14 @@
 // listed in `/v1/models`; the channel's `body_override` reaches the upstream body; an auth header in a channel's
 // headers is refused with the field named.
 import { Deployment, FakeAnthropic, startDeployment, waitFor } from '@relaymesh/testing';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
 describe('model variants and channel overrides (embedded)', () => {
   let relay: Deployment;
   let upstream: FakeAnthropic;
   let openai: OpenAI;
+  let anthropic: Anthropic;
 
   beforeAll(async () => {
     upstream = await FakeAnthropic.start();
@@ -37,6 +39,7 @@ describe('model variants and channel overrides (embedded)', () => {
     const key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'variants' })).body
       .key;
     openai = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    anthropic = new Anthropic({ apiKey: key, baseURL: relay.url, maxRetries: 0 });
     await waitFor(
       () =>
         openai.models
@@ -73,6 +76,24 @@ describe('model variants and channel overrides (embedded)', () => {
     await ask('claude-sonnet-4-6');
     expect(upstream.lastRequest()!.body).not.toHaveProperty('thinking');
     expect(upstream.lastRequest()!.body).toMatchObject({ temperature: 0.5 });
+  });
+
+  it("should keep an Anthropic client's pass-through (cache_control included) while the variant turns thinking on", async () => {
+    upstream.reset();
+    const message = await anthropic.messages.create({
+      model: 'claude-sonnet-4-6-thinking',
+      max_tokens: 8_000,
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'Think about it.' }],
+    });
+    expect(message.content.some((block) => block.type === 'text')).toBe(true);
+    expect(upstream.lastRequest()!.body).toMatchObject({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 8_000,
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      thinking: { type: 'enabled', budget_tokens: expect.any(Number) as unknown },
+      metadata: { user_id: 'relaymesh-variants' },
+    });
   });
 
   it("should send a mapping entry's budget and output cap upstream", async () => {

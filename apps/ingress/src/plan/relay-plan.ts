@@ -21,7 +21,7 @@ import { ProviderPreferences, RouteVariant } from '@relaymesh/routing';
 import type { UpstreamRequest } from '../relay/attempt';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { CHARS_PER_TOKEN } from '../usage/cut-stream-usage';
-import { changesRequest, patchBody, variantOverrides } from './request-variant';
+import { changesRequest, graftVariantFields, patchBody, variantOverrides } from './request-variant';
 
 /** What the relay needs of any plan to pick channels: the models to try, in order, and how to rank them. */
 export interface RelayScope {
@@ -159,17 +159,25 @@ function generationAttempt(
   }
   const target = adapterForChannel(channel.type);
   if (target === null) return null;
-  // A variant that changes the request sends even the channel's own format through the hub, where the change
-  // is made; a request the hub cannot carry goes as it is (with the variant's extra fields only).
-  const same =
-    target.format === client.format && !(hub !== null && overrides && changesRequest(overrides));
+  const same = target.format === client.format;
   if (!same && hub === null) return null;
   const built = same
     ? target.passThrough.buildRequest(body, upstreamModel, stream)
     : target.upstream.buildRequest(hub!, upstreamModel);
+  // A variant that changes the request keeps a pass-through a pass-through: the fields it decides are taken
+  // from the request translated with it. A request the hub cannot carry goes as sent (extra fields only).
+  const variantBody =
+    same && hub !== null && overrides !== null && changesRequest(overrides)
+      ? graftVariantFields(
+          target.format,
+          overrides,
+          built.body,
+          target.upstream.buildRequest(hub, upstreamModel).body,
+        )
+      : built.body;
   const request = {
     ...built,
-    body: patchBody(built.body, overrides?.extraFields, channel.body_override),
+    body: patchBody(variantBody, overrides?.extraFields, channel.body_override),
     headers: upstreamHeaders(
       channel,
       target,

@@ -1,5 +1,5 @@
 import { KeyRecord } from '@relaymesh/contracts';
-import { openAIChat } from '@relaymesh/protocols';
+import { anthropicMessages, gemini, openAIChat } from '@relaymesh/protocols';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { planGeneration, readGeneration } from './generation-plan';
 import { attemptFor } from './relay-plan';
@@ -122,16 +122,97 @@ describe('attemptFor with a variant', () => {
     expect(off['thinking']).toBeUndefined();
   });
 
-  it("should send the client's own format through the hub when the variant changes the request", () => {
-    const plain = sent('openai', null);
+  it("should keep the client's own format a pass-through, changing only what the variant decides", () => {
+    const plain = sent('openai', null, {}, { ...CHAT, user_field: 'kept' });
     expect(plain).toMatchObject({ reading: 'relay_json', body: { temperature: 0.3 } });
-    const changed = sent('openai', {
-      overrides: { temperature: 1, reasoning_effort: 'high' },
-      suffix: null,
-    });
+    const changed = sent(
+      'openai',
+      { overrides: { temperature: 1, reasoning_effort: 'high' }, suffix: null },
+      {},
+      { ...CHAT, user_field: 'kept', max_tokens: 77 },
+    );
     expect(changed).toMatchObject({
-      reading: 'render_json',
-      body: { model: 'up-m', temperature: 1, reasoning_effort: 'high' },
+      reading: 'relay_json',
+      body: {
+        model: 'up-m',
+        temperature: 1,
+        reasoning_effort: 'high',
+        user_field: 'kept',
+        // Not decided by this variant: as the client sent it, in its own spelling.
+        max_tokens: 77,
+      },
+    });
+  });
+
+  it('should keep cache_control and server tools of an Anthropic pass-through while turning thinking on', () => {
+    const messages = planGeneration(
+      readGeneration(anthropicMessages, {
+        body: {
+          model: 'm-thinking',
+          max_tokens: 20_000,
+          temperature: 0.2,
+          system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+          tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+          messages: [{ role: 'user', content: 'hi' }],
+        },
+        pathModel: null,
+        stream: null,
+        sse: false,
+        requestId: 'r',
+        formatHeaders: {},
+      }),
+      KEY,
+      0,
+    );
+    const attempt = attemptFor(messages, channel('anthropic'), 'up-m', () => 0, {
+      overrides: null,
+      suffix: '-thinking',
+    });
+    if (attempt?.kind !== 'http') throw new Error('an upstream request');
+    expect(attempt.reading.kind).toBe('relay_json');
+    const body = JSON.parse(attempt.request.body) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      model: 'up-m',
+      max_tokens: 20_000,
+      thinking: { type: 'enabled', budget_tokens: 4096 },
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+    });
+    // The API refuses temperature with thinking on: the translation leaves it out, so the graft does.
+    expect(body).not.toHaveProperty('temperature');
+  });
+
+  it("should write a Gemini pass-through's thinking budget inside generationConfig, keeping the rest", () => {
+    const generate = planGeneration(
+      readGeneration(gemini, {
+        body: {
+          contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+          generationConfig: { temperature: 0.1, responseMimeType: 'text/plain' },
+          cachedContent: 'cachedContents/abc',
+        },
+        pathModel: 'm-max',
+        stream: false,
+        sse: false,
+        requestId: 'r',
+        formatHeaders: {},
+      }),
+      KEY,
+      0,
+    );
+    const attempt = attemptFor(generate, channel('gemini'), 'up-m', () => 0, {
+      overrides: null,
+      suffix: '-max',
+    });
+    if (attempt?.kind !== 'http') throw new Error('an upstream request');
+    expect(JSON.parse(attempt.request.body)).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+      generationConfig: {
+        temperature: 0.1,
+        responseMimeType: 'text/plain',
+        maxOutputTokens: 64_000,
+        thinkingConfig: expect.objectContaining({ thinkingBudget: 32_000 }) as unknown,
+      },
+      cachedContent: 'cachedContents/abc',
     });
   });
 

@@ -1,10 +1,17 @@
 // What a route's variant (a `model_mapping` entry with overrides, or a standard suffix the channel switched on)
 // and the channel's body override do to one upstream request. The overrides apply to the hub request
-// (libs/protocols applyOverrides), so a variant works from any client format to any channel type; a request of
-// the channel's own format then goes through the hub too, since its body can only be changed in the one form
-// every format has. Pure.
+// (libs/protocols applyOverrides), so a variant works from any client format to any channel type. A request of
+// the channel's own format stays a pass-through (unknown fields, `cache_control`, server tools intact): only the
+// fields the overrides decide are taken from the same request translated with them (graftVariantFields), so
+// what thinking, effort, output cap and temperature mean in each format is written in one place, the adapters.
+// Pure.
 import { BodyOverride, ModelOverrides } from '@relaymesh/contracts';
-import { RequestOverrides, STANDARD_SUFFIX_RULES, mergeOverrides } from '@relaymesh/protocols';
+import {
+  ProtocolAdapter,
+  RequestOverrides,
+  STANDARD_SUFFIX_RULES,
+  mergeOverrides,
+} from '@relaymesh/protocols';
 import { RouteVariant } from '@relaymesh/routing';
 
 /** The admin API's snake_case overrides as the hub's. */
@@ -71,4 +78,89 @@ export function patchBody(
   const patched: Record<string, unknown> = { ...parsed, ...set };
   for (const field of remove) delete patched[field];
   return JSON.stringify(patched);
+}
+
+type FieldPath = readonly string[];
+
+/** What each kind of override decides in each format's body (a translation writes or leaves out these). */
+interface VariantFields {
+  /** Thinking and effort; Anthropic's sampling settings too, which the API refuses with thinking on. */
+  reasoning: readonly FieldPath[];
+  maxTokens: readonly FieldPath[];
+  temperature: readonly FieldPath[];
+}
+
+const VARIANT_FIELDS: Record<ProtocolAdapter['format'], VariantFields> = {
+  'anthropic-messages': {
+    reasoning: [['thinking'], ['temperature'], ['top_p'], ['top_k']],
+    maxTokens: [['max_tokens']],
+    temperature: [['temperature']],
+  },
+  'openai-chat': {
+    reasoning: [['reasoning_effort']],
+    maxTokens: [['max_completion_tokens'], ['max_tokens']],
+    temperature: [['temperature']],
+  },
+  'openai-responses': {
+    reasoning: [['reasoning']],
+    maxTokens: [['max_output_tokens']],
+    temperature: [['temperature']],
+  },
+  gemini: {
+    reasoning: [['generationConfig', 'thinkingConfig']],
+    maxTokens: [['generationConfig', 'maxOutputTokens']],
+    temperature: [['generationConfig', 'temperature']],
+  },
+};
+
+/**
+ * A pass-through body (JSON) with the fields the overrides decide taken from `translated`, the same request
+ * translated into the same format with the overrides applied: set where the translation has them, removed
+ * where it leaves them out. Everything else stays as the client sent it.
+ */
+export function graftVariantFields(
+  format: ProtocolAdapter['format'],
+  overrides: RequestOverrides,
+  passThrough: string,
+  translated: string,
+): string {
+  const fields = VARIANT_FIELDS[format];
+  const paths = [
+    ...(overrides.thinking !== undefined || overrides.reasoningEffort !== undefined
+      ? fields.reasoning
+      : []),
+    ...(overrides.maxTokens !== undefined ? fields.maxTokens : []),
+    ...(overrides.temperature !== undefined ? fields.temperature : []),
+  ];
+  const body = JSON.parse(passThrough) as Record<string, unknown>;
+  const source = JSON.parse(translated) as Record<string, unknown>;
+  for (const path of paths) setAt(body, path, valueAt(source, path));
+  return JSON.stringify(body);
+}
+
+function valueAt(object: Record<string, unknown>, path: FieldPath): unknown {
+  let at: unknown = object;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/** Sets (or, for undefined, removes) the value at `path`, making the objects on the way where missing. */
+function setAt(object: Record<string, unknown>, path: FieldPath, value: unknown): void {
+  let at = object;
+  for (const key of path.slice(0, -1)) {
+    const next = at[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+      if (value === undefined) return;
+      at[key] = {};
+    } else {
+      at[key] = { ...(next as Record<string, unknown>) };
+    }
+    at = at[key] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (value === undefined) delete at[last];
+  else at[last] = value;
 }
