@@ -30,8 +30,8 @@ export type RouteHandler =
   | { kind: 'generate'; adapter: ProtocolAdapter; stream: boolean | null }
   /** A token count in the format's own shape (Anthropic `count_tokens`, Gemini `:countTokens`). */
   | { kind: 'count_tokens'; format: 'anthropic' | 'gemini' }
-  | { kind: 'embeddings'; family: 'openai' }
-  | { kind: 'embeddings'; family: 'gemini'; batch: boolean }
+  /** Embeddings in the adapter's format; Gemini batches by the method in the path. */
+  | { kind: 'embeddings'; adapter: ProtocolAdapter; batch: boolean }
   /** The catalogue in the envelope's format. */
   | { kind: 'model_list' }
   | { kind: 'key_info' };
@@ -90,7 +90,7 @@ const geminiRoutes = (prefix: '/v1beta' | '/v1'): DataPlaneRoute[] => [
     method: 'POST',
     path: `${prefix}/models/{model}:embedContent`,
     envelope: 'gemini',
-    handler: { kind: 'embeddings', family: 'gemini', batch: false },
+    handler: { kind: 'embeddings', adapter: gemini, batch: false },
     admission: 'model',
   },
   {
@@ -98,7 +98,7 @@ const geminiRoutes = (prefix: '/v1beta' | '/v1'): DataPlaneRoute[] => [
     method: 'POST',
     path: `${prefix}/models/{model}:batchEmbedContents`,
     envelope: 'gemini',
-    handler: { kind: 'embeddings', family: 'gemini', batch: true },
+    handler: { kind: 'embeddings', adapter: gemini, batch: true },
     admission: 'model',
   },
 ];
@@ -142,7 +142,7 @@ export const DATA_PLANE_ROUTES: readonly DataPlaneRoute[] = [
     method: 'POST',
     path: '/v1/embeddings',
     envelope: 'openai',
-    handler: { kind: 'embeddings', family: 'openai' },
+    handler: { kind: 'embeddings', adapter: openAIChat, batch: false },
     admission: 'model',
   },
   ...geminiRoutes('/v1beta'),

@@ -20,7 +20,7 @@
 // `file_id`, and `item_reference` items, which name content stored at OpenAI — except references to reasoning
 // items (`rs_`), read as reasoning left out.
 // `previous_response_id`, `conversation` and `background` are refused for both paths by `parse.ts`.
-import type { ProtocolError } from '../errors';
+import { rejectionToResult, type ProtocolError } from '../errors';
 import type {
   HubMessage,
   HubPart,
@@ -34,9 +34,8 @@ import type {
 } from '../hub/hub.types';
 import { hostedToolKind } from '../hub/hosted-tools';
 import { readClientSignature } from '../hub/thought-signature';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
-  isAbsent,
   readArray,
   readEnum,
   readObject,
@@ -45,12 +44,11 @@ import {
   readOptionalString,
   readString,
   reject,
-  rejectionToResult,
   invalid,
   missing,
   untranslatable,
-} from '../openai-chat/checks';
-import { imageSource, readEffort, UpstreamResponseError } from '../openai-chat/to-hub';
+} from '../openai-base/checks';
+import { imageSource, readEffort, UpstreamResponseError } from '../openai-base/to-hub';
 import { FREEFORM_PARAMETERS, flatToolName, freeformDescription } from './tools';
 import type { ResponsesRequestView } from './types';
 import { usageFromResponsesUsage } from './usage';
