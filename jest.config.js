@@ -6,9 +6,18 @@
 const fs = require('node:fs');
 const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 
+// Packages shipped as ES modules only (eventsource-parser 4): Node 22.12+ loads them with require(), but Jest's
+// module loader does not without --experimental-vm-modules, so they are compiled to CommonJS like our own code.
+const ESM_ONLY_PACKAGES = ['eventsource-parser'];
+const swc = ['@swc/jest', { ...swcrc, swcrc: false }];
+
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': swc,
+    [`/node_modules/(${ESM_ONLY_PACKAGES.join('|')})/.+\\.js$`]: swc,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
     '^@relaymesh/telemetry/register$': '<rootDir>/libs/telemetry/src/register',
     '^@relaymesh/([^/]+)$': '<rootDir>/libs/$1/src',

@@ -5,7 +5,7 @@
 // (from the relay's folded outcome), and DataPlane again at the end (status) and the request span (its trace
 // context). Attempts return their results; nothing else writes here.
 import { Injectable, Logger } from '@nestjs/common';
-import { ChannelType, ErrorClass, KeyRecord } from '@relaymesh/contracts';
+import { ChannelType, ErrorClass, KeyRecord, UsageAttempt } from '@relaymesh/contracts';
 import { TokenUsage } from '@relaymesh/protocols';
 import type { TraceCarrier } from '@relaymesh/telemetry';
 import type { RelayOutcome } from '../relay/attempt';
@@ -36,6 +36,8 @@ export interface RequestTrace {
   responseModel: string | null;
   /** Upstream attempts made (failovers are attempts - 1). */
   attempts: number;
+  /** Each attempt, in order: what the request explorer shows. */
+  attemptLog: UsageAttempt[];
   /** As the upstream reported it; for a stream cut short, what was reported before the cut. */
   usage: TokenUsage | null;
   /** `performance.now()` when the first byte of the answer went to the client. */
@@ -72,6 +74,7 @@ export function startTrace(
     upstreamModel: null,
     responseModel: null,
     attempts: 0,
+    attemptLog: [],
     usage: null,
     firstByteAt: null,
     status: 0,
@@ -84,6 +87,7 @@ export function startTrace(
 /** What the relay did, served or not: written once, when the relay ends. */
 export function recordRelay(trace: RequestTrace, outcome: Readonly<RelayOutcome>): void {
   trace.attempts = outcome.attempts;
+  trace.attemptLog = outcome.attemptLog;
   trace.channel = outcome.channel;
   trace.upstreamModel = outcome.upstreamModel;
   if (outcome.model !== null) trace.model = outcome.model;

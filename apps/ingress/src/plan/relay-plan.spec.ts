@@ -2,7 +2,7 @@ import { KeyRecord } from '@relaymesh/contracts';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
 import { NO_PREFERENCES } from '@relaymesh/routing';
-import { planOpenAIEmbeddings } from './embeddings-plan';
+import { planEmbeddings } from './embeddings-plan';
 import { planGeneration, readGeneration } from './generation-plan';
 import {
   CountTokensPlan,
@@ -37,6 +37,9 @@ const channel = (
 });
 const KEY = { enabled: true, expires_at: null, models: [] } as unknown as KeyRecord;
 const NOW = Date.parse('2030-01-01T00:00:00Z');
+
+const openAIEmbeddingsPlan = (body: Record<string, unknown>) =>
+  planEmbeddings(openAIChat, { urlModel: null, batch: false }, body);
 
 const chatPlan = (body: Record<string, unknown>, formatHeaders: Record<string, string> = {}) =>
   planGeneration(
@@ -115,25 +118,25 @@ describe('attemptFor', () => {
     ],
     [
       'embeddings to openai',
-      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: 'hi' }).plan,
       'openai-compatible',
       'relay_json /v1/embeddings',
     ],
     [
       'embeddings to gemini',
-      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: 'hi' }).plan,
       'gemini',
       'render_json /v1beta/models/up-m:batchEmbedContents',
     ],
     [
       'token-array embeddings to gemini: skipped',
-      planOpenAIEmbeddings({ model: 'm', input: [[1, 2]] }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: [[1, 2]] }).plan,
       'gemini',
       'skipped',
     ],
     [
       'embeddings to anthropic: skipped',
-      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: 'hi' }).plan,
       'anthropic',
       'skipped',
     ],
@@ -177,7 +180,7 @@ describe('attemptFor', () => {
   });
 
   it('should estimate embeddings usage where the relayed answer reports none (Gemini)', () => {
-    const { plan } = planOpenAIEmbeddings({ model: 'm', input: 'hello there' });
+    const { plan } = openAIEmbeddingsPlan({ model: 'm', input: 'hello there' });
     const attempt = attemptFor(plan, channel('openai'), 'up-m', () => 0);
     if (attempt?.kind !== 'http' || attempt.reading.kind !== 'relay_json') throw new Error('relay');
     expect(attempt.reading.usageOf({ data: [] })?.inputTokens).toBeGreaterThan(0);

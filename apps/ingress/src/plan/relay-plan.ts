@@ -5,7 +5,7 @@
 // choice is unit-tested with plain values.
 import {
   ClientContext,
-  EmbeddingsResult,
+  ClientEmbeddings,
   HostedToolTarget,
   HubRequest,
   ProtocolAdapter,
@@ -16,7 +16,6 @@ import {
   estimateInputTokens,
   gemini,
   hostedToolsFor,
-  openAIChat,
   openAIResponses,
 } from '@relaymesh/protocols';
 import { ProviderPreferences } from '@relaymesh/routing';
@@ -71,19 +70,17 @@ export function unknownStoredState(status: number, body: string): boolean {
   );
 }
 
-export type EmbeddingsFamily = 'openai' | 'gemini';
-
-/** Embeddings, OpenAI or Gemini: a pass-through to the same family, translated across. */
+/**
+ * Embeddings, in a format that has them (the adapter's embeddings codec: OpenAI, Gemini): a pass-through to a
+ * channel of the same format, translated across.
+ */
 export interface EmbeddingsPlan {
   kind: 'embeddings';
   scope: RelayScope;
-  clientFamily: EmbeddingsFamily;
-  /** False for a request only its own family can carry (OpenAI token-array inputs). */
-  translatable: boolean;
-  passThrough: (upstreamModel: string) => { path: string; body: string };
-  translated: (upstreamModel: string) => { path: string; body: string };
-  parseTranslated: (json: unknown) => EmbeddingsResult;
-  render: (result: EmbeddingsResult, promptTokens: number) => unknown;
+  /** The client's format. */
+  client: ProtocolAdapter;
+  /** The client's request as its codec read it: its texts, its pass-through body, its answer's form. */
+  request: ClientEmbeddings;
   /** Tokens of the input, for answers that report none (Gemini's). */
   estimate: () => number;
 }
@@ -281,26 +278,22 @@ const HOSTED_TARGET: Record<ProtocolAdapter['format'], HostedToolTarget> = {
   gemini: 'gemini',
 };
 
-const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
-
-/** Which side of an embeddings translation a channel is on. */
-function familyOf(channel: IngressChannel): EmbeddingsFamily | null {
-  if (OPENAI_TYPES.has(channel.type)) return 'openai';
-  return channel.type === 'gemini' ? 'gemini' : null;
-}
-
 function embeddingsAttempt(
   plan: EmbeddingsPlan,
   channel: IngressChannel,
   upstreamModel: string,
   random: () => number,
 ): AttemptPlan | null {
-  const family = familyOf(channel);
-  if (family === null) return null;
-  const same = family === plan.clientFamily;
-  if (!same && !plan.translatable) return null;
-  const adapter = family === 'openai' ? openAIChat : gemini;
-  const built = same ? plan.passThrough(upstreamModel) : plan.translated(upstreamModel);
+  const adapter = adapterForChannel(channel.type);
+  const codec = adapter?.embeddings;
+  if (!adapter || !codec) return null;
+  const same = adapter.format === plan.client.format;
+  const { texts } = plan.request;
+  let built: { path: string; body: string };
+  if (same) built = plan.request.passThrough(upstreamModel);
+  else if (texts.ok) built = codec.buildRequest(texts.request, upstreamModel);
+  // Token-array inputs (OpenAI) have no form in another format: channels of the client's format only.
+  else return null;
   return {
     kind: 'http',
     request: { ...built, headers: upstreamHeaders(channel, adapter, {}, {}, random) },
@@ -314,10 +307,10 @@ function embeddingsAttempt(
       : {
           kind: 'render_json',
           render: (json) => {
-            const result = plan.parseTranslated(json);
+            const result = codec.parseResponse(json);
             const tokens = result.promptTokens ?? plan.estimate();
             return {
-              body: plan.render(result, tokens),
+              body: plan.request.render(result, tokens),
               usage: embeddingsUsage(tokens),
               responseModel: null,
             };

@@ -2,7 +2,7 @@
 // that answered, a failure after the answer had started), or the failure that lets another channel try.
 // Attempts return these; the relay loop folds them into one RelayOutcome, and the request's trace is written
 // from it once (recordRelay in http/request-trace.ts), not field by field from every step of the pipeline.
-import type { ChannelType, ErrorClass } from '@relaymesh/contracts';
+import type { ChannelType, ErrorClass, UsageAttempt } from '@relaymesh/contracts';
 import type { TokenUsage } from '@relaymesh/protocols';
 import type { UpstreamReadLimits } from '../config/ingress.env';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
@@ -64,6 +64,8 @@ export interface AttemptContext {
 export interface RelayOutcome {
   /** Upstream attempts made (failovers are attempts - 1). */
   attempts: number;
+  /** Each attempt's channel, model, status and timing, in order (bounded: MAX_LOGGED_ATTEMPTS). */
+  attemptLog: UsageAttempt[];
   /** The channel that served the request, or the last one that failed it. */
   channel: { id: string; name: string; type: ChannelType } | null;
   upstreamModel: string | null;

@@ -8,7 +8,7 @@
 // a `mock` channel is answered by local/. Attempts return what they served; the request's trace is written
 // once, from the folded outcome, when the relay ends (served or not).
 import { Injectable, Logger } from '@nestjs/common';
-import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
+import { ErrorClass, MAX_LOGGED_ATTEMPTS, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import {
   ERROR_BODY_MAX_BYTES,
@@ -50,6 +50,7 @@ import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './attempt';
 import { ChannelCooldowns } from './channel-cooldowns';
+import { Deadline, DeadlineQueue } from './deadline-queue';
 import { failureCode, publicFailureText } from './failure-text';
 import { UpstreamClientError } from './upstream-client-error';
 import { answerJson } from './json-answer';
@@ -79,6 +80,9 @@ export interface RelayJob {
 
 @Injectable()
 export class UpstreamRelay {
+  /** Every attempt's deadline, on one timer (deadline-queue.ts). */
+  private readonly deadlines = new DeadlineQueue();
+
   constructor(
     private readonly store: SnapshotStore,
     private readonly pools: UpstreamPools,
@@ -95,6 +99,7 @@ export class UpstreamRelay {
   async relay(job: RelayJob): Promise<RelayOutcome> {
     const outcome: RelayOutcome = {
       attempts: 0,
+      attemptLog: [],
       channel: null,
       upstreamModel: null,
       model: null,
@@ -196,12 +201,36 @@ export class UpstreamRelay {
         outcome.model = model;
         outcome.channel = { id: channel.id, name: channel.name, type: channel.type };
         outcome.upstreamModel = selection.upstreamModel;
-        const result = await tracedAttempt(
-          request.trace,
-          { model, number: outcome.attempts },
-          channel,
-          selection.upstreamModel,
-          () => this.attempt(request, channel, model, plan, outcome.attempts),
+        const startedAt = performance.now();
+        const log = (status: number, errorClass: ErrorClass) => {
+          if (outcome.attemptLog.length >= MAX_LOGGED_ATTEMPTS) return;
+          outcome.attemptLog.push({
+            channel_id: channel.id,
+            model,
+            upstream_model: selection.upstreamModel,
+            status,
+            error_class: errorClass,
+            started_ms: startedAt - request.trace.startedAt,
+            duration_ms: performance.now() - startedAt,
+          });
+        };
+        let result: AttemptResult;
+        try {
+          result = await tracedAttempt(
+            request.trace,
+            { model, number: outcome.attempts },
+            channel,
+            selection.upstreamModel,
+            () => this.attempt(request, channel, model, plan, outcome.attempts),
+          );
+        } catch (err) {
+          // The provider refused the request itself (relayed to the client as it is): still an attempt.
+          if (err instanceof UpstreamClientError) log(err.status, 'client');
+          throw err;
+        }
+        log(
+          result.ok ? 200 : result.status,
+          result.ok ? (result.lateError ?? 'none') : result.errorClass,
         );
         if (result.ok) {
           outcome.served = {
@@ -244,14 +273,16 @@ export class UpstreamRelay {
     const deadline = new AttemptDeadline(
       request.signal,
       this.deadlineMs(channel, request.plan.scope.stream),
+      this.deadlines,
     );
     try {
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.pools.poolFor(channel).request({
+        const target = this.pools.targetOf(channel);
+        response = await target.pool.request({
           method: 'POST',
           // A base_url's path is a prefix (https://openrouter.ai/api): the pool holds the origin only.
-          path: splitBaseUrl(channel.base_url!).pathPrefix + built.path,
+          path: target.pathPrefix + built.path,
           headers: built.headers,
           body: built.body,
           signal: deadline.signal,
@@ -484,20 +515,21 @@ function channelIds(table: RoutingTable<IngressChannel>, group: string, model: s
  */
 class AttemptDeadline {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private readonly deadline: Deadline;
   private readonly onClientAbort = () => this.controller.abort(this.clientSignal.reason);
   expired = false;
 
   constructor(
     private readonly clientSignal: AbortSignal,
     readonly ms: number,
+    deadlines: DeadlineQueue,
   ) {
     if (clientSignal.aborted) this.controller.abort(clientSignal.reason);
     else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
-    this.timer = setTimeout(() => {
+    this.deadline = deadlines.add(ms, () => {
       this.expired = true;
       this.controller.abort(new Error(`attempt deadline of ${ms} ms passed`));
-    }, ms);
+    });
   }
 
   get signal(): AbortSignal {
@@ -505,12 +537,12 @@ class AttemptDeadline {
   }
 
   lift(): void {
-    clearTimeout(this.timer);
+    this.deadline.lift();
   }
 
   /** The attempt is over: nothing to cancel any more. */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.deadline.lift();
     this.clientSignal.removeEventListener('abort', this.onClientAbort);
   }
 }

@@ -39,6 +39,11 @@ export function toUsageRecord(
     title: trace.title,
     attempts: trace.attempts,
     ...(trace.droppedTools.length > 0 ? { dropped_tools: [...trace.droppedTools] } : {}),
+    attempt_log: trace.attemptLog.map((attempt) => ({
+      ...attempt,
+      started_ms: roundMs(attempt.started_ms),
+      duration_ms: roundMs(attempt.duration_ms),
+    })),
     created_at: new Date(trace.receivedAt).toISOString(),
   });
 }

@@ -2,6 +2,7 @@
 // the objects they return); credentials and the upstream model come in per call.
 import type { ProtocolError } from '../errors';
 import type { TokenUsage } from '../usage';
+import type { EmbeddingsParse, EmbeddingsRequest, EmbeddingsResult } from './embeddings';
 import type { HubRequest, HubResponse, HubStreamEvent, HubTool } from './hub.types';
 
 /** Context of one request, from ingress. */
@@ -98,10 +99,42 @@ export interface PassThroughRelay {
   readonly storedIds?: readonly string[];
 }
 
+/** How a client called an embeddings endpoint: Gemini names the model in the path and batches by method. */
+export interface EmbeddingsCall {
+  urlModel: string | null;
+  batch: boolean;
+}
+
+/** A client's embeddings request, validated: what serving it needs, in its own format or across. */
+export interface ClientEmbeddings {
+  /** The model the client named. */
+  model: string;
+  /** The texts in hub form, or why no other format can carry them (OpenAI token-array inputs). */
+  texts: EmbeddingsParse;
+  /** The client's body for an upstream of the same format: model mapped, gateway extensions removed. */
+  passThrough(upstreamModel: string): { path: string; body: string };
+  /** The answer in the client's format. */
+  render(result: EmbeddingsResult, promptTokens: number): unknown;
+}
+
+/** Embeddings in a format that has them (OpenAI `/v1/embeddings`, Gemini `:embedContent`). */
+export interface EmbeddingsCodec {
+  /** Client side: validates the body like the real API (a 400 in the format's words). */
+  parseRequest(
+    body: Record<string, unknown>,
+    call: EmbeddingsCall,
+  ): { ok: true; request: ClientEmbeddings } | { ok: false; error: ProtocolError };
+  /** Upstream side: the texts as this format's request. */
+  buildRequest(request: EmbeddingsRequest, upstreamModel: string): { path: string; body: string };
+  parseResponse(json: unknown): EmbeddingsResult;
+}
+
 /** One wire format: what ingress needs to serve it to clients and to call it upstream. */
 export interface ProtocolAdapter {
   readonly format: 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini';
   readonly client: ClientCodec;
   readonly upstream: UpstreamCodec;
   readonly passThrough: PassThroughCodec;
+  /** Only for the formats that have embeddings. */
+  readonly embeddings?: EmbeddingsCodec;
 }

@@ -3,16 +3,15 @@
 // what it cannot serve whatever the channel. The items of `input` and `tools` are walked where they are
 // translated (`to-hub.ts`); in a pass-through they are the upstream's business, as in Chat.
 import type { ProtocolError } from '../errors';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
   checkModelList,
   checkPositiveInteger,
   describe,
   invalid,
-  isAbsent,
   missing,
   wrongType,
-} from '../openai-chat/checks';
+} from '../openai-base/checks';
 import type { ResponsesRequestView } from './types';
 
 export type ParsedResponsesRequest =

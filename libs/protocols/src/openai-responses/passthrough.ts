@@ -4,11 +4,9 @@
 import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import type { TokenUsage } from '../usage';
-import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import { isGatewayExtension } from '../hub/gateway-extensions';
 import { RESPONSES_PATH } from './types';
 import { usageFromResponse } from './usage';
-
-const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);
 
 /**
  * The client's object with `model` replaced in place and the extensions removed; every other field keeps its
@@ -21,7 +19,7 @@ export function buildUpstreamResponsesBody(
   // A null prototype, so that a client key "__proto__" is copied as data (see buildUpstreamChatBody).
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(body)) {
-    if (EXTENSIONS.has(key)) continue;
+    if (isGatewayExtension(key)) continue;
     out[key] = key === 'model' ? upstreamModel : value;
   }
   return JSON.stringify(out);

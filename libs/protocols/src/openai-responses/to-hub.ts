@@ -21,7 +21,7 @@
 // items (`rs_`), read as reasoning left out.
 // `previous_response_id` names a response stored at OpenAI: refused here (a Responses channel can serve it);
 // `conversation` and `background` are refused for both paths by `parse.ts`.
-import type { ProtocolError } from '../errors';
+import { rejectionToResult, type ProtocolError } from '../errors';
 import type {
   HubMessage,
   HubPart,
@@ -35,9 +35,8 @@ import type {
 } from '../hub/hub.types';
 import { hostedToolKind } from '../hub/hosted-tools';
 import { readClientSignature } from '../hub/thought-signature';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
-  isAbsent,
   readArray,
   readEnum,
   readObject,
@@ -46,12 +45,11 @@ import {
   readOptionalString,
   readString,
   reject,
-  rejectionToResult,
   invalid,
   missing,
   untranslatable,
-} from '../openai-chat/checks';
-import { imageSource, readEffort, UpstreamResponseError } from '../openai-chat/to-hub';
+} from '../openai-base/checks';
+import { imageSource, readEffort, UpstreamResponseError } from '../openai-base/to-hub';
 import { FREEFORM_PARAMETERS, flatToolName, freeformDescription } from './tools';
 import type { ResponsesRequestView } from './types';
 import { usageFromResponsesUsage } from './usage';

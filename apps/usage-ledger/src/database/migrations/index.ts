@@ -8,6 +8,7 @@ import { CreateCreditLeases1763900700000 } from './1763900700000-CreateCreditLea
 import { CreateRateWindows1763900800000 } from './1763900800000-CreateRateWindows';
 import { AddKeyBudgets1763900900000 } from './1763900900000-AddKeyBudgets';
 import { AddUsageDroppedTools1763901100000 } from './1763901100000-AddUsageDroppedTools';
+import { AddUsageAttemptLog1763901200000 } from './1763901200000-AddUsageAttemptLog';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
@@ -19,4 +20,5 @@ export const usageLedgerMigrations = [
   CreateRateWindows1763900800000,
   AddKeyBudgets1763900900000,
   AddUsageDroppedTools1763901100000,
+  AddUsageAttemptLog1763901200000,
 ];
