@@ -223,6 +223,21 @@ describe('the Responses API through relaymesh (pass-through, hosted tools, store
     ]);
   });
 
+  it('should answer a hosted tool type no header can carry, naming it in the usage record only', async () => {
+    const { response } = await client.responses
+      .create({
+        model: 'claude-r',
+        input: 'Say hello.',
+        tools: [{ type: 'odd\r\nx-injected: 1' }, { type: 'file_search' }] as never,
+      })
+      .withResponse();
+
+    expect(response.headers.get('x-relaymesh-dropped-tools')).toBe('file_search');
+    expect(response.headers.get('x-injected')).toBeNull();
+    const usage = await usageOf(response.headers.get('x-request-id')!);
+    expect(usage.dropped_tools).toEqual(['odd\ufffd\ufffdx-injected: 1', 'file_search']);
+  });
+
   it("should refuse with a 400 naming the tools on a channel whose policy is 'refuse'", async () => {
     const refused = client.responses.create({
       model: 'claude-strict',

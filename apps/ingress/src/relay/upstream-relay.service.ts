@@ -44,6 +44,7 @@ import {
   DROPPED_TOOLS_HEADER,
   RelayPlan,
   attemptFor,
+  droppedToolsHeader,
   unknownStoredState,
 } from '../plan/relay-plan';
 import { tracedAttempt } from '../tracing/request-spans';
@@ -374,14 +375,13 @@ export class UpstreamRelay {
       };
       const { reading, droppedTools } = plan;
       // Set before the answer's head goes out, taken back if this channel fails before it did.
-      if (droppedTools.length > 0) {
-        request.reply.header(DROPPED_TOOLS_HEADER, droppedTools.join(','));
-      }
+      const dropped = droppedToolsHeader(droppedTools);
+      if (dropped !== null) request.reply.header(DROPPED_TOOLS_HEADER, dropped);
       let result =
         reading.kind === 'relay_json' || reading.kind === 'render_json'
           ? await answerJson(response, request.reply, context, reading)
           : await answerStream(response, request.reply, context, reading);
-      if (!result.ok && droppedTools.length > 0 && !request.reply.sent) {
+      if (!result.ok && dropped !== null && !request.reply.sent) {
         request.reply.removeHeader(DROPPED_TOOLS_HEADER);
       }
       if (!result.ok && deadline.expired) {
