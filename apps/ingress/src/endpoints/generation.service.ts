@@ -43,7 +43,7 @@ export class GenerationService {
     } catch (err) {
       if (err instanceof GatewayError && err.details.code === 'no_available_channel') {
         // The channel holding the state this request continues cannot take it: say so, not "no channel".
-        if (pinned !== null) throw storedStateUnavailable(refs[0]);
+        if (pinned !== null) throw storedStateUnavailable(refs[0].slice(0, 100));
         // No channel of the request's own format could take what the hub cannot carry: say why.
         if (request.untranslatable) throw request.untranslatable;
       }

@@ -485,7 +485,10 @@ interface HostedToolRefusal {
 function hostedToolsRefused(model: string, tools: readonly string[]): GatewayError {
   return new GatewayError(
     400,
-    `The provider serving '${model}' cannot run the hosted tools ${tools.map((t) => `'${t}'`).join(', ')}, ` +
+    `The provider serving '${model}' cannot run the hosted tools ${tools
+      .slice(0, 32)
+      .map((t) => `'${t.slice(0, 100)}'`)
+      .join(', ')}, ` +
       `and its channel refuses requests whose tools it would drop: remove them from 'tools'.`,
     { code: 'unsupported_tool', param: 'tools', type: 'invalid_request_error' },
   );
