@@ -24,6 +24,8 @@ const channel = (
   keys: ['k0', 'k1'],
   models: ['m'],
   model_mapping: {},
+  variant_suffixes: [],
+  body_override: {},
   groups: ['default'],
   priority: 0,
   weight: 1,
@@ -198,6 +200,7 @@ describe('attemptFor', () => {
     }).hub;
     const plan: CountTokensPlan = {
       kind: 'count_tokens',
+      client: 'anthropic',
       scope: {
         model: 'm',
         models: ['m'],
