@@ -206,6 +206,7 @@ describe('usage-ledger over NATS and Postgres', () => {
         'CreateCreditLeases1763900700000',
         'CreateRateWindows1763900800000',
         'AddKeyBudgets1763900900000',
+        'AddUsageDroppedTools1763901100000',
         'AddUsageAttemptLog1763901200000',
       ]);
     });
@@ -254,6 +255,17 @@ describe('usage-ledger over NATS and Postgres', () => {
         expect(await attemptLogColumn()).toBe(1);
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await attemptLogColumn()).toBe(0);
+        const usageColumns = async (): Promise<string[]> => {
+          const { rows } = await pg.query<{ column_name: string }>(
+            `SELECT column_name FROM information_schema.columns
+             WHERE table_schema = $1 AND table_name = 'usage_records'`,
+            [scratch],
+          );
+          return rows.map((r) => r.column_name);
+        };
+        expect(await usageColumns()).toContain('dropped_tools');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await usageColumns()).not.toContain('dropped_tools');
         expect(await keyColumns()).toContain('budget_period_start');
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect((await keyColumns()).filter((c) => c.startsWith('budget'))).toEqual([]);

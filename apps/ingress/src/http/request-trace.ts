@@ -46,6 +46,8 @@ export interface RequestTrace {
   status: number;
   /** Set when the answer failed after it had started (a stream cut mid-way, status stays 200). */
   lateError: ErrorClass | null;
+  /** Hosted tools the serving channel's provider could not run, dropped in translation. */
+  droppedTools: readonly string[];
   /** The request span's W3C trace context when tracing is on (the usage record carries it to the ledger). */
   traceContext: TraceCarrier | null;
 }
@@ -77,6 +79,7 @@ export function startTrace(
     firstByteAt: null,
     status: 0,
     lateError: null,
+    droppedTools: [],
     traceContext: null,
   };
 }
@@ -94,6 +97,7 @@ export function recordRelay(trace: RequestTrace, outcome: Readonly<RelayOutcome>
     trace.firstByteAt = served.firstByteAt;
     trace.responseModel = served.responseModel;
     trace.lateError = served.lateError;
+    trace.droppedTools = served.droppedTools ?? [];
   }
 }
 

@@ -47,6 +47,8 @@ interface StreamShape {
   promptTokens: () => number;
   delivered: { readonly tokens: number };
   responseModel: () => string | null;
+  /** Ids of what the upstream stored of the answer (a Responses pass-through). */
+  storedIds?: () => readonly string[] | undefined;
 }
 
 /**
@@ -75,6 +77,7 @@ async function pumpStream(
     firstByteAt,
     responseModel: shape.responseModel(),
     lateError,
+    storedIds: shape.storedIds?.(),
   });
   const cutUsage = () =>
     usageOfCutStream(shape.reported(), shape.promptTokens(), shape.delivered.tokens);
@@ -177,6 +180,7 @@ function relayStream(
     promptTokens,
     delivered,
     responseModel: () => responseModel,
+    storedIds: () => relay.storedIds,
   });
 }
 

@@ -39,7 +39,13 @@ import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { DataPlaneReply } from '../http/exchange';
 import { RequestTrace, recordRelay } from '../http/request-trace';
 import { serveMock } from '../local/mock-channel';
-import { AttemptPlan, RelayPlan, attemptFor } from '../plan/relay-plan';
+import {
+  AttemptPlan,
+  DROPPED_TOOLS_HEADER,
+  RelayPlan,
+  attemptFor,
+  unknownStoredState,
+} from '../plan/relay-plan';
 import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './attempt';
@@ -87,9 +93,10 @@ export class UpstreamRelay {
 
   /**
    * Serves the job from the first channel that answers, or throws why none did (404 unknown model, 503 no
-   * channel, 429/502/504 every channel failed, or the provider's own refusal of the request).
+   * channel, 429/502/504 every channel failed, or the provider's own refusal of the request); returns what
+   * it did (the serving channel, what it answered).
    */
-  async relay(job: RelayJob): Promise<void> {
+  async relay(job: RelayJob): Promise<RelayOutcome> {
     const outcome: RelayOutcome = {
       attempts: 0,
       attemptLog: [],
@@ -103,6 +110,7 @@ export class UpstreamRelay {
     } finally {
       recordRelay(job.trace, outcome);
     }
+    return outcome;
   }
 
   private async route(request: RelayJob, outcome: RelayOutcome): Promise<void> {
@@ -115,12 +123,13 @@ export class UpstreamRelay {
     const { model: requested, models } = request.plan.scope;
     let lastFailure: AttemptFailure | null = null;
     let anyKnown = false;
+    const toolRefusal: HostedToolRefusal = { tools: null };
     for (const [index, model] of models.entries()) {
       if (index > 0) {
         if (request.signal.aborted) break;
         ingressModelFallbacks.inc();
       }
-      const result = await this.routeModel(table, request, model, outcome);
+      const result = await this.routeModel(table, request, model, outcome, toolRefusal);
       if (result === 'served') return;
       if (result !== 'unknown_model') anyKnown = true;
       if (typeof result === 'object') {
@@ -133,6 +142,10 @@ export class UpstreamRelay {
         code: 'model_not_found',
       });
     }
+    // No channel was tried but one would have had to drop hosted tools and refuses to: the client's to fix.
+    if (!lastFailure && toolRefusal.tools) throw hostedToolsRefused(requested, toolRefusal.tools);
+    // No channel held the stored state the request names: the last one's own words say so.
+    if (lastFailure?.refusal) throw lastFailure.refusal;
     if (!lastFailure) countNoChannel.inc({ model: requested, group: request.admitted.key.group });
     throw this.finalError(lastFailure, request);
   }
@@ -146,6 +159,7 @@ export class UpstreamRelay {
     request: RelayJob,
     model: string,
     outcome: RelayOutcome,
+    toolRefusal: HostedToolRefusal,
   ): Promise<'served' | 'unknown_model' | 'no_channel' | AttemptFailure> {
     const lookup = table.tiers(request.admitted.key.group, model);
     if (!lookup.known) return 'unknown_model';
@@ -173,9 +187,19 @@ export class UpstreamRelay {
         if (!selection.ok) break;
         const channel = selection.channel;
         tried.add(channel.id);
-        const plan = attemptFor(request.plan, channel, selection.upstreamModel);
+        const plan = attemptFor(
+          request.plan,
+          channel,
+          selection.upstreamModel,
+          Math.random,
+          selection.variant,
+        );
         // A channel that cannot serve this request (its format, or a request only its own format carries).
         if (plan === null) continue;
+        if (plan.kind === 'refused') {
+          toolRefusal.tools = plan.droppedTools;
+          continue;
+        }
         if (selection.panic) routingPanics.inc({ model });
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
@@ -220,11 +244,14 @@ export class UpstreamRelay {
             firstByteAt: result.firstByteAt,
             responseModel: result.responseModel,
             lateError: result.lateError,
+            droppedTools: result.droppedTools,
+            storedIds: result.storedIds,
           };
           return 'served';
         }
         lastFailure = result;
-        if (!isRetryable(result.errorClass) || request.signal.aborted) return result;
+        const elsewhere = isRetryable(result.errorClass) || result.refusal !== undefined;
+        if (!elsewhere || request.signal.aborted) return result;
       }
     }
     return lastFailure ?? 'no_channel';
@@ -234,7 +261,7 @@ export class UpstreamRelay {
     request: RelayJob,
     channel: IngressChannel,
     model: string,
-    plan: AttemptPlan,
+    plan: Exclude<AttemptPlan, { kind: 'refused' }>,
     attemptNumber: number,
   ): Promise<AttemptResult> {
     const startedAt = performance.now();
@@ -298,11 +325,27 @@ export class UpstreamRelay {
         report(errorClass, response.statusCode, text.slice(0, 500) || null);
         if (errorClass === 'rate_limited') this.cooldowns.cool(channel, response.headers);
         if (errorClass === 'client') {
-          throw new UpstreamClientError(
+          const refusal = new UpstreamClientError(
             response.statusCode,
             text,
             String(response.headers['content-type'] ?? 'application/json'),
           );
+          const { plan: relayPlan } = request;
+          if (
+            relayPlan.kind === 'generate' &&
+            relayPlan.searchesStoredState &&
+            unknownStoredState(response.statusCode, text)
+          ) {
+            return failed({
+              ok: false,
+              errorClass,
+              status: response.statusCode,
+              message: `${channel.name}: does not hold the stored state the request names`,
+              reason: 'unknown_stored_state',
+              refusal,
+            });
+          }
+          throw refusal;
         }
         return failed({
           ok: false,
@@ -335,11 +378,18 @@ export class UpstreamRelay {
           report(errorClass, response.statusCode, message),
         limits,
       };
-      const { reading } = plan;
+      const { reading, droppedTools } = plan;
+      // Set before the answer's head goes out, taken back if this channel fails before it did.
+      if (droppedTools.length > 0) {
+        request.reply.header(DROPPED_TOOLS_HEADER, droppedTools.join(','));
+      }
       let result =
         reading.kind === 'relay_json' || reading.kind === 'render_json'
           ? await answerJson(response, request.reply, context, reading)
           : await answerStream(response, request.reply, context, reading);
+      if (!result.ok && droppedTools.length > 0 && !request.reply.sent) {
+        request.reply.removeHeader(DROPPED_TOOLS_HEADER);
+      }
       if (!result.ok && deadline.expired) {
         result = {
           ...result,
@@ -349,7 +399,7 @@ export class UpstreamRelay {
       }
       if (result.ok) {
         report('none', response.statusCode, null);
-        return result;
+        return droppedTools.length > 0 ? { ...result, droppedTools } : result;
       }
       report(result.errorClass, result.status, result.message);
       return failed(result);
@@ -430,6 +480,21 @@ export class UpstreamRelay {
       { code: 'upstream_error' },
     );
   }
+}
+
+/** Set by the attempts of a request when a channel refused it for the hosted tools it would drop. */
+interface HostedToolRefusal {
+  tools: readonly string[] | null;
+}
+
+/** The 400 of a request whose hosted tools no channel would run and one refused to drop (`hosted_tools`). */
+function hostedToolsRefused(model: string, tools: readonly string[]): GatewayError {
+  return new GatewayError(
+    400,
+    `The provider serving '${model}' cannot run the hosted tools ${tools.map((t) => `'${t}'`).join(', ')}, ` +
+      `and its channel refuses requests whose tools it would drop: remove them from 'tools'.`,
+    { code: 'unsupported_tool', param: 'tools', type: 'invalid_request_error' },
+  );
 }
 
 /** Logs a failed attempt with what the client is not told, and hands the failure on. */

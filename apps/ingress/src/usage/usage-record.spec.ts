@@ -41,6 +41,16 @@ describe('toUsageRecord', () => {
     expect(record?.model?.startsWith('a\ufffdbmmm')).toBe(true);
   });
 
+  it('should record the hosted tools a translation dropped, and no field when none was', () => {
+    const dropped = toUsageRecord(
+      trace({ key, droppedTools: ['file_search', 'code_interpreter'] }),
+      ID,
+      2000,
+    );
+    expect(dropped?.dropped_tools).toEqual(['file_search', 'code_interpreter']);
+    expect(toUsageRecord(trace({ key }), ID, 2000)).not.toHaveProperty('dropped_tools');
+  });
+
   it('should not meter a request without an authenticated key', () => {
     expect(toUsageRecord(trace(), ID, 2000)).toBeNull();
   });

@@ -43,6 +43,7 @@ export function toUsageRecord(
       started_ms: roundMs(attempt.started_ms),
       duration_ms: roundMs(attempt.duration_ms),
     })),
+    ...(trace.droppedTools.length > 0 ? { dropped_tools: [...trace.droppedTools] } : {}),
     created_at: new Date(trace.receivedAt).toISOString(),
   });
 }

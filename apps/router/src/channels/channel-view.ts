@@ -4,6 +4,7 @@
 import {
   ChannelStatus,
   ChannelView,
+  ModelVariantSuffix,
   SnapshotChannel,
   UNKNOWN_HEALTH,
   isSensitiveHeaderName,
@@ -23,6 +24,8 @@ export function toChannelView(channel: Channel): ChannelView {
     keys: channel.keyHints,
     models: channel.models,
     model_mapping: channel.modelMapping,
+    variant_suffixes: channel.variantSuffixes,
+    body_override: channel.bodyOverride,
     groups: channel.groups,
     priority: channel.priority,
     weight: channel.weight,
@@ -38,6 +41,8 @@ export function toChannelView(channel: Channel): ChannelView {
     secret_headers: Object.fromEntries(
       Object.entries(channel.secretHeaders).map(([name, { hint }]) => [name, hint]),
     ),
+    responses_api: channel.responsesApi,
+    hosted_tools: channel.hostedTools,
     status: channelStatus(channel),
     health: UNKNOWN_HEALTH,
     created_at: channel.createdAt.toISOString(),
@@ -45,7 +50,14 @@ export function toChannelView(channel: Channel): ChannelView {
   };
 }
 
-export function toSnapshotChannel(channel: Channel): SnapshotChannel {
+/**
+ * The channel as the snapshot carries it; `globalSuffixes` (RELAYMESH_VARIANT_SUFFIXES) are switched on for
+ * every channel, after its own, so ingress needs no setting of its own and every replica agrees.
+ */
+export function toSnapshotChannel(
+  channel: Channel,
+  globalSuffixes: readonly ModelVariantSuffix[] = [],
+): SnapshotChannel {
   return {
     id: channel.id,
     name: channel.name,
@@ -54,6 +66,8 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     keys_encrypted: channel.keysEncrypted,
     models: channel.models,
     model_mapping: channel.modelMapping,
+    variant_suffixes: [...new Set([...channel.variantSuffixes, ...globalSuffixes])],
+    body_override: channel.bodyOverride,
     groups: channel.groups,
     priority: channel.priority,
     weight: channel.weight,
@@ -63,5 +77,7 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     secret_headers_encrypted: Object.fromEntries(
       Object.entries(channel.secretHeaders).map(([name, { sealed }]) => [name, sealed]),
     ),
+    responses_api: channel.responsesApi,
+    hosted_tools: channel.hostedTools,
   };
 }

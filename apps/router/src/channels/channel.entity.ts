@@ -1,4 +1,10 @@
-import { ChannelType } from '@relaymesh/contracts';
+import {
+  BodyOverride,
+  ChannelType,
+  HostedToolPolicy,
+  ModelMappingEntry,
+  ModelVariantSuffix,
+} from '@relaymesh/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -37,7 +43,15 @@ export class Channel {
   models!: string[];
 
   @Column({ type: 'jsonb' })
-  modelMapping!: Record<string, string>;
+  modelMapping!: Record<string, ModelMappingEntry>;
+
+  /** Standard suffixes switched on: every model is served as `<model><suffix>` too (a variant). */
+  @Column({ type: 'jsonb', default: [] })
+  variantSuffixes!: ModelVariantSuffix[];
+
+  /** Body fields set on or removed from every generation request sent to the channel. */
+  @Column({ type: 'jsonb', default: {} })
+  bodyOverride!: BodyOverride;
 
   @Column({ type: 'jsonb' })
   groups!: string[];
@@ -61,6 +75,14 @@ export class Channel {
   /** Headers whose values are secrets, each sealed (AES-256-GCM) with its redacted hint for read-back. */
   @Column({ type: 'jsonb', default: {} })
   secretHeaders!: Record<string, SealedHeader>;
+
+  /** An `openai-compatible` server that serves `/v1/responses`: Responses clients are passed through to it. */
+  @Column({ type: 'boolean', default: false })
+  responsesApi!: boolean;
+
+  /** Hosted tools this channel's provider cannot run: `drop` (said in a header and the usage) or `refuse`. */
+  @Column({ type: 'text', default: 'drop' })
+  hostedTools!: HostedToolPolicy;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -8,6 +8,7 @@ import {
   ChannelPatch,
   ChannelView,
   headersInBoth,
+  responsesApiFault,
 } from '@relaymesh/contracts';
 import { SecretBox, redactSecret } from '@relaymesh/secrets';
 import { Subject } from 'rxjs';
@@ -57,11 +58,28 @@ export class ChannelsService {
         `secret_headers.${twice}: is also in headers: a header is either plain or secret`,
       );
     }
-    const { keys: _keys, base_url, model_mapping, timeout_ms, secret_headers, ...rest } = patch;
+    const responsesFault = responsesApiFault(type, patch.responses_api ?? existing.responsesApi);
+    if (responsesFault) throw new AdminError(400, responsesFault);
+    const {
+      keys: _keys,
+      base_url,
+      model_mapping,
+      variant_suffixes,
+      body_override,
+      timeout_ms,
+      secret_headers,
+      responses_api,
+      hosted_tools,
+      ...rest
+    } = patch;
     const fields: Partial<ChannelFields> = {
       ...rest,
+      ...(responses_api !== undefined && { responsesApi: responses_api }),
+      ...(hosted_tools !== undefined && { hostedTools: hosted_tools }),
       ...(base_url !== undefined && { baseUrl: base_url }),
       ...(model_mapping !== undefined && { modelMapping: model_mapping }),
+      ...(variant_suffixes !== undefined && { variantSuffixes: variant_suffixes }),
+      ...(body_override !== undefined && { bodyOverride: body_override }),
       ...(timeout_ms !== undefined && { timeoutMs: timeout_ms }),
       ...(keys !== undefined && this.sealKeys(keys)),
       ...(secret_headers !== undefined && { secretHeaders: this.sealHeaders(secret_headers) }),
@@ -125,6 +143,8 @@ export class ChannelsService {
       ...this.sealKeys(input.keys),
       models: input.models,
       modelMapping: input.model_mapping,
+      variantSuffixes: input.variant_suffixes,
+      bodyOverride: input.body_override,
       groups: input.groups,
       priority: input.priority,
       weight: input.weight,
@@ -132,6 +152,8 @@ export class ChannelsService {
       timeoutMs: input.timeout_ms,
       headers: input.headers,
       secretHeaders: this.sealHeaders(input.secret_headers),
+      responsesApi: input.responses_api,
+      hostedTools: input.hosted_tools,
     };
   }
 

@@ -41,7 +41,7 @@ const COLUMNS = `id uuid, request_id text, key_id text, channel_id text, model t
   format text, route text, stream boolean, input_tokens bigint, output_tokens bigint, cache_read_tokens bigint,
   cache_write_tokens bigint, cost_usd numeric, status integer, late_error text, latency_ms double precision,
   ttft_ms double precision, referer text, title text, attempts integer, attempt_log jsonb,
-  created_at timestamptz`;
+  created_at timestamptz, dropped_tools jsonb`;
 const NAMES = COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
 
 interface UsageRow {
@@ -69,6 +69,7 @@ interface UsageRow {
   /** Null for records stored before attempts were logged, or from an older ingress. */
   attempt_log: UsageAttempt[] | null;
   created_at: Date;
+  dropped_tools: string[] | null;
 }
 
 function toView({ attempt_log, ...row }: UsageRow): UsageView {
@@ -81,6 +82,7 @@ function toView({ attempt_log, ...row }: UsageRow): UsageView {
     cache_write_tokens: Number(row.cache_write_tokens),
     cost_usd: Number(row.cost_usd),
     created_at: row.created_at.toISOString(),
+    dropped_tools: row.dropped_tools ?? [],
   };
 }
 

@@ -2,6 +2,11 @@
 // validation) and the router (NATS edge validation and storage), so both sides agree on one shape.
 import { z } from 'zod';
 import { CredentialSchema, HeadersSchema, isPlainText, plainText } from '../admin/admin-fields';
+import {
+  BodyOverrideSchema,
+  ModelMappingEntrySchema,
+  ModelVariantSuffixSchema,
+} from './model-variants';
 
 export const CHANNEL_TYPES = [
   'openai',
@@ -73,12 +78,27 @@ export function isSensitiveHeaderName(name: string): boolean {
 
 export const DEFAULT_CHANNEL_TIMEOUT_MS = 300_000;
 
+/**
+ * What a channel does with a Responses client's hosted tools (`file_search`, `code_interpreter`, ...) that its
+ * provider has no equivalent for: `drop` them and say so (the `x-relaymesh-dropped-tools` header, the usage
+ * record's `dropped_tools`), which lets a coding agent that always declares them work; or `refuse` the request
+ * with a 400 naming them.
+ */
+export const HOSTED_TOOL_POLICIES = ['drop', 'refuse'] as const;
+export const HostedToolPolicySchema = z.enum(HOSTED_TOOL_POLICIES);
+export type HostedToolPolicy = z.infer<typeof HostedToolPolicySchema>;
+
 const channelFields = {
   type: ChannelTypeSchema,
   base_url: BaseUrlSchema,
   keys: z.array(CredentialSchema).max(100),
   models: z.array(ModelNameSchema).max(1000),
-  model_mapping: z.record(ModelNameSchema, ModelNameSchema),
+  /** `{public: upstream}` or `{public: {model: upstream, overrides}}` (a variant, model-variants.ts). */
+  model_mapping: z.record(ModelNameSchema, ModelMappingEntrySchema),
+  /** Standard suffixes that serve every model of the channel under `<model><suffix>` as a variant. */
+  variant_suffixes: z.array(ModelVariantSuffixSchema).max(20),
+  /** Body fields set on or removed from every generation request sent to the channel. */
+  body_override: BodyOverrideSchema,
   groups: z.array(plainText(100)).min(1).max(100),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   weight: z.number().int().min(0).max(1_000_000),
@@ -87,7 +107,20 @@ const channelFields = {
   headers: HeadersSchema,
   /** Headers whose values are secrets (an org token, a proxy credential): stored encrypted, read back redacted. */
   secret_headers: HeadersSchema,
+  /**
+   * An `openai-compatible` server that serves `/v1/responses` too: Responses clients are passed through to it
+   * instead of translated through Chat Completions (`openai` channels always are).
+   */
+  responses_api: z.boolean(),
+  hosted_tools: HostedToolPolicySchema,
 };
+
+/** `responses_api` says something only of the OpenAI types; elsewhere it would be silently meaningless. */
+export function responsesApiFault(type: ChannelType, responsesApi: boolean): string | null {
+  return responsesApi && type !== 'openai' && type !== 'openai-compatible'
+    ? 'responses_api: only an openai or openai-compatible channel can serve the Responses API'
+    : null;
+}
 
 export const ChannelCreateSchema = z
   .object({
@@ -97,6 +130,8 @@ export const ChannelCreateSchema = z
     keys: channelFields.keys.default([]),
     models: channelFields.models.default([]),
     model_mapping: channelFields.model_mapping.default({}),
+    variant_suffixes: channelFields.variant_suffixes.default([]),
+    body_override: channelFields.body_override.default({}),
     groups: channelFields.groups.default(['default']),
     priority: channelFields.priority.default(0),
     weight: channelFields.weight.default(1),
@@ -104,9 +139,18 @@ export const ChannelCreateSchema = z
     timeout_ms: channelFields.timeout_ms.default(DEFAULT_CHANNEL_TIMEOUT_MS),
     headers: channelFields.headers.default({}),
     secret_headers: channelFields.secret_headers.default({}),
+    responses_api: channelFields.responses_api.default(false),
+    hosted_tools: channelFields.hosted_tools.default('drop'),
   })
   .strict()
   .superRefine((channel, ctx) => {
+    if (responsesApiFault(channel.type, channel.responses_api)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['responses_api'],
+        message: 'only an openai or openai-compatible channel can serve the Responses API',
+      });
+    }
     const twice = headersInBoth(channel.headers, channel.secret_headers);
     if (twice) {
       ctx.addIssue({
@@ -140,6 +184,8 @@ export const ChannelPatchSchema = z
     keys: channelFields.keys,
     models: channelFields.models,
     model_mapping: channelFields.model_mapping,
+    variant_suffixes: channelFields.variant_suffixes,
+    body_override: channelFields.body_override,
     groups: channelFields.groups,
     priority: channelFields.priority,
     weight: channelFields.weight,
@@ -147,6 +193,8 @@ export const ChannelPatchSchema = z
     timeout_ms: channelFields.timeout_ms,
     headers: channelFields.headers,
     secret_headers: channelFields.secret_headers,
+    responses_api: channelFields.responses_api,
+    hosted_tools: channelFields.hosted_tools,
   })
   .partial()
   .strict();
@@ -204,7 +252,9 @@ export const ChannelViewSchema = z.object({
   base_url: z.string().nullable(),
   keys: z.array(z.string()),
   models: z.array(z.string()),
-  model_mapping: z.record(z.string(), z.string()),
+  model_mapping: z.record(z.string(), ModelMappingEntrySchema),
+  variant_suffixes: z.array(ModelVariantSuffixSchema),
+  body_override: BodyOverrideSchema,
   groups: z.array(z.string()),
   priority: z.number(),
   weight: z.number(),
@@ -213,6 +263,8 @@ export const ChannelViewSchema = z.object({
   headers: z.record(z.string(), z.string()),
   /** Names with redacted values (`sk-…abcd`), like `keys`. */
   secret_headers: z.record(z.string(), z.string()),
+  responses_api: z.boolean(),
+  hosted_tools: HostedToolPolicySchema,
   status: ChannelStatusSchema,
   health: ChannelHealthSchema,
   created_at: z.string(),

@@ -29,6 +29,9 @@ export const USAGE_TEXT_LIMITS = {
 } as const;
 type UsageTextField = keyof typeof USAGE_TEXT_LIMITS;
 
+/** A request names few hosted tools; a client's tool type name is text it chose, so both are bounded. */
+export const DROPPED_TOOLS_LIMITS = { count: 32, length: 100 } as const;
+
 /** A text field normalised by `storableText` on parse: what the ledger receives is always storable. */
 function text(field: UsageTextField) {
   return z.string().transform((value) => storableText(value, USAGE_TEXT_LIMITS[field]));
@@ -87,6 +90,15 @@ export const UsageRecordSchema = z.object({
   ttft_ms: z.number().min(0).nullable(),
   referer: text('referer').nullable(),
   title: text('title').nullable(),
+  /**
+   * Hosted tools of the request (`file_search`, `code_interpreter`, ...) that the serving channel's provider
+   * could not run and that were dropped in translation (also said in `x-relaymesh-dropped-tools`). Absent from
+   * an older ingress; cut to its bounds rather than refused, so the request is still billed.
+   */
+  dropped_tools: z
+    .array(z.string())
+    .transform((tools) => droppedToolsOf(tools))
+    .optional(),
   /** Postgres `integer`: a bound, so no record is refused for its size. */
   attempts: z.number().int().min(0).max(1_000_000),
   /** Each attempt's detail, in order (absent from an older ingress). */
@@ -114,7 +126,17 @@ export function normaliseUsageRecord(record: UsageRecord): UsageRecord {
     const value = record[field];
     if (value !== null) normalised[field] = storableText(value, USAGE_TEXT_LIMITS[field]);
   }
+  if (record.dropped_tools !== undefined) {
+    normalised.dropped_tools = droppedToolsOf(record.dropped_tools);
+  }
   return normalised;
+}
+
+/** The dropped tools' names, each storable and bounded, at most DROPPED_TOOLS_LIMITS.count of them. */
+function droppedToolsOf(tools: readonly string[]): string[] {
+  return tools
+    .slice(0, DROPPED_TOOLS_LIMITS.count)
+    .map((tool) => storableText(tool, DROPPED_TOOLS_LIMITS.length));
 }
 
 export const UsageRecorded = defineEvent('usage.recorded.v1', UsageRecordSchema);

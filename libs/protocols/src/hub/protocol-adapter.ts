@@ -79,6 +79,13 @@ export interface PassThroughCodec {
   usageFromResponse(json: unknown): TokenUsage | null;
   /** A stateful relay for one stream: each upstream SSE event in, the bytes to forward out ('' to drop). */
   streamRelay(ctx: ClientContext): PassThroughRelay;
+  /**
+   * A format whose upstream keeps state (OpenAI Responses with `store`): the ids of what the upstream stored
+   * that a later request may name (the response, its output items), read from an answer...
+   */
+  storedIdsFromResponse?(json: unknown): string[];
+  /** ...and the ids of stored state a request names (`previous_response_id`, `item_reference` items). */
+  storedReferences?(body: Record<string, unknown>): string[];
 }
 
 export interface PassThroughRelay {
@@ -88,6 +95,8 @@ export interface PassThroughRelay {
   readonly usage: TokenUsage | null;
   /** The upstream said the answer is complete (OpenAI `[DONE]`, Anthropic `message_stop`, Gemini finishReason). */
   readonly complete: boolean;
+  /** As `PassThroughCodec.storedIdsFromResponse`, once the stream's terminal event was read. */
+  readonly storedIds?: readonly string[];
 }
 
 /** How a client called an embeddings endpoint: Gemini names the model in the path and batches by method. */

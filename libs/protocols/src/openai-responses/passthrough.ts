@@ -33,7 +33,37 @@ export const responsesPassThrough: PassThroughCodec = {
   }),
   usageFromResponse,
   streamRelay: () => new ResponsesStreamRelay(),
+  storedIdsFromResponse,
+  storedReferences,
 };
+
+/**
+ * What a later request may name of this answer: the response's id (`previous_response_id`) and its output
+ * items' ids (`item_reference`, which @ai-sdk/openai sends for earlier turns unless `store` is false).
+ */
+export function storedIdsFromResponse(json: unknown): string[] {
+  if (!isRecord(json) || typeof json.id !== 'string') return [];
+  const items = Array.isArray(json.output) ? json.output : [];
+  return [
+    json.id,
+    ...items.flatMap((item: unknown) =>
+      isRecord(item) && typeof item.id === 'string' ? [item.id] : [],
+    ),
+  ];
+}
+
+/** The stored state a request names: its `previous_response_id` and the ids of its `item_reference` items. */
+export function storedReferences(body: Record<string, unknown>): string[] {
+  const refs = typeof body.previous_response_id === 'string' ? [body.previous_response_id] : [];
+  if (Array.isArray(body.input)) {
+    for (const item of body.input) {
+      if (isRecord(item) && item.type === 'item_reference' && typeof item.id === 'string') {
+        refs.push(item.id);
+      }
+    }
+  }
+  return refs;
+}
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
@@ -45,9 +75,14 @@ const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response
 export class ResponsesStreamRelay implements PassThroughRelay {
   private lastUsage: TokenUsage | null = null;
   private done = false;
+  private stored: string[] = [];
 
   get usage(): TokenUsage | null {
     return this.lastUsage;
+  }
+
+  get storedIds(): readonly string[] {
+    return this.stored;
   }
 
   get complete(): boolean {
@@ -72,6 +107,7 @@ export class ResponsesStreamRelay implements PassThroughRelay {
     }
     if (!isRecord(event) || typeof event.type !== 'string' || !TERMINAL.has(event.type)) return;
     this.done = true;
+    this.stored = storedIdsFromResponse(event.response);
     const usage = usageFromResponse(event.response);
     if (usage !== null) this.lastUsage = usage;
   }
