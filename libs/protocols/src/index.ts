@@ -20,7 +20,6 @@ export type {
   StreamEncoder,
 } from './hub/protocol-adapter';
 export { hubRequest } from './hub/hub-request';
-export type { EmbeddingsResult } from './hub/embeddings';
 export { embeddingsUsage, estimateEmbeddingTokens } from './hub/embeddings';
 // Provider-run tools and model variants (pure; being wired by ingress and router)
 export { hostedToolsFor } from './hub/hosted-tools';
