@@ -5,8 +5,8 @@
 // the same page opens from the overview's latest requests; a request for a model only the failing channel
 // serves, with a fallback chain, shows the fallback model that answered; an id nobody sent says so. The channel
 // form edits the Responses fields (the API's refusal of responses_api on an anthropic channel shown beside the
-// field), and a Responses request whose hosted tool an anthropic channel dropped shows it in the explorer.
-// Screenshot of the page with CONSOLE_SCREENSHOTS_DIR set.
+// field), and a Responses request whose hosted tool an anthropic channel dropped shows it in the explorer and
+// the overview's list. Screenshot of the page with CONSOLE_SCREENSHOTS_DIR set.
 import {
   Deployment,
   FakeAnthropic,
@@ -271,6 +271,11 @@ describe('console request explorer (chromium, embedded)', () => {
     const dropped = page.getByTestId('request-detail').locator('[data-stat="dropped-tools"]');
     await dropped.waitFor();
     expect(await dropped.innerText()).toBe('file_search');
+    // The lists of requests say it beside the model too (the overview's latest requests).
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    const marker = page.locator(`[data-dropped-tools="${id}"]`);
+    await marker.waitFor();
+    expect(await marker.innerText()).toContain('dropped file_search');
   });
 
   it('should have run under the strict CSP without a single page error', () => {
