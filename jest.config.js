@@ -4,6 +4,16 @@
 //   e2e:  test/e2e/*.e2e-spec.ts, relaymesh as real processes, official SDKs, fake upstreams
 //   deploy: test/deploy/*.deploy-spec.ts, the Kubernetes manifests, alert rules, dashboards and image, offline
 const fs = require('node:fs');
+const vm = require('node:vm');
+
+// Nest 12 ships ES modules only; our CommonJS code requires them, which Jest supports only through Node's vm
+// modules. `npm test` and `npx jest` get the flag from .npmrc; say so plainly to whoever starts Jest otherwise.
+if (typeof vm.SyntheticModule !== 'function') {
+  throw new Error(
+    'Jest needs Node started with --experimental-vm-modules (Nest 12 is ES modules only): ' +
+      'run it as `npx jest` or `npm test` (.npmrc sets it), or set NODE_OPTIONS=--experimental-vm-modules',
+  );
+}
 const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 
 const shared = {
