@@ -4,21 +4,44 @@
 //   e2e:  test/e2e/*.e2e-spec.ts, relaymesh as real processes, official SDKs, fake upstreams
 //   deploy: test/deploy/*.deploy-spec.ts, the Kubernetes manifests, alert rules, dashboards and image, offline
 const fs = require('node:fs');
-const vm = require('node:vm');
-
-// Nest 12 ships ES modules only; our CommonJS code requires them, which Jest supports only through Node's vm
-// modules. `npm test` and `npx jest` get the flag from .npmrc; say so plainly to whoever starts Jest otherwise.
-if (typeof vm.SyntheticModule !== 'function') {
-  throw new Error(
-    'Jest needs Node started with --experimental-vm-modules (Nest 12 is ES modules only): ' +
-      'run it as `npx jest` or `npm test` (.npmrc sets it), or set NODE_OPTIONS=--experimental-vm-modules',
-  );
-}
+const path = require('node:path');
 const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+
+/**
+ * The installed packages that ship ES modules (`"type": "module"`), Nest 12 among them, nested ones too: our
+ * CommonJS code requires them, so Jest transforms them to CommonJS as well (test/setup/esm-to-commonjs.js);
+ * every other package is left as it is, as by default.
+ */
+function esModulePackages(dir = path.join(__dirname, 'node_modules'), found = new Set()) {
+  if (!fs.existsSync(dir)) return found;
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry.startsWith('.')) continue;
+    const names = entry.startsWith('@')
+      ? fs.readdirSync(path.join(dir, entry)).map((n) => `${entry}/${n}`)
+      : [entry];
+    for (const name of names) {
+      try {
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, name, 'package.json'), 'utf8'));
+        if (manifest.type === 'module') found.add(name.replace(/[.+]/g, '\\$&'));
+      } catch {
+        continue; // not a package
+      }
+      esModulePackages(path.join(dir, name, 'node_modules'), found);
+    }
+  }
+  return found;
+}
 
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }],
+    '^.+\\.m?js$': '<rootDir>/test/setup/esm-to-commonjs.js',
+  },
+  // Ignored: a file whose innermost node_modules/<package> is not one of them.
+  transformIgnorePatterns: [
+    `/node_modules/(?!.*/node_modules/)(?!(${[...esModulePackages()].join('|')})/)`,
+  ],
   moduleNameMapper: {
     '^@relaymesh/telemetry/register$': '<rootDir>/libs/telemetry/src/register',
     '^@relaymesh/([^/]+)$': '<rootDir>/libs/$1/src',
