@@ -69,6 +69,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
+      testEnvironment: '<rootDir>/test/setup/e2e-environment.js',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.js'],
     },
