@@ -31,6 +31,15 @@ const noAppFromApps = {
     'Apps do not import apps: they talk over NATS (libs/contracts); share code through a lib.',
 };
 
+// libs/protocols (its README): wire formats meet only in hub/ (and the two OpenAI formats in openai-base/); no
+// format folder imports another's, and the hub imports none, so a format can change without moving another.
+const PROTOCOL_FORMATS = ['anthropic-messages', 'gemini', 'openai-chat', 'openai-responses'];
+const noOtherFormat = {
+  regex: `^\\.\\./(${PROTOCOL_FORMATS.join('|')})/`,
+  message:
+    'Formats share code through hub/ or openai-base/, not by importing another format folder.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -61,6 +70,17 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...libBoundary, noAppFromApps] }],
+    },
+  },
+  {
+    files: [`libs/protocols/src/{hub,openai-base,${PROTOCOL_FORMATS.join(',')}}/**/*.ts`],
+    // Tests may drive two formats end to end (a Codex request through Chat, a variant through an adapter).
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...libBoundary, noAppFromApps, noOtherFormat] },
+      ],
     },
   },
   {

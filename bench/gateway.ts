@@ -2,7 +2,8 @@
 // Starts the fake upstreams of libs/testing (own process, zero delay), relaymesh as users run it (embedded by
 // default; --mode=distributed for the four processes on the real NATS and Postgres), creates channels and a
 // key through the admin API, then for each scenario of issue 9 measures the direct call, the call through
-// relaymesh (and, with --portkey, through Portkey's gateway): autocannon load for throughput, a sequential
+// relaymesh, through nginx (the floor of one proxy hop; gateway/nginx.ts) and, with --portkey, through
+// Portkey's gateway: autocannon load for throughput, a sequential
 // hrtime probe for sub-millisecond latency and time to first byte, CPU seconds and peak RSS of the gateway's
 // processes from /proc. Prints a table and the targets, writes bench/results/latest.json, and checks that the
 // ledger holds one usage record per request ingress served. Bounded in time: it stops itself.
@@ -16,16 +17,19 @@ import type { FakeUpstreamUrls } from './gateway/fake-upstreams';
 import { runLoad } from './gateway/load';
 import { sumCounter } from './gateway/metrics-text';
 import { BenchOptions, USAGE, parseBenchArgs } from './gateway/options';
+import { NginxFloor, startNginx } from './gateway/nginx';
 import { PortkeyGateway, portkeyCall, startPortkey } from './gateway/portkey';
 import { runProbe } from './gateway/probe';
 import { ProcessMeter, ProcessUsage, WatchedProcess } from './gateway/process-meter';
 import {
+  FLOOR_HEADER,
   Measurement,
   TABLE_HEADER,
   Target,
   UsageAccount,
   evaluateTargets,
   formatTable,
+  floorRows,
   formatTargets,
   tableRows,
 } from './gateway/report';
@@ -66,6 +70,8 @@ interface GatewayUnderTest extends MeteredServer {
   target: Exclude<Target, 'direct'>;
   origins: string[];
   call: (scenario: Scenario) => HttpCall;
+  /** How a complete answer through it ends (nginx relays the direct call's answer unchanged). */
+  complete: (scenario: Scenario) => (body: string) => boolean;
 }
 
 function startFakeUpstreams(): Promise<{ child: ChildProcess; urls: FakeUpstreamUrls }> {
@@ -91,10 +97,17 @@ async function adminOk<T>(
   return res.body;
 }
 
-/** Channels to both fakes, prices for both models, and one unlimited client key; returns the key. */
+/**
+ * More than the bench can spend (a request costs about $0.0001 at the bench's prices) but finite, so every
+ * request is admitted against a credit lease, as a metered key's are.
+ */
+const BENCH_CREDIT_USD = 100_000;
+
+/** Channels to both fakes, prices for both models, and one client key; returns the key. */
 async function provision(
   relay: Deployment,
   upstreams: FakeUpstreamUrls,
+  unlimitedKey: boolean,
 ): Promise<{ key: string; id: string }> {
   for (const model of [OPENAI_MODEL, ANTHROPIC_MODEL]) {
     await adminOk(relay, 'PUT', `/models/${encodeURIComponent(model)}`, {
@@ -116,10 +129,14 @@ async function provision(
     keys: [UPSTREAM_ANTHROPIC_KEY],
     models: [ANTHROPIC_MODEL],
   });
-  const key = await adminOk<{ key: string; id: string }>(relay, 'POST', '/keys', {
-    name: 'bench',
-    unlimited: true,
-  });
+  const key = await adminOk<{ key: string; id: string }>(
+    relay,
+    'POST',
+    '/keys',
+    unlimitedKey
+      ? { name: 'bench', unlimited: true }
+      : { name: 'bench', credit_usd: BENCH_CREDIT_USD },
+  );
   // Routable on every ingress replica (the snapshot reaches each within moments).
   for (const origin of relay.ingressUrls) {
     for (const scenario of SCENARIOS) {
@@ -207,8 +224,8 @@ async function measureLoad(
   origins: string[],
   call: HttpCall,
   server: MeteredServer,
+  complete: (body: string) => boolean,
 ): Promise<Measurement> {
-  const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
   const load = { origins, call, connections, complete };
   if (options.warmupSeconds > 0) await runLoad({ ...load, seconds: options.warmupSeconds });
   const meter = new ProcessMeter(server.processes);
@@ -239,8 +256,8 @@ async function measureProbe(
   origin: string,
   call: HttpCall,
   server: MeteredServer,
+  complete: (body: string) => boolean,
 ): Promise<Measurement> {
-  const complete = target === 'direct' ? scenario.direct.complete : scenario.complete;
   const probe = { origin, call, complete };
   const warmup = Math.min(200, Math.ceil(options.probeRequests / 5));
   await runProbe({ ...probe, requests: warmup });
@@ -292,6 +309,7 @@ async function runScenarios(
           [directOrigin],
           scenario.direct.call,
           fakes,
+          scenario.direct.complete,
         ),
       );
       for (const gateway of gateways) {
@@ -304,13 +322,22 @@ async function runScenarios(
             gateway.origins,
             gateway.call(scenario),
             gateway,
+            gateway.complete(scenario),
           ),
         );
       }
     }
     if (scenario.probe) {
       measurements.push(
-        await measureProbe(options, scenario, 'direct', directOrigin, scenario.direct.call, fakes),
+        await measureProbe(
+          options,
+          scenario,
+          'direct',
+          directOrigin,
+          scenario.direct.call,
+          fakes,
+          scenario.direct.complete,
+        ),
       );
       for (const gateway of gateways) {
         measurements.push(
@@ -321,6 +348,7 @@ async function runScenarios(
             gateway.origins[0],
             gateway.call(scenario),
             gateway,
+            gateway.complete(scenario),
           ),
         );
       }
@@ -422,6 +450,7 @@ async function main(): Promise<void> {
   const fakes = await startFakeUpstreams();
   let relay: Deployment | null = null;
   let portkey: PortkeyGateway | null = null;
+  let nginx: NginxFloor | null = null;
   const cleanup = () => {
     fakes.child.kill('SIGTERM');
   };
@@ -436,16 +465,28 @@ async function main(): Promise<void> {
       nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     const deployment = relay;
-    const key = await provision(relay, fakes.urls);
-    const gateways: GatewayUnderTest[] = [
-      {
-        target: 'relaymesh',
-        origins: relay.ingressUrls,
-        call: (scenario) => scenario.viaGateway(key.key),
-        processes: () => deployment.processes(),
-        isIngress: (name) => name === 'embedded' || name.startsWith('ingress'),
-      },
-    ];
+    const key = await provision(relay, fakes.urls, options.unlimitedKey);
+    const gateways: GatewayUnderTest[] = [];
+    nginx = await startNginx(fakes.urls, log);
+    const floor = nginx;
+    if (floor) {
+      gateways.push({
+        target: 'nginx',
+        origins: [floor.url],
+        call: (scenario) => scenario.direct.call,
+        complete: (scenario) => scenario.direct.complete,
+        processes: () => [{ name: 'nginx', pid: floor.pid }],
+        isIngress: () => true,
+      });
+    }
+    gateways.push({
+      target: 'relaymesh',
+      origins: relay.ingressUrls,
+      call: (scenario) => scenario.viaGateway(key.key),
+      complete: (scenario) => scenario.complete,
+      processes: () => deployment.processes(),
+      isIngress: (name) => name === 'embedded' || name.startsWith('ingress'),
+    });
     if (options.portkey) {
       portkey = await startPortkey(log);
       const pk = portkey;
@@ -454,6 +495,7 @@ async function main(): Promise<void> {
           target: 'portkey',
           origins: [pk.url],
           call: (scenario) => portkeyCall(scenario, fakes.urls),
+          complete: (scenario) => scenario.complete,
           processes: () => [{ name: 'portkey', pid: pk.pid }],
           isIngress: () => true,
         });
@@ -469,7 +511,7 @@ async function main(): Promise<void> {
     );
     log('counting usage records');
     const usage = await accountUsage(relay, key.id, startedAt, options.smoke);
-    const targets = evaluateTargets(measurements, usage);
+    const targets = evaluateTargets(measurements, usage, options.mode);
     const names = new Map(relay.processes().map((p) => [p.pid, p.name]));
 
     console.log(
@@ -478,16 +520,24 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) console.log(`  ${scenario.id}: ${scenario.title}`);
     console.log(`\n${formatTable(TABLE_HEADER, tableRows(measurements))}`);
     console.log(
-      '\nadded = relaymesh (or portkey) minus the direct call in the same run; load latencies are whole ms' +
+      '\nadded = nginx, relaymesh or portkey minus the direct call in the same run; load latencies are whole ms' +
         ' (autocannon), sequential ones microsecond-timed; cpu = CPU time per request of the gateway processes' +
         ' (direct rows: of the fake upstream, the cost of one bare node:http exchange).',
     );
+    const multiples = floorRows(measurements);
+    if (multiples.length > 0) {
+      console.log(
+        `\nAs multiples of the nginx floor (req/s: how many times fewer; the rest: how many times more):\n${formatTable(FLOOR_HEADER, multiples)}`,
+      );
+    }
     console.log(`\n${formatTargets(targets)}`);
 
     await relay.stop();
     relay = null;
     await portkey?.stop();
     portkey = null;
+    await nginx?.stop();
+    nginx = null;
     const out = resolve(ROOT, options.out);
     const profile = profileDir
       ? profileTops(profileDir, names, join(dirname(out), 'cpu-profiles'))
@@ -523,6 +573,7 @@ async function main(): Promise<void> {
   } finally {
     await relay?.stop();
     await portkey?.stop();
+    await nginx?.stop();
     cleanup();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }

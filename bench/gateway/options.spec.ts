@@ -7,6 +7,7 @@ describe('parseBenchArgs', () => {
       smoke: false,
       cpuProf: false,
       portkey: false,
+      unlimitedKey: false,
       ingressReplicas: 1,
       loadSeconds: 5,
       warmupSeconds: 1,
@@ -31,13 +32,14 @@ describe('parseBenchArgs', () => {
     });
   });
 
-  it('should read the mode, replicas, profile, baseline, scenarios and output path', () => {
+  it('should read the mode, replicas, profile, baseline, key, scenarios and output path', () => {
     expect(
       parseBenchArgs([
         '--mode=distributed',
         '--ingress-replicas=2',
         '--cpu-prof',
         '--portkey',
+        '--unlimited-key',
         '--only=chat,sequential',
         '--out=/tmp/x.json',
       ]),
@@ -46,6 +48,7 @@ describe('parseBenchArgs', () => {
       ingressReplicas: 2,
       cpuProf: true,
       portkey: true,
+      unlimitedKey: true,
       only: ['chat', 'sequential'],
       out: '/tmp/x.json',
     });

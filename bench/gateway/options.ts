@@ -8,6 +8,11 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Also measures `@portkey-ai/gateway` (installed outside the repo) as a side-by-side baseline. */
   portkey: boolean;
+  /**
+   * The bench key's credit: finite by default (ingress admits every request against a credit lease, as a
+   * metered key is served), or `unlimited` (no lease: the path before issue 18, for comparison).
+   */
+  unlimitedKey: boolean;
   /** Distributed mode: ingress processes behind the load (the load is split evenly between them). */
   ingressReplicas: number;
   /** Seconds of each load measurement (after its warm-up). */
@@ -26,6 +31,7 @@ export const USAGE = `npm run bench -- [flags]
   --smoke                 about 5 s of load in all (CI)
   --mode=distributed      the four apps as processes on the real NATS and Postgres (default: embedded)
   --ingress-replicas=N    distributed mode: N ingress processes sharing the load (default 1)
+  --unlimited-key         the bench key without a credit limit (default: finite credit, served on leases)
   --cpu-prof              run relaymesh under node --cpu-prof and print the top self-time functions
   --portkey               also measure @portkey-ai/gateway@1.15.2 (installed in a temp dir; skipped offline)
   --duration=S            seconds per load measurement (default 5; smoke 0.3)
@@ -39,6 +45,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     smoke: false,
     cpuProf: false,
     portkey: false,
+    unlimitedKey: false,
     ingressReplicas: 1,
     loadSeconds: 5,
     warmupSeconds: 1,
@@ -62,6 +69,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--portkey':
         options.portkey = true;
+        break;
+      case '--unlimited-key':
+        options.unlimitedKey = true;
         break;
       case '--help':
       case '-h':

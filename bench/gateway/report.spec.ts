@@ -1,8 +1,10 @@
 import {
+  FLOOR_HEADER,
   Measurement,
   TABLE_HEADER,
   addedOverDirect,
   evaluateTargets,
+  floorRows,
   formatTable,
   formatTargets,
   tableRows,
@@ -150,7 +152,13 @@ describe('evaluateTargets', () => {
   const load = (overrides: Partial<Measurement>) =>
     measurement({ method: 'load', connections: 16, firstByteMs: null, ...overrides });
   const run: Measurement[] = [
-    load({ scenario: 'chat', target: 'relaymesh', rps: 9000, ingressCpuMsPerRequest: 0.08 }),
+    load({
+      scenario: 'chat',
+      target: 'relaymesh',
+      rps: 9000,
+      cpuMsPerRequest: 0.18,
+      ingressCpuMsPerRequest: 0.16,
+    }),
     load({ scenario: 'chat', target: 'portkey', rps: 2000 }),
     load({ scenario: 'chat', target: 'relaymesh', connections: 64, peakRssMb: 130 }),
     measurement({ scenario: 'sequential', latencyMs: { p50: 0.2, p99: 0.4 } }),
@@ -159,7 +167,7 @@ describe('evaluateTargets', () => {
     measurement({
       scenario: 'chat-stream',
       target: 'relaymesh',
-      firstByteMs: { p50: 1.5, p99: 3 },
+      firstByteMs: { p50: 1.4, p99: 3 },
     }),
     load({ scenario: 'messages-stream', target: 'relaymesh', ingressCpuMsPerRequest: 0.2 }),
     load({ scenario: 'messages-to-openai', target: 'relaymesh', ingressCpuMsPerRequest: 0.5 }),
@@ -169,14 +177,15 @@ describe('evaluateTargets', () => {
     const checks = evaluateTargets(run, { requestsServed: 10, records: 10 });
     const met = Object.fromEntries(checks.map((c) => [c.target, c.met]));
     expect(met).toEqual({
-      'CPU per non-stream request (ingress, 16 conn)': true,
       'throughput at 16 connections': true,
-      'sequential added latency': false,
+      'CPU per non-stream request (all processes, 16 conn)': true,
+      'CPU per non-stream request (ingress alone, 16 conn)': null,
+      'sequential added latency': true,
       'chat-stream: added time to first byte': true,
       'messages-stream: added time to first byte': null,
       'messages-to-openai: added time to first byte': null,
       'cross-format stream CPU vs pass-through': false,
-      'ingress peak RSS at 64 connections': false,
+      'embedded peak RSS at 64 connections': true,
       'no usage record lost': true,
     });
     expect(checks.find((c) => c.target === 'sequential added latency')!.measured).toBe(
@@ -185,13 +194,26 @@ describe('evaluateTargets', () => {
     expect(checks.find((c) => c.target.startsWith('cross-format'))!.measured).toBe('2.50x');
   });
 
-  it('should hold relaymesh to four times the Portkey baseline when there is one', () => {
+  it('should hold relaymesh to four times the Portkey baseline, n/a without one', () => {
     const slower = run.map((m) => (m.target === 'portkey' ? { ...m, rps: 2500 } : m));
-    const throughput = evaluateTargets(slower, null).find((c) =>
-      c.target.startsWith('throughput'),
-    )!;
-    expect(throughput.met).toBe(false);
-    expect(throughput.goal).toContain('4x Portkey (2500)');
+    const throughput = (r: Measurement[]) =>
+      evaluateTargets(r, null).find((c) => c.target.startsWith('throughput'))!;
+    expect(throughput(slower).met).toBe(false);
+    expect(throughput(slower).goal).toContain('4x Portkey (2500 req/s)');
+    expect(throughput(run.filter((m) => m.target !== 'portkey')).met).toBeNull();
+  });
+
+  it('should judge ingress alone and its smaller memory only in distributed mode', () => {
+    const checks = evaluateTargets(run, null, 'distributed');
+    const check = (name: string) => checks.find((c) => c.target === name)!;
+    expect(check('CPU per non-stream request (ingress alone, 16 conn)')).toMatchObject({
+      met: false,
+      measured: '0.160 ms',
+    });
+    expect(check('ingress peak RSS at 64 connections')).toMatchObject({
+      met: false,
+      goal: '<= 120 MB',
+    });
   });
 
   it('should count a lost usage record as a missed target, and no count as not measured', () => {
@@ -199,5 +221,58 @@ describe('evaluateTargets', () => {
     expect(lost).toMatchObject({ met: false, measured: '9 records / 10 requests' });
     expect(evaluateTargets(run, null).at(-1)!.met).toBeNull();
     expect(formatTargets(evaluateTargets(run, null))).toContain('n/a');
+  });
+});
+
+describe('floorRows', () => {
+  const load = (overrides: Partial<Measurement>) =>
+    measurement({ method: 'load', connections: 16, firstByteMs: null, ...overrides });
+  it('should put each gateway figure over the nginx floor of the same scenario and shape', () => {
+    const run: Measurement[] = [
+      measurement({ scenario: 'sequential', latencyMs: { p50: 0.2, p99: 1 } }),
+      measurement({
+        scenario: 'sequential',
+        target: 'nginx',
+        rps: 2000,
+        latencyMs: { p50: 0.3, p99: 1.5 },
+        firstByteMs: { p50: 0.25, p99: 1 },
+        cpuMsPerRequest: 0.02,
+        peakRssMb: 10,
+      }),
+      measurement({
+        scenario: 'sequential',
+        target: 'relaymesh',
+        rps: 1000,
+        latencyMs: { p50: 0.5, p99: 3 },
+        firstByteMs: { p50: 0.45, p99: 2 },
+        cpuMsPerRequest: 0.2,
+        peakRssMb: 250,
+      }),
+      load({ scenario: 'chat' }),
+      load({ scenario: 'chat', target: 'relaymesh', cpuMsPerRequest: 0.3 }),
+    ];
+    expect(floorRows(run)).toEqual([
+      ['sequential', 'relaymesh', 'sequential', '2.0x', '10.0x', '3.0x', '4.0x', '3.0x', '25.0x'],
+    ]);
+    expect(formatTable(FLOOR_HEADER, floorRows(run)).split('\n')[2]).toContain('10.0x');
+  });
+
+  it('should not divide by a floor too small to mean anything', () => {
+    const run: Measurement[] = [
+      load({ scenario: 'chat', latencyMs: { p50: 1, p99: 4 } }),
+      load({
+        scenario: 'chat',
+        target: 'nginx',
+        latencyMs: { p50: 1, p99: 4 },
+        cpuMsPerRequest: 0.02,
+      }),
+      load({
+        scenario: 'chat',
+        target: 'relaymesh',
+        latencyMs: { p50: 3, p99: 9 },
+        cpuMsPerRequest: 0.2,
+      }),
+    ];
+    expect(floorRows(run)[0].slice(3)).toEqual(['1.0x', '10.0x', '-', '-', '-', '-']);
   });
 });

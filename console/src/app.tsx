@@ -7,6 +7,7 @@ import { KeyHolder } from './pages/key-holder';
 import { Keys } from './pages/keys';
 import { Models } from './pages/models';
 import { Overview } from './pages/overview';
+import { Requests } from './pages/requests';
 import { SignIn } from './pages/sign-in';
 import { Usage } from './pages/usage';
 import { Link, usePath } from './router';
@@ -18,7 +19,18 @@ const PAGES = [
   ['/keys', 'Keys'],
   ['/models', 'Models'],
   ['/usage', 'Usage'],
+  ['/requests', 'Requests'],
 ] as const;
+
+/** `/requests/<id>`: the request explorer opened on that id. */
+function requestIdOf(path: string): string | null {
+  if (!path.startsWith('/requests/')) return null;
+  try {
+    return decodeURIComponent(path.slice('/requests/'.length)) || null;
+  } catch {
+    return null;
+  }
+}
 
 export function App() {
   const path = usePath();
@@ -48,7 +60,11 @@ function Operator(props: { path: string }) {
         </a>
         <nav aria-label="Console">
           {PAGES.map(([to, label]) => (
-            <Link key={to} to={to} current={path === to}>
+            <Link
+              key={to}
+              to={to}
+              current={path === to || (to === '/requests' && path.startsWith('/requests/'))}
+            >
               {label}
             </Link>
           ))}
@@ -77,6 +93,8 @@ function Operator(props: { path: string }) {
           <Models canWrite={canWrite} />
         ) : path === '/usage' ? (
           <Usage />
+        ) : path === '/requests' || path.startsWith('/requests/') ? (
+          <Requests key={path} requestId={requestIdOf(path)} />
         ) : (
           <p>
             No such page. <Link to="/">Back to the overview</Link>.

@@ -44,3 +44,15 @@ export function list(text: string): string[] {
     .map((part) => part.trim())
     .filter((part) => part !== '');
 }
+
+/** A period budget in words: `$0.50 of $2.00 this day, resets 2026-11-24 00:00 UTC`; null without one. */
+export function budget(key: {
+  budget_usd: number | null;
+  budget_period: string | null;
+  budget_spent_usd: number | null;
+  budget_resets_at: string | null;
+}): string | null {
+  if (key.budget_usd === null || key.budget_period === null) return null;
+  const resets = key.budget_resets_at ? `, resets ${dateTime(key.budget_resets_at)}` : '';
+  return `${usd(key.budget_spent_usd ?? 0)} of ${usd(key.budget_usd)} this ${key.budget_period}${resets}`;
+}

@@ -1,6 +1,7 @@
 // The table of request records the operator's overview and usage pages and the key holder's page all show:
 // one row per request, newest first as given.
 import { count, dateTime, ms, usd } from './format';
+import { Link } from './router';
 import type { UsageRecord } from './types';
 import { Badge } from './ui';
 
@@ -10,7 +11,13 @@ export interface RecordNames {
   channelName: ReadonlyMap<string, string>;
 }
 
-export function RecordsTable(props: { rows: UsageRecord[]; testId?: string; names?: RecordNames }) {
+export function RecordsTable(props: {
+  rows: UsageRecord[];
+  testId?: string;
+  names?: RecordNames;
+  /** The operator's lists: each request id opens the request explorer. */
+  explore?: boolean;
+}) {
   const { names } = props;
   return (
     <div class="table-wrap">
@@ -53,7 +60,13 @@ export function RecordsTable(props: { rows: UsageRecord[]; testId?: string; name
               </td>
               <td class="num">{usd(r.cost_usd)}</td>
               <td class="num">{ms(r.latency_ms)}</td>
-              <td class="mono">{r.request_id}</td>
+              <td class="mono">
+                {props.explore ? (
+                  <Link to={`/requests/${encodeURIComponent(r.request_id)}`}>{r.request_id}</Link>
+                ) : (
+                  r.request_id
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

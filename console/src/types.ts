@@ -62,6 +62,14 @@ export interface ChannelTransition {
   last_error: string | null;
 }
 
+/** A transition of any channel (`GET /admin/transitions`). */
+export interface ChannelTransitionEntry extends ChannelTransition {
+  channel_id: string;
+}
+
+export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+
 export interface Key {
   id: string;
   name: string;
@@ -76,6 +84,12 @@ export interface Key {
   rpm: number | null;
   tpm: number | null;
   expires_at: string | null;
+  /** A spending cap per calendar period (UTC) beside the credit; null without one. */
+  budget_usd: number | null;
+  budget_period: BudgetPeriod | null;
+  /** Spent in the current period, and when it resets (null without a budget). */
+  budget_spent_usd: number | null;
+  budget_resets_at: string | null;
   enabled: boolean;
   created_at: string;
 }
@@ -89,11 +103,23 @@ export interface ModelPrice {
   updated_at: string;
 }
 
+/** One upstream attempt of a request (the record's `attempt_log`). */
+export interface UsageAttempt {
+  channel_id: string;
+  model: string;
+  upstream_model: string | null;
+  status: number;
+  error_class: string;
+  started_ms: number;
+  duration_ms: number;
+}
+
 export interface UsageRecord {
   request_id: string;
   key_id: string;
   channel_id: string | null;
   model: string;
+  upstream_model?: string | null;
   format: string;
   route: string;
   stream: boolean;
@@ -105,6 +131,10 @@ export interface UsageRecord {
   status: number;
   latency_ms: number | null;
   ttft_ms: number | null;
+  late_error?: string | null;
+  attempts?: number;
+  /** Absent on records stored before attempts were logged. */
+  attempt_log?: UsageAttempt[];
   created_at: string;
 }
 
@@ -159,6 +189,12 @@ export interface OwnKey {
   tpm: number | null;
   models: string[];
   expires_at: string | null;
+  /** A spending cap per calendar period (UTC) beside the credit; null without one. */
+  budget_usd: number | null;
+  budget_period: BudgetPeriod | null;
+  /** Spent in the current period, and when it resets (null without a budget). */
+  budget_spent_usd: number | null;
+  budget_resets_at: string | null;
   created_at: string;
 }
 

@@ -29,6 +29,7 @@ const ROUTES: readonly [method: string, path: string][] = [
   ['DELETE', '/channels/00000000-0000-4000-8000-000000000000'],
   ['POST', '/channels/00000000-0000-4000-8000-000000000000/test'],
   ['GET', '/channels/00000000-0000-4000-8000-000000000000/transitions'],
+  ['GET', '/transitions'],
   ['POST', '/keys'],
   ['GET', '/keys'],
   ['GET', '/keys/00000000-0000-4000-8000-000000000000'],
@@ -41,6 +42,7 @@ const ROUTES: readonly [method: string, path: string][] = [
   ['GET', '/usage'],
   ['GET', '/usage/summary'],
   ['GET', '/usage/dead-letters'],
+  ['GET', '/requests/some-request-id'],
   ['POST', '/usage/dead-letters/00000000-0000-4000-8000-000000000000/replay'],
 ];
 const WRITES = ROUTES.filter(([method]) => method !== 'GET');

@@ -176,6 +176,21 @@ describeCodex('OpenAI Codex CLI through relaymesh (codex exec, custom provider)'
       expect(generationRequests(type)).toHaveLength(1);
       // Codex's Responses-only tools reached the provider in its own terms (translated or passed through).
       expect(JSON.stringify(generationRequests(type)[0].body)).toContain('exec_command');
+      if (type === 'openai') {
+        // A pass-through: OpenAI got /v1/responses with Codex's namespace group and hosted web search as Codex
+        // wrote them (translated through Chat, the group was flattened and web search dropped).
+        const [request] = generationRequests(type);
+        expect(request.path).toBe('/v1/responses');
+        const { tools } = request.body as { tools: { type: string; name?: string }[] };
+        expect(tools).toContainEqual(
+          expect.objectContaining({
+            type: 'namespace',
+            name: 'multi_agent_v1',
+            tools: expect.arrayContaining([expect.objectContaining({ type: 'function' })]),
+          }),
+        );
+        expect(tools).toContainEqual(expect.objectContaining({ type: 'web_search' }));
+      }
       expect(trap.attempts).toEqual([]);
     },
   );

@@ -1,7 +1,8 @@
 // The console's way into the admin API, in the four-process shape with two ingress replicas: the page is served
 // with its security headers; a sign-in sets an HttpOnly, SameSite=Strict cookie that either replica accepts
 // (the session is signed, not stored); the cookie reads, writes only with the session's CSRF header, never
-// writes for a read-only token, and stops working once expired or altered; the bearer token works as before.
+// writes for a read-only token, and stops working once expired or altered; the bearer token works as before;
+// failed sign-ins (operator and key holder alike) are bounded per client address, then 429 with Retry-After.
 import { Deployment, startDeployment } from '@relaymesh/testing';
 import { randomBytes } from 'node:crypto';
 
@@ -238,5 +239,55 @@ describe('console session (two ingress replicas)', () => {
     const out = await call(relay.url, 'DELETE', '/console/session', { cookie: session.cookie });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^relaymesh_session=; .*Max-Age=0/);
+  });
+
+  it('should bound failed sign-ins per client address, then refuse even the right token with 429 and Retry-After', async () => {
+    // The balancer in front (a trusted proxy here) names each client: two addresses, two budgets.
+    const guesser = { 'x-forwarded-for': '198.51.100.7' };
+    for (let i = 0; i < 10; i += 1) {
+      const guess = { token: `rm-admin-guess-${i}-0123456789` };
+      expect((await call(relay.url, 'POST', '/console/session', guesser, guess)).status).toBe(401);
+    }
+    const refused = await call(relay.url, 'POST', '/console/session', guesser, {
+      token: relay.adminToken,
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(300);
+    expect(refused.body).toEqual({
+      error: expect.objectContaining({
+        message: expect.stringContaining('Too many failed sign-ins from this address'),
+      }),
+    });
+    // One budget for both sign-ins: the key holder's is closed to the address too.
+    const asKeyHolder = await call(relay.url, 'POST', '/console/api/key/session', guesser, {
+      key: 'sk-guess-0123456789',
+    });
+    expect(asKeyHolder.status).toBe(429);
+    // Another address is not held back.
+    const other = await call(
+      relay.url,
+      'POST',
+      '/console/session',
+      { 'x-forwarded-for': '198.51.100.8' },
+      { token: relay.adminToken },
+    );
+    expect(other.status).toBe(200);
+  });
+
+  it("should count the key holder's failed sign-ins in the same budget", async () => {
+    const guesser = { 'x-forwarded-for': '198.51.100.9' };
+    for (let i = 0; i < 10; i += 1) {
+      const guess = { key: `sk-guess-${i}-0123456789` };
+      const answer = await call(relay.url, 'POST', '/console/api/key/session', guesser, guess);
+      expect(answer.status).toBe(401);
+    }
+    const refused = await call(relay.url, 'POST', '/console/session', guesser, {
+      token: relay.adminToken,
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 });

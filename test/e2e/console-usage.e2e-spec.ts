@@ -205,6 +205,15 @@ describe('console usage and key holder pages (chromium, embedded)', () => {
   });
 
   it('should let a key holder see its own balance and requests, never another key’s, and never /admin', async () => {
+    // A monthly budget beside her credit: her page shows what she spent of it and when it resets.
+    expect(
+      (
+        await relay.admin('PATCH', `/keys/${alice.id}`, {
+          budget_usd: 3,
+          budget_period: 'month',
+        })
+      ).status,
+    ).toBe(200);
     const { context, tab } = await open();
     await tab.goto(`${relay.url}/console/key`);
     await tab.getByLabel('API key').fill('sk-not-a-key-of-this-gateway-000000000000');
@@ -214,10 +223,11 @@ describe('console usage and key holder pages (chromium, embedded)', () => {
     await tab.getByRole('button', { name: 'Sign in' }).click();
     await tab.getByRole('heading', { name: 'alice', level: 1 }).waitFor();
 
-    const own = await relay.admin<{ remaining_usd: number; used_usd: number }>(
-      'GET',
-      `/keys/${alice.id}`,
-    );
+    const own = await relay.admin<{
+      remaining_usd: number;
+      used_usd: number;
+      budget_resets_at: string;
+    }>('GET', `/keys/${alice.id}`);
     expect(own.body.used_usd).toBeGreaterThan(0);
     await tab
       .locator('[data-stat="used"]')
@@ -227,6 +237,10 @@ describe('console usage and key holder pages (chromium, embedded)', () => {
       `$${own.body.remaining_usd.toFixed(2)}`,
     );
     expect(own.body.remaining_usd).toBeCloseTo(5 - own.body.used_usd, 9);
+    const resets = `${own.body.budget_resets_at.slice(0, 16).replace('T', ' ')} UTC`;
+    expect(await tab.locator('[data-stat="budget"]').textContent()).toMatch(
+      new RegExp(`^\\$[0-9.]+ of \\$3\\.00 this month, resets ${resets}$`),
+    );
     await tab.locator(`[data-testid="key-models"] tr[data-model="${PRICED}"]`).waitFor();
     expect(
       await tab.locator(`[data-testid="key-models"] tr[data-model="${PRICED}"]`).textContent(),

@@ -2,7 +2,7 @@
 // relaymesh in embedded mode and a fake OpenAI upstream: sign in with the keyboard; create a channel (the API's
 // field errors shown beside the fields first), price a model, create a key and see it once; send traffic with
 // the openai SDK and watch today's usage arrive on the open overview; make the channel fail and watch it go
-// ejected and come back on the overview and in its timeline; a read-only session offers no writes and the
+// ejected and come back on the overview (its stats and every channel's latest transitions) and in its timeline; a read-only session offers no writes and the
 // API refuses its writes; no token in script-readable storage; sign out. The page must run under its strict CSP
 // without a single console error. With CONSOLE_SCREENSHOTS_DIR set (docs/screenshots for the README), it saves
 // a screenshot of each main screen.
@@ -232,6 +232,12 @@ describe('web console (chromium, embedded)', () => {
       .filter({ hasText: /^1$/ })
       .waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-stat="in-rotation"]').textContent()).toBe('0');
+    const overviewTransitions = page.getByTestId('overview-transitions');
+    await overviewTransitions
+      .locator('li', { hasText: 'fake-openai: ' })
+      .filter({ hasText: '→ ejected' })
+      .first()
+      .waitFor({ timeout: 15_000 });
 
     await go(page, 'Channels');
     const row = page.locator('tr[data-channel="fake-openai"]');
@@ -251,6 +257,22 @@ describe('web console (chromium, embedded)', () => {
       timeoutMs: 15_000,
       intervalMs: 100,
     });
+    // The overview, opened again, shows the channel back, newest first.
+    await go(page, 'Overview');
+    await overviewTransitions
+      .locator('li')
+      .first()
+      .filter({ hasText: 'fake-openai: recovering → healthy' })
+      .waitFor({ timeout: 15_000 });
+    const latest = await relay.admin<{ data: { channel_id: string; to: string }[] }>(
+      'GET',
+      '/transitions?limit=2',
+    );
+    expect(latest.body.data).toEqual([
+      expect.objectContaining({ channel_id: channelId, to: 'healthy' }),
+      expect.objectContaining({ channel_id: channelId, to: 'recovering' }),
+    ]);
+    expect((await relay.admin('GET', '/transitions?limit=0')).status).toBe(400);
     const history = await relay.admin<{ data: { from: string; to: string }[] }>(
       'GET',
       `/channels/${channelId}/transitions`,
@@ -343,7 +365,7 @@ describe('web console (chromium, embedded)', () => {
     await page.locator(`tr[data-model="${MODEL}"]`).getByText('$9.50').waitFor();
   });
 
-  it("should edit a key's limits, models, addresses and expiry", async () => {
+  it("should edit a key's limits, models, addresses, expiry and period budget", async () => {
     await go(page, 'Keys');
     const row = page.locator('tr[data-key="console-key"]');
     await row.getByRole('button', { name: 'Edit', exact: true }).click();
@@ -357,8 +379,17 @@ describe('web console (chromium, embedded)', () => {
     await dialog.getByLabel('Allowed addresses').fill('127.0.0.1/32, 10.0.0.0/8');
     await dialog.getByLabel('Models', { exact: true }).fill(MODEL);
     await dialog.getByLabel('Expires (UTC)').fill('2099-12-31');
+    // A budget without its period: the API's refusal is shown beside the period.
+    await dialog.getByLabel('Budget (USD)').fill('2.5');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.locator('[data-field-error="budget_period"]').waitFor();
+    await dialog.getByLabel('Budget period (UTC)').selectOption('week');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await row.getByText('60 rpm; from 127.0.0.1/32, 10.0.0.0/8').waitFor();
+    await row
+      .locator('[data-budget]')
+      .filter({ hasText: /of \$2\.50 this week, resets / })
+      .waitFor();
     const key = await relay.admin<{ data: Record<string, unknown>[] }>('GET', '/keys');
     expect(key.body.data).toEqual([
       expect.objectContaining({
@@ -367,6 +398,8 @@ describe('web console (chromium, embedded)', () => {
         models: [MODEL],
         allow_ips: ['127.0.0.1/32', '10.0.0.0/8'],
         expires_at: '2099-12-31T23:59:59.000Z',
+        budget_usd: 2.5,
+        budget_period: 'week',
       }),
     ]);
     // The key still works from here (127.0.0.1, within its limits).

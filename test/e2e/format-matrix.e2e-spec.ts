@@ -119,11 +119,19 @@ const drivers: Record<
 
 /** What the upstream must have received: its own path, the mapped model, the system prompt in its own place. */
 function expectUpstreamRequest(
+  client: ClientName,
   upstream: Upstream,
   request: RecordedRequest,
   stream: boolean,
 ): void {
   const body = request.body as Record<string, unknown>;
+  if (client === 'openai-responses' && upstream === 'openai') {
+    // A pass-through: the Responses request as the client sent it, only the model mapped.
+    expect(request.path).toBe('/v1/responses');
+    expect(body).toMatchObject({ model: 'gpt-upstream', instructions: SYSTEM });
+    expect(body['stream']).toBe(stream ? true : undefined);
+    return;
+  }
   switch (upstream) {
     case 'openai':
       expect(request.path).toBe('/v1/chat/completions');
@@ -244,7 +252,7 @@ describe('every client format × every channel type (embedded)', () => {
     const answer = await drivers[client](relay, key, model, text, stream);
     expect(answer).toBe(`Hello from fake-${upstream}! You said: ${text}`);
     expect(fake.requests).toHaveLength(1);
-    expectUpstreamRequest(upstream, fake.lastRequest()!, stream);
+    expectUpstreamRequest(client, upstream, fake.lastRequest()!, stream);
   });
 
   it('should pass a request the hub cannot translate (n > 1) to a same-format channel, and refuse it elsewhere', async () => {
@@ -708,7 +716,7 @@ describe('every client format × every channel type (embedded)', () => {
     const args = { message: 'review the diff' };
     afterEach(resetFakes);
 
-    it.each(upstreams)(
+    it.each(upstreams.filter(([upstream]) => upstream !== 'openai'))(
       '%s channel (%s): accepted, and the namespaced call comes back namespaced',
       async (upstream, model) => {
         const flat = 'multi_agent_v1__spawn_agent';
@@ -740,10 +748,26 @@ describe('every client format × every channel type (embedded)', () => {
         );
         const sent = JSON.stringify(fakes()[upstream].lastRequest()!.body);
         expect(sent).toContain(flat);
-        // Web search: Anthropic's own server tool there; dropped for Chat and for Gemini before 3.
+        // Web search: Anthropic's own server tool there; dropped for Gemini before 3.
         expect(sent.includes('web_search_20250305')).toBe(upstream === 'anthropic');
       },
     );
+
+    it('openai channel: passed through to /v1/responses, every tool as Codex wrote it', async () => {
+      openai.setResponder(() => ({
+        toolCalls: [{ name: 'exec_command', arguments: JSON.stringify({ cmd: 'ls' }) }],
+      }));
+      const response = await fetch(`${relay.url}/v1/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...codex, model: 'gpt-public' }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('"name":"exec_command"');
+      const sent = openai.lastRequest()!;
+      expect(sent.path).toBe('/v1/responses');
+      expect(sent.body).toEqual({ ...codex, model: 'gpt-upstream' });
+    });
   });
 
   describe('images and sampling parameters, every client format on every channel type', () => {
@@ -909,6 +933,12 @@ describe('every client format × every channel type (embedded)', () => {
         fake.reset();
         expect(await askWithImage[client](model)).toContain(`Hello from fake-${upstream}!`);
         const body = fake.lastRequest()!.body as Record<string, unknown>;
+        if (client === 'openai-responses' && upstream === 'openai') {
+          // A pass-through: the image part and the parameters as the client sent them.
+          expect(JSON.stringify(body['input'])).toContain(`"image_url":"${DATA_URL}"`);
+          expect(body).toMatchObject({ temperature: 0.3, top_p: 0.9, max_output_tokens: 77 });
+          return;
+        }
         expect(userParts(upstream, body)).toContainEqual(expectedImage(upstream));
         expectParams(client, upstream, body);
       },

@@ -88,7 +88,7 @@ function scriptFakes(openai: FakeOpenAI, anthropic: FakeAnthropic, gemini: FakeG
 
 interface AiSdkResult {
   generate: { text: string };
-  conversation: { text: string };
+  conversation: { text: string; byReference: string | null };
   stream: { text: string; chunks: number };
   tool: { text: string; steps: number; calls: { name: string; input: unknown }[] };
 }
@@ -149,20 +149,28 @@ describe('application SDKs through relaymesh (Vercel AI SDK, LangChain JS)', () 
       CHANNELS.map(({ type, model }) => ({ provider, type, model })),
     );
 
-    it.each(cases)('@ai-sdk/$provider over the $type channel', async ({ provider, model }) => {
-      const output = await runNode(
-        [AI_SDK_COMPILED, JSON.stringify({ relayUrl: relay.url, key, provider, model })],
-        { FORECAST },
-      );
-      const result = JSON.parse(output) as AiSdkResult;
-      expect(result.generate.text).toBe(HELLO);
-      expect(result.conversation.text).toBe(AGAIN);
-      expect(result.stream.text).toBe(HELLO);
-      expect(result.stream.chunks).toBeGreaterThan(1);
-      expect(result.tool.calls).toEqual([{ name: 'get_weather', input: { city: 'Paris' } }]);
-      expect(result.tool.steps).toBe(2);
-      expect(result.tool.text).toBe(finalAnswer(FORECAST));
-    });
+    it.each(cases)(
+      '@ai-sdk/$provider over the $type channel',
+      async ({ provider, type, model }) => {
+        const stored = type === 'openai';
+        const output = await runNode(
+          [AI_SDK_COMPILED, JSON.stringify({ relayUrl: relay.url, key, provider, model, stored })],
+          { FORECAST },
+        );
+        const result = JSON.parse(output) as AiSdkResult;
+        expect(result.generate.text).toBe(HELLO);
+        expect(result.conversation.text).toBe(AGAIN);
+        if (provider === 'openai' && !stored) {
+          // The earlier answer sent by reference cannot be resolved off OpenAI: the message says what to do.
+          expect(result.conversation.byReference).toContain('store: false');
+        }
+        expect(result.stream.text).toBe(HELLO);
+        expect(result.stream.chunks).toBeGreaterThan(1);
+        expect(result.tool.calls).toEqual([{ name: 'get_weather', input: { city: 'Paris' } }]);
+        expect(result.tool.steps).toBe(2);
+        expect(result.tool.text).toBe(finalAnswer(FORECAST));
+      },
+    );
   });
 
   describe('LangChain JS: invoke, stream, a tool call and its result', () => {

@@ -2,10 +2,13 @@
 // admin.channels.transitions.v1), against the real Postgres and NATS: newest first, with what moved the channel
 // (error class, cause, consecutive failures, ejection count), the upstream key redacted from the reason even
 // when an outcome arrives unredacted, bounded per channel (here to 3, pruned as new ones are stored), and 404
-// for a channel the prober neither knows nor has a history of.
+// for a channel the prober neither knows nor has a history of; and every channel's newest transitions
+// (`GET /admin/transitions`, admin.health.transitions.v1) with the channel each belongs to.
 import { INestApplication } from '@nestjs/common';
 import {
   AdminChannelTransitions,
+  AdminTransitions,
+  ChannelTransitionView,
   HealthTransitionView,
   RoutingSnapshotPublished,
   UpstreamOutcome,
@@ -195,5 +198,20 @@ describe('channel health history over NATS and Postgres', () => {
     const { status, body } = await history(1);
     expect(status).toBe(200);
     expect(body.data.map((t) => t.to)).toEqual(['healthy']);
+  });
+
+  it("should list every channel's newest transitions, each with its channel", async () => {
+    const reply = await bus.request(AdminTransitions, AdminTransitions.request.parse({ limit: 2 }));
+    expect(reply.status).toBe(200);
+    const { data } = reply.body as { data: ChannelTransitionView[] };
+    expect(data.map((t) => [t.channel_id, `${t.from}→${t.to}`])).toEqual([
+      [CHANNEL, 'recovering→healthy'],
+      [CHANNEL, 'ejected→recovering'],
+    ]);
+  });
+
+  it('should refuse a limit out of bounds in the contract', () => {
+    expect(AdminTransitions.request.safeParse({ limit: 0 }).success).toBe(false);
+    expect(AdminTransitions.request.safeParse({ limit: 5000 }).success).toBe(false);
   });
 });

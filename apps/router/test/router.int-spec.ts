@@ -230,6 +230,7 @@ describe('router over NATS and Postgres', () => {
         'AddChannelWeightFactor1763900400000',
         'AddChannelSecretHeaders1763900800000',
         'DropChannelHealth1763901000000',
+        'AddChannelResponsesOptions1763901300000',
       ]);
     });
 
@@ -266,6 +267,10 @@ describe('router over NATS and Postgres', () => {
         };
         expect(await columns()).toContain('secret_headers');
         expect(await columns()).not.toContain('health');
+        expect(await columns()).toEqual(expect.arrayContaining(['responses_api', 'hosted_tools']));
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await columns()).not.toContain('responses_api');
+        expect(await columns()).not.toContain('hosted_tools');
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await columns()).toEqual(
           expect.arrayContaining(['health', 'auto_disabled', 'weight_factor']),
@@ -286,6 +291,7 @@ describe('router over NATS and Postgres', () => {
         expect(await relations()).toContain('channels');
         expect(await relations()).toContain('routing_snapshot_version_seq');
         expect(await columns()).toContain('secret_headers');
+        expect(await columns()).toContain('responses_api');
         expect(await columns()).not.toContain('weight_factor');
       } finally {
         await dataSource.destroy();
@@ -530,6 +536,37 @@ describe('router over NATS and Postgres', () => {
       expect(rename.status).toBe(409);
       expect(noKeys.status).toBe(400);
       expect(await getChannel(other.id)).toEqual(other);
+    });
+
+    it('should store the Responses options, and refuse responses_api on a type without the API (400)', async () => {
+      const created = viewOf(
+        await createChannel({
+          name: 'compatible-responses',
+          type: 'openai-compatible',
+          base_url: 'https://c.example.com',
+          keys: [KEY_1],
+          responses_api: true,
+        }),
+      );
+      expect(created).toMatchObject({ responses_api: true, hosted_tools: 'drop' });
+
+      const refuse = await bus.request(AdminChannelUpdate, {
+        id: created.id,
+        patch: { hosted_tools: 'refuse' },
+      });
+      const toAnthropic = await bus.request(AdminChannelUpdate, {
+        id: created.id,
+        patch: { type: 'anthropic' },
+      });
+
+      expect(viewOf(refuse)).toMatchObject({ responses_api: true, hosted_tools: 'refuse' });
+      expect(toAnthropic.status).toBe(400);
+      expect(await getChannel(created.id)).toEqual(viewOf(refuse));
+      const snapshot = await bus.request(RoutingSnapshotGet, { have_version: null });
+      expect(snapshot.channels.find((c) => c.id === created.id)).toMatchObject({
+        responses_api: true,
+        hosted_tools: 'refuse',
+      });
     });
 
     it('should refuse a second channel of the same name (409)', async () => {

@@ -206,6 +206,8 @@ describe('usage-ledger over NATS and Postgres', () => {
         'CreateCreditLeases1763900700000',
         'CreateRateWindows1763900800000',
         'AddKeyBudgets1763900900000',
+        'AddUsageDroppedTools1763901100000',
+        'AddUsageAttemptLog1763901200000',
       ]);
     });
 
@@ -242,6 +244,28 @@ describe('usage-ledger over NATS and Postgres', () => {
           'usage_dead_letters',
           'usage_records',
         ]);
+        const attemptLogColumn = async (): Promise<number> => {
+          const { rows } = await pg.query<{ n: string }>(
+            `SELECT count(*) AS n FROM information_schema.columns
+             WHERE table_schema = $1 AND table_name = 'usage_records' AND column_name = 'attempt_log'`,
+            [scratch],
+          );
+          return Number(rows[0].n);
+        };
+        expect(await attemptLogColumn()).toBe(1);
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await attemptLogColumn()).toBe(0);
+        const usageColumns = async (): Promise<string[]> => {
+          const { rows } = await pg.query<{ column_name: string }>(
+            `SELECT column_name FROM information_schema.columns
+             WHERE table_schema = $1 AND table_name = 'usage_records'`,
+            [scratch],
+          );
+          return rows.map((r) => r.column_name);
+        };
+        expect(await usageColumns()).toContain('dropped_tools');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await usageColumns()).not.toContain('dropped_tools');
         expect(await keyColumns()).toContain('budget_period_start');
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect((await keyColumns()).filter((c) => c.startsWith('budget'))).toEqual([]);

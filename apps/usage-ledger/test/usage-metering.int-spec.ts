@@ -9,6 +9,7 @@ import {
   AdminModelPut,
   AdminReply,
   AdminUsageList,
+  AdminUsageRequest,
   EventPayload,
   KeyChanged,
   KeyCreateSchema,
@@ -396,6 +397,61 @@ describe('usage-ledger metering over JetStream and Postgres', () => {
     it('should refuse a limit above 1000 at the contract', () => {
       expect(AdminUsageList.request.safeParse({ limit: 1001 }).success).toBe(false);
       expect(AdminUsageList.request.parse({})).toEqual({ limit: 100 });
+    });
+  });
+
+  describe('GET /admin/requests/{request_id}', () => {
+    it('should keep each attempt of a failed-over request and answer every record of the request id', async () => {
+      const key = await createKey('explored', 100);
+      const attempt_log = [
+        {
+          channel_id: 'channel-down',
+          model: 'priced-model',
+          upstream_model: 'upstream-model',
+          status: 500,
+          error_class: 'server' as const,
+          started_ms: 0.25,
+          duration_ms: 4.5,
+        },
+        {
+          channel_id: 'channel-1',
+          model: 'fallback-model',
+          upstream_model: null,
+          status: 200,
+          error_class: 'none' as const,
+          started_ms: 5,
+          duration_ms: 7.5,
+        },
+      ];
+      const requestId = `explored-${randomUUID()}`;
+      const failedOver = record({
+        key_id: key.id,
+        request_id: requestId,
+        attempts: 2,
+        attempt_log,
+      });
+      // The same request id reused by the client, from an ingress that logged no attempts.
+      const reused = record({
+        key_id: key.id,
+        request_id: requestId,
+        created_at: new Date(Date.parse(failedOver.created_at) + 1000).toISOString(),
+      });
+      for (const r of [failedOver, reused]) await publisher.publish(UsageRecorded, r, r.id);
+      const explore = (request_id: string) =>
+        bus.request(AdminUsageRequest, AdminUsageRequest.request.parse({ request_id }));
+      const answer = await waitFor(
+        async () => {
+          const reply = await explore(requestId);
+          return (reply.body as { data?: unknown[] }).data?.length === 2 ? reply : null;
+        },
+        { what: 'both records of the request id' },
+      );
+      expect(answer.status).toBe(200);
+      const data = z.object({ data: z.array(UsageViewSchema) }).parse(answer.body).data;
+      expect(data.map((r) => r.id)).toEqual([reused.id, failedOver.id]);
+      expect(data[1]).toMatchObject({ attempts: 2, attempt_log });
+      expect(data[0].attempt_log).toBeUndefined();
+      expect((await explore(`missing-${randomUUID()}`)).status).toBe(404);
     });
   });
 });

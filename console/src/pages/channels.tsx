@@ -2,8 +2,9 @@
 // on and off, probe now). Validation is the API's own: its field errors are shown beside the fields.
 import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
-import { dateTime, list, ms } from '../format';
+import { list, ms } from '../format';
 import { channelState } from '../health';
+import { TransitionList } from '../transitions';
 import {
   CHANNEL_TYPES,
   type Channel,
@@ -173,22 +174,7 @@ function Timeline(props: { channel: Channel; onClose: () => void }) {
             No transitions yet: the channel has not changed state since it was created.
           </p>
         ) : (
-          <ol class="timeline" data-testid="timeline">
-            {history.data.data.map((t) => (
-              <li key={`${t.at}-${t.to}`}>
-                <time dateTime={t.at}>{dateTime(t.at, true)}</time>
-                <span>
-                  <strong>
-                    {t.from} → {t.to}
-                  </strong>{' '}
-                  <span class="muted">{t.reason}</span>
-                </span>
-                {t.last_error && !t.reason.includes(t.last_error) ? (
-                  <span class="error-text">{t.last_error}</span>
-                ) : null}
-              </li>
-            ))}
-          </ol>
+          <TransitionList transitions={history.data.data} testId="timeline" />
         )}
       </div>
     </Dialog>

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { StackedBars } from '../chart';
-import { count, dateTime, usd } from '../format';
+import { budget, count, dateTime, usd } from '../format';
 import type { KeyModel, KeySessionInfo, List, OwnKey, UsageRecord, UsageSummary } from '../types';
 import { RecordsTable } from '../records-table';
 import { Field, Loading, SignInCard, Stat, useResource } from '../ui';
@@ -124,6 +124,11 @@ function KeyPage(props: { onSignedOut: () => void }) {
           <Stat label="Credit granted" stat="credit">
             {own.unlimited ? '—' : usd(own.credit_usd)}
           </Stat>
+          {own.budget_usd !== null ? (
+            <Stat label={`Budget per ${own.budget_period ?? 'period'}`} stat="budget">
+              {budget(own)}
+            </Stat>
+          ) : null}
           <Stat label="Requests / min" stat="rpm">
             {own.rpm ? count(own.rpm) : 'no limit'}
           </Stat>

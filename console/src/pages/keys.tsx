@@ -2,8 +2,8 @@
 // once, here, and never again (the ledger keeps only its hash).
 import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
-import { count, dateTime, list, usd } from '../format';
-import type { Key, List } from '../types';
+import { budget, count, dateTime, list, usd } from '../format';
+import { BUDGET_PERIODS, type Key, type List } from '../types';
 import { Badge, Dialog, Field, FormDialog, Loading, Notice, useResource } from '../ui';
 
 function keyState(key: Key): { label: string; tone: 'ok' | 'warn' | 'bad' | 'muted' } {
@@ -64,6 +64,7 @@ export function Keys(props: { canWrite: boolean }) {
                 <th scope="col" class="num">
                   Remaining
                 </th>
+                <th scope="col">Budget</th>
                 <th scope="col">Limits</th>
                 <th scope="col">Models</th>
                 <th scope="col">Expires</th>
@@ -82,6 +83,7 @@ export function Keys(props: { canWrite: boolean }) {
                     <td class="num">{key.unlimited ? 'unlimited' : usd(key.credit_usd)}</td>
                     <td class="num">{usd(key.used_usd)}</td>
                     <td class="num">{key.unlimited ? '—' : usd(key.remaining_usd)}</td>
+                    <td data-budget>{budget(key) ?? <span class="muted">none</span>}</td>
                     <td>
                       {key.rpm ? `${count(key.rpm)} rpm` : ''}
                       {key.rpm && key.tpm ? ', ' : ''}
@@ -188,6 +190,9 @@ interface KeyDraft {
   rpm: string;
   tpm: string;
   expires_at: string;
+  budget_usd: string;
+  /** '' for no budget. */
+  budget_period: string;
 }
 
 function draftOf(key: Key | null): KeyDraft {
@@ -201,6 +206,9 @@ function draftOf(key: Key | null): KeyDraft {
     rpm: key?.rpm === null || key?.rpm === undefined ? '' : String(key.rpm),
     tpm: key?.tpm === null || key?.tpm === undefined ? '' : String(key.tpm),
     expires_at: key?.expires_at ? key.expires_at.slice(0, 10) : '',
+    budget_usd:
+      key?.budget_usd === null || key?.budget_usd === undefined ? '' : String(key.budget_usd),
+    budget_period: key?.budget_period ?? '',
   };
 }
 
@@ -220,6 +228,8 @@ function keyBody(draft: KeyDraft, key: Key | null): Record<string, unknown> {
     tpm: optional(draft.tpm),
     // The end of the chosen day (UTC): a key valid "until the 31st" works all of the 31st.
     expires_at: draft.expires_at ? new Date(`${draft.expires_at}T23:59:59Z`).toISOString() : null,
+    budget_usd: optional(draft.budget_usd),
+    budget_period: draft.budget_period || null,
   };
   if (!key) {
     return {
@@ -228,11 +238,17 @@ function keyBody(draft: KeyDraft, key: Key | null): Record<string, unknown> {
     };
   }
   const before = keyBody(draftOf(key), null);
-  return Object.fromEntries(
+  const changed = Object.fromEntries(
     Object.entries(fields).filter(
       ([field, value]) => JSON.stringify(value) !== JSON.stringify(before[field]),
     ),
   );
+  // The API takes a budget and its period together (both set, or both null).
+  if ('budget_usd' in changed || 'budget_period' in changed) {
+    changed['budget_usd'] = fields['budget_usd'];
+    changed['budget_period'] = fields['budget_period'];
+  }
+  return changed;
 }
 
 function CreatedKey(props: { name: string; secret: string; onClose: () => void }) {
@@ -367,6 +383,35 @@ function KeyForm(props: {
         <Field label="Expires (UTC)" name="expires_at" error={fieldError('expires_at')}>
           {(attrs) => (
             <input {...attrs} type="date" value={draft.expires_at} onInput={set('expires_at')} />
+          )}
+        </Field>
+      </div>
+      <div class="row">
+        <Field
+          label="Budget (USD)"
+          name="budget_usd"
+          error={fieldError('budget_usd')}
+          hint="A spending cap per period, beside the credit; empty for none"
+        >
+          {(attrs) => (
+            <input
+              {...attrs}
+              inputMode="decimal"
+              value={draft.budget_usd}
+              onInput={set('budget_usd')}
+            />
+          )}
+        </Field>
+        <Field label="Budget period (UTC)" name="budget_period" error={fieldError('budget_period')}>
+          {(attrs) => (
+            <select {...attrs} value={draft.budget_period} onChange={set('budget_period')}>
+              <option value="">none</option>
+              {BUDGET_PERIODS.map((period) => (
+                <option key={period} value={period}>
+                  {period}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
       </div>

@@ -1,10 +1,12 @@
 // The overview: channels by rotation state; today's and this month's usage from the ledger's summary
 // (GET /admin/usage/summary: exact totals and percentiles over every record, however many); the latest
-// requests (GET /admin/usage). Refreshed every few seconds while the tab is visible.
+// requests (GET /admin/usage); the latest health transitions of every channel (GET /admin/transitions).
+// Refreshed every few seconds while the tab is visible.
 import { count, ms, startOfUtcDay, startOfUtcMonth, usd } from '../format';
 import { channelState } from '../health';
-import type { Channel, List, UsageRecord, UsageSummary } from '../types';
+import type { Channel, ChannelTransitionEntry, List, UsageRecord, UsageSummary } from '../types';
 import { RecordsTable } from '../records-table';
+import { TransitionList } from '../transitions';
 import { Loading, Stat, useResource } from '../ui';
 
 /** Live enough to watch a channel leave rotation or traffic arrive, light enough for a tab left open. */
@@ -20,6 +22,11 @@ export function Overview() {
   const today = useResource<UsageSummary>(summarySince(startOfUtcDay(now)), REFRESH_MS);
   const month = useResource<UsageSummary>(summarySince(startOfUtcMonth(now)), REFRESH_MS);
   const latest = useResource<List<UsageRecord>>('/admin/usage?limit=10', REFRESH_MS);
+  const transitions = useResource<List<ChannelTransitionEntry>>(
+    '/admin/transitions?limit=10',
+    REFRESH_MS,
+  );
+  const channelName = new Map((channels.data?.data ?? []).map((c) => [c.id, c.name]));
   const rotation = { 'in-rotation': 0, ejected: 0, disabled: 0 };
   for (const channel of channels.data?.data ?? []) rotation[channelState(channel).rotation] += 1;
   const totals = today.data?.totals;
@@ -34,6 +41,7 @@ export function Overview() {
             today.reload();
             month.reload();
             latest.reload();
+            transitions.reload();
           }}
         >
           Refresh
@@ -54,6 +62,18 @@ export function Overview() {
         </dl>
       ) : (
         <Loading error={channels.error} />
+      )}
+      <h2>Latest health transitions</h2>
+      {!transitions.data ? (
+        <Loading error={transitions.error} />
+      ) : transitions.data.data.length === 0 ? (
+        <p class="muted">No channel has changed state yet.</p>
+      ) : (
+        <TransitionList
+          transitions={transitions.data.data}
+          testId="overview-transitions"
+          channelName={channelName}
+        />
       )}
       <h2>Today (UTC)</h2>
       {totals ? (
@@ -88,7 +108,7 @@ export function Overview() {
       ) : latest.data.data.length === 0 ? (
         <p class="muted">No requests yet.</p>
       ) : (
-        <RecordsTable rows={latest.data.data} />
+        <RecordsTable rows={latest.data.data} explore />
       )}
     </section>
   );

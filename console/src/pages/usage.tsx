@@ -309,7 +309,12 @@ export function Usage() {
               : ''}
           </p>
           {shown.length > 0 ? (
-            <RecordsTable rows={shown} testId="usage-records" names={{ keyName, channelName }} />
+            <RecordsTable
+              rows={shown}
+              testId="usage-records"
+              names={{ keyName, channelName }}
+              explore
+            />
           ) : null}
         </>
       )}

@@ -12,3 +12,26 @@ export interface ProtocolError {
   param: string | null;
   message: string;
 }
+
+/**
+ * A request refused from deep inside a validation or translation walk (each format words its own errors), carried
+ * to the one place that turns it into a result: `rejectionToResult`.
+ */
+export class RequestRejected extends Error {
+  constructor(readonly error: ProtocolError) {
+    super(error.message);
+    this.name = 'RequestRejected';
+  }
+}
+
+/** Runs a throwing walk; a `RequestRejected` becomes `{ ok: false }`, anything else propagates. */
+export function rejectionToResult<T>(
+  run: () => T,
+): { ok: true; value: T } | { ok: false; error: ProtocolError } {
+  try {
+    return { ok: true, value: run() };
+  } catch (err) {
+    if (err instanceof RequestRejected) return { ok: false, error: err.error };
+    throw err;
+  }
+}

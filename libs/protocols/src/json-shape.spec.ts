@@ -1,4 +1,4 @@
-import { JsonShapeLimits, jsonShapeFault } from './json-shape';
+import { JsonShapeLimits, jsonShapeFault, withinShapeBound } from './json-shape';
 
 const limits: JsonShapeLimits = { maxDepth: 4, maxCost: 100 };
 const shape = (text: string, over: Partial<JsonShapeLimits> = {}) =>
@@ -38,5 +38,40 @@ describe('jsonShapeFault', () => {
   it('should stop at the first byte past a limit, however long the text', () => {
     const bomb = Buffer.from('['.repeat(1_000_000) + ']'.repeat(1_000_000));
     expect(jsonShapeFault(bomb, { maxDepth: 128, maxCost: 1e9 })).toBe('too_deep');
+  });
+});
+
+describe('withinShapeBound', () => {
+  const within = (text: string, over: Partial<JsonShapeLimits> = {}) =>
+    withinShapeBound(Buffer.from(text), { ...limits, ...over });
+
+  it('should take an ordinary answer without the scan', () => {
+    const answer =
+      '{"id":"c1","choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":3}}';
+    expect(within(answer, { maxDepth: 128, maxCost: 4096 })).toBe(true);
+  });
+
+  it('should leave to the scan a text that could be too deep or too costly', () => {
+    // Five opening brackets (inside a string too) against a depth of 4: only the scan can tell.
+    expect(within('{"a":"[[[["}')).toBe(false);
+    // 26 bytes could cost 104 units against 100.
+    expect(within(`[${'0,'.repeat(12)}0]`)).toBe(false);
+  });
+
+  it('should never pass a text the scan refuses', () => {
+    const texts = [
+      '[[[[[1]]]]]',
+      `[${Array(25).fill('{}').join(',')}]`,
+      `[${Array(97).fill('0').join(',')}]`,
+      `[${Array(49).fill('"s"').join(',')}]`,
+      '{"a":{"b":{"c":{"d":{"e":1}}}}}',
+    ];
+    for (const text of texts) {
+      for (const maxCost of [10, 50, 100, 400, 1000]) {
+        const bytes = Buffer.from(text);
+        const scanned = jsonShapeFault(bytes, { ...limits, maxCost });
+        if (scanned !== null) expect(withinShapeBound(bytes, { ...limits, maxCost })).toBe(false);
+      }
+    }
   });
 });

@@ -31,8 +31,33 @@ const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
+/**
+ * Whether `bytes` is provably within `limits` without the byte-by-byte scan: no byte costs more than 4 units,
+ * and nesting is never deeper than the number of `{` and `[` bytes (strings' included), which native
+ * indexOf counts. True for a typical answer (a few hundred bytes, a handful of objects), so its one pass is
+ * JSON.parse's own; false only means the scan decides.
+ */
+export function withinShapeBound(bytes: Uint8Array, limits: JsonShapeLimits): boolean {
+  if (bytes.length * 4 > limits.maxCost) return false;
+  return (
+    countByte(bytes, OPEN_BRACE, limits.maxDepth) +
+      countByte(bytes, OPEN_BRACKET, limits.maxDepth) <=
+    limits.maxDepth
+  );
+}
+
+/** How many times `byte` occurs in `bytes`, counted up to just past `atMost`. */
+function countByte(bytes: Uint8Array, byte: number, atMost: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(byte); at >= 0 && count <= atMost; at = bytes.indexOf(byte, at + 1)) {
+    count++;
+  }
+  return count;
+}
+
 /** Why the JSON text in `bytes` is too big to parse within `limits`, or null when it is not. */
 export function jsonShapeFault(bytes: Uint8Array, limits: JsonShapeLimits): JsonShapeFault {
+  if (withinShapeBound(bytes, limits)) return null;
   let depth = 0;
   let cost = 0;
   let inString = false;

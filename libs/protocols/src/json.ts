@@ -9,3 +9,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
+
+/**
+ * Absent: `undefined` or `null`. Every format's optional fields are nullable too (Gemini's proto3 JSON reads
+ * null as "not set"), and SDKs send null for "not given".
+ */
+export function isAbsent(value: unknown): value is null | undefined {
+  return value === undefined || value === null;
+}

@@ -1,7 +1,7 @@
 // Encryption at rest for channel upstream keys (AES-256-GCM). The router encrypts before storing; the ciphertext
 // is what travels in the routing snapshot; ingress decrypts in memory. Both share RELAYMESH_SECRET_KEY, so it
 // lives here, where the apps agree. Format: `v1.<iv>.<tag>.<ciphertext>` (base64url parts).
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, randomBytes } from 'node:crypto';
 
 export class SecretBox {
   private readonly key: Buffer;
@@ -48,7 +48,8 @@ export class SecretBox {
 
 /** Client keys are stored and looked up only by this hash (the key itself is shown once at creation). */
 export function hashClientKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // The one-shot form: no Hash object per call.
+  return hash('sha256', key, 'hex');
 }
 
 /** `sk-…abcd`: enough to recognise a secret in a list, never enough to use it. */

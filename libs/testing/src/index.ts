@@ -47,3 +47,4 @@ export * from './drills';
 export * from './otlp-receiver';
 export * from './prometheus-server';
 export * from './real-clients';
+export * from './firefox-bidi';

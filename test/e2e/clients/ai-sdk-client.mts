@@ -2,9 +2,10 @@
 // `@ai-sdk/openai`, `@ai-sdk/anthropic`, `@ai-sdk/google`) is ES modules only, which jest's CommonJS runtime
 // cannot load, so the spec compiles this file and runs it with node, as the application would run.
 //
-// Argument: JSON { relayUrl, key, provider: 'openai' | 'anthropic' | 'google', model }. Prints JSON: what
-// generateText answered, a second turn's answer, what streamText streamed (text and chunk count), and a tool
-// loop's calls and final text.
+// Argument: JSON { relayUrl, key, provider: 'openai' | 'anthropic' | 'google', model, stored }. Prints JSON:
+// what generateText answered, a second turn's answer, what streamText streamed (text and chunk count), a tool
+// loop's calls and final text, and (@ai-sdk/openai on a channel that keeps no state) what relaymesh said to a
+// second turn sent by reference.
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
@@ -15,6 +16,11 @@ interface Options {
   key: string;
   provider: 'openai' | 'anthropic' | 'google';
   model: string;
+  /**
+   * @ai-sdk/openai: whether the channel keeps what the Responses API stores (an `openai` channel: relaymesh
+   * passes the request through and the upstream resolves the earlier turns @ai-sdk/openai sends by reference).
+   */
+  stored: boolean;
 }
 
 /** The setup the README gives for each provider package: relaymesh's URL as the base URL, a relaymesh key. */
@@ -58,24 +64,35 @@ const looped = await generateText({
   stopWhen: stepCountIs(3),
 });
 
-// A conversation: the first answer's messages sent back with the next question. relaymesh's Responses API is
-// stateless, so @ai-sdk/openai is told not to rely on stored items (it would send the answer by reference).
-const providerOptions = options.provider === 'openai' ? { openai: { store: false } } : undefined;
-const first = await generateText({ model, prompt: 'Say hello.', providerOptions });
-const second = await generateText({
-  model,
-  messages: [
-    { role: 'user', content: 'Say hello.' },
-    ...first.response.messages,
-    { role: 'user', content: 'Say it again.' },
-  ],
-  providerOptions,
-});
+// A conversation: the first answer's messages sent back with the next question. @ai-sdk/openai stores
+// responses by default and then sends the earlier answer by reference (`item_reference`): an `openai` channel
+// resolves it upstream; any other channel cannot, so there the application sets store: false, as the README
+// says, and a reference is refused with a message saying so.
+const conversation = (providerOptions?: { openai: { store: boolean } }) =>
+  generateText({ model, prompt: 'Say hello.', providerOptions }).then((first) =>
+    generateText({
+      model,
+      messages: [
+        { role: 'user', content: 'Say hello.' },
+        ...first.response.messages,
+        { role: 'user', content: 'Say it again.' },
+      ],
+      providerOptions,
+    }),
+  );
+const stateless = options.provider === 'openai' && !options.stored;
+const second = await conversation(stateless ? { openai: { store: false } } : undefined);
+const byReference = stateless
+  ? await conversation().then(
+      () => 'answered',
+      (err: Error) => err.message,
+    )
+  : null;
 
 process.stdout.write(
   JSON.stringify({
     generate: { text: generated.text },
-    conversation: { text: second.text },
+    conversation: { text: second.text, byReference },
     stream: { text: streamedText, chunks },
     tool: {
       text: looped.text,

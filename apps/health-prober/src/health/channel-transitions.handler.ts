@@ -1,8 +1,9 @@
-// `GET /admin/channels/{id}/transitions`, relayed by ingress. Thin: validate, read, reply.
+// `GET /admin/channels/{id}/transitions` and `GET /admin/transitions`, relayed by ingress. Thin: validate, read, reply.
 import { Controller } from '@nestjs/common';
 import {
   AdminChannelTransitions,
   AdminReply,
+  AdminTransitions,
   RequestPayload,
   adminReply,
 } from '@relaymesh/contracts';
@@ -19,5 +20,12 @@ export class ChannelTransitionsHandler {
     { id, limit }: RequestPayload<typeof AdminChannelTransitions>,
   ): Promise<AdminReply> {
     return adminReply(200, () => this.history.transitions(id, limit));
+  }
+
+  @OnRequest(AdminTransitions)
+  latest(
+    @ContractPayload(AdminTransitions) { limit }: RequestPayload<typeof AdminTransitions>,
+  ): Promise<AdminReply> {
+    return adminReply(200, () => this.history.latest(limit));
   }
 }

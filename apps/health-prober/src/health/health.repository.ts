@@ -31,6 +31,8 @@ export abstract class HealthRepository {
   abstract addTransitions(transitions: StoredTransition[]): Promise<void>;
   /** Newest first. */
   abstract transitions(channelId: string, limit: number): Promise<StoredTransition[]>;
+  /** Newest first, every channel's. */
+  abstract latestTransitions(limit: number): Promise<StoredTransition[]>;
 }
 
 @Injectable()
@@ -110,19 +112,30 @@ export class TypeOrmHealthRepository extends HealthRepository {
       order: { at: 'DESC', id: 'DESC' },
       take: limit,
     });
-    return rows.map((row) => ({
-      channelId: row.channelId,
-      at: row.at,
-      from: row.fromState,
-      to: row.toState,
-      reason: row.reason,
-      lastError: row.lastError,
-      errorClass: row.errorClass,
-      cause: row.cause,
-      consecutiveFailures: row.consecutiveFailures,
-      ejections: row.ejections,
-    }));
+    return rows.map(storedTransition);
   }
+
+  async latestTransitions(limit: number): Promise<StoredTransition[]> {
+    // No index of its own: the table is bounded (transitionsPerChannel per channel), so this sorts at most
+    // channels × that many rows.
+    const rows = await this.history.find({ order: { at: 'DESC', id: 'DESC' }, take: limit });
+    return rows.map(storedTransition);
+  }
+}
+
+function storedTransition(row: HealthTransitionRecord): StoredTransition {
+  return {
+    channelId: row.channelId,
+    at: row.at,
+    from: row.fromState,
+    to: row.toState,
+    reason: row.reason,
+    lastError: row.lastError,
+    errorClass: row.errorClass,
+    cause: row.cause,
+    consecutiveFailures: row.consecutiveFailures,
+    ejections: row.ejections,
+  };
 }
 
 function toState(row: ChannelHealthRecord): MachineState {

@@ -16,6 +16,8 @@ const view = (id: string, status: ChannelView['status'] = 'enabled'): ChannelVie
   timeout_ms: 1_000,
   headers: {},
   secret_headers: {},
+  responses_api: false,
+  hosted_tools: 'drop',
   status,
   health: UNKNOWN_HEALTH,
   created_at: new Date(0).toISOString(),

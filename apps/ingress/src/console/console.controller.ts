@@ -1,5 +1,6 @@
 // /console: the operator's web console (its files) and its sign-in session. The session is the admin API's
-// second way in (admin-auth.service.ts): the page holds an HttpOnly cookie, never the token itself.
+// second way in (admin-auth.service.ts): the page holds an HttpOnly cookie, never the token itself. Failed
+// sign-ins are bounded per client address (sign-in-throttle.ts).
 import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -7,6 +8,7 @@ import { AdminAuth } from '../admin/admin-auth.service';
 import { Session, sessionCookie } from '../admin/admin-session';
 import { sendError } from '../http/data-plane';
 import { ConsoleSite } from './console-site.service';
+import { SignInThrottle, signInThrottled } from './sign-in-throttle';
 
 const SignInSchema = z.object({ token: z.string().min(1).max(1000) });
 
@@ -19,18 +21,25 @@ export class ConsoleController {
   constructor(
     private readonly auth: AdminAuth,
     private readonly site: ConsoleSite,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   @Post('session')
   signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    const now = new Date();
+    const wait = this.throttle.retryAfterSeconds(request.ip, now.getTime());
+    if (wait > 0) {
+      const refusal = signInThrottled(wait);
+      return sendError(reply, 'admin', refusal.status, refusal.message, refusal.details);
+    }
     const parsed = SignInSchema.safeParse(request.body);
     if (!parsed.success) {
       return sendError(reply, 'admin', 400, 'Send {"token": "<admin token>"}.', {});
     }
-    const now = new Date();
     const value = this.auth.signIn(parsed.data.token, now);
     const session = value === null ? null : this.auth.verify(value, now);
     if (value === null || session === null) {
+      this.throttle.failed(request.ip, now.getTime());
       return sendError(reply, 'admin', 401, 'Not an admin or read-only admin token.', {});
     }
     void reply

@@ -6,10 +6,16 @@ import { ConsoleSite } from './console-site.service';
 import { ConsoleController } from './console.controller';
 import { KeyConsoleController } from './key-console.controller';
 import { KeyConsole } from './key-console.service';
+import { SignInThrottle } from './sign-in-throttle';
 
 @Module({
   imports: [AdminModule, AdmissionModule, RoutingSnapshotModule],
   controllers: [KeyConsoleController, ConsoleController],
-  providers: [ConsoleSite, KeyConsole],
+  // One throttle for both sign-ins: alternating between them doubles no one's guesses.
+  providers: [
+    ConsoleSite,
+    KeyConsole,
+    { provide: SignInThrottle, useFactory: () => new SignInThrottle() },
+  ],
 })
 export class ConsoleModule {}

@@ -1,7 +1,8 @@
 // /console/api/key: the key holder's page's API. Signing in takes a client key and sets the key session cookie
 // (key-session.ts); every other route reads that cookie only, never the operator's, and answers for its key
 // only. Nothing here writes but the session itself, which a cross-site form cannot post (a JSON body, and the
-// cookie is SameSite=Strict).
+// cookie is SameSite=Strict). Failed sign-ins are bounded per client address, with the operator's sign-in
+// (sign-in-throttle.ts).
 import { Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { sendError } from '../http/data-plane';
 import { GatewayError } from '../http/gateway-error';
 import { Answer, KeyConsole } from './key-console.service';
 import { KEY_SESSION_COOKIE, KeySession } from './key-session';
+import { SignInThrottle, signInThrottled } from './sign-in-throttle';
 
 const SignInSchema = z.object({ key: z.string().min(1).max(1000) });
 
@@ -19,14 +21,28 @@ function sessionBody(session: KeySession) {
 
 @Controller('console/api/key')
 export class KeyConsoleController {
-  constructor(private readonly keys: KeyConsole) {}
+  constructor(
+    private readonly keys: KeyConsole,
+    private readonly throttle: SignInThrottle,
+  ) {}
 
   @Post('session')
   signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return answer(reply, async () => {
+      const now = new Date();
+      const wait = this.throttle.retryAfterSeconds(request.ip, now.getTime());
+      if (wait > 0) throw signInThrottled(wait);
       const parsed = SignInSchema.safeParse(request.body);
       if (!parsed.success) throw new GatewayError(400, 'Send {"key": "<your API key>"}.');
-      const { value, session } = await this.keys.signIn(parsed.data.key, request.ip, new Date());
+      const { value, session } = await this.keys
+        .signIn(parsed.data.key, request.ip, now)
+        .catch((err: unknown) => {
+          // Not a key (401) is a guess; a real key refused (403: disabled, expired, address) is not.
+          if (err instanceof GatewayError && err.status === 401) {
+            this.throttle.failed(request.ip, now.getTime());
+          }
+          throw err;
+        });
       void reply.header('set-cookie', this.cookie(request, value));
       return { status: 200, body: sessionBody(session) };
     });

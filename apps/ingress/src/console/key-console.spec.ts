@@ -75,8 +75,25 @@ describe('keyRefusal', () => {
 
 describe('what a key holder sees', () => {
   it('should show the key without its allow-list', () => {
-    const view = keyHolderView(key({ allow_ips: ['10.0.0.0/8'] }));
-    expect(view).toMatchObject({ id: 'k1', remaining_usd: 4, rpm: 60 });
+    const view = keyHolderView(
+      key({
+        allow_ips: ['10.0.0.0/8'],
+        budget_usd: 2,
+        budget_period: 'day',
+        budget_spent_usd: 0.5,
+        budget_resets_at: '2026-11-24T00:00:00.000Z',
+      }),
+    );
+    // Its period budget too: what was spent in the period and when it resets.
+    expect(view).toMatchObject({
+      id: 'k1',
+      remaining_usd: 4,
+      rpm: 60,
+      budget_usd: 2,
+      budget_period: 'day',
+      budget_spent_usd: 0.5,
+      budget_resets_at: '2026-11-24T00:00:00.000Z',
+    });
     expect(view).not.toHaveProperty('allow_ips');
   });
 

@@ -57,6 +57,10 @@ export function keyHolderView(key: KeyView) {
     tpm: key.tpm,
     models: key.models,
     expires_at: key.expires_at,
+    budget_usd: key.budget_usd,
+    budget_period: key.budget_period,
+    budget_spent_usd: key.budget_spent_usd,
+    budget_resets_at: key.budget_resets_at,
     created_at: key.created_at,
   };
 }

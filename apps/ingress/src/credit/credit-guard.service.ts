@@ -38,6 +38,7 @@ import {
   granted,
   leaseLeft,
   offlineLease,
+  sliceRequests,
   usedUpMessage,
 } from './lease';
 import { PriceBook } from './price-book.service';
@@ -76,6 +77,10 @@ interface KeyLease {
   admitting: number;
   /** Requests waiting for one in flight to end. */
   waiters: Set<() => void>;
+  /** Requests admitted in the current and the last whole second: how big a slice to ask for. */
+  admittedThisSecond: number;
+  admittedLastSecond: number;
+  secondStartedAt: number;
 }
 
 @Injectable()
@@ -132,7 +137,15 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
       const deadline = Date.now() + CREDIT_WAIT_MS;
       let askedAgain = 0;
       for (;;) {
-        const decision = decide(stateOf(lease), cost.request, Date.now());
+        const decision = decide(
+          stateOf(lease),
+          cost.request,
+          Date.now(),
+          sliceRequests({
+            concurrent: lease.reserved.size + lease.admitting,
+            perSecond: Math.max(lease.admittedLastSecond, lease.admittedThisSecond),
+          }),
+        );
         if (decision.kind === 'admit') break;
         if (lease.reserved.size > 0 && Date.now() - lease.shortAt < SHORT_FOR_MS) {
           // The ledger had nothing free a moment ago: wait for a request here to end instead of asking again.
@@ -188,7 +201,15 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
         }
       }
       lease.reserved.set(trace, cost.request.expectedUsd);
-      lease.lastUsedAt = Date.now();
+      const now = Date.now();
+      lease.lastUsedAt = now;
+      if (now - lease.secondStartedAt >= 1_000) {
+        lease.admittedLastSecond =
+          now - lease.secondStartedAt < 2_000 ? lease.admittedThisSecond : 0;
+        lease.admittedThisSecond = 0;
+        lease.secondStartedAt = now;
+      }
+      lease.admittedThisSecond++;
     } finally {
       lease.admitting--;
     }
@@ -337,6 +358,9 @@ export class CreditGuard implements OnModuleInit, OnApplicationShutdown {
         admitting: 0,
         shortAt: 0,
         waiters: new Set(),
+        admittedThisSecond: 0,
+        admittedLastSecond: 0,
+        secondStartedAt: Date.now(),
       };
       this.leases.set(keyId, lease);
     }

@@ -2,6 +2,7 @@ import {
   LeaseState,
   NO_LEASE,
   SLICE_REQUESTS,
+  sliceRequests,
   afterShortGrant,
   budgetSpentMessage,
   budgetSpentUntil,
@@ -104,11 +105,29 @@ describe('decide', () => {
     });
   });
 
+  it('should ask for the slice it is given, less what is left', () => {
+    expect(decide(lease({ grantedUsd: 10, spentUsd: 10 }), cost(1), NOW, 128)).toEqual({
+      kind: 'grant',
+      wantUsd: 128,
+    });
+  });
+
   it('should renew a lease past half its life, asking nothing more when it holds a slice', () => {
     expect(decide(lease({ grantedUsd: 100 }), cost(1), NOW + TTL / 2)).toEqual({
       kind: 'grant',
       wantUsd: 0,
     });
+  });
+});
+
+describe('sliceRequests', () => {
+  it.each([
+    ['an idle key', { concurrent: 0, perSecond: 0 }, SLICE_REQUESTS],
+    ['a few requests in flight', { concurrent: 3, perSecond: 5 }, SLICE_REQUESTS],
+    ['64 requests in flight', { concurrent: 64, perSecond: 0 }, 128],
+    ['3,000 requests a second', { concurrent: 16, perSecond: 2999.5 }, 3000],
+  ])('should size the slice of %s', (_, demand, expected) => {
+    expect(sliceRequests(demand)).toBe(expected);
   });
 });
 

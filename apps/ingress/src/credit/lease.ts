@@ -15,8 +15,19 @@
  */
 export const USD_EPSILON = 1e-9;
 
-/** A slice asks for this many requests' worth at the expected cost: few round trips, little held per replica. */
+/** A slice asks for at least this many requests' worth at the expected cost: little held per replica. */
 export const SLICE_REQUESTS = 20;
+
+/**
+ * How many requests' worth a slice asks for: SLICE_REQUESTS, or more for a busy key, so a grant is not
+ * spent before it arrives: twice the key's requests in flight and waiting here (with a fixed 20, 64
+ * concurrent requests ran 20 at a time, the rest waiting for a settle, and every 20 requests cost a grant:
+ * a row-locked transaction in the ledger), and about a second of the key's admissions here. What a replica
+ * holds and does not use goes back to the key when it is idle or another replica is short (recall).
+ */
+export function sliceRequests(demand: { concurrent: number; perSecond: number }): number {
+  return Math.max(SLICE_REQUESTS, 2 * demand.concurrent, Math.ceil(demand.perSecond));
+}
 
 export interface LeaseState {
   /** Granted to this replica since its lease began. */
@@ -99,16 +110,24 @@ export function fits(lease: LeaseState, cost: RequestCost, now: number): boolean
   );
 }
 
-/** Admit on the lease, or ask the ledger first (for more, or to renew a lease past half its life). */
-export function decide(lease: LeaseState, cost: RequestCost, now: number): LeaseDecision {
+/**
+ * Admit on the lease, or ask the ledger first (for more, or to renew a lease past half its life); `slice`:
+ * requests' worth a top-up asks for (sliceRequests).
+ */
+export function decide(
+  lease: LeaseState,
+  cost: RequestCost,
+  now: number,
+  slice = SLICE_REQUESTS,
+): LeaseDecision {
   if (fits(lease, cost, now) && now < lease.renewAt) return { kind: 'admit' };
   const left = now < lease.expiresAt ? leaseLeft(lease) : 0;
-  return { kind: 'grant', wantUsd: topUp(left, cost.expectedUsd) };
+  return { kind: 'grant', wantUsd: topUp(left, cost.expectedUsd, slice) };
 }
 
 /** What to ask for so the lease holds a slice again (nothing when it does: the grant only renews it). */
-export function topUp(leftUsd: number, expectedUsd: number): number {
-  return Math.max(0, SLICE_REQUESTS * expectedUsd - Math.max(0, leftUsd));
+export function topUp(leftUsd: number, expectedUsd: number, slice = SLICE_REQUESTS): number {
+  return Math.max(0, slice * expectedUsd - Math.max(0, leftUsd));
 }
 
 export interface ShortGrant {

@@ -27,6 +27,7 @@ export interface DataPlaneReply {
   readonly sent: boolean;
   code(status: number): DataPlaneReply;
   header(name: string, value: string): DataPlaneReply;
+  removeHeader(name: string): DataPlaneReply;
   getHeaders(): ReplyHeaders;
   /** A string or Buffer as is; anything else as JSON. */
   send(payload?: unknown): DataPlaneReply;

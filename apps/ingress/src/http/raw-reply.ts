@@ -25,6 +25,11 @@ export class RawReply implements DataPlaneReply {
     return this;
   }
 
+  removeHeader(name: string): this {
+    this.raw.removeHeader(name);
+    return this;
+  }
+
   getHeaders(): ReplyHeaders {
     return this.raw.getHeaders();
   }

@@ -5,7 +5,7 @@
 // (from the relay's folded outcome), and DataPlane again at the end (status) and the request span (its trace
 // context). Attempts return their results; nothing else writes here.
 import { Injectable, Logger } from '@nestjs/common';
-import { ChannelType, ErrorClass, KeyRecord } from '@relaymesh/contracts';
+import { ChannelType, ErrorClass, KeyRecord, UsageAttempt } from '@relaymesh/contracts';
 import { TokenUsage } from '@relaymesh/protocols';
 import type { TraceCarrier } from '@relaymesh/telemetry';
 import type { RelayOutcome } from '../relay/attempt';
@@ -36,6 +36,8 @@ export interface RequestTrace {
   responseModel: string | null;
   /** Upstream attempts made (failovers are attempts - 1). */
   attempts: number;
+  /** Each attempt, in order: what the request explorer shows. */
+  attemptLog: UsageAttempt[];
   /** As the upstream reported it; for a stream cut short, what was reported before the cut. */
   usage: TokenUsage | null;
   /** `performance.now()` when the first byte of the answer went to the client. */
@@ -44,6 +46,8 @@ export interface RequestTrace {
   status: number;
   /** Set when the answer failed after it had started (a stream cut mid-way, status stays 200). */
   lateError: ErrorClass | null;
+  /** Hosted tools the serving channel's provider could not run, dropped in translation. */
+  droppedTools: readonly string[];
   /** The request span's W3C trace context when tracing is on (the usage record carries it to the ledger). */
   traceContext: TraceCarrier | null;
 }
@@ -70,10 +74,12 @@ export function startTrace(
     upstreamModel: null,
     responseModel: null,
     attempts: 0,
+    attemptLog: [],
     usage: null,
     firstByteAt: null,
     status: 0,
     lateError: null,
+    droppedTools: [],
     traceContext: null,
   };
 }
@@ -81,6 +87,7 @@ export function startTrace(
 /** What the relay did, served or not: written once, when the relay ends. */
 export function recordRelay(trace: RequestTrace, outcome: Readonly<RelayOutcome>): void {
   trace.attempts = outcome.attempts;
+  trace.attemptLog = outcome.attemptLog;
   trace.channel = outcome.channel;
   trace.upstreamModel = outcome.upstreamModel;
   if (outcome.model !== null) trace.model = outcome.model;
@@ -90,6 +97,7 @@ export function recordRelay(trace: RequestTrace, outcome: Readonly<RelayOutcome>
     trace.firstByteAt = served.firstByteAt;
     trace.responseModel = served.responseModel;
     trace.lateError = served.lateError;
+    trace.droppedTools = served.droppedTools ?? [];
   }
 }
 

@@ -7,17 +7,22 @@ import { hashClientKey } from '@relaymesh/secrets';
 import { MessageBus } from '@relaymesh/messaging';
 import { keyCacheLookups } from '@relaymesh/telemetry';
 
-const cacheHits = keyCacheLookups.labels('hit');
 import { IngressEnv } from '../config/ingress.env';
+import { PresentedKeyHashes } from './presented-key-hashes';
+
+const cacheHits = keyCacheLookups.labels('hit');
 
 /** Unknown keys remembered at most; the oldest are forgotten first. */
 const MAX_UNKNOWN = 10_000;
+/** Presented keys whose hash is remembered (a known key's and a recent unknown one's alike). */
+const MAX_PRESENTED = 2 * MAX_UNKNOWN;
 
 @Injectable()
 export class KeyCache {
   private readonly known = new Map<string, KeyRecord>();
   private readonly unknown = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<KeyRecord | null>>();
+  private readonly hashes = new PresentedKeyHashes(hashClientKey, MAX_PRESENTED);
 
   constructor(
     private readonly bus: MessageBus,
@@ -26,7 +31,7 @@ export class KeyCache {
 
   /** The record of a presented key, or null when the ledger does not know it. Throws if the ledger is unreachable. */
   async resolve(presented: string, now = Date.now()): Promise<KeyRecord | null> {
-    const hash = hashClientKey(presented);
+    const hash = this.hashes.hashOf(presented);
     const hit = this.known.get(hash);
     if (hit) {
       cacheHits.inc();

@@ -101,6 +101,10 @@ export function planGeneration(
   request: GenerationRequest,
   key: KeyRecord,
   nowMs: number,
+  /** The channel holding the state the request continues (responses-state/response-pins.ts). */
+  pinnedChannel: string | null = null,
+  /** The request names stored state (`previous_response_id`, `item_reference`). */
+  continuesStoredState = false,
 ): GenerationPlan {
   const { client, call, body, hub, model, stream } = request;
   return {
@@ -124,6 +128,8 @@ export function planGeneration(
       ...(hub ? { clientTools: hub.tools } : {}),
     },
     formatHeaders: call.formatHeaders,
+    pinnedChannel,
+    searchesStoredState: continuesStoredState && pinnedChannel === null,
   };
 }
 

@@ -1,10 +1,16 @@
 import { KeyRecord } from '@relaymesh/contracts';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
-import { anthropicMessages, gemini, openAIChat } from '@relaymesh/protocols';
+import { anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
 import { NO_PREFERENCES } from '@relaymesh/routing';
-import { planOpenAIEmbeddings } from './embeddings-plan';
+import { planEmbeddings } from './embeddings-plan';
 import { planGeneration, readGeneration } from './generation-plan';
-import { CountTokensPlan, RelayPlan, attemptFor, upstreamHeaders } from './relay-plan';
+import {
+  CountTokensPlan,
+  RelayPlan,
+  attemptFor,
+  unknownStoredState,
+  upstreamHeaders,
+} from './relay-plan';
 
 const channel = (
   type: IngressChannel['type'],
@@ -31,6 +37,9 @@ const channel = (
 });
 const KEY = { enabled: true, expires_at: null, models: [] } as unknown as KeyRecord;
 const NOW = Date.parse('2030-01-01T00:00:00Z');
+
+const openAIEmbeddingsPlan = (body: Record<string, unknown>) =>
+  planEmbeddings(openAIChat, { urlModel: null, batch: false }, body);
 
 const chatPlan = (body: Record<string, unknown>, formatHeaders: Record<string, string> = {}) =>
   planGeneration(
@@ -67,6 +76,7 @@ function shape(plan: RelayPlan, type: IngressChannel['type']): string {
   const attempt = attemptFor(plan, channel(type), 'up-m', () => 0);
   if (attempt === null) return 'skipped';
   if (attempt.kind === 'local') return 'local';
+  if (attempt.kind === 'refused') return `refused ${attempt.droppedTools.join(',')}`;
   return `${attempt.reading.kind} ${attempt.request.path}`;
 }
 
@@ -108,25 +118,25 @@ describe('attemptFor', () => {
     ],
     [
       'embeddings to openai',
-      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: 'hi' }).plan,
       'openai-compatible',
       'relay_json /v1/embeddings',
     ],
     [
       'embeddings to gemini',
-      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: 'hi' }).plan,
       'gemini',
       'render_json /v1beta/models/up-m:batchEmbedContents',
     ],
     [
       'token-array embeddings to gemini: skipped',
-      planOpenAIEmbeddings({ model: 'm', input: [[1, 2]] }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: [[1, 2]] }).plan,
       'gemini',
       'skipped',
     ],
     [
       'embeddings to anthropic: skipped',
-      planOpenAIEmbeddings({ model: 'm', input: 'hi' }).plan,
+      openAIEmbeddingsPlan({ model: 'm', input: 'hi' }).plan,
       'anthropic',
       'skipped',
     ],
@@ -170,7 +180,7 @@ describe('attemptFor', () => {
   });
 
   it('should estimate embeddings usage where the relayed answer reports none (Gemini)', () => {
-    const { plan } = planOpenAIEmbeddings({ model: 'm', input: 'hello there' });
+    const { plan } = openAIEmbeddingsPlan({ model: 'm', input: 'hello there' });
     const attempt = attemptFor(plan, channel('openai'), 'up-m', () => 0);
     if (attempt?.kind !== 'http' || attempt.reading.kind !== 'relay_json') throw new Error('relay');
     expect(attempt.reading.usageOf({ data: [] })?.inputTokens).toBeGreaterThan(0);
@@ -205,6 +215,148 @@ describe('attemptFor', () => {
       throw new Error('render');
     }
     expect(attempt.reading.render({ totalTokens: 12 }).body).toEqual({ input_tokens: 12 });
+  });
+});
+
+describe('attemptFor a Responses client', () => {
+  const responsesPlan = (body: Record<string, unknown>) =>
+    planGeneration(
+      readGeneration(openAIResponses, {
+        body,
+        pathModel: null,
+        stream: null,
+        sse: false,
+        requestId: 'r',
+        formatHeaders: {},
+      }),
+      KEY,
+      NOW,
+    );
+  // What Codex sends on every request: a namespace group of functions and OpenAI's hosted web search.
+  const CODEX = {
+    model: 'm',
+    input: 'hi',
+    store: false,
+    tools: [
+      {
+        type: 'namespace',
+        name: 'multi_agent_v1',
+        description: 'agents',
+        tools: [{ type: 'function', name: 'spawn', parameters: { type: 'object' } }],
+      },
+      { type: 'web_search', external_web_access: false },
+    ],
+    include: ['reasoning.encrypted_content'],
+    prompt_cache_key: 'p',
+  };
+  const attemptOn = (ch: IngressChannel, body: Record<string, unknown> = CODEX) => {
+    const attempt = attemptFor(responsesPlan(body), ch, 'up-m', () => 0);
+    if (attempt?.kind !== 'http') throw new Error('expected an HTTP attempt');
+    return attempt;
+  };
+
+  it.each<[string, IngressChannel, string]>([
+    ['openai: passed through', channel('openai'), 'relay_json /v1/responses'],
+    [
+      'openai-compatible serving /v1/responses: passed through',
+      channel('openai-compatible', { responses_api: true }),
+      'relay_json /v1/responses',
+    ],
+    [
+      'openai-compatible with Chat only: translated',
+      channel('openai-compatible'),
+      'render_json /v1/chat/completions',
+    ],
+    ['anthropic: translated', channel('anthropic'), 'render_json /v1/messages'],
+  ])('%s', (_, ch, expected) => {
+    const attempt = attemptOn(ch);
+    expect(`${attempt.reading.kind} ${attempt.request.path}`).toBe(expected);
+  });
+
+  it('should send the body as the client sent it, every tool intact, with only the model mapped', () => {
+    const attempt = attemptOn(channel('openai'));
+    expect(JSON.parse(attempt.request.body)).toEqual({ ...CODEX, model: 'up-m' });
+    expect(attempt.request.headers['authorization']).toBe('Bearer k0');
+  });
+
+  it('should relay a stream event by event from a Responses channel', () => {
+    const attempt = attemptOn(channel('openai'), { ...CODEX, stream: true });
+    expect(attempt.reading.kind).toBe('relay_stream');
+  });
+
+  it('should name the hosted tools a translation drops, and none a pass-through drops', () => {
+    const body = {
+      ...CODEX,
+      tools: [...CODEX.tools, { type: 'file_search', vector_store_ids: ['v'] }],
+    };
+    const dropped = (ch: IngressChannel) => {
+      const attempt = attemptFor(responsesPlan(body), ch, 'up-m', () => 0);
+      return attempt?.kind === 'http' ? attempt.droppedTools : attempt?.kind;
+    };
+    expect(dropped(channel('openai'))).toEqual([]);
+    // Claude runs web search itself (its server tool); nothing runs file search.
+    expect(dropped(channel('anthropic'))).toEqual(['file_search']);
+    expect(dropped(channel('openai-compatible'))).toEqual(['web_search', 'file_search']);
+  });
+
+  it("should refuse on a channel whose hosted_tools policy is 'refuse' only when a tool would drop", () => {
+    const refusing = channel('anthropic', { hosted_tools: 'refuse' });
+    const body = {
+      ...CODEX,
+      tools: [...CODEX.tools, { type: 'code_interpreter', container: 'c' }],
+    };
+    expect(attemptFor(responsesPlan(body), refusing, 'up-m', () => 0)).toEqual({
+      kind: 'refused',
+      droppedTools: ['code_interpreter'],
+    });
+    expect(attemptFor(responsesPlan(CODEX), refusing, 'up-m', () => 0)?.kind).toBe('http');
+  });
+
+  it('should take a request continuing stored state to the channel that stored it only', () => {
+    const plan = {
+      ...responsesPlan({ ...CODEX, previous_response_id: 'resp_1' }),
+      pinnedChannel: 'ch-openai-compatible',
+    };
+    const compatible = channel('openai-compatible', { responses_api: true });
+    expect(attemptFor(plan, channel('openai'), 'up-m', () => 0)).toBeNull();
+    expect(attemptFor(plan, compatible, 'up-m', () => 0)?.kind).toBe('http');
+    // Unpinned (this replica does not know the id), any Responses channel may try; a translation cannot.
+    const unpinned = responsesPlan({ ...CODEX, previous_response_id: 'resp_1' });
+    expect(attemptFor(unpinned, channel('openai'), 'up-m', () => 0)?.kind).toBe('http');
+    expect(attemptFor(unpinned, channel('anthropic'), 'up-m', () => 0)).toBeNull();
+  });
+
+  it('should read what a relayed Responses answer stored', () => {
+    const attempt = attemptOn(channel('openai'));
+    if (attempt.reading.kind !== 'relay_json') throw new Error('relay');
+    expect(attempt.reading.storedIdsOf?.({ id: 'resp_1', output: [{ id: 'msg_1' }] })).toEqual([
+      'resp_1',
+      'msg_1',
+    ]);
+  });
+
+  it('should read the usage of a relayed Responses answer', () => {
+    const attempt = attemptOn(channel('openai'));
+    if (attempt.reading.kind !== 'relay_json') throw new Error('relay');
+    expect(
+      attempt.reading.usageOf({ usage: { input_tokens: 3, output_tokens: 4 } })?.outputTokens,
+    ).toBe(4);
+  });
+});
+
+describe('unknownStoredState', () => {
+  it.each<[string, number, string, boolean]>([
+    [
+      'an unknown previous response',
+      400,
+      '{"error":{"message":"Previous response with id \'resp_1\' not found.","code":"previous_response_not_found"}}',
+      true,
+    ],
+    ['an unknown item', 404, '{"error":{"message":"Item with id \'msg_1\' not found."}}', true],
+    ['another 400', 400, '{"error":{"code":"invalid_value"}}', false],
+    ['an unknown model', 404, '{"error":{"code":"model_not_found"}}', false],
+  ])('%s: %s', (_, status, body, expected) => {
+    expect(unknownStoredState(status, body)).toBe(expected);
   });
 });
 

@@ -5,7 +5,8 @@
 // choice is unit-tested with plain values.
 import {
   ClientContext,
-  EmbeddingsResult,
+  ClientEmbeddings,
+  HostedToolTarget,
   HubRequest,
   ProtocolAdapter,
   TokenUsage,
@@ -14,7 +15,8 @@ import {
   embeddingsUsage,
   estimateInputTokens,
   gemini,
-  openAIChat,
+  hostedToolsFor,
+  openAIResponses,
 } from '@relaymesh/protocols';
 import { ProviderPreferences } from '@relaymesh/routing';
 import type { UpstreamRequest } from '../relay/attempt';
@@ -44,21 +46,41 @@ export interface GenerationPlan {
   ctx: ClientContext;
   /** Client headers that belong to the format and travel on a pass-through (Anthropic `anthropic-beta`). */
   formatHeaders: Record<string, string>;
+  /**
+   * The channel that stored the Responses state this request continues (`previous_response_id`,
+   * `item_reference`; responses-state/response-pins.ts): no other channel can resolve it. Null: any channel.
+   */
+  pinnedChannel: string | null;
+  /**
+   * The request names stored state this replica knows no channel for: a channel whose upstream does not know
+   * it either (another OpenAI organisation) is passed over for the next, and its "not found" is the answer
+   * only when no channel knew it.
+   */
+  searchesStoredState: boolean;
 }
 
-export type EmbeddingsFamily = 'openai' | 'gemini';
+/**
+ * OpenAI's answers to a name of stored state it does not hold: 400 `previous_response_not_found`, and 404
+ * "Item with id '…' not found." for an `item_reference`.
+ */
+export function unknownStoredState(status: number, body: string): boolean {
+  return (
+    (status === 400 && body.includes('"previous_response_not_found"')) ||
+    (status === 404 && /Item with id '[^']*' not found/.test(body))
+  );
+}
 
-/** Embeddings, OpenAI or Gemini: a pass-through to the same family, translated across. */
+/**
+ * Embeddings, in a format that has them (the adapter's embeddings codec: OpenAI, Gemini): a pass-through to a
+ * channel of the same format, translated across.
+ */
 export interface EmbeddingsPlan {
   kind: 'embeddings';
   scope: RelayScope;
-  clientFamily: EmbeddingsFamily;
-  /** False for a request only its own family can carry (OpenAI token-array inputs). */
-  translatable: boolean;
-  passThrough: (upstreamModel: string) => { path: string; body: string };
-  translated: (upstreamModel: string) => { path: string; body: string };
-  parseTranslated: (json: unknown) => EmbeddingsResult;
-  render: (result: EmbeddingsResult, promptTokens: number) => unknown;
+  /** The client's format. */
+  client: ProtocolAdapter;
+  /** The client's request as its codec read it: its texts, its pass-through body, its answer's form. */
+  request: ClientEmbeddings;
   /** Tokens of the input, for answers that report none (Gemini's). */
   estimate: () => number;
 }
@@ -85,8 +107,12 @@ export interface RenderedAnswer {
 
 /** How to read a channel's answer. */
 export type AnswerReading =
-  /** Relayed byte for byte; usage read from it. */
-  | { kind: 'relay_json'; usageOf: (json: unknown) => TokenUsage | null }
+  /** Relayed byte for byte; usage read from it, and the ids of what the upstream stored (Responses). */
+  | {
+      kind: 'relay_json';
+      usageOf: (json: unknown) => TokenUsage | null;
+      storedIdsOf?: (json: unknown) => string[];
+    }
   /** Parsed and rendered for the client (throws on an answer it cannot read: the channel's fault). */
   | { kind: 'render_json'; render: (json: unknown) => RenderedAnswer }
   /** An SSE stream relayed event by event (pass-through) or translated through the hub. */
@@ -110,7 +136,21 @@ export type AttemptPlan =
       ctx: ClientContext;
       stream: boolean;
     }
-  | { kind: 'http'; request: UpstreamRequest; reading: AnswerReading };
+  | {
+      kind: 'http';
+      request: UpstreamRequest;
+      reading: AnswerReading;
+      /**
+       * The client's hosted tools this channel's provider cannot run, dropped in translation (the channel's
+       * `hosted_tools: drop`): said to the client in a header and recorded with the usage.
+       */
+      droppedTools: readonly string[];
+    }
+  /** The channel would have to drop these hosted tools and its `hosted_tools` policy says refuse. */
+  | { kind: 'refused'; droppedTools: readonly string[] };
+
+/** The response header that names the hosted tools a translation dropped. */
+export const DROPPED_TOOLS_HEADER = 'x-relaymesh-dropped-tools';
 
 /**
  * The attempt for `channel` serving `upstreamModel`, or null when the channel cannot serve this request (its
@@ -141,14 +181,21 @@ function generationAttempt(
 ): AttemptPlan | null {
   const { client, hub, body, ctx } = plan;
   const { stream } = plan.scope;
+  if (plan.pinnedChannel !== null && channel.id !== plan.pinnedChannel) return null;
   // A mock channel answers from the hub, so it serves every request the hub can carry.
   if (channel.type === 'mock') {
     return hub ? { kind: 'local', hub, upstreamModel, client, ctx, stream } : null;
   }
-  const target = adapterForChannel(channel.type);
+  const target = targetAdapter(channel, client);
   if (target === null) return null;
   const same = target.format === client.format;
   if (!same && hub === null) return null;
+  const droppedTools = same
+    ? []
+    : hostedToolsFor(hub!, HOSTED_TARGET[target.format], upstreamModel).dropped;
+  if (droppedTools.length > 0 && channel.hosted_tools === 'refuse') {
+    return { kind: 'refused', droppedTools };
+  }
   const built = same
     ? target.passThrough.buildRequest(body, upstreamModel, stream)
     : target.upstream.buildRequest(hub!, upstreamModel);
@@ -166,8 +213,13 @@ function generationAttempt(
     return {
       kind: 'http',
       request,
+      droppedTools,
       reading: same
-        ? { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, target) }
+        ? {
+            kind: 'relay_json',
+            usageOf: (json) => passThroughUsage(json, target),
+            storedIdsOf: (json) => target.passThrough.storedIdsFromResponse?.(json) ?? [],
+          }
         : {
             kind: 'render_json',
             render: (json) => {
@@ -184,6 +236,7 @@ function generationAttempt(
   return {
     kind: 'http',
     request,
+    droppedTools,
     reading: {
       kind: same ? 'relay_stream' : 'translate_stream',
       client,
@@ -195,13 +248,35 @@ function generationAttempt(
   };
 }
 
-const OPENAI_TYPES = new Set(['openai', 'openai-compatible']);
-
-/** Which side of an embeddings translation a channel is on. */
-function familyOf(channel: IngressChannel): EmbeddingsFamily | null {
-  if (OPENAI_TYPES.has(channel.type)) return 'openai';
-  return channel.type === 'gemini' ? 'gemini' : null;
+/**
+ * Whether a channel serves the Responses API (`/v1/responses`): OpenAI itself always; an `openai-compatible`
+ * server only when its operator says so (`responses_api`), since many such servers have Chat Completions only.
+ */
+export function servesResponsesApi(channel: IngressChannel): boolean {
+  return (
+    channel.type === 'openai' ||
+    (channel.type === 'openai-compatible' && channel.responses_api === true)
+  );
 }
+
+/**
+ * The format a channel is spoken to in for this client: a Responses client gets the Responses API of a channel
+ * that serves it (a pass-through: namespace, custom and hosted tools, `store` and every field newer than this
+ * code reach OpenAI intact); every other pair the channel type's own format (a Responses client on a Chat-only
+ * server is translated through Chat Completions).
+ */
+function targetAdapter(channel: IngressChannel, client: ProtocolAdapter): ProtocolAdapter | null {
+  if (client.format === 'openai-responses' && servesResponsesApi(channel)) return openAIResponses;
+  return adapterForChannel(channel.type);
+}
+
+/** Which provider's hosted tools an upstream format stands for. */
+const HOSTED_TARGET: Record<ProtocolAdapter['format'], HostedToolTarget> = {
+  'openai-chat': 'openai-chat',
+  'openai-responses': 'openai-responses',
+  'anthropic-messages': 'anthropic',
+  gemini: 'gemini',
+};
 
 function embeddingsAttempt(
   plan: EmbeddingsPlan,
@@ -209,15 +284,20 @@ function embeddingsAttempt(
   upstreamModel: string,
   random: () => number,
 ): AttemptPlan | null {
-  const family = familyOf(channel);
-  if (family === null) return null;
-  const same = family === plan.clientFamily;
-  if (!same && !plan.translatable) return null;
-  const adapter = family === 'openai' ? openAIChat : gemini;
-  const built = same ? plan.passThrough(upstreamModel) : plan.translated(upstreamModel);
+  const adapter = adapterForChannel(channel.type);
+  const codec = adapter?.embeddings;
+  if (!adapter || !codec) return null;
+  const same = adapter.format === plan.client.format;
+  const { texts } = plan.request;
+  let built: { path: string; body: string };
+  if (same) built = plan.request.passThrough(upstreamModel);
+  else if (texts.ok) built = codec.buildRequest(texts.request, upstreamModel);
+  // Token-array inputs (OpenAI) have no form in another format: channels of the client's format only.
+  else return null;
   return {
     kind: 'http',
     request: { ...built, headers: upstreamHeaders(channel, adapter, {}, {}, random) },
+    droppedTools: [],
     reading: same
       ? {
           kind: 'relay_json',
@@ -227,10 +307,10 @@ function embeddingsAttempt(
       : {
           kind: 'render_json',
           render: (json) => {
-            const result = plan.parseTranslated(json);
+            const result = codec.parseResponse(json);
             const tokens = result.promptTokens ?? plan.estimate();
             return {
-              body: plan.render(result, tokens),
+              body: plan.request.render(result, tokens),
               usage: embeddingsUsage(tokens),
               responseModel: null,
             };
@@ -259,6 +339,7 @@ function countAttempt(
         body: anthropicMessages.passThrough.buildRequest(plan.body, upstreamModel, false).body,
         headers: upstreamHeaders(channel, anthropicMessages, {}, plan.formatHeaders, random),
       },
+      droppedTools: [],
       reading: { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, anthropicMessages) },
     };
   }
@@ -275,6 +356,7 @@ function countAttempt(
       body: JSON.stringify({ generateContentRequest }),
       headers: upstreamHeaders(channel, gemini, {}, {}, random),
     },
+    droppedTools: [],
     reading: {
       kind: 'render_json',
       render: (json) => {

@@ -2,10 +2,11 @@
 // that answered, a failure after the answer had started), or the failure that lets another channel try.
 // Attempts return these; the relay loop folds them into one RelayOutcome, and the request's trace is written
 // from it once (recordRelay in http/request-trace.ts), not field by field from every step of the pipeline.
-import type { ChannelType, ErrorClass } from '@relaymesh/contracts';
+import type { ChannelType, ErrorClass, UsageAttempt } from '@relaymesh/contracts';
 import type { TokenUsage } from '@relaymesh/protocols';
 import type { UpstreamReadLimits } from '../config/ingress.env';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
+import type { UpstreamClientError } from './upstream-client-error';
 
 /** An HTTP request to a channel, built by the plan for that channel. */
 export interface UpstreamRequest {
@@ -24,6 +25,10 @@ export interface Served {
   responseModel: string | null;
   /** A failure after the answer had started (a stream cut mid-way; the status stays 200). */
   lateError: ErrorClass | null;
+  /** Hosted tools of the client's the channel's provider could not run, dropped in translation. */
+  droppedTools?: readonly string[];
+  /** Ids of what the upstream stored of this answer (a Responses pass-through), for later requests to name. */
+  storedIds?: readonly string[];
 }
 
 export interface AttemptFailure {
@@ -34,6 +39,11 @@ export interface AttemptFailure {
   message: string;
   /** A code for the trace span (`ECONNREFUSED`, `too_large`, ...): what failed, with nothing quoted. */
   reason?: string;
+  /**
+   * The caller's own fault as this channel saw it, yet another channel may serve the request (stored state
+   * another OpenAI organisation holds): tried there, and relayed only when no channel could.
+   */
+  refusal?: UpstreamClientError;
 }
 
 /** What an attempt produced: an answer the client has (or is getting), or a failure to fail over from. */
@@ -54,6 +64,8 @@ export interface AttemptContext {
 export interface RelayOutcome {
   /** Upstream attempts made (failovers are attempts - 1). */
   attempts: number;
+  /** Each attempt's channel, model, status and timing, in order (bounded: MAX_LOGGED_ATTEMPTS). */
+  attemptLog: UsageAttempt[];
   /** The channel that served the request, or the last one that failed it. */
   channel: { id: string; name: string; type: ChannelType } | null;
   upstreamModel: string | null;

@@ -28,6 +28,8 @@ describe('failureCode', () => {
     const assertion = Object.assign(new Error('assert(upgrade)'), { code: 'ERR_ASSERTION' });
     expect(failureCode(assertion)).toBe('ERR_ASSERTION');
     expect(failureCode(new InvalidUpstreamAnswer('too_large', 'x'))).toBe('too_large');
-    expect(failureCode(Object.assign(new Error('x'), { code: 'has spaces: 1.2.3.4' }))).toBe('Error');
+    expect(failureCode(Object.assign(new Error('x'), { code: 'has spaces: 1.2.3.4' }))).toBe(
+      'Error',
+    );
   });
 });

@@ -52,6 +52,7 @@ export async function answerJson(
       responseModel: responseModelOf(answer.value),
       firstByteAt: performance.now(),
       lateError: null,
+      storedIds: reading.storedIdsOf?.(answer.value),
     };
     await reply
       .code(response.statusCode)

@@ -3,19 +3,22 @@
 // byte's time, the answering model, a failure after the stream had started) or, while nothing has reached the
 // client, the failure that lets another channel try.
 import {
-  InvalidUpstreamAnswer,
+  SseEventReader,
   StreamEncoder,
   TokenUsage,
   classifyUpstreamError,
 } from '@relaymesh/protocols';
 import type { ErrorClass } from '@relaymesh/contracts';
 import { tracingEnabled } from '@relaymesh/telemetry';
-import { EventSourceMessage, createParser } from 'eventsource-parser';
 import { Dispatcher } from 'undici';
 import { DataPlaneReply } from '../http/exchange';
 import { SseWriter } from '../http/sse-writer';
 import type { AnswerReading } from '../plan/relay-plan';
-import { DeliveredOutput, usageOfCutStream } from '../usage/cut-stream-usage';
+import {
+  DeferredDeliveredOutput,
+  DeliveredOutput,
+  usageOfCutStream,
+} from '../usage/cut-stream-usage';
 import { AttemptContext, AttemptResult } from './attempt';
 import { failureCode } from './failure-text';
 import { RESPONSE_MODEL_EVENTS, responseModelOfEvent } from './response-model';
@@ -42,8 +45,10 @@ interface StreamShape {
   /** What the upstream reported. */
   reported: () => TokenUsage | null;
   promptTokens: () => number;
-  delivered: DeliveredOutput;
+  delivered: { readonly tokens: number };
   responseModel: () => string | null;
+  /** Ids of what the upstream stored of the answer (a Responses pass-through). */
+  storedIds?: () => readonly string[] | undefined;
 }
 
 /**
@@ -72,38 +77,22 @@ async function pumpStream(
     firstByteAt,
     responseModel: shape.responseModel(),
     lateError,
+    storedIds: shape.storedIds?.(),
   });
   const cutUsage = () =>
     usageOfCutStream(shape.reported(), shape.promptTokens(), shape.delivered.tokens);
   const clientLeft = () =>
     lateFailure('client', `${attempt.channel.name}: the client left mid-stream`);
-  const pending: EventSourceMessage[] = [];
-  // One event, its unterminated last line included, is held until it ends: bounded, or an upstream that never
-  // sends a newline would grow it until the process dies (D3).
-  let eventTooLarge = false;
-  const parser = createParser({
-    onEvent: (event) => pending.push(event),
-    maxBufferSize: attempt.limits.eventBytes,
-    onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') eventTooLarge = true;
-    },
-  });
-  const decoder = new TextDecoder();
+  // Whole events only, each bounded (D3): an upstream that never ends a line must not grow the process.
+  const events = new SseEventReader(attempt.limits.eventBytes);
   try {
     for await (const chunk of response.body) {
-      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
-      if (eventTooLarge) {
-        throw new InvalidUpstreamAnswer(
-          'too_large',
-          `a stream event of more than ${attempt.limits.eventBytes} characters`,
-        );
-      }
+      const pending = events.read(chunk as Buffer);
       let out = '';
       try {
         for (const event of pending) out += shape.onEvent(event.event ?? null, event.data);
       } finally {
         // Also when an event could not be handled: what came before it still reaches the client.
-        pending.length = 0;
         if (out !== '') {
           if (firstByteAt === null) {
             firstByteAt = performance.now();
@@ -167,10 +156,10 @@ function relayStream(
 ): Promise<AttemptResult> {
   const relay = target.passThrough.streamRelay(ctx);
   const writer = new SseWriter(reply, client.client.streamContentType(ctx));
-  // The relay forwards bytes untouched; the upstream's hub decoder reads the same events beside it, only to
-  // count the answer delivered (one more JSON.parse of a small chunk per event).
+  // The relay forwards bytes untouched; the upstream's hub decoder would read the same events again only to
+  // count the answer delivered, which matters only for a stream cut before its usage: deferred until then.
   const reader = target.upstream.streamDecoder();
-  const delivered = new DeliveredOutput();
+  const delivered = new DeferredDeliveredOutput((name, data) => reader.decode(name, data));
   // The answering model, for the request's span only: a relayed stream is not otherwise parsed for it.
   let modelLookups = tracingEnabled() ? RESPONSE_MODEL_EVENTS : 0;
   let responseModel: string | null = null;
@@ -183,13 +172,7 @@ function relayStream(
         if (responseModel !== null) modelLookups = 0;
       }
       const bytes = relay.push(name, data);
-      if (bytes !== '') {
-        try {
-          for (const event of reader.decode(name, data)) delivered.add(event);
-        } catch {
-          // What the hub cannot read is relayed all the same; it is just not counted.
-        }
-      }
+      if (bytes !== '') delivered.add(name, data);
       return bytes;
     },
     finish: () => ({ complete: relay.complete, tail: relay.end() }),
@@ -197,6 +180,7 @@ function relayStream(
     promptTokens,
     delivered,
     responseModel: () => responseModel,
+    storedIds: () => relay.storedIds,
   });
 }
 

@@ -8,7 +8,7 @@
 // a `mock` channel is answered by local/. Attempts return what they served; the request's trace is written
 // once, from the folded outcome, when the relay ends (served or not).
 import { Injectable, Logger } from '@nestjs/common';
-import { ErrorClass, UpstreamOutcomeRecorded, splitBaseUrl } from '@relaymesh/contracts';
+import { ErrorClass, MAX_LOGGED_ATTEMPTS, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import {
   ERROR_BODY_MAX_BYTES,
@@ -19,11 +19,7 @@ import {
   readBodyHead,
   redactSecrets,
 } from '@relaymesh/protocols';
-import {
-  RoutingTable,
-  routingStages,
-  selectChannel,
-} from '@relaymesh/routing';
+import { RoutingTable, routingStages, selectChannel } from '@relaymesh/routing';
 import {
   noAvailableChannel as countNoChannel,
   genAiClientOperationDuration,
@@ -43,11 +39,18 @@ import { GatewayError, noAvailableChannel } from '../http/gateway-error';
 import { DataPlaneReply } from '../http/exchange';
 import { RequestTrace, recordRelay } from '../http/request-trace';
 import { serveMock } from '../local/mock-channel';
-import { AttemptPlan, RelayPlan, attemptFor } from '../plan/relay-plan';
+import {
+  AttemptPlan,
+  DROPPED_TOOLS_HEADER,
+  RelayPlan,
+  attemptFor,
+  unknownStoredState,
+} from '../plan/relay-plan';
 import { tracedAttempt } from '../tracing/request-spans';
 import { IngressChannel, SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './attempt';
 import { ChannelCooldowns } from './channel-cooldowns';
+import { Deadline, DeadlineQueue } from './deadline-queue';
 import { failureCode, publicFailureText } from './failure-text';
 import { UpstreamClientError } from './upstream-client-error';
 import { answerJson } from './json-answer';
@@ -77,6 +80,9 @@ export interface RelayJob {
 
 @Injectable()
 export class UpstreamRelay {
+  /** Every attempt's deadline, on one timer (deadline-queue.ts). */
+  private readonly deadlines = new DeadlineQueue();
+
   constructor(
     private readonly store: SnapshotStore,
     private readonly pools: UpstreamPools,
@@ -87,11 +93,13 @@ export class UpstreamRelay {
 
   /**
    * Serves the job from the first channel that answers, or throws why none did (404 unknown model, 503 no
-   * channel, 429/502/504 every channel failed, or the provider's own refusal of the request).
+   * channel, 429/502/504 every channel failed, or the provider's own refusal of the request); returns what
+   * it did (the serving channel, what it answered).
    */
-  async relay(job: RelayJob): Promise<void> {
+  async relay(job: RelayJob): Promise<RelayOutcome> {
     const outcome: RelayOutcome = {
       attempts: 0,
+      attemptLog: [],
       channel: null,
       upstreamModel: null,
       model: null,
@@ -102,6 +110,7 @@ export class UpstreamRelay {
     } finally {
       recordRelay(job.trace, outcome);
     }
+    return outcome;
   }
 
   private async route(request: RelayJob, outcome: RelayOutcome): Promise<void> {
@@ -114,12 +123,13 @@ export class UpstreamRelay {
     const { model: requested, models } = request.plan.scope;
     let lastFailure: AttemptFailure | null = null;
     let anyKnown = false;
+    const toolRefusal: HostedToolRefusal = { tools: null };
     for (const [index, model] of models.entries()) {
       if (index > 0) {
         if (request.signal.aborted) break;
         ingressModelFallbacks.inc();
       }
-      const result = await this.routeModel(table, request, model, outcome);
+      const result = await this.routeModel(table, request, model, outcome, toolRefusal);
       if (result === 'served') return;
       if (result !== 'unknown_model') anyKnown = true;
       if (typeof result === 'object') {
@@ -132,6 +142,10 @@ export class UpstreamRelay {
         code: 'model_not_found',
       });
     }
+    // No channel was tried but one would have had to drop hosted tools and refuses to: the client's to fix.
+    if (!lastFailure && toolRefusal.tools) throw hostedToolsRefused(requested, toolRefusal.tools);
+    // No channel held the stored state the request names: the last one's own words say so.
+    if (lastFailure?.refusal) throw lastFailure.refusal;
     if (!lastFailure) countNoChannel.inc({ model: requested, group: request.admitted.key.group });
     throw this.finalError(lastFailure, request);
   }
@@ -145,6 +159,7 @@ export class UpstreamRelay {
     request: RelayJob,
     model: string,
     outcome: RelayOutcome,
+    toolRefusal: HostedToolRefusal,
   ): Promise<'served' | 'unknown_model' | 'no_channel' | AttemptFailure> {
     const lookup = table.tiers(request.admitted.key.group, model);
     if (!lookup.known) return 'unknown_model';
@@ -175,6 +190,10 @@ export class UpstreamRelay {
         const plan = attemptFor(request.plan, channel, selection.upstreamModel);
         // A channel that cannot serve this request (its format, or a request only its own format carries).
         if (plan === null) continue;
+        if (plan.kind === 'refused') {
+          toolRefusal.tools = plan.droppedTools;
+          continue;
+        }
         if (selection.panic) routingPanics.inc({ model });
         if (lastFailure) ingressFailovers.inc({ error_class: lastFailure.errorClass });
         attempts++;
@@ -182,12 +201,36 @@ export class UpstreamRelay {
         outcome.model = model;
         outcome.channel = { id: channel.id, name: channel.name, type: channel.type };
         outcome.upstreamModel = selection.upstreamModel;
-        const result = await tracedAttempt(
-          request.trace,
-          { model, number: outcome.attempts },
-          channel,
-          selection.upstreamModel,
-          () => this.attempt(request, channel, model, plan, outcome.attempts),
+        const startedAt = performance.now();
+        const log = (status: number, errorClass: ErrorClass) => {
+          if (outcome.attemptLog.length >= MAX_LOGGED_ATTEMPTS) return;
+          outcome.attemptLog.push({
+            channel_id: channel.id,
+            model,
+            upstream_model: selection.upstreamModel,
+            status,
+            error_class: errorClass,
+            started_ms: startedAt - request.trace.startedAt,
+            duration_ms: performance.now() - startedAt,
+          });
+        };
+        let result: AttemptResult;
+        try {
+          result = await tracedAttempt(
+            request.trace,
+            { model, number: outcome.attempts },
+            channel,
+            selection.upstreamModel,
+            () => this.attempt(request, channel, model, plan, outcome.attempts),
+          );
+        } catch (err) {
+          // The provider refused the request itself (relayed to the client as it is): still an attempt.
+          if (err instanceof UpstreamClientError) log(err.status, 'client');
+          throw err;
+        }
+        log(
+          result.ok ? 200 : result.status,
+          result.ok ? (result.lateError ?? 'none') : result.errorClass,
         );
         if (result.ok) {
           outcome.served = {
@@ -195,11 +238,14 @@ export class UpstreamRelay {
             firstByteAt: result.firstByteAt,
             responseModel: result.responseModel,
             lateError: result.lateError,
+            droppedTools: result.droppedTools,
+            storedIds: result.storedIds,
           };
           return 'served';
         }
         lastFailure = result;
-        if (!isRetryable(result.errorClass) || request.signal.aborted) return result;
+        const elsewhere = isRetryable(result.errorClass) || result.refusal !== undefined;
+        if (!elsewhere || request.signal.aborted) return result;
       }
     }
     return lastFailure ?? 'no_channel';
@@ -209,7 +255,7 @@ export class UpstreamRelay {
     request: RelayJob,
     channel: IngressChannel,
     model: string,
-    plan: AttemptPlan,
+    plan: Exclude<AttemptPlan, { kind: 'refused' }>,
     attemptNumber: number,
   ): Promise<AttemptResult> {
     const startedAt = performance.now();
@@ -227,14 +273,16 @@ export class UpstreamRelay {
     const deadline = new AttemptDeadline(
       request.signal,
       this.deadlineMs(channel, request.plan.scope.stream),
+      this.deadlines,
     );
     try {
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.pools.poolFor(channel).request({
+        const target = this.pools.targetOf(channel);
+        response = await target.pool.request({
           method: 'POST',
           // A base_url's path is a prefix (https://openrouter.ai/api): the pool holds the origin only.
-          path: splitBaseUrl(channel.base_url!).pathPrefix + built.path,
+          path: target.pathPrefix + built.path,
           headers: built.headers,
           body: built.body,
           signal: deadline.signal,
@@ -271,11 +319,27 @@ export class UpstreamRelay {
         report(errorClass, response.statusCode, text.slice(0, 500) || null);
         if (errorClass === 'rate_limited') this.cooldowns.cool(channel, response.headers);
         if (errorClass === 'client') {
-          throw new UpstreamClientError(
+          const refusal = new UpstreamClientError(
             response.statusCode,
             text,
             String(response.headers['content-type'] ?? 'application/json'),
           );
+          const { plan: relayPlan } = request;
+          if (
+            relayPlan.kind === 'generate' &&
+            relayPlan.searchesStoredState &&
+            unknownStoredState(response.statusCode, text)
+          ) {
+            return failed({
+              ok: false,
+              errorClass,
+              status: response.statusCode,
+              message: `${channel.name}: does not hold the stored state the request names`,
+              reason: 'unknown_stored_state',
+              refusal,
+            });
+          }
+          throw refusal;
         }
         return failed({
           ok: false,
@@ -308,11 +372,18 @@ export class UpstreamRelay {
           report(errorClass, response.statusCode, message),
         limits,
       };
-      const { reading } = plan;
+      const { reading, droppedTools } = plan;
+      // Set before the answer's head goes out, taken back if this channel fails before it did.
+      if (droppedTools.length > 0) {
+        request.reply.header(DROPPED_TOOLS_HEADER, droppedTools.join(','));
+      }
       let result =
         reading.kind === 'relay_json' || reading.kind === 'render_json'
           ? await answerJson(response, request.reply, context, reading)
           : await answerStream(response, request.reply, context, reading);
+      if (!result.ok && droppedTools.length > 0 && !request.reply.sent) {
+        request.reply.removeHeader(DROPPED_TOOLS_HEADER);
+      }
       if (!result.ok && deadline.expired) {
         result = {
           ...result,
@@ -322,7 +393,7 @@ export class UpstreamRelay {
       }
       if (result.ok) {
         report('none', response.statusCode, null);
-        return result;
+        return droppedTools.length > 0 ? { ...result, droppedTools } : result;
       }
       report(result.errorClass, result.status, result.message);
       return failed(result);
@@ -405,6 +476,21 @@ export class UpstreamRelay {
   }
 }
 
+/** Set by the attempts of a request when a channel refused it for the hosted tools it would drop. */
+interface HostedToolRefusal {
+  tools: readonly string[] | null;
+}
+
+/** The 400 of a request whose hosted tools no channel would run and one refused to drop (`hosted_tools`). */
+function hostedToolsRefused(model: string, tools: readonly string[]): GatewayError {
+  return new GatewayError(
+    400,
+    `The provider serving '${model}' cannot run the hosted tools ${tools.map((t) => `'${t}'`).join(', ')}, ` +
+      `and its channel refuses requests whose tools it would drop: remove them from 'tools'.`,
+    { code: 'unsupported_tool', param: 'tools', type: 'invalid_request_error' },
+  );
+}
+
 /** Logs a failed attempt with what the client is not told, and hands the failure on. */
 function logFailure(
   requestId: string,
@@ -429,20 +515,21 @@ function channelIds(table: RoutingTable<IngressChannel>, group: string, model: s
  */
 class AttemptDeadline {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private readonly deadline: Deadline;
   private readonly onClientAbort = () => this.controller.abort(this.clientSignal.reason);
   expired = false;
 
   constructor(
     private readonly clientSignal: AbortSignal,
     readonly ms: number,
+    deadlines: DeadlineQueue,
   ) {
     if (clientSignal.aborted) this.controller.abort(clientSignal.reason);
     else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
-    this.timer = setTimeout(() => {
+    this.deadline = deadlines.add(ms, () => {
       this.expired = true;
       this.controller.abort(new Error(`attempt deadline of ${ms} ms passed`));
-    }, ms);
+    });
   }
 
   get signal(): AbortSignal {
@@ -450,12 +537,12 @@ class AttemptDeadline {
   }
 
   lift(): void {
-    clearTimeout(this.timer);
+    this.deadline.lift();
   }
 
   /** The attempt is over: nothing to cancel any more. */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.deadline.lift();
     this.clientSignal.removeEventListener('abort', this.onClientAbort);
   }
 }

@@ -17,7 +17,7 @@ import { GatewayError, gatewayFault } from '../http/gateway-error';
 import { RawReply } from '../http/raw-reply';
 import { Admission, AdmissionGate } from '../admission/admission.service';
 import { modelList, modelsOfKey } from '../models/model-list';
-import { planGeminiEmbeddings, planOpenAIEmbeddings } from '../plan/embeddings-plan';
+import { planEmbeddings } from '../plan/embeddings-plan';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
 import { RouteMatch, formatOfRoute, routerTemplateOf } from './route-table';
 
@@ -139,9 +139,11 @@ export class RouteDispatcher {
         );
       case 'embeddings':
         return this.embeddings.serve(
-          handler.family === 'openai'
-            ? planOpenAIEmbeddings(request.body)
-            : planGeminiEmbeddings({ model: pathModel!, batch: handler.batch }, request.body),
+          planEmbeddings(
+            handler.adapter,
+            { urlModel: pathModel, batch: handler.batch },
+            request.body,
+          ),
           gate,
           reply,
           signal,

@@ -29,8 +29,8 @@ export type RouteHandler =
   /** A generation in the adapter's format; Gemini says stream or not by the method in the path. */
   | { kind: 'generate'; adapter: ProtocolAdapter; stream: boolean | null }
   | { kind: 'count_tokens' }
-  | { kind: 'embeddings'; family: 'openai' }
-  | { kind: 'embeddings'; family: 'gemini'; batch: boolean }
+  /** Embeddings in the adapter's format; Gemini batches by the method in the path. */
+  | { kind: 'embeddings'; adapter: ProtocolAdapter; batch: boolean }
   /** The catalogue in the envelope's format. */
   | { kind: 'model_list' }
   | { kind: 'key_info' };
@@ -81,7 +81,7 @@ const geminiRoutes = (prefix: '/v1beta' | '/v1'): DataPlaneRoute[] => [
     method: 'POST',
     path: `${prefix}/models/{model}:embedContent`,
     envelope: 'gemini',
-    handler: { kind: 'embeddings', family: 'gemini', batch: false },
+    handler: { kind: 'embeddings', adapter: gemini, batch: false },
     admission: 'model',
   },
   {
@@ -89,7 +89,7 @@ const geminiRoutes = (prefix: '/v1beta' | '/v1'): DataPlaneRoute[] => [
     method: 'POST',
     path: `${prefix}/models/{model}:batchEmbedContents`,
     envelope: 'gemini',
-    handler: { kind: 'embeddings', family: 'gemini', batch: true },
+    handler: { kind: 'embeddings', adapter: gemini, batch: true },
     admission: 'model',
   },
 ];
@@ -133,7 +133,7 @@ export const DATA_PLANE_ROUTES: readonly DataPlaneRoute[] = [
     method: 'POST',
     path: '/v1/embeddings',
     envelope: 'openai',
-    handler: { kind: 'embeddings', family: 'openai' },
+    handler: { kind: 'embeddings', adapter: openAIChat, batch: false },
     admission: 'model',
   },
   ...geminiRoutes('/v1beta'),

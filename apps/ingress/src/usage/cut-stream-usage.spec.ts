@@ -1,5 +1,5 @@
-import { TokenUsage } from '@relaymesh/protocols';
-import { DeliveredOutput, usageOfCutStream } from './cut-stream-usage';
+import { HubStreamEvent, TokenUsage } from '@relaymesh/protocols';
+import { DeferredDeliveredOutput, DeliveredOutput, usageOfCutStream } from './cut-stream-usage';
 
 describe('DeliveredOutput', () => {
   it('should count the answer characters of text, thinking, tool names and tool arguments, 4 to a token', () => {
@@ -69,5 +69,45 @@ describe('usageOfCutStream', () => {
     ],
   ])('%s', (_case, upstream, prompt, delivered, expected) => {
     expect(usageOfCutStream(upstream, prompt, delivered)).toEqual(expected);
+  });
+});
+
+describe('DeferredDeliveredOutput', () => {
+  /** A decoder of `text:<chars>` events that records what it was given. */
+  function decoder() {
+    const decoded: string[] = [];
+    const decode = (name: string | null, data: string): HubStreamEvent[] => {
+      decoded.push(data);
+      if (data === 'unreadable') throw new Error('not JSON');
+      return data.startsWith('text:')
+        ? [{ type: 'text_delta', index: 0, text: data.slice('text:'.length) }]
+        : [];
+    };
+    return { decoded, decode };
+  }
+
+  it('should decode nothing until the count is wanted, then count as DeliveredOutput does', () => {
+    const { decoded, decode } = decoder();
+    const delivered = new DeferredDeliveredOutput(decode);
+    for (const data of ['text:Hello ', 'ping', 'unreadable', 'text:world']) {
+      delivered.add(null, data);
+    }
+    expect(decoded).toEqual([]);
+    expect(delivered.tokens).toBe(Math.ceil(11 / 4));
+    expect(decoded).toEqual(['text:Hello ', 'ping', 'unreadable', 'text:world']);
+    // Read again: nothing decoded twice.
+    delivered.add(null, 'text:!');
+    expect(delivered.tokens).toBe(Math.ceil(12 / 4));
+    expect(decoded).toHaveLength(5);
+  });
+
+  it('should count and drop what it holds past its bound, in order', () => {
+    const { decoded, decode } = decoder();
+    const delivered = new DeferredDeliveredOutput(decode, 20);
+    delivered.add(null, 'text:0123456789');
+    expect(decoded).toEqual([]);
+    delivered.add(null, 'text:abcdef');
+    expect(decoded).toEqual(['text:0123456789', 'text:abcdef']);
+    expect(delivered.tokens).toBe(Math.ceil(16 / 4));
   });
 });

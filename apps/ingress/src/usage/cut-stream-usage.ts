@@ -36,6 +36,47 @@ export class DeliveredOutput {
   }
 }
 
+/**
+ * The answer characters of a stream relayed untouched, counted only if they are wanted: the count matters only
+ * when the stream ends before the upstream's own usage (usageOfCutStream), so the events are held as they
+ * came and decoded to the hub when `tokens` is read. A stream that completes (nearly all) is never decoded a
+ * second time beside the relay. Bounded: past `maxHeldChars` of held event data they are counted and dropped.
+ */
+export class DeferredDeliveredOutput {
+  private readonly output = new DeliveredOutput();
+  private held: { name: string | null; data: string }[] = [];
+  private heldChars = 0;
+
+  constructor(
+    /** The upstream format's hub decoder (stateful: fed every relayed event, in order). */
+    private readonly decode: (name: string | null, data: string) => readonly HubStreamEvent[],
+    private readonly maxHeldChars = 64 * 1024,
+  ) {}
+
+  add(name: string | null, data: string): void {
+    this.held.push({ name, data });
+    this.heldChars += data.length;
+    if (this.heldChars > this.maxHeldChars) this.count();
+  }
+
+  get tokens(): number {
+    this.count();
+    return this.output.tokens;
+  }
+
+  private count(): void {
+    for (const { name, data } of this.held) {
+      try {
+        for (const event of this.decode(name, data)) this.output.add(event);
+      } catch {
+        // What the hub cannot read was relayed all the same; it is just not counted.
+      }
+    }
+    this.held = [];
+    this.heldChars = 0;
+  }
+}
+
 /** The usage to record for a stream that ended early. */
 export function usageOfCutStream(
   reported: TokenUsage | null,

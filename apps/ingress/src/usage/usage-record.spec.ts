@@ -41,6 +41,16 @@ describe('toUsageRecord', () => {
     expect(record?.model?.startsWith('a\ufffdbmmm')).toBe(true);
   });
 
+  it('should record the hosted tools a translation dropped, and no field when none was', () => {
+    const dropped = toUsageRecord(
+      trace({ key, droppedTools: ['file_search', 'code_interpreter'] }),
+      ID,
+      2000,
+    );
+    expect(dropped?.dropped_tools).toEqual(['file_search', 'code_interpreter']);
+    expect(toUsageRecord(trace({ key }), ID, 2000)).not.toHaveProperty('dropped_tools');
+  });
+
   it('should not meter a request without an authenticated key', () => {
     expect(toUsageRecord(trace(), ID, 2000)).toBeNull();
   });
@@ -54,6 +64,26 @@ describe('toUsageRecord', () => {
         stream: true,
         channel: { id: 'ch-1', name: 'openai-main', type: 'openai' },
         attempts: 2,
+        attemptLog: [
+          {
+            channel_id: 'ch-0',
+            model: 'fast',
+            upstream_model: 'gpt-5-mini',
+            status: 500,
+            error_class: 'server',
+            started_ms: 0.0004,
+            duration_ms: 12.34567,
+          },
+          {
+            channel_id: 'ch-1',
+            model: 'fast',
+            upstream_model: 'gpt-5-mini',
+            status: 200,
+            error_class: 'none',
+            started_ms: 12.5,
+            duration_ms: 780,
+          },
+        ],
         usage: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 100, cacheWriteTokens: 5 },
         firstByteAt: 1250.5,
         status: 200,
@@ -83,6 +113,27 @@ describe('toUsageRecord', () => {
       referer: 'https://app.example',
       title: 'Example App',
       attempts: 2,
+      // Each attempt as the request explorer shows it, times rounded to the microsecond like the record's.
+      attempt_log: [
+        {
+          channel_id: 'ch-0',
+          model: 'fast',
+          upstream_model: 'gpt-5-mini',
+          status: 500,
+          error_class: 'server',
+          started_ms: 0,
+          duration_ms: 12.346,
+        },
+        {
+          channel_id: 'ch-1',
+          model: 'fast',
+          upstream_model: 'gpt-5-mini',
+          status: 200,
+          error_class: 'none',
+          started_ms: 12.5,
+          duration_ms: 780,
+        },
+      ],
       created_at: '2030-01-01T00:00:00.000Z',
     });
   });

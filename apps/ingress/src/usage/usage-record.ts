@@ -38,6 +38,12 @@ export function toUsageRecord(
     referer: trace.referer,
     title: trace.title,
     attempts: trace.attempts,
+    attempt_log: trace.attemptLog.map((attempt) => ({
+      ...attempt,
+      started_ms: roundMs(attempt.started_ms),
+      duration_ms: roundMs(attempt.duration_ms),
+    })),
+    ...(trace.droppedTools.length > 0 ? { dropped_tools: [...trace.droppedTools] } : {}),
     created_at: new Date(trace.receivedAt).toISOString(),
   });
 }

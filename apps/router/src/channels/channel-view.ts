@@ -38,6 +38,8 @@ export function toChannelView(channel: Channel): ChannelView {
     secret_headers: Object.fromEntries(
       Object.entries(channel.secretHeaders).map(([name, { hint }]) => [name, hint]),
     ),
+    responses_api: channel.responsesApi,
+    hosted_tools: channel.hostedTools,
     status: channelStatus(channel),
     health: UNKNOWN_HEALTH,
     created_at: channel.createdAt.toISOString(),
@@ -63,5 +65,7 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     secret_headers_encrypted: Object.fromEntries(
       Object.entries(channel.secretHeaders).map(([name, { sealed }]) => [name, sealed]),
     ),
+    responses_api: channel.responsesApi,
+    hosted_tools: channel.hostedTools,
   };
 }

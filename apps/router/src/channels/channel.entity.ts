@@ -1,4 +1,4 @@
-import { ChannelType } from '@relaymesh/contracts';
+import { ChannelType, HostedToolPolicy } from '@relaymesh/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -61,6 +61,14 @@ export class Channel {
   /** Headers whose values are secrets, each sealed (AES-256-GCM) with its redacted hint for read-back. */
   @Column({ type: 'jsonb', default: {} })
   secretHeaders!: Record<string, SealedHeader>;
+
+  /** An `openai-compatible` server that serves `/v1/responses`: Responses clients are passed through to it. */
+  @Column({ type: 'boolean', default: false })
+  responsesApi!: boolean;
+
+  /** Hosted tools this channel's provider cannot run: `drop` (said in a header and the usage) or `refuse`. */
+  @Column({ type: 'text', default: 'drop' })
+  hostedTools!: HostedToolPolicy;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

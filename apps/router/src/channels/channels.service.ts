@@ -8,6 +8,7 @@ import {
   ChannelPatch,
   ChannelView,
   headersInBoth,
+  responsesApiFault,
 } from '@relaymesh/contracts';
 import { SecretBox, redactSecret } from '@relaymesh/secrets';
 import { Subject } from 'rxjs';
@@ -57,9 +58,22 @@ export class ChannelsService {
         `secret_headers.${twice}: is also in headers: a header is either plain or secret`,
       );
     }
-    const { keys: _keys, base_url, model_mapping, timeout_ms, secret_headers, ...rest } = patch;
+    const responsesFault = responsesApiFault(type, patch.responses_api ?? existing.responsesApi);
+    if (responsesFault) throw new AdminError(400, responsesFault);
+    const {
+      keys: _keys,
+      base_url,
+      model_mapping,
+      timeout_ms,
+      secret_headers,
+      responses_api,
+      hosted_tools,
+      ...rest
+    } = patch;
     const fields: Partial<ChannelFields> = {
       ...rest,
+      ...(responses_api !== undefined && { responsesApi: responses_api }),
+      ...(hosted_tools !== undefined && { hostedTools: hosted_tools }),
       ...(base_url !== undefined && { baseUrl: base_url }),
       ...(model_mapping !== undefined && { modelMapping: model_mapping }),
       ...(timeout_ms !== undefined && { timeoutMs: timeout_ms }),
@@ -132,6 +146,8 @@ export class ChannelsService {
       timeoutMs: input.timeout_ms,
       headers: input.headers,
       secretHeaders: this.sealHeaders(input.secret_headers),
+      responsesApi: input.responses_api,
+      hostedTools: input.hosted_tools,
     };
   }
 

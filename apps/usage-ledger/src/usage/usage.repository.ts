@@ -3,7 +3,7 @@
 // were new to their keys' used_usd. Nothing is acknowledged to JetStream before this commits.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UsageQuery, UsageRecord, UsageView } from '@relaymesh/contracts';
+import { UsageAttempt, UsageQuery, UsageRecord, UsageView } from '@relaymesh/contracts';
 import { isUuid, quoteIdent } from '@relaymesh/persistence';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClientKey } from '../keys/client-key.entity';
@@ -40,7 +40,8 @@ export abstract class UsageRepository {
 const COLUMNS = `id uuid, request_id text, key_id text, channel_id text, model text, upstream_model text,
   format text, route text, stream boolean, input_tokens bigint, output_tokens bigint, cache_read_tokens bigint,
   cache_write_tokens bigint, cost_usd numeric, status integer, late_error text, latency_ms double precision,
-  ttft_ms double precision, referer text, title text, attempts integer, created_at timestamptz`;
+  ttft_ms double precision, referer text, title text, attempts integer, attempt_log jsonb,
+  created_at timestamptz, dropped_tools jsonb`;
 const NAMES = COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
 
 interface UsageRow {
@@ -65,18 +66,23 @@ interface UsageRow {
   referer: string | null;
   title: string | null;
   attempts: number;
+  /** Null for records stored before attempts were logged, or from an older ingress. */
+  attempt_log: UsageAttempt[] | null;
   created_at: Date;
+  dropped_tools: string[] | null;
 }
 
-function toView(row: UsageRow): UsageView {
+function toView({ attempt_log, ...row }: UsageRow): UsageView {
   return {
     ...row,
+    ...(attempt_log === null ? {} : { attempt_log }),
     input_tokens: Number(row.input_tokens),
     output_tokens: Number(row.output_tokens),
     cache_read_tokens: Number(row.cache_read_tokens),
     cache_write_tokens: Number(row.cache_write_tokens),
     cost_usd: Number(row.cost_usd),
     created_at: row.created_at.toISOString(),
+    dropped_tools: row.dropped_tools ?? [],
   };
 }
 
@@ -178,7 +184,11 @@ export class SqlUsageRepository extends UsageRepository {
     for (const { record, costUsd } of records) {
       if (!record.credit_holder || costUsd <= 0 || !isUuid(record.key_id)) continue;
       const id = `${record.key_id} ${record.credit_holder}`;
-      const entry = perLease.get(id) ?? { key_id: record.key_id, holder: record.credit_holder, cost: 0 };
+      const entry = perLease.get(id) ?? {
+        key_id: record.key_id,
+        holder: record.credit_holder,
+        cost: 0,
+      };
       entry.cost += costUsd;
       perLease.set(id, entry);
     }

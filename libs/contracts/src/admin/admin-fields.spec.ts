@@ -17,6 +17,21 @@ function refusal(schema: z.ZodType, input: unknown): string {
 }
 
 describe('admin field validation', () => {
+  it('should default the Responses options: no /v1/responses declared, hosted tools dropped', () => {
+    expect(ChannelCreateSchema.parse(channel)).toMatchObject({
+      responses_api: false,
+      hosted_tools: 'drop',
+    });
+    expect(
+      refusal(ChannelCreateSchema, {
+        ...channel,
+        type: 'openai-compatible',
+        responses_api: true,
+        hosted_tools: 'refuse',
+      }),
+    ).toBe('ok');
+  });
+
   it.each<[string, Record<string, unknown>, string]>([
     ['a NUL in the name', { name: 'a\u0000b' }, 'name'],
     ['a newline in the name', { name: 'a\nb' }, 'name'],
@@ -52,6 +67,13 @@ describe('admin field validation', () => {
       { headers: { 'x-org': 'a' }, secret_headers: { 'X-Org': 'b' } },
       'secret_headers.X-Org',
     ],
+    [
+      'the Responses API on an anthropic channel',
+      { type: 'anthropic', responses_api: true },
+      'responses_api',
+    ],
+    ['a hosted-tool policy that is none', { hosted_tools: 'ignore' }, 'hosted_tools'],
+    ['a non-boolean responses_api', { responses_api: 'yes' }, 'responses_api'],
   ])('should refuse a channel with %s', (_, over, path) => {
     expect(refusal(ChannelCreateSchema, { ...channel, ...over })).toBe(path);
   });

@@ -73,6 +73,16 @@ export function isSensitiveHeaderName(name: string): boolean {
 
 export const DEFAULT_CHANNEL_TIMEOUT_MS = 300_000;
 
+/**
+ * What a channel does with a Responses client's hosted tools (`file_search`, `code_interpreter`, ...) that its
+ * provider has no equivalent for: `drop` them and say so (the `x-relaymesh-dropped-tools` header, the usage
+ * record's `dropped_tools`), which lets a coding agent that always declares them work; or `refuse` the request
+ * with a 400 naming them.
+ */
+export const HOSTED_TOOL_POLICIES = ['drop', 'refuse'] as const;
+export const HostedToolPolicySchema = z.enum(HOSTED_TOOL_POLICIES);
+export type HostedToolPolicy = z.infer<typeof HostedToolPolicySchema>;
+
 const channelFields = {
   type: ChannelTypeSchema,
   base_url: BaseUrlSchema,
@@ -87,7 +97,20 @@ const channelFields = {
   headers: HeadersSchema,
   /** Headers whose values are secrets (an org token, a proxy credential): stored encrypted, read back redacted. */
   secret_headers: HeadersSchema,
+  /**
+   * An `openai-compatible` server that serves `/v1/responses` too: Responses clients are passed through to it
+   * instead of translated through Chat Completions (`openai` channels always are).
+   */
+  responses_api: z.boolean(),
+  hosted_tools: HostedToolPolicySchema,
 };
+
+/** `responses_api` says something only of the OpenAI types; elsewhere it would be silently meaningless. */
+export function responsesApiFault(type: ChannelType, responsesApi: boolean): string | null {
+  return responsesApi && type !== 'openai' && type !== 'openai-compatible'
+    ? 'responses_api: only an openai or openai-compatible channel can serve the Responses API'
+    : null;
+}
 
 export const ChannelCreateSchema = z
   .object({
@@ -104,9 +127,18 @@ export const ChannelCreateSchema = z
     timeout_ms: channelFields.timeout_ms.default(DEFAULT_CHANNEL_TIMEOUT_MS),
     headers: channelFields.headers.default({}),
     secret_headers: channelFields.secret_headers.default({}),
+    responses_api: channelFields.responses_api.default(false),
+    hosted_tools: channelFields.hosted_tools.default('drop'),
   })
   .strict()
   .superRefine((channel, ctx) => {
+    if (responsesApiFault(channel.type, channel.responses_api)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['responses_api'],
+        message: 'only an openai or openai-compatible channel can serve the Responses API',
+      });
+    }
     const twice = headersInBoth(channel.headers, channel.secret_headers);
     if (twice) {
       ctx.addIssue({
@@ -147,6 +179,8 @@ export const ChannelPatchSchema = z
     timeout_ms: channelFields.timeout_ms,
     headers: channelFields.headers,
     secret_headers: channelFields.secret_headers,
+    responses_api: channelFields.responses_api,
+    hosted_tools: channelFields.hosted_tools,
   })
   .partial()
   .strict();
@@ -213,6 +247,8 @@ export const ChannelViewSchema = z.object({
   headers: z.record(z.string(), z.string()),
   /** Names with redacted values (`sk-…abcd`), like `keys`. */
   secret_headers: z.record(z.string(), z.string()),
+  responses_api: z.boolean(),
+  hosted_tools: HostedToolPolicySchema,
   status: ChannelStatusSchema,
   health: ChannelHealthSchema,
   created_at: z.string(),

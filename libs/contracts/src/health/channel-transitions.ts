@@ -1,5 +1,6 @@
 // `GET /admin/channels/{id}/transitions` (CONTRACT §2): a channel's health history, newest first, for the
-// console's timeline and for an operator asking why a channel was out. The health-prober owns it (it stores
+// console's timeline and for an operator asking why a channel was out; `GET /admin/transitions`: the newest
+// transitions of every channel, for the console's overview. The health-prober owns it (it stores
 // each transition where it stores the state, bounded per channel); ingress relays.
 import { z } from 'zod';
 import { AdminReplySchema, ById } from '../admin/admin';
@@ -35,5 +36,20 @@ export const ChannelTransitionsQuerySchema = ById.extend({
 export const AdminChannelTransitions = defineRequest(
   'admin.channels.transitions.v1',
   ChannelTransitionsQuerySchema,
+  AdminReplySchema,
+);
+
+/** A transition in the history of every channel (`GET /admin/transitions`): which channel moved. */
+export interface ChannelTransitionView extends HealthTransitionView {
+  channel_id: string;
+}
+
+export const TransitionsQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(1000).default(20) })
+  .strict();
+
+export const AdminTransitions = defineRequest(
+  'admin.health.transitions.v1',
+  TransitionsQuerySchema,
   AdminReplySchema,
 );

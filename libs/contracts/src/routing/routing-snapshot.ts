@@ -4,7 +4,11 @@
 // Upstream keys and secret header values travel encrypted (AES-256-GCM, RELAYMESH_SECRET_KEY); ingress and the
 // health-prober open them on receipt (openSnapshotChannel, libs/secrets).
 import { z } from 'zod';
-import { ChannelStatusSchema, ChannelTypeSchema } from '../channels/channel';
+import {
+  ChannelStatusSchema,
+  ChannelTypeSchema,
+  HostedToolPolicySchema,
+} from '../channels/channel';
 import { defineEvent, defineRequest } from '../define';
 
 export const SnapshotChannelSchema = z.object({
@@ -27,6 +31,10 @@ export const SnapshotChannelSchema = z.object({
   headers: z.record(z.string(), z.string()),
   /** Secret header values, sealed like the keys; a router from before secret headers sends none. */
   secret_headers_encrypted: z.record(z.string(), z.string()).default({}),
+  /** An `openai-compatible` channel that serves `/v1/responses` (absent from a router before the field: no). */
+  responses_api: z.boolean().optional(),
+  /** Hosted tools the provider cannot run: dropped (absent: the default) or refused. */
+  hosted_tools: HostedToolPolicySchema.optional(),
 });
 export type SnapshotChannel = z.infer<typeof SnapshotChannelSchema>;
 

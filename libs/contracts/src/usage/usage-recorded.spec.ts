@@ -70,6 +70,20 @@ describe('the usage record contract', () => {
     );
   });
 
+  it('should keep the dropped tools of a record, each storable, and no more than the bound', () => {
+    const named = { ...record, dropped_tools: ['file_search', 'code_interpreter'] };
+    expect(UsageRecordSchema.parse(named)).toEqual(named);
+    const many = {
+      ...record,
+      dropped_tools: [`x\u0000${'y'.repeat(500)}`, ...Array(99).fill('t')],
+    };
+    const normalised = normaliseUsageRecord(many);
+    expect(normalised.dropped_tools).toHaveLength(32);
+    expect(normalised.dropped_tools?.[0]).toMatch(/^x\uFFFDy+$/);
+    expect(normalised.dropped_tools?.[0].length).toBeLessThanOrEqual(100);
+    expect(UsageRecordSchema.parse(many)).toEqual(normalised);
+  });
+
   it.each([
     ['a status beyond an HTTP status', { status: 3_000_000_000 }],
     ['attempts beyond a Postgres integer', { attempts: 2 ** 31 }],

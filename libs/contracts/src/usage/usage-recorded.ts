@@ -7,6 +7,7 @@ import { AdminReplySchema } from '../admin/admin';
 import { DateTimeSchema, plainText } from '../admin/admin-fields';
 import { defineEvent, defineRequest } from '../define';
 import { storableText } from '../text/storable-text';
+import { ErrorClassSchema } from '../upstream/upstream-outcome';
 
 const tokens = z.number().int().min(0).max(1e12);
 
@@ -28,10 +29,42 @@ export const USAGE_TEXT_LIMITS = {
 } as const;
 type UsageTextField = keyof typeof USAGE_TEXT_LIMITS;
 
+/** A request names few hosted tools; a client's tool type name is text it chose, so both are bounded. */
+export const DROPPED_TOOLS_LIMITS = { count: 32, length: 100 } as const;
+
 /** A text field normalised by `storableText` on parse: what the ledger receives is always storable. */
 function text(field: UsageTextField) {
   return z.string().transform((value) => storableText(value, USAGE_TEXT_LIMITS[field]));
 }
+
+/**
+ * The most attempts a record keeps the detail of: more than any attempt budget times fallback chain configured
+ * in practice; a longer log keeps its first ones (the count stays in `attempts`).
+ */
+export const MAX_LOGGED_ATTEMPTS = 32;
+
+/**
+ * One upstream attempt of a request, for the request explorer (`GET /admin/requests/{request_id}`): which
+ * channel was tried for which model, how it ended and when, relative to the request's arrival. Channel ids and
+ * catalogue model names only: nothing of the request's or the answer's body.
+ */
+export const UsageAttemptSchema = z.object({
+  channel_id: z.string().transform((value) => storableText(value, USAGE_TEXT_LIMITS.channel_id)),
+  /** The model tried: the requested one, or a fallback of it. */
+  model: z.string().transform((value) => storableText(value, USAGE_TEXT_LIMITS.model)),
+  upstream_model: z
+    .string()
+    .transform((value) => storableText(value, USAGE_TEXT_LIMITS.upstream_model))
+    .nullable(),
+  /** The upstream's HTTP status; 0 when none came (refused connection, timeout). */
+  status: z.number().int().min(0).max(999),
+  /** `none` for the attempt that served. */
+  error_class: ErrorClassSchema,
+  /** When the attempt began, ms after the request arrived. */
+  started_ms: z.number().min(0),
+  duration_ms: z.number().min(0),
+});
+export type UsageAttempt = z.infer<typeof UsageAttemptSchema>;
 
 export const UsageRecordSchema = z.object({
   id: z.uuid(),
@@ -57,8 +90,19 @@ export const UsageRecordSchema = z.object({
   ttft_ms: z.number().min(0).nullable(),
   referer: text('referer').nullable(),
   title: text('title').nullable(),
+  /**
+   * Hosted tools of the request (`file_search`, `code_interpreter`, ...) that the serving channel's provider
+   * could not run and that were dropped in translation (also said in `x-relaymesh-dropped-tools`). Absent from
+   * an older ingress; cut to its bounds rather than refused, so the request is still billed.
+   */
+  dropped_tools: z
+    .array(z.string())
+    .transform((tools) => droppedToolsOf(tools))
+    .optional(),
   /** Postgres `integer`: a bound, so no record is refused for its size. */
   attempts: z.number().int().min(0).max(1_000_000),
+  /** Each attempt's detail, in order (absent from an older ingress). */
+  attempt_log: z.array(UsageAttemptSchema).max(MAX_LOGGED_ATTEMPTS).optional(),
   /** When ingress received the request (ISO 8601); Postgres has no year 0. */
   /**
    * The ingress replica whose credit lease the request was admitted against (key.lease.grant.v1): the ledger
@@ -82,7 +126,17 @@ export function normaliseUsageRecord(record: UsageRecord): UsageRecord {
     const value = record[field];
     if (value !== null) normalised[field] = storableText(value, USAGE_TEXT_LIMITS[field]);
   }
+  if (record.dropped_tools !== undefined) {
+    normalised.dropped_tools = droppedToolsOf(record.dropped_tools);
+  }
   return normalised;
+}
+
+/** The dropped tools' names, each storable and bounded, at most DROPPED_TOOLS_LIMITS.count of them. */
+function droppedToolsOf(tools: readonly string[]): string[] {
+  return tools
+    .slice(0, DROPPED_TOOLS_LIMITS.count)
+    .map((tool) => storableText(tool, DROPPED_TOOLS_LIMITS.length));
 }
 
 export const UsageRecorded = defineEvent('usage.recorded.v1', UsageRecordSchema);
@@ -102,6 +156,15 @@ export const UsageQuerySchema = z
   })
   .strict();
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;
+
+/** `GET /admin/requests/{request_id}`: every record of that request id (clients may reuse one), newest first. */
+export const UsageByRequestSchema = z.object({ request_id: plainText(200) }).strict();
+
+export const AdminUsageRequest = defineRequest(
+  'admin.usage.request.v1',
+  UsageByRequestSchema,
+  AdminReplySchema,
+);
 
 /** `GET /admin/usage`: newest first. */
 export const AdminUsageList = defineRequest(

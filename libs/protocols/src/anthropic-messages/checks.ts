@@ -3,16 +3,10 @@
 // tagged union, the tag (`messages.0.content.1.image.source.base64.media_type`). These readers copy that wording
 // so a client sees what the real API would have said; `param` of the ProtocolError carries the location.
 //
-// They throw `RequestRejected` from deep inside a walk; `rejectionToResult` turns it into a result once.
-import type { ProtocolError } from '../errors';
-import { isRecord } from '../json';
-
-export class RequestRejected extends Error {
-  constructor(readonly error: ProtocolError) {
-    super(error.message);
-    this.name = 'RequestRejected';
-  }
-}
+// They throw `RequestRejected` (../errors.ts) from deep inside a walk; `rejectionToResult` turns it into a result
+// once.
+import { RequestRejected, type ProtocolError } from '../errors';
+import { isAbsent, isRecord } from '../json';
 
 export function invalidRequest(message: string, param: string | null): ProtocolError {
   return { status: 400, type: 'invalid_request_error', code: null, param, message };
@@ -21,23 +15,6 @@ export function invalidRequest(message: string, param: string | null): ProtocolE
 /** Rejects with `<loc>: <problem>`. */
 export function reject(loc: string, problem: string): never {
   throw new RequestRejected(invalidRequest(`${loc}: ${problem}`, loc));
-}
-
-/** Runs a throwing walk; a `RequestRejected` becomes `{ ok: false }`, anything else propagates. */
-export function rejectionToResult<T>(
-  run: () => T,
-): { ok: true; value: T } | { ok: false; error: ProtocolError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (err) {
-    if (err instanceof RequestRejected) return { ok: false, error: err.error };
-    throw err;
-  }
-}
-
-/** Absent. The API's optional fields are nullable too, and SDKs send null for "not given". */
-export function isAbsent(value: unknown): value is null | undefined {
-  return value === undefined || value === null;
 }
 
 export function readObject(value: unknown, loc: string): Record<string, unknown> {

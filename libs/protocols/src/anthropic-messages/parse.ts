@@ -6,7 +6,7 @@
 // API grows: unknown top-level fields are not "Extra inputs are not permitted" (new parameters and betas reach
 // the upstream, which judges them), and `role: 'system'` messages are accepted (Claude Code sends one in the
 // middle of a conversation for model names it does not know; translation turns it into a hub system message).
-import type { ProtocolError } from '../errors';
+import { rejectionToResult, type ProtocolError } from '../errors';
 import { isRecord } from '../json';
 import {
   invalidRequest,
@@ -15,7 +15,6 @@ import {
   readOptionalBoolean,
   readString,
   reject,
-  rejectionToResult,
 } from './checks';
 
 /** What routing, limits and accounting need from a validated request. */

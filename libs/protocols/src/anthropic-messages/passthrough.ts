@@ -5,7 +5,7 @@
 import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
 import { isRelayedSignature } from '../hub/thought-signature';
 import { isRecord } from '../json';
-import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import { isGatewayExtension } from '../hub/gateway-extensions';
 import type { TokenUsage } from '../usage';
 import { MESSAGES_PATH } from './types';
 import { AnthropicUsageCounter, usageFromMessage } from './usage';
@@ -21,8 +21,6 @@ export const messagesPassThrough: PassThroughCodec = {
   streamRelay: () => new MessagesPassThroughRelay(),
 };
 
-const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);
-
 /**
  * The JSON sent upstream: the client's object with `model` replaced in place and the gateway extensions
  * (`models`, `fallbacks`, `provider`) removed. Values are re-serialised from the parsed body, so they are
@@ -37,7 +35,7 @@ export function buildUpstreamMessagesBody(
   const out = Object.create(null) as Record<string, unknown>;
   const messages = withoutRelayedThinking(body.messages);
   for (const [key, value] of Object.entries(body)) {
-    if (EXTENSIONS.has(key)) continue;
+    if (isGatewayExtension(key)) continue;
     out[key] =
       key === 'model'
         ? upstreamModel

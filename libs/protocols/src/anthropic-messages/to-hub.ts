@@ -28,7 +28,7 @@
 // alternation (consecutive same-role messages are valid: the API merges them), and `max_tokens` against
 // `thinking.budget_tokens` (the interleaved-thinking beta, sent as a header this codec does not see, allows a
 // budget above `max_tokens`).
-import type { ProtocolError } from '../errors';
+import { rejectionToResult, type ProtocolError } from '../errors';
 import type {
   HubImageSource,
   HubMessage,
@@ -42,9 +42,8 @@ import type {
   HubToolChoice,
 } from '../hub/hub.types';
 import { readClientSignature } from '../hub/thought-signature';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
-  isAbsent,
   readInteger,
   readList,
   readLiteral,
@@ -56,7 +55,6 @@ import {
   readString,
   readTag,
   reject,
-  rejectionToResult,
 } from './checks';
 import type { MessagesRequestView } from './parse';
 import { IMAGE_MEDIA_TYPES } from './types';

@@ -1,6 +1,7 @@
-// The Gemini (`generateContent` / `streamGenerateContent`) adapter: serves Gemini-format clients, calls Gemini
-// upstreams, and relays Gemini to Gemini untouched.
+// The Gemini (`generateContent` / `streamGenerateContent`, and `:embedContent` / `:batchEmbedContents`) adapter:
+// serves Gemini-format clients, calls Gemini upstreams, and relays Gemini to Gemini untouched.
 import type { ProtocolAdapter } from '../hub/protocol-adapter';
+import { geminiEmbeddings } from './embeddings';
 import { hubResponseToGemini, hubToGeminiRequest } from './from-hub';
 import { parseGeminiRequest } from './parse';
 import { GeminiPassThroughRelay, buildGeminiPassThroughRequest } from './passthrough';
@@ -36,4 +37,5 @@ export const gemini: ProtocolAdapter = {
     usageFromResponse: usageFromGeminiResponse,
     streamRelay: (ctx) => new GeminiPassThroughRelay(ctx),
   },
+  embeddings: geminiEmbeddings,
 };

@@ -4,7 +4,7 @@
 // the error's `param` uses the request's camelCase). What passes comes back as a typed request holding only the
 // fields this adapter translates; unknown fields are not rejected (the translation drops them, see to-hub.ts).
 import type { ProtocolError } from '../errors';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import { geminiInvalidArgument } from './errors';
 import { ToolCallLedger } from './to-hub';
 import {
@@ -93,11 +93,6 @@ function invalidValue(
 
 function semantic(param: string, what: string): { ok: false; error: ProtocolError } {
   return fail(`* GenerateContentRequest.${protoPath(param)}: ${what}\n`, param);
-}
-
-/** Proto3 JSON reads `null` as "not set". */
-function isAbsent(value: unknown): value is null | undefined {
-  return value === undefined || value === null;
 }
 
 /**

@@ -3,7 +3,7 @@
 // streams are always SSE; each chunk's JSON text is forwarded as received, never re-serialised, in the framing
 // the client asked for (SSE or the JSON array).
 import type { ClientContext, PassThroughRelay } from '../hub/protocol-adapter';
-import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import { isGatewayExtension } from '../hub/gateway-extensions';
 import type { TokenUsage } from '../usage';
 import { isRelayedSignature, readClientSignature, signatureFor } from '../hub/thought-signature';
 import { isRecord } from '../json';
@@ -11,8 +11,6 @@ import { SKIP_SIGNATURE_VALIDATION, geminiPath } from './from-hub';
 import { GeminiStreamFramer } from './stream';
 import { readGeminiResponse } from './to-hub';
 import { usageFromGeminiUsage } from './usage';
-
-const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);
 
 /** Every other field keeps its position and value; Object.fromEntries keeps a `__proto__` key as data. */
 export function buildGeminiPassThroughRequest(
@@ -22,7 +20,7 @@ export function buildGeminiPassThroughRequest(
 ): { path: string; body: string; headers: Record<string, string> } {
   const forwarded = Object.fromEntries(
     Object.entries(body)
-      .filter(([key]) => !EXTENSIONS.has(key))
+      .filter(([key]) => !isGatewayExtension(key))
       .map(([key, value]) => [key, key === 'contents' ? withoutRelayedSignatures(value) : value]),
   );
   return {

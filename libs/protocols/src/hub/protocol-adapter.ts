@@ -2,6 +2,7 @@
 // the objects they return); credentials and the upstream model come in per call.
 import type { ProtocolError } from '../errors';
 import type { TokenUsage } from '../usage';
+import type { EmbeddingsParse, EmbeddingsRequest, EmbeddingsResult } from './embeddings';
 import type { HubRequest, HubResponse, HubStreamEvent, HubTool } from './hub.types';
 
 /** Context of one request, from ingress. */
@@ -78,6 +79,13 @@ export interface PassThroughCodec {
   usageFromResponse(json: unknown): TokenUsage | null;
   /** A stateful relay for one stream: each upstream SSE event in, the bytes to forward out ('' to drop). */
   streamRelay(ctx: ClientContext): PassThroughRelay;
+  /**
+   * A format whose upstream keeps state (OpenAI Responses with `store`): the ids of what the upstream stored
+   * that a later request may name (the response, its output items), read from an answer...
+   */
+  storedIdsFromResponse?(json: unknown): string[];
+  /** ...and the ids of stored state a request names (`previous_response_id`, `item_reference` items). */
+  storedReferences?(body: Record<string, unknown>): string[];
 }
 
 export interface PassThroughRelay {
@@ -87,6 +95,38 @@ export interface PassThroughRelay {
   readonly usage: TokenUsage | null;
   /** The upstream said the answer is complete (OpenAI `[DONE]`, Anthropic `message_stop`, Gemini finishReason). */
   readonly complete: boolean;
+  /** As `PassThroughCodec.storedIdsFromResponse`, once the stream's terminal event was read. */
+  readonly storedIds?: readonly string[];
+}
+
+/** How a client called an embeddings endpoint: Gemini names the model in the path and batches by method. */
+export interface EmbeddingsCall {
+  urlModel: string | null;
+  batch: boolean;
+}
+
+/** A client's embeddings request, validated: what serving it needs, in its own format or across. */
+export interface ClientEmbeddings {
+  /** The model the client named. */
+  model: string;
+  /** The texts in hub form, or why no other format can carry them (OpenAI token-array inputs). */
+  texts: EmbeddingsParse;
+  /** The client's body for an upstream of the same format: model mapped, gateway extensions removed. */
+  passThrough(upstreamModel: string): { path: string; body: string };
+  /** The answer in the client's format. */
+  render(result: EmbeddingsResult, promptTokens: number): unknown;
+}
+
+/** Embeddings in a format that has them (OpenAI `/v1/embeddings`, Gemini `:embedContent`). */
+export interface EmbeddingsCodec {
+  /** Client side: validates the body like the real API (a 400 in the format's words). */
+  parseRequest(
+    body: Record<string, unknown>,
+    call: EmbeddingsCall,
+  ): { ok: true; request: ClientEmbeddings } | { ok: false; error: ProtocolError };
+  /** Upstream side: the texts as this format's request. */
+  buildRequest(request: EmbeddingsRequest, upstreamModel: string): { path: string; body: string };
+  parseResponse(json: unknown): EmbeddingsResult;
 }
 
 /** One wire format: what ingress needs to serve it to clients and to call it upstream. */
@@ -95,4 +135,6 @@ export interface ProtocolAdapter {
   readonly client: ClientCodec;
   readonly upstream: UpstreamCodec;
   readonly passThrough: PassThroughCodec;
+  /** Only for the formats that have embeddings. */
+  readonly embeddings?: EmbeddingsCodec;
 }

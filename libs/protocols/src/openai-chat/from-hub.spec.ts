@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { HubRequest, HubResponse } from '../hub/hub.types';
 import type { ClientContext } from '../hub/protocol-adapter';
-import { buildChatRequest, chatFinishReason, effortFor, renderChatCompletion } from './from-hub';
+import { effortFor } from '../openai-base/from-hub';
+import { buildChatRequest, chatFinishReason, renderChatCompletion } from './from-hub';
 import { parseChatRequest } from './parse';
 import { chatCompletionToHub, chatRequestToHub } from './to-hub';
 

@@ -14,7 +14,6 @@ import type { ClientContext } from '../hub/protocol-adapter';
 import type {
   HubMessage,
   HubPart,
-  HubReasoning,
   HubRequest,
   HubResponse,
   HubResultPart,
@@ -22,7 +21,8 @@ import type {
   HubToolChoice,
 } from '../hub/hub.types';
 import type { TokenUsage } from '../usage';
-import { clientId, createdAtOf, reasoningTokensOf } from './hub-extensions';
+import { effortFor, imageUrl } from '../openai-base/from-hub';
+import { clientId, createdAtOf, reasoningTokensOf } from '../openai-base/context';
 import type {
   ChatCompletion,
   ChatContentPart,
@@ -32,7 +32,7 @@ import type {
   ChatToolChoice,
   ChatUpstreamBody,
   ChatUsage,
-} from './wire';
+} from './types';
 
 export const CHAT_COMPLETIONS_PATH = '/v1/chat/completions';
 
@@ -84,21 +84,6 @@ export function buildChatRequest(
     body: JSON.stringify(withExtraFields(body, request)),
     headers: { 'content-type': 'application/json' },
   };
-}
-
-/**
- * OpenAI's effort for the hub's reasoning: the effort itself, else one derived from a token budget
- * (< 2048 low, < 8192 medium, else high). A budget of 0 or less (Gemini's "off" or "dynamic") sends no effort
- * and leaves the model's default, since the lowest effort OpenAI models share (`low`) would still reason.
- */
-export function effortFor(reasoning: HubReasoning | null): HubReasoning['effort'] {
-  if (reasoning === null) return null;
-  if (reasoning.effort !== null) return reasoning.effort;
-  const budget = reasoning.budgetTokens;
-  if (budget === null || budget <= 0) return null;
-  if (budget < 2048) return 'low';
-  if (budget < 8192) return 'medium';
-  return 'high';
 }
 
 function chatToolChoice(choice: HubToolChoice): ChatToolChoice {
@@ -170,12 +155,6 @@ function chatMessage(message: HubMessage): ChatMessage[] {
 
 function textOf(parts: HubPart[]): string {
   return parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
-}
-
-export function imageUrl(part: Extract<HubPart, { type: 'image' }>): string {
-  return part.source.kind === 'url'
-    ? part.source.url
-    : `data:${part.source.mediaType};base64,${part.source.data}`;
 }
 
 const IMAGE_NOTE = '[image omitted: tool results in OpenAI Chat Completions carry text only]';

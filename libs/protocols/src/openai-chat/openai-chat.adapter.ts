@@ -1,11 +1,12 @@
-// OpenAI Chat Completions as a ProtocolAdapter: served to clients at POST /v1/chat/completions and spoken to
-// OpenAI and OpenAI-compatible channels.
+// OpenAI Chat Completions (and OpenAI embeddings) as a ProtocolAdapter: served to clients at POST
+// /v1/chat/completions and /v1/embeddings, and spoken to OpenAI and OpenAI-compatible channels.
 import type { ProtocolAdapter } from '../hub/protocol-adapter';
 import { buildChatRequest, renderChatCompletion } from './from-hub';
-import { createdAtOf, includeUsageOf } from './hub-extensions';
+import { openAIEmbeddings } from './embeddings';
+import { createdAtOf, includeUsageOf } from '../openai-base/context';
 import { parseChatRequest } from './parse';
 import { chatPassThrough } from './passthrough';
-import { ChatStreamDecoder, ChatStreamEncoder } from './stream-codec';
+import { ChatStreamDecoder, ChatStreamEncoder } from './stream';
 import { chatCompletionToHub, chatRequestToHub } from './to-hub';
 
 export const openAIChat: ProtocolAdapter = {
@@ -32,4 +33,5 @@ export const openAIChat: ProtocolAdapter = {
     streamDecoder: () => new ChatStreamDecoder(),
   },
   passThrough: chatPassThrough,
+  embeddings: openAIEmbeddings,
 };

@@ -2,19 +2,19 @@
 // upstream body built from it. Only what the gateway must read or what the real API rejects outright is checked
 // here; every other field is the upstream's business and passes through untouched.
 import type { ProtocolError } from '../errors';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
   checkModelList,
   checkPositiveInteger,
   describe,
   invalid,
   invalidValue,
-  isAbsent,
   missing,
   wrongType,
   type Check,
-} from './checks';
-import { CHAT_ROLES, GATEWAY_EXTENSION_FIELDS, type ChatRequestView } from './types';
+} from '../openai-base/checks';
+import { isGatewayExtension } from '../hub/gateway-extensions';
+import { CHAT_ROLES, type ChatRequestView } from './types';
 
 export type ParsedChatRequest =
   | { ok: true; view: ChatRequestView; body: Record<string, unknown> }
@@ -124,8 +124,6 @@ function checkIncludeUsage(streamOptions: unknown): Check<boolean> {
   return { ok: true, value: includeUsage };
 }
 
-const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);
-
 /**
  * The JSON sent upstream: the client's object with `model` replaced in place, the gateway extensions removed
  * and, for streams, `stream_options.include_usage: true` forced so that usage is always metered (the relay hides
@@ -140,7 +138,7 @@ export function buildUpstreamChatBody(
   // instead of hitting the Object.prototype setter.
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(body)) {
-    if (EXTENSIONS.has(key)) continue;
+    if (isGatewayExtension(key)) continue;
     if (key === 'model') out[key] = upstreamModel;
     else if (key === 'stream_options' && view.stream) out[key] = withIncludeUsage(value);
     else out[key] = value;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { HubRequest, HubResponse } from '../hub/hub.types';
 import { parseChatRequest } from './parse';
-import { chatCompletionToHub, chatRequestToHub, UpstreamResponseError } from './to-hub';
+import { UpstreamResponseError } from '../openai-base/to-hub';
+import { chatCompletionToHub, chatRequestToHub } from './to-hub';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(join(__dirname, '__fixtures__', name), 'utf8'));

@@ -14,22 +14,19 @@
 // - `reasoning_effort: 'none'` becomes no reasoning setting; `'xhigh'` becomes `'high'` (the hub's top level).
 // Refused (400 `unsupported_value`, the content would silently vanish otherwise): `input_audio` and `file`
 // content parts, custom tools, the legacy `functions` / `function_call` / role `function`.
-import type { ProtocolError } from '../errors';
+import { rejectionToResult, type ProtocolError } from '../errors';
 import type {
-  HubImageSource,
   HubMessage,
   HubPart,
-  HubReasoning,
   HubRequest,
   HubResponse,
   HubStopReason,
   HubTool,
   HubToolChoice,
 } from '../hub/hub.types';
-import { isCount, isRecord } from '../json';
+import { isAbsent, isCount, isRecord } from '../json';
 import {
   invalid,
-  isAbsent,
   readArray,
   readEnum,
   readObject,
@@ -38,12 +35,12 @@ import {
   readOptionalString,
   readString,
   reject,
-  rejectionToResult,
   untranslatable,
   wrongType,
-} from './checks';
+} from '../openai-base/checks';
 import type { TokenUsage } from '../usage';
 import { CHAT_ROLES, type ChatRequestView } from './types';
+import { imageSource, readEffort, UpstreamResponseError } from '../openai-base/to-hub';
 import { usageFromChatUsage } from './usage';
 
 export function chatRequestToHub(
@@ -193,20 +190,6 @@ function readUserContent(value: unknown, param: string): HubPart[] {
   });
 }
 
-/** `data:` URLs carry the image itself (base64); http(s) URLs are passed on for the upstream to fetch. */
-export function imageSource(url: string, param: string): HubImageSource {
-  const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  if (data) return { kind: 'base64', mediaType: data[1], data: data[2] };
-  if (/^https?:\/\//i.test(url)) return { kind: 'url', url };
-  return reject(
-    invalid(
-      `Invalid '${param}'. Expected a base64-encoded data URL with an image MIME type (e.g. 'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='), or an http(s) URL.`,
-      param,
-      'invalid_value',
-    ),
-  );
-}
-
 function readAssistant(
   message: Record<string, unknown>,
   param: string,
@@ -336,16 +319,6 @@ function readStop(value: unknown): string[] {
   return readArray(value, 'stop').map((s, i) => readString(s, `stop[${i}]`));
 }
 
-const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
-
-/** OpenAI's reasoning effort (Chat `reasoning_effort`, Responses `reasoning.effort`) to the hub's. */
-export function readEffort(value: unknown, param: string): HubReasoning | null {
-  if (isAbsent(value)) return null;
-  const effort = readEnum(value, param, EFFORTS);
-  if (effort === 'none') return null;
-  return { effort: effort === 'xhigh' ? 'high' : effort, budgetTokens: null };
-}
-
 function readResponseFormat(value: unknown): HubRequest['responseFormat'] {
   if (isAbsent(value)) return null;
   const format = readObject(value, 'response_format');
@@ -369,17 +342,6 @@ function readResponseFormat(value: unknown): HubRequest['responseFormat'] {
           : readObject(spec.schema, 'response_format.json_schema.schema'),
       };
     }
-  }
-}
-
-/**
- * An upstream answer (HTTP 200) that cannot become a hub response: not the shape of one, or a Responses
- * `response` whose status is `failed`. Ingress treats it like any other upstream failure.
- */
-export class UpstreamResponseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UpstreamResponseError';
   }
 }
 

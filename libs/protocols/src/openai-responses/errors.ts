@@ -1,7 +1,7 @@
 // Errors in the Responses format. A request refused before the stream starts gets OpenAI's ordinary envelope
-// (`openAIErrorBody` and `openAIErrorType` of ../openai-chat/errors.ts: the Responses API uses the same one).
+// (`openAIErrorBody` and `openAIErrorType` of ../openai-base/errors.ts: the Responses API uses the same one).
 // A failure after the first streamed byte ends the stream with an `error` event.
-import { openAIErrorType } from '../openai-chat/errors';
+import { openAIErrorType } from '../openai-base/errors';
 
 /**
  * The `error` event that ends a Responses stream. The documented shape (and the SDKs' `ResponseErrorEvent`

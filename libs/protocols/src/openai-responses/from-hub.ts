@@ -22,8 +22,8 @@ import type {
 import { hostedToolsFor } from '../hub/hosted-tools';
 import { clientSignature } from '../hub/thought-signature';
 import type { TokenUsage } from '../usage';
-import { effortFor, imageUrl } from '../openai-chat/from-hub';
-import { clientId, createdAtOf, reasoningTokensOf } from '../openai-chat/hub-extensions';
+import { effortFor, imageUrl } from '../openai-base/from-hub';
+import { clientId, createdAtOf, reasoningTokensOf } from '../openai-base/context';
 import { MIN_OUTPUT_TOKENS } from './parse';
 import { type ClientToolCall, clientToolCall } from './tools';
 import {

@@ -28,8 +28,9 @@ describe('openAIResponses.client', () => {
   });
 
   it.each<[string, unknown, string]>([
+    ['an edge error (parse)', { model: 'm', input: 'x', conversation: 'conv_1' }, 'conversation'],
     [
-      'an edge error (parse)',
+      'state stored at OpenAI (the translation; a Responses channel serves it)',
       { model: 'm', input: 'x', previous_response_id: 'resp_1' },
       'previous_response_id',
     ],

@@ -1,7 +1,7 @@
 // OpenAI Responses as a ProtocolAdapter: served to clients at POST /v1/responses and spoken to channels whose
 // upstream serves /v1/responses (OpenAI itself, and compatible servers that have it).
 import type { ProtocolAdapter } from '../hub/protocol-adapter';
-import { createdAtOf } from '../openai-chat/hub-extensions';
+import { createdAtOf } from '../openai-base/context';
 import { buildResponsesRequest, renderResponse } from './from-hub';
 import { parseResponsesRequest } from './parse';
 import { responsesPassThrough } from './passthrough';

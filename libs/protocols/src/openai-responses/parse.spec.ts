@@ -121,7 +121,6 @@ describe('parseResponsesRequest: invalid requests (400 invalid_request_error)', 
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['previous_response_id', { previous_response_id: 'resp_123' }, 'previous_response_id'],
     ['conversation', { conversation: 'conv_123' }, 'conversation'],
     ['background mode', { background: true }, 'background'],
   ])('refuses %s: the gateway stores no responses', (_case, fields, param) => {

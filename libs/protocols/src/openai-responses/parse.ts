@@ -3,16 +3,15 @@
 // what it cannot serve whatever the channel. The items of `input` and `tools` are walked where they are
 // translated (`to-hub.ts`); in a pass-through they are the upstream's business, as in Chat.
 import type { ProtocolError } from '../errors';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
   checkModelList,
   checkPositiveInteger,
   describe,
   invalid,
-  isAbsent,
   missing,
   wrongType,
-} from '../openai-chat/checks';
+} from '../openai-base/checks';
 import type { ResponsesRequestView } from './types';
 
 export type ParsedResponsesRequest =
@@ -76,9 +75,10 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
 }
 
 /**
- * Features that need responses stored and fetched again. The gateway stores none, and even in a pass-through
- * it cannot promise that the follow-up request reaches the channel (the OpenAI organisation) that stored the
- * first one, so the client is told at once instead of getting a 404 from some upstream later.
+ * Features that need state the gateway cannot reach. `previous_response_id` is not among them: OpenAI keeps
+ * that state, so a channel speaking the Responses API can serve it (the request goes to the channel that
+ * stored the response); only a translation refuses it (`to-hub.ts`). A conversation object or a background
+ * response is fetched through endpoints the gateway does not serve, so the client is told at once.
  */
 function refuseStatefulFeatures(body: Record<string, unknown>): ProtocolError | null {
   const unsupported = (param: string, message: string): ProtocolError => ({
@@ -88,13 +88,6 @@ function refuseStatefulFeatures(body: Record<string, unknown>): ProtocolError | 
     param,
     message,
   });
-  if (!isAbsent(body.previous_response_id)) {
-    return unsupported(
-      'previous_response_id',
-      "Unsupported parameter: 'previous_response_id'. This gateway stores no responses: send the whole " +
-        "conversation in 'input' instead (the output items of earlier responses included).",
-    );
-  }
   if (!isAbsent(body.conversation)) {
     return unsupported(
       'conversation',

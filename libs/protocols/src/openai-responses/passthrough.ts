@@ -4,11 +4,9 @@
 import type { PassThroughCodec, PassThroughRelay } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
 import type { TokenUsage } from '../usage';
-import { GATEWAY_EXTENSION_FIELDS } from '../openai-chat/types';
+import { isGatewayExtension } from '../hub/gateway-extensions';
 import { RESPONSES_PATH } from './types';
 import { usageFromResponse } from './usage';
-
-const EXTENSIONS: ReadonlySet<string> = new Set(GATEWAY_EXTENSION_FIELDS);
 
 /**
  * The client's object with `model` replaced in place and the extensions removed; every other field keeps its
@@ -21,7 +19,7 @@ export function buildUpstreamResponsesBody(
   // A null prototype, so that a client key "__proto__" is copied as data (see buildUpstreamChatBody).
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(body)) {
-    if (EXTENSIONS.has(key)) continue;
+    if (isGatewayExtension(key)) continue;
     out[key] = key === 'model' ? upstreamModel : value;
   }
   return JSON.stringify(out);
@@ -35,7 +33,37 @@ export const responsesPassThrough: PassThroughCodec = {
   }),
   usageFromResponse,
   streamRelay: () => new ResponsesStreamRelay(),
+  storedIdsFromResponse,
+  storedReferences,
 };
+
+/**
+ * What a later request may name of this answer: the response's id (`previous_response_id`) and its output
+ * items' ids (`item_reference`, which @ai-sdk/openai sends for earlier turns unless `store` is false).
+ */
+export function storedIdsFromResponse(json: unknown): string[] {
+  if (!isRecord(json) || typeof json.id !== 'string') return [];
+  const items = Array.isArray(json.output) ? json.output : [];
+  return [
+    json.id,
+    ...items.flatMap((item: unknown) =>
+      isRecord(item) && typeof item.id === 'string' ? [item.id] : [],
+    ),
+  ];
+}
+
+/** The stored state a request names: its `previous_response_id` and the ids of its `item_reference` items. */
+export function storedReferences(body: Record<string, unknown>): string[] {
+  const refs = typeof body.previous_response_id === 'string' ? [body.previous_response_id] : [];
+  if (Array.isArray(body.input)) {
+    for (const item of body.input) {
+      if (isRecord(item) && item.type === 'item_reference' && typeof item.id === 'string') {
+        refs.push(item.id);
+      }
+    }
+  }
+  return refs;
+}
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
@@ -47,9 +75,14 @@ const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response
 export class ResponsesStreamRelay implements PassThroughRelay {
   private lastUsage: TokenUsage | null = null;
   private done = false;
+  private stored: string[] = [];
 
   get usage(): TokenUsage | null {
     return this.lastUsage;
+  }
+
+  get storedIds(): readonly string[] {
+    return this.stored;
   }
 
   get complete(): boolean {
@@ -74,6 +107,7 @@ export class ResponsesStreamRelay implements PassThroughRelay {
     }
     if (!isRecord(event) || typeof event.type !== 'string' || !TERMINAL.has(event.type)) return;
     this.done = true;
+    this.stored = storedIdsFromResponse(event.response);
     const usage = usageFromResponse(event.response);
     if (usage !== null) this.lastUsage = usage;
   }

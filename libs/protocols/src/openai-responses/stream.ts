@@ -11,9 +11,9 @@ import type { HubSignature, HubStopReason, HubStreamEvent, HubTool } from '../hu
 import { clientToolCall } from './tools';
 import type { StreamDecoder, StreamEncoder } from '../hub/protocol-adapter';
 import { isRecord } from '../json';
-import { clientId } from '../openai-chat/hub-extensions';
+import { clientId } from '../openai-base/context';
 import type { TokenUsage } from '../usage';
-import { openAIErrorStatus } from '../openai-chat/errors';
+import { openAIErrorStatus } from '../openai-base/errors';
 import { responsesStreamErrorEvent } from './errors';
 import {
   callItem,

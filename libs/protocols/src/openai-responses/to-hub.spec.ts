@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'openai/resources/responses/responses';
 import type { HubRequest, HubResponse } from '../hub/hub.types';
-import { UpstreamResponseError } from '../openai-chat/to-hub';
+import { UpstreamResponseError } from '../openai-base/to-hub';
 import { parseResponsesRequest } from './parse';
 import { responseToHub, responsesRequestToHub } from './to-hub';
 

@@ -19,8 +19,9 @@
 // Refused (400 `unsupported_value`): items of other hosted tools' calls, `input_file` parts, images by
 // `file_id`, and `item_reference` items, which name content stored at OpenAI — except references to reasoning
 // items (`rs_`), read as reasoning left out.
-// `previous_response_id`, `conversation` and `background` are refused for both paths by `parse.ts`.
-import type { ProtocolError } from '../errors';
+// `previous_response_id` names a response stored at OpenAI: refused here (a Responses channel can serve it);
+// `conversation` and `background` are refused for both paths by `parse.ts`.
+import { rejectionToResult, type ProtocolError } from '../errors';
 import type {
   HubMessage,
   HubPart,
@@ -34,9 +35,8 @@ import type {
 } from '../hub/hub.types';
 import { hostedToolKind } from '../hub/hosted-tools';
 import { readClientSignature } from '../hub/thought-signature';
-import { isRecord } from '../json';
+import { isAbsent, isRecord } from '../json';
 import {
-  isAbsent,
   readArray,
   readEnum,
   readObject,
@@ -45,12 +45,11 @@ import {
   readOptionalString,
   readString,
   reject,
-  rejectionToResult,
   invalid,
   missing,
   untranslatable,
-} from '../openai-chat/checks';
-import { imageSource, readEffort, UpstreamResponseError } from '../openai-chat/to-hub';
+} from '../openai-base/checks';
+import { imageSource, readEffort, UpstreamResponseError } from '../openai-base/to-hub';
 import { FREEFORM_PARAMETERS, flatToolName, freeformDescription } from './tools';
 import type { ResponsesRequestView } from './types';
 import { usageFromResponsesUsage } from './usage';
@@ -68,6 +67,14 @@ const NOT_TRANSLATABLE = 'cannot be translated to the API format of the channel 
 const REASONING_ID_PREFIX = 'rs_';
 
 function translateRequest(body: Record<string, unknown>, view: ResponsesRequestView): HubRequest {
+  if (!isAbsent(body.previous_response_id)) {
+    untranslatable(
+      'previous_response_id',
+      "'previous_response_id' continues a response stored at OpenAI, which only a channel speaking the " +
+        "Responses API can do, and this model's channels do not: send the whole conversation in 'input' " +
+        'instead, with store set to false (the output items of earlier responses included).',
+    );
+  }
   const system: string[] = [];
   const instructions = readOptionalString(body.instructions, 'instructions');
   if (instructions !== null && instructions !== '') system.push(instructions);
@@ -198,7 +205,8 @@ function readInput(input: unknown, system: string[]): HubMessage[] {
         untranslatable(
           `${at}.type`,
           `'item_reference' items name content stored at OpenAI and ${NOT_TRANSLATABLE}; ` +
-            'send the items themselves (clients send references when store is on: set store to false).',
+            'send the items themselves (clients send references when store is on: set store to false; with ' +
+            'the AI SDK, providerOptions: { openai: { store: false } }).',
         );
         break;
       default:

@@ -100,6 +100,16 @@ export function previousResponseNotFound(id: string): FakeApiError {
   );
 }
 
+/** An `item_reference` to an item this organisation did not store (or stored with `store: false`). */
+export function itemNotFound(id: string): FakeApiError {
+  return new FakeApiError(404, {
+    message: `Item with id '${id}' not found.`,
+    type: 'invalid_request_error',
+    param: 'input',
+    code: null,
+  });
+}
+
 export function noToolCallForOutput(callId: string): FakeApiError {
   return invalidRequest(
     `No tool call found for function call output with call_id ${callId}.`,

@@ -158,7 +158,57 @@ describe('FakeOpenAI Responses API', () => {
 
       expect(second.previous_response_id).toBe(first.id);
       expect(second.output[0]).toMatchObject({ content: [{ text: 'found it' }] });
-      expect(seen[0]?.messages).toEqual([{ role: 'tool', tool_call_id: callId, content: '42' }]);
+      // The model sees the previous response's conversation, then the new input, as the real API gives it.
+      expect(seen[0]?.messages).toEqual([
+        { role: 'user', content: 'look it up' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: callId, type: 'function', function: { name: 'lookup', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: callId, content: '42' },
+      ]);
+    });
+
+    it('resolves an item_reference to an item it stored, and answers 404 for one it did not', async () => {
+      fake.setResponder(() => ({ text: 'first answer' }));
+      const first = await create({ model: 'gpt-5-mini', input: 'hi' });
+      const unstored = await create({ model: 'gpt-5-mini', input: 'hi', store: false });
+      const seen: ChatRequestBody[] = [];
+      fake.setResponder((request) => {
+        seen.push(request);
+        return { text: 'second answer' };
+      });
+
+      await create({
+        model: 'gpt-5-mini',
+        input: [
+          { role: 'user', content: 'hi' },
+          { type: 'item_reference', id: first.output[0]?.id },
+          { role: 'user', content: 'again' },
+        ],
+      });
+      const missing = await post({
+        model: 'gpt-5-mini',
+        input: [{ type: 'item_reference', id: unstored.output[0]?.id }],
+      });
+
+      expect(seen[0]?.messages).toEqual([
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [{ type: 'text', text: 'first answer' }] },
+        { role: 'user', content: 'again' },
+      ]);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({
+        error: {
+          message: `Item with id '${String(unstored.output[0]?.id)}' not found.`,
+          type: 'invalid_request_error',
+          param: 'input',
+          code: null,
+        },
+      });
     });
 
     it('reports a reply cut by length as incomplete', async () => {

@@ -4,6 +4,7 @@ import {
   invalidRequest,
   invalidType,
   invalidValue,
+  itemNotFound,
   missingParameter,
   noToolCallForOutput,
   previousResponseNotFound,
@@ -48,6 +49,8 @@ const KNOWN_PARAMETERS = new Set([
   'prompt_cache_retention',
   'service_tier',
   'truncation',
+  // Sent by Codex CLI (0.169) on every request to api.openai.com, so the real API takes it.
+  'client_metadata',
 ]);
 const ITEM_TYPES = [
   'message',
@@ -85,8 +88,14 @@ const INPUT_PART_TYPES = ['input_text', 'input_image', 'input_file'] as const;
 const OUTPUT_PART_TYPES = ['output_text', 'refusal'] as const;
 const MIN_OUTPUT_TOKENS = 16;
 
-/** Returns the call ids of the function calls in a stored response, or undefined when there is none. */
-export type StoredResponseLookup = (id: string) => readonly string[] | undefined;
+/**
+ * What this organisation stored (requests with `store` not false): each response's conversation (its input
+ * items, references resolved, then its output items), and each output item by id.
+ */
+export interface StoredState {
+  response(id: string): readonly ResponseInputItem[] | undefined;
+  item(id: string): ResponseInputItem | undefined;
+}
 
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
@@ -130,17 +139,33 @@ function checkMessage(item: Record<string, unknown>, param: string): void {
   checkParts(content, role, `${param}.content`);
 }
 
-/** Checks every item; a function_call_output must answer a call made earlier in this input or before it. */
-function checkItems(items: unknown[], earlierCallIds: readonly string[]): ResponseInputItem[] {
-  const callIds = new Set(earlierCallIds);
-  return items.map((item, i): ResponseInputItem => {
+/**
+ * Checks every item, an `item_reference` replaced by the item it names; a function_call_output must answer a
+ * call made earlier in this input or in the previous response.
+ */
+function checkItems(
+  items: unknown[],
+  earlier: readonly ResponseInputItem[],
+  stored: StoredState,
+): ResponseInputItem[] {
+  const callIds = new Set(
+    earlier.flatMap((item) =>
+      item.type === 'function_call' && item.call_id ? [item.call_id] : [],
+    ),
+  );
+  return items.map((given, i): ResponseInputItem => {
     const param = `input[${i}]`;
-    if (!isRecord(item)) throw invalidType(param, 'an object', item);
+    if (!isRecord(given)) throw invalidType(param, 'an object', given);
+    let item: ResponseInputItem = given;
     const type = item.type ?? 'message';
     if (typeof type !== 'string' || !(ITEM_TYPES as readonly string[]).includes(type)) {
       throw invalidValue(`${param}.type`, type, ITEM_TYPES);
     }
-    switch (type) {
+    if (type === 'item_reference') {
+      const id = requireString(given, 'id', param);
+      item = stored.item(id) ?? throwError(itemNotFound(id));
+    }
+    switch (item.type ?? 'message') {
       case 'message':
         checkMessage(item, param);
         break;
@@ -162,13 +187,21 @@ function checkItems(items: unknown[], earlierCallIds: readonly string[]): Respon
   });
 }
 
+function throwError(error: Error): never {
+  throw error;
+}
+
+/** The input as items, references resolved, after the previous response's conversation. */
 function checkInput(
   record: Record<string, unknown>,
-  earlierCallIds: readonly string[],
-): ResponsesRequestBody['input'] {
+  earlier: readonly ResponseInputItem[],
+  stored: StoredState,
+): ResponseInputItem[] {
   const input = record.input;
   if (!isSet(input)) throw missingParameter('input');
-  if (typeof input === 'string') return input;
+  if (typeof input === 'string') {
+    return [...earlier, { type: 'message', role: 'user', content: input }];
+  }
   if (!Array.isArray(input)) {
     throw invalidType('input', 'one of a string or array of input items', input);
   }
@@ -179,7 +212,7 @@ function checkInput(
       'empty_array',
     );
   }
-  return checkItems(input, earlierCallIds);
+  return [...earlier, ...checkItems(input, earlier, stored)];
 }
 
 /** Function tools are flat here (`{type, name, parameters}`), not nested under `function` as in chat. */
@@ -197,8 +230,8 @@ function checkTools(record: Record<string, unknown>): void {
 
 function checkPreviousResponse(
   record: Record<string, unknown>,
-  lookup: StoredResponseLookup,
-): readonly string[] {
+  stored: StoredState,
+): readonly ResponseInputItem[] {
   const id = record.previous_response_id;
   if (!isSet(id)) return [];
   if (typeof id !== 'string') throw invalidType('previous_response_id', 'a string', id);
@@ -209,24 +242,25 @@ function checkPreviousResponse(
       'invalid_value',
     );
   }
-  const callIds = lookup(id);
-  if (!callIds) throw previousResponseNotFound(id);
-  return callIds;
+  const conversation = stored.response(id);
+  if (!conversation) throw previousResponseNotFound(id);
+  return conversation;
 }
 
-/** Validates a `POST /v1/responses` body; throws a FakeApiError carrying the API's 400. */
-export function validateResponsesRequest(
-  body: unknown,
-  lookup: StoredResponseLookup,
-): ResponsesRequestBody {
+/**
+ * Validates a `POST /v1/responses` body; throws a FakeApiError carrying the API's 400 (404 for an unknown item).
+ * What it returns has the whole conversation in `input`: the previous response's, then the request's items,
+ * references replaced by what they name.
+ */
+export function validateResponsesRequest(body: unknown, stored: StoredState): ResponsesRequestBody {
   if (!isRecord(body)) throw invalidType('body', 'an object', body);
   const unknown = Object.keys(body).find((key) => !KNOWN_PARAMETERS.has(key));
   if (unknown !== undefined) throw unknownParameter(unknown);
   const model = body.model;
   if (!isSet(model) || model === '') throw missingParameter('model');
   if (typeof model !== 'string') throw invalidType('model', 'a string', model);
-  const earlierCallIds = checkPreviousResponse(body, lookup);
-  checkInput(body, earlierCallIds);
+  const earlier = checkPreviousResponse(body, stored);
+  const input = checkInput(body, earlier, stored);
   if (isSet(body.instructions) && typeof body.instructions !== 'string') {
     throw invalidType('instructions', 'a string', body.instructions);
   }
@@ -248,7 +282,7 @@ export function validateResponsesRequest(
   }
   checkTools(body);
   // Every field ResponsesRequestBody declares was checked above, so the narrowing is earned, not assumed.
-  return body as ResponsesRequestBody;
+  return { ...(body as ResponsesRequestBody), input };
 }
 
 function partsToChat(content: unknown): string | ChatContentPart[] {

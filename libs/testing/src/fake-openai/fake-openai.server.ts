@@ -36,7 +36,7 @@ import {
   responseStreamFrames,
 } from './fake-openai.responses.payloads';
 import { toChatRequest, validateResponsesRequest } from './fake-openai.responses.validation';
-import type { ChatResponder, FakeOpenAIOptions } from './fake-openai.types';
+import type { ChatResponder, FakeOpenAIOptions, ResponseInputItem } from './fake-openai.types';
 import { isRecord, validateChatRequest, validateEmbeddingsRequest } from './fake-openai.validation';
 
 const DEFAULT_MODELS = ['gpt-5-mini', 'gpt-4o-mini', 'text-embedding-3-small'];
@@ -50,8 +50,10 @@ function newToolCallId(): string {
 export class FakeOpenAI extends FakeUpstream<ChatResponder> {
   private readonly models: readonly string[];
   private readonly systemFingerprint = `fp_${randomBytes(5).toString('hex')}`;
-  /** Stored responses (`store` not false) by id, with their function call ids, for `previous_response_id`. */
-  private readonly storedResponses = new Map<string, string[]>();
+  /** Stored responses (`store` not false): each one's conversation, for `previous_response_id`... */
+  private readonly storedResponses = new Map<string, ResponseInputItem[]>();
+  /** ...and each output item by id, for `item_reference`. */
+  private readonly storedItems = new Map<string, ResponseInputItem>();
 
   private constructor(options: FakeOpenAIOptions) {
     super(options, { responder: defaultResponder, keyPrefix: 'sk-' });
@@ -69,6 +71,7 @@ export class FakeOpenAI extends FakeUpstream<ChatResponder> {
   override reset(): void {
     super.reset();
     this.storedResponses.clear();
+    this.storedItems.clear();
   }
 
   protected override prepareResponse(res: ServerResponse): void {
@@ -152,7 +155,10 @@ export class FakeOpenAI extends FakeUpstream<ChatResponder> {
   }
 
   private async responses(res: ServerResponse, body: unknown, plan: ResponsePlan) {
-    const request = validateResponsesRequest(body, (id) => this.storedResponses.get(id));
+    const request = validateResponsesRequest(body, {
+      response: (id) => this.storedResponses.get(id),
+      item: (id) => this.storedItems.get(id),
+    });
     const chatRequest = toChatRequest(request);
     const reply = resolveReply(chatRequest, await this.responder(chatRequest), newToolCallId);
     const identity = {
@@ -162,10 +168,11 @@ export class FakeOpenAI extends FakeUpstream<ChatResponder> {
     };
     const items = outputItems(reply, (prefix) => `${prefix}_${randomBytes(24).toString('hex')}`);
     if (request.store !== false) {
-      this.storedResponses.set(
-        identity.id,
-        reply.toolCalls.map((toolCall) => toolCall.id),
-      );
+      // An output item is an input item as a later request sends it back.
+      const output = items.map((item): ResponseInputItem => ({ ...item }));
+      const input = typeof request.input === 'string' ? [] : request.input;
+      this.storedResponses.set(identity.id, [...input, ...output]);
+      for (const item of output) this.storedItems.set(String(item.id), item);
     }
     if (request.stream !== true) {
       this.sendJson(res, 200, responseObject(identity, request, reply, items));

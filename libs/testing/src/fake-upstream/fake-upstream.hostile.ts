@@ -42,7 +42,7 @@ export async function playHostile(behaviour: HostileBehaviour, ctx: HostileConte
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       await writeLazily(
         ctx,
-        `${behaviour.prelude ?? ''}data: {"choices":[{"delta":{"content":"`,
+        `${behaviour.prelude ?? ''}${behaviour.notSse ? '' : 'data: '}{"choices":[{"delta":{"content":"`,
         behaviour.bytes,
         '',
       );

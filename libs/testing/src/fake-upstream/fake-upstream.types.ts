@@ -68,9 +68,10 @@ export type HostileBehaviour =
   | { kind: 'huge-json'; bytes: number }
   /**
    * A 200 event stream whose line runs for `bytes` bytes without a newline; after `prelude` (whole events, sent
-   * first) when given, so the stream has started when the endless line comes.
+   * first) when given, so the stream has started when the endless line comes. The line is a `data:` field, or
+   * with `notSse` bare JSON that no SSE field starts with (a parser may drop it as it comes, holding nothing).
    */
-  | { kind: 'endless-line'; bytes: number; prelude?: string }
+  | { kind: 'endless-line'; bytes: number; prelude?: string; notSse?: boolean }
   /** A 200 JSON answer of about `bytes` bytes: `[[[[...]]]]` (deep) or `[{},{},...]` (wide). */
   | { kind: 'json-bomb'; shape: 'deep' | 'wide'; bytes: number }
   /** A bare status (a 3xx without Location, 204, 304) with no body. */

@@ -7,6 +7,8 @@ import { AddUsageSummaryIndexes1763900600000 } from './1763900600000-AddUsageSum
 import { CreateCreditLeases1763900700000 } from './1763900700000-CreateCreditLeases';
 import { CreateRateWindows1763900800000 } from './1763900800000-CreateRateWindows';
 import { AddKeyBudgets1763900900000 } from './1763900900000-AddKeyBudgets';
+import { AddUsageDroppedTools1763901100000 } from './1763901100000-AddUsageDroppedTools';
+import { AddUsageAttemptLog1763901200000 } from './1763901200000-AddUsageAttemptLog';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
@@ -17,4 +19,6 @@ export const usageLedgerMigrations = [
   CreateCreditLeases1763900700000,
   CreateRateWindows1763900800000,
   AddKeyBudgets1763900900000,
+  AddUsageDroppedTools1763901100000,
+  AddUsageAttemptLog1763901200000,
 ];

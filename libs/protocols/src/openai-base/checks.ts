@@ -4,9 +4,10 @@
 // that is why these are hand-written rather than zod issues mapped after the fact.
 //
 // Two styles: `Check<T>` results for the edge checks of `parse.ts`, and `read*` functions that throw
-// `RequestRejected` for the deep walks of the translators (`to-hub.ts`), caught once by `rejectionToResult`.
-import type { ProtocolError } from '../errors';
-import { isRecord } from '../json';
+// `RequestRejected` (../errors.ts) for the deep walks of the translators (`to-hub.ts`), caught once by
+// `rejectionToResult`.
+import { RequestRejected, type ProtocolError } from '../errors';
+import { isAbsent, isRecord } from '../json';
 
 export type Check<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
 
@@ -68,11 +69,6 @@ export function invalidValue(
   );
 }
 
-/** Absent and `null` are the same for optional fields: the API schema marks them nullable and SDKs send null. */
-export function isAbsent(value: unknown): value is null | undefined {
-  return value === undefined || value === null;
-}
-
 export function checkPositiveInteger(param: string, value: unknown, min = 1): Check<number | null> {
   if (isAbsent(value)) return { ok: true, value: null };
   if (typeof value !== 'number' || !Number.isInteger(value)) {
@@ -107,29 +103,9 @@ export function checkModelList(param: string, value: unknown): Check<string[]> {
   return { ok: true, value: models };
 }
 
-/** A validation failure deep inside a translator, carried to the one place that turns it into a result. */
-export class RequestRejected extends Error {
-  constructor(readonly error: ProtocolError) {
-    super(error.message);
-    this.name = 'RequestRejected';
-  }
-}
-
 /** Throws the error of a failed `Check` (or of `invalid(...)` and friends). */
 export function reject(failure: { ok: false; error: ProtocolError }): never {
   throw new RequestRejected(failure.error);
-}
-
-/** Runs a throwing translator; a `RequestRejected` becomes `{ ok: false }`, anything else propagates. */
-export function rejectionToResult<T>(
-  run: () => T,
-): { ok: true; value: T } | { ok: false; error: ProtocolError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (err) {
-    if (err instanceof RequestRejected) return { ok: false, error: err.error };
-    throw err;
-  }
 }
 
 /** 400 for something valid in this format that the translation to another format cannot carry. */

@@ -1,4 +1,4 @@
-// Small readers of the optional context and usage fields the OpenAI adapters (Chat and Responses) use, and the
+// Small readers of the optional context and usage fields both OpenAI formats (Chat and Responses) use, and the
 // client-format ids they derive: one place, so both formats read them the same way.
 import type { ClientContext } from '../hub/protocol-adapter';
 import { isCount } from '../json';
