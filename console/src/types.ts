@@ -28,7 +28,9 @@ export interface Channel {
   base_url: string | null;
   keys: string[];
   models: string[];
-  model_mapping: Record<string, string>;
+  /** An upstream name, or a variant: the upstream name with request overrides. */
+  model_mapping: Record<string, string | { model: string; overrides: Record<string, unknown> }>;
+  variant_suffixes: string[];
   groups: string[];
   priority: number;
   weight: number;

@@ -38,6 +38,13 @@ const geminiRoutes = (prefix: '/v1beta' | '/v1'): Route[] => [
     body: GEMINI_BODY,
   },
   {
+    name: `${prefix} :countTokens`,
+    method: 'POST',
+    path: `${prefix}/models/${MODEL}:countTokens`,
+    format: 'gemini',
+    body: { contents: GEMINI_BODY.contents },
+  },
+  {
     name: `${prefix} :embedContent`,
     method: 'POST',
     path: `${prefix}/models/${MODEL}:embedContent`,

@@ -1,6 +1,8 @@
 // Answers that need no model upstream of the gateway, or no full call: `mock` channels (answered by
-// relaymesh itself, in every client format, stream and non-stream) and Anthropic's token count, which is asked
-// of an Anthropic channel as it is, of a Gemini channel through `:countTokens`, and estimated otherwise.
+// relaymesh itself, in every client format, stream and non-stream) and the token counts: Anthropic's, asked of
+// an Anthropic channel as it is, of a Gemini channel through `:countTokens`, and estimated otherwise; Gemini's
+// (`models.countTokens` of @google/genai), asked of a Gemini channel as it is, of an Anthropic channel through
+// `count_tokens`, and estimated otherwise.
 import Anthropic from '@anthropic-ai/sdk';
 import type { GoogleGenAI as GoogleGenAIType } from '@google/genai' with {
   'resolution-mode': 'import',
@@ -9,6 +11,7 @@ import {
   Deployment,
   FakeAnthropic,
   FakeGemini,
+  FakeOpenAI,
   startDeployment,
   waitFor,
 } from '@relaymesh/testing';
@@ -24,14 +27,16 @@ describe('mock channels and count_tokens (embedded)', () => {
   let relay: Deployment;
   let anthropicUpstream: FakeAnthropic;
   let geminiUpstream: FakeGemini;
+  let openaiUpstream: FakeOpenAI;
   let key: string;
   let openai: OpenAI;
   let anthropic: Anthropic;
 
   beforeAll(async () => {
-    [anthropicUpstream, geminiUpstream] = await Promise.all([
+    [anthropicUpstream, geminiUpstream, openaiUpstream] = await Promise.all([
       FakeAnthropic.start(),
       FakeGemini.start(),
+      FakeOpenAI.start(),
     ]);
     relay = await startDeployment('embedded', { label: 'local_answers' });
     for (const channel of [
@@ -50,6 +55,13 @@ describe('mock channels and count_tokens (embedded)', () => {
         keys: ['AIza-upstream'],
         models: ['count-gemini'],
       },
+      {
+        name: 'gpt',
+        type: 'openai',
+        base_url: openaiUpstream.url,
+        keys: ['sk-upstream'],
+        models: ['count-gpt'],
+      },
     ]) {
       expect((await relay.admin('POST', '/channels', channel)).status).toBe(201);
     }
@@ -67,7 +79,11 @@ describe('mock channels and count_tokens (embedded)', () => {
 
   afterAll(async () => {
     await relay?.stop();
-    await Promise.all([anthropicUpstream?.close(), geminiUpstream?.close()]);
+    await Promise.all([
+      anthropicUpstream?.close(),
+      geminiUpstream?.close(),
+      openaiUpstream?.close(),
+    ]);
   });
 
   it('should answer from a mock channel in the OpenAI format, with usage, stream and non-stream', async () => {
@@ -163,5 +179,56 @@ describe('mock channels and count_tokens (embedded)', () => {
         messages: [{ role: 'user', content: 'x' }],
       }),
     ).rejects.toMatchObject({ status: 404 });
+  });
+
+  describe('Gemini countTokens (@google/genai models.countTokens)', () => {
+    const genai = () => new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: relay.url } });
+    const PROMPT = 'How many tokens is this Gemini sentence?';
+
+    it('should pass the count through to a Gemini channel, answered as the provider counts it', async () => {
+      geminiUpstream.reset();
+      const counted = await genai().models.countTokens({ model: 'count-gemini', contents: PROMPT });
+      const received = geminiUpstream.lastRequest()!;
+      expect(received.path).toBe('/v1beta/models/count-gemini:countTokens');
+      expect(received.body).toEqual({ contents: [{ role: 'user', parts: [{ text: PROMPT }] }] });
+      // The same prompt sent for real: the fake bills exactly what it counted.
+      const sent = await genai().models.generateContent({
+        model: 'count-gemini',
+        contents: PROMPT,
+      });
+      expect(counted.totalTokens).toBeGreaterThan(0);
+      expect(counted.totalTokens).toBe(sent.usageMetadata?.promptTokenCount);
+    });
+
+    it("should ask an Anthropic channel's count_tokens with the contents translated", async () => {
+      anthropicUpstream.reset();
+      const counted = await genai().models.countTokens({ model: 'count-claude', contents: PROMPT });
+      const received = anthropicUpstream.lastRequest()!;
+      expect(received.path).toBe('/v1/messages/count_tokens');
+      expect(received.body).toEqual({
+        model: 'count-claude',
+        messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }],
+      });
+      const sent = await anthropic.messages.create({
+        model: 'count-claude',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: PROMPT }],
+      });
+      expect(counted.totalTokens).toBe(sent.usage.input_tokens);
+    });
+
+    it('should estimate for an OpenAI channel without asking it, and 404 an unknown model', async () => {
+      openaiUpstream.reset();
+      const counted = await genai().models.countTokens({
+        model: 'count-gpt',
+        contents: 'x'.repeat(400),
+      });
+      expect(counted.totalTokens).toBeGreaterThanOrEqual(100);
+      expect(counted.totalTokens).toBeLessThan(120);
+      expect(openaiUpstream.requests).toHaveLength(0);
+      await expect(
+        genai().models.countTokens({ model: 'no-such-model', contents: 'x' }),
+      ).rejects.toMatchObject({ status: 404 });
+    });
   });
 });

@@ -66,7 +66,7 @@ describe('secrets never leak (distributed)', () => {
       const res = await relay.admin('POST', '/channels', {
         type: 'openai',
         models: ['leak-m'],
-        headers: { 'x-api-key': channelKey },
+        headers: { 'x-proxy-api-key': channelKey },
         ...channel,
       });
       seen.push(JSON.stringify(res.body));

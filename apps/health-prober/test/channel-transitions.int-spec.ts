@@ -118,6 +118,8 @@ describe('channel health history over NATS and Postgres', () => {
           secret_headers_encrypted: {},
           models: ['house-model'],
           model_mapping: { 'house-model': 'gpt-5-mini' },
+          variant_suffixes: [],
+          body_override: {},
           groups: ['default'],
           priority: 0,
           weight: 1,

@@ -77,6 +77,8 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     secret_headers_encrypted: {},
     models: ['house-model'],
     model_mapping: { 'house-model': 'gpt-5-mini' },
+    variant_suffixes: [],
+    body_override: {},
     groups: ['default'],
     priority: 0,
     weight: 1,

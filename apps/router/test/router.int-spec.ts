@@ -230,6 +230,7 @@ describe('router over NATS and Postgres', () => {
         'AddChannelWeightFactor1763900400000',
         'AddChannelSecretHeaders1763900800000',
         'DropChannelHealth1763901000000',
+        'AddChannelVariants1763901200000',
         'AddChannelResponsesOptions1763901300000',
       ]);
     });
@@ -266,11 +267,17 @@ describe('router over NATS and Postgres', () => {
           return rows.map((r) => r.column_name);
         };
         expect(await columns()).toContain('secret_headers');
+        expect(await columns()).toEqual(
+          expect.arrayContaining(['variant_suffixes', 'body_override']),
+        );
         expect(await columns()).not.toContain('health');
         expect(await columns()).toEqual(expect.arrayContaining(['responses_api', 'hosted_tools']));
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await columns()).not.toContain('responses_api');
         expect(await columns()).not.toContain('hosted_tools');
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await columns()).not.toContain('variant_suffixes');
+        expect(await columns()).not.toContain('body_override');
         await dataSource.undoLastMigration({ transaction: 'each' });
         expect(await columns()).toEqual(
           expect.arrayContaining(['health', 'auto_disabled', 'weight_factor']),
@@ -292,6 +299,7 @@ describe('router over NATS and Postgres', () => {
         expect(await relations()).toContain('routing_snapshot_version_seq');
         expect(await columns()).toContain('secret_headers');
         expect(await columns()).toContain('responses_api');
+        expect(await columns()).toContain('variant_suffixes');
         expect(await columns()).not.toContain('weight_factor');
       } finally {
         await dataSource.destroy();
@@ -325,7 +333,7 @@ describe('router over NATS and Postgres', () => {
         base_url: 'https://api.example.com',
         keys: [KEY_1, KEY_2],
         models: ['gpt-5'],
-        headers: { Authorization: 'Bearer secret-header', 'X-Team': 'blue' },
+        headers: { 'X-Proxy-Token': 'Bearer secret-header', 'X-Team': 'blue' },
       });
 
       expect(reply.status).toBe(201);
@@ -339,7 +347,7 @@ describe('router over NATS and Postgres', () => {
         enabled: true,
         status: 'enabled',
         timeout_ms: 300_000,
-        headers: { Authorization: '****', 'X-Team': 'blue' },
+        headers: { 'X-Proxy-Token': '****', 'X-Team': 'blue' },
         health: UNKNOWN_HEALTH,
       });
       expect(JSON.stringify(reply)).not.toContain(KEY_1);
@@ -428,12 +436,60 @@ describe('router over NATS and Postgres', () => {
       expect(viewOf(cleared).secret_headers).toEqual({});
     });
 
+    it('should store model variants and the body override, patch them, and send them in the snapshot', async () => {
+      const variant = {
+        model: 'claude-opus-4-6',
+        overrides: { thinking: { enabled: true, budget_tokens: 8000 }, max_tokens: 32_000 },
+      };
+      const before = latestVersion();
+      const created = viewOf(
+        await createChannel({
+          name: 'variants',
+          type: 'anthropic',
+          base_url: 'https://api.example.com',
+          keys: [KEY_1],
+          model_mapping: { 'opus-thinking': variant, opus: 'claude-opus-4-6' },
+          variant_suffixes: ['-thinking'],
+          body_override: { set: { metadata: { user_id: 'team-a' } }, remove: ['top_k'] },
+        }),
+      );
+      expect(created).toMatchObject({
+        model_mapping: { 'opus-thinking': variant, opus: 'claude-opus-4-6' },
+        variant_suffixes: ['-thinking'],
+        body_override: { set: { metadata: { user_id: 'team-a' } }, remove: ['top_k'] },
+      });
+      const snapshot = await nextSnapshot(before, 'with the variants', (s) =>
+        s.channels.some((c) => c.id === created.id),
+      );
+      expect(snapshot.channels.find((c) => c.id === created.id)).toMatchObject({
+        model_mapping: { 'opus-thinking': variant },
+        variant_suffixes: ['-thinking'],
+        body_override: { remove: ['top_k'] },
+      });
+
+      const patched = await bus.request(AdminChannelUpdate, {
+        id: created.id,
+        patch: { variant_suffixes: ['-high', '-low'], body_override: {} },
+      });
+      expect(viewOf(patched)).toMatchObject({
+        variant_suffixes: ['-high', '-low'],
+        body_override: {},
+        model_mapping: { 'opus-thinking': variant },
+      });
+    });
+
     it.each<[string, Record<string, unknown>, string]>([
       ['credentials in base_url', { base_url: 'http://user:secret@127.0.0.1:9' }, 'base_url'],
       ['a query in base_url', { base_url: 'https://api.example.com/?a=1' }, 'base_url'],
       ['a CRLF header value', { headers: { 'x-a': 'b\r\nx-b: c' } }, 'headers'],
       ['a transfer-encoding header', { headers: { 'transfer-encoding': 'chunked' } }, 'headers'],
       ['a NUL in the name', { name: 'a\u0000b' }, 'name'],
+      ['an authorization header', { headers: { Authorization: 'Bearer x' } }, 'headers'],
+      [
+        'a variant with an unknown effort',
+        { model_mapping: { a: { model: 'b', overrides: { reasoning_effort: 'extreme' } } } },
+        'model_mapping.a.overrides.reasoning_effort',
+      ],
     ])(
       'should refuse a channel with %s at its own edge, naming the field',
       async (_, over, field) => {

@@ -1,5 +1,6 @@
 export * from './define';
 export * from './channels/channel';
+export * from './channels/model-variants';
 export * from './routing/routing-snapshot';
 export * from './keys/key';
 export * from './keys/credit-lease';

@@ -1,6 +1,6 @@
 // The part of a channel that routing reads. The routing snapshot's `SnapshotChannel` (and the router's own rows)
 // satisfy it structurally, so the selector hands back the caller's own channel type with nothing copied.
-import type { ChannelStatus, ChannelType } from '@relaymesh/contracts';
+import type { ChannelStatus, ChannelType, ModelMappingEntry } from '@relaymesh/contracts';
 
 export interface RoutableChannel {
   id: string;
@@ -8,8 +8,10 @@ export interface RoutableChannel {
   type: ChannelType;
   /** Public model names served as they are. */
   models: string[];
-  /** `{public: upstream}`; a key is served too, under the upstream name. */
-  model_mapping: Record<string, string>;
+  /** `{public: upstream}` or `{public: {model: upstream, overrides}}`; a key is served too, under the upstream name. */
+  model_mapping: Record<string, ModelMappingEntry>;
+  /** Suffixes that serve every model of the channel as `<model><suffix>` too (variants); none when absent. */
+  variant_suffixes?: readonly string[];
   groups: string[];
   /** Higher is tried first. */
   priority: number;

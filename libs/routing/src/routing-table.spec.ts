@@ -104,6 +104,8 @@ describe('RoutingTable.tiers', () => {
       ...channel('snap', { models: ['gpt-4o'] }),
       base_url: 'https://api.openai.com',
       keys_encrypted: ['v1:abc'],
+      variant_suffixes: [],
+      body_override: {},
       secret_headers_encrypted: {},
       timeout_ms: 300_000,
       headers: {},
@@ -117,5 +119,68 @@ describe('RoutingTable.tiers', () => {
     const empty = RoutingTable.build([]);
     expect(empty.models()).toEqual([]);
     expect(empty.hasModel('gpt-4o')).toBe(false);
+  });
+});
+
+describe('RoutingTable variants', () => {
+  const variants = RoutingTable.build([
+    channel('claude', {
+      type: 'anthropic',
+      models: ['claude-sonnet-4-6', 'claude-sonnet-4-6-high'],
+      model_mapping: {
+        'claude-opus-4-6-thinking': {
+          model: 'claude-opus-4-6',
+          overrides: { thinking: { enabled: true, budget_tokens: 8000 } },
+        },
+        'sonnet-latest': 'claude-sonnet-4-6',
+      },
+      variant_suffixes: ['-thinking', '-high'],
+    }),
+  ]);
+  const route = (model: string) => {
+    const lookup = variants.tiers('default', model);
+    return lookup.known ? lookup.tiers[0]?.routes[0] : undefined;
+  };
+
+  it('serves a mapping entry with overrides under its upstream name, with its overrides', () => {
+    expect(route('claude-opus-4-6-thinking')).toMatchObject({
+      upstreamModel: 'claude-opus-4-6',
+      variant: { overrides: { thinking: { enabled: true, budget_tokens: 8000 } }, suffix: null },
+    });
+    expect(route('sonnet-latest')).toMatchObject({
+      upstreamModel: 'claude-sonnet-4-6',
+      variant: null,
+    });
+  });
+
+  it("serves every model under each switched-on suffix, through the base model's mapping", () => {
+    expect(route('claude-sonnet-4-6-thinking')).toMatchObject({
+      upstreamModel: 'claude-sonnet-4-6',
+      variant: { overrides: null, suffix: '-thinking' },
+    });
+    expect(route('sonnet-latest-thinking')).toMatchObject({
+      upstreamModel: 'claude-sonnet-4-6',
+      variant: { overrides: null, suffix: '-thinking' },
+    });
+    // A suffix over a mapping entry's own variant keeps the entry's overrides.
+    expect(route('claude-opus-4-6-thinking-high')).toMatchObject({
+      upstreamModel: 'claude-opus-4-6',
+      variant: { overrides: { thinking: { enabled: true } }, suffix: '-high' },
+    });
+  });
+
+  it('keeps a name the channel serves explicitly as it is, and lists the variants', () => {
+    expect(route('claude-sonnet-4-6-high')).toMatchObject({
+      upstreamModel: 'claude-sonnet-4-6-high',
+      variant: null,
+    });
+    expect(variants.models('default')).toEqual(
+      expect.arrayContaining([
+        'claude-sonnet-4-6-thinking',
+        'claude-sonnet-4-6-high',
+        'sonnet-latest-high',
+      ]),
+    );
+    expect(variants.hasModel('claude-sonnet-4-6-low')).toBe(false);
   });
 });

@@ -1,6 +1,12 @@
 // The routing index built once per snapshot: group -> model -> priority tiers, highest first, so that a pick only
 // walks the channels of one tier (plus lower tiers when the upper ones are excluded). Building is O(channels x
 // models); the router rebuilds on every snapshot, ingress on every snapshot it receives.
+import {
+  ModelMappingEntry,
+  ModelOverrides,
+  mappedModel,
+  mappedOverrides,
+} from '@relaymesh/contracts';
 import { providerPrefixes, qualifiedModelId } from './model-id';
 import type { RoutableChannel } from './routable-channel';
 
@@ -11,6 +17,17 @@ export interface Route<C extends RoutableChannel> {
   readonly model: string;
   /** The name sent upstream: `model_mapping[model]`, or `model` itself. */
   readonly upstreamModel: string;
+  /** What the public name changes in the request (a variant), or null: the request goes as asked. */
+  readonly variant: RouteVariant | null;
+}
+
+/**
+ * A variant: the overrides of the model's mapping entry and the suffix it was served under (of the channel's
+ * `variant_suffixes`); what they mean for a request is the data plane's (libs/protocols request-overrides).
+ */
+export interface RouteVariant {
+  readonly overrides: ModelOverrides | null;
+  readonly suffix: string | null;
 }
 
 /**
@@ -102,14 +119,46 @@ function toTiers<C extends RoutableChannel>(routes: Route<C>[]): Tier<C>[] {
   });
 }
 
-/** Public model names a channel serves: its `models` and the keys of its `model_mapping`, once each. */
-function servedModels(channel: RoutableChannel): Set<string> {
-  return new Set([...channel.models, ...Object.keys(channel.model_mapping)]);
+/** One public name a channel serves, with what it sends upstream. */
+interface ServedModel {
+  model: string;
+  upstreamModel: string;
+  variant: RouteVariant | null;
 }
 
-function upstreamModelFor(channel: RoutableChannel, model: string): string {
+/**
+ * The public model names a channel serves: its `models` and the keys of its `model_mapping`, once each, then
+ * each of those with each of its `variant_suffixes` (a name the channel serves explicitly keeps its own entry).
+ */
+function servedModels(channel: RoutableChannel): ServedModel[] {
+  const served = new Map<string, ServedModel>();
+  for (const model of new Set([...channel.models, ...Object.keys(channel.model_mapping)])) {
+    const entry = mappingOf(channel, model);
+    const overrides = entry === null ? null : mappedOverrides(entry);
+    served.set(model, {
+      model,
+      upstreamModel: entry === null ? model : mappedModel(entry),
+      variant: overrides === null ? null : { overrides, suffix: null },
+    });
+  }
+  const bases = [...served.values()];
+  for (const suffix of channel.variant_suffixes ?? []) {
+    for (const base of bases) {
+      const model = `${base.model}${suffix}`;
+      if (served.has(model)) continue;
+      served.set(model, {
+        model,
+        upstreamModel: base.upstreamModel,
+        variant: { overrides: base.variant?.overrides ?? null, suffix },
+      });
+    }
+  }
+  return [...served.values()];
+}
+
+function mappingOf(channel: RoutableChannel, model: string): ModelMappingEntry | null {
   // Own keys only: a public model called `constructor` must not pick up Object.prototype.constructor.
-  return Object.hasOwn(channel.model_mapping, model) ? channel.model_mapping[model] : model;
+  return Object.hasOwn(channel.model_mapping, model) ? channel.model_mapping[model] : null;
 }
 
 export class RoutingTable<C extends RoutableChannel> {
@@ -134,8 +183,8 @@ export class RoutingTable<C extends RoutableChannel> {
       const rotation = rotationOf(channel);
       const groups = new Set(channel.groups);
       const prefixes = providerPrefixes(channel);
-      for (const model of servedModels(channel)) {
-        const route: Route<C> = { channel, model, upstreamModel: upstreamModelFor(channel, model) };
+      for (const { model, upstreamModel, variant } of servedModels(channel)) {
+        const route: Route<C> = { channel, model, upstreamModel, variant };
         direct.add(model, groups, route, rotation);
         for (const prefix of prefixes) {
           qualified.add(qualifiedModelId(prefix, model), groups, route, rotation);

@@ -1,7 +1,7 @@
 // Picks the channel for one upstream attempt: group -> model -> highest priority tier with a usable channel ->
 // weighted random within that tier. Randomness comes in as a function so tests replay exact sequences.
 import type { RoutableChannel } from './routable-channel';
-import type { Route, RoutingTable, Tier } from './routing-table';
+import type { Route, RouteVariant, RoutingTable, Tier } from './routing-table';
 
 export type Selection<C> =
   | {
@@ -9,6 +9,8 @@ export type Selection<C> =
       channel: C;
       model: string;
       upstreamModel: string;
+      /** What the public name changes in the request, or null. */
+      variant: RouteVariant | null;
       /** The pick spread across ejected channels too (panic threshold); counted by the caller. */
       panic: boolean;
     }
@@ -97,6 +99,7 @@ function selected<C extends RoutableChannel>(route: Route<C>, panic: boolean): S
     channel: route.channel,
     model: route.model,
     upstreamModel: route.upstreamModel,
+    variant: route.variant,
     panic,
   };
 }

@@ -1,5 +1,5 @@
 // A channel as the prober knows it from the routing snapshot, its keys and secret headers opened.
-import { ChannelStatus, ChannelType } from '@relaymesh/contracts';
+import { ChannelStatus, ChannelType, ModelMappingEntry } from '@relaymesh/contracts';
 
 export interface KnownChannel {
   id: string;
@@ -8,7 +8,7 @@ export interface KnownChannel {
   base_url: string | null;
   keys: string[];
   models: string[];
-  model_mapping: Record<string, string>;
+  model_mapping: Record<string, ModelMappingEntry>;
   /** Routing's view of it, for the count of routable channels per model (relaymesh_health_model_channels). */
   groups: string[];
   priority: number;

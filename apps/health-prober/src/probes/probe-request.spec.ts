@@ -25,6 +25,20 @@ describe('probe request', () => {
     ['an unmapped model as it is', { model_mapping: {} }, 'house-model'],
     ['a mapping target when no model is listed', { models: [] }, 'gpt-5-mini'],
     ['nothing without models', { models: [], model_mapping: {} }, null],
+    [
+      "a variant's upstream model",
+      {
+        model_mapping: {
+          'house-model': { model: 'gpt-5', overrides: { reasoning_effort: 'high' } },
+        },
+      },
+      'gpt-5',
+    ],
+    [
+      "a variant's upstream model when no model is listed",
+      { models: [], model_mapping: { v: { model: 'gpt-5', overrides: { max_tokens: 9 } } } },
+      'gpt-5',
+    ],
   ])('should ask for %s', (_, over, model) => {
     expect(probeModel(channel(over))).toBe(model);
   });

@@ -1,5 +1,6 @@
 // The cheapest real request a channel answers: one user word, max_tokens 1, its own key and its mapped model,
 // in the channel's own wire format (the same adapters ingress calls it with). Pure, unit-tested.
+import { mappedModel } from '@relaymesh/contracts';
 import { adapterForChannel, hubRequest } from '@relaymesh/protocols';
 import { KnownChannel } from '../channels/known-channel';
 
@@ -18,8 +19,12 @@ export interface ProbeRequest {
 /** The model a probe asks for: the channel's first model, through its mapping. */
 export function probeModel(channel: Pick<KnownChannel, 'models' | 'model_mapping'>): string | null {
   const publicModel = channel.models[0];
-  if (publicModel !== undefined) return channel.model_mapping[publicModel] ?? publicModel;
-  return Object.values(channel.model_mapping)[0] ?? null;
+  if (publicModel !== undefined) {
+    const entry = channel.model_mapping[publicModel];
+    return entry === undefined ? publicModel : mappedModel(entry);
+  }
+  const first = Object.values(channel.model_mapping)[0];
+  return first === undefined ? null : mappedModel(first);
 }
 
 /** Null for a channel that cannot be probed upstream (`mock`, no base URL or no model). */

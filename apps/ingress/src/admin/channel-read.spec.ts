@@ -9,6 +9,8 @@ const view = (id: string, status: ChannelView['status'] = 'enabled'): ChannelVie
   keys: ['sk-…abcd'],
   models: ['m'],
   model_mapping: {},
+  variant_suffixes: [],
+  body_override: {},
   groups: ['default'],
   priority: 0,
   weight: 1,

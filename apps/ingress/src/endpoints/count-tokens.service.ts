@@ -1,19 +1,18 @@
-// POST /v1/messages/count_tokens (Anthropic; Claude Code asks it to size its context). The count comes from the
-// provider where one can count: an Anthropic channel takes the request as it is (a pass-through), a Gemini
-// channel counts the translated prompt with `:countTokens` (plan/relay-plan.ts). For a model served only by
-// OpenAI-format or mock channels, or when every counting channel fails, the answer is an estimate (about four
-// characters a token): good enough to size a context, never used for billing. Nothing is billed for a count,
-// nor limited: its route is `model_unbilled` in the route table.
+// A token count, Anthropic's (POST /v1/messages/count_tokens: Claude Code asks it to size its context) or
+// Gemini's (`:countTokens`, as `models.countTokens` of @google/genai sends it). The count comes from the
+// provider where one can count: a channel of the client's format takes the request as it is (a pass-through),
+// an Anthropic or Gemini channel of the other format counts the translated prompt (plan/relay-plan.ts). For a
+// model served only by OpenAI-format or mock channels, or when every counting channel fails, the answer is an
+// estimate (about four characters a token): good enough to size a context, never used for billing. Nothing is
+// billed for a count, nor limited: its routes are `model_unbilled` in the route table.
 import { Injectable } from '@nestjs/common';
-import { anthropicMessages, estimateInputTokens } from '@relaymesh/protocols';
-import { NO_PREFERENCES } from '@relaymesh/routing';
 import { AdmissionGate } from '../admission/admission.service';
 import { DataPlaneReply } from '../http/exchange';
 import { GatewayError } from '../http/gateway-error';
-import { CountTokensPlan, countsTokens } from '../plan/relay-plan';
+import { CountTokensCall, estimatedCount, planCountTokens } from '../plan/count-tokens-plan';
+import { countsTokens } from '../plan/relay-plan';
 import { UpstreamRelay } from '../relay/upstream-relay.service';
 import { SnapshotStore } from '../routing-snapshot/snapshot-store.service';
-import { CHARS_PER_TOKEN } from '../usage/cut-stream-usage';
 
 @Injectable()
 export class CountTokensService {
@@ -24,41 +23,19 @@ export class CountTokensService {
 
   async count(
     gate: AdmissionGate,
-    body: unknown,
-    formatHeaders: Record<string, string>,
+    call: CountTokensCall,
     reply: DataPlaneReply,
     signal: AbortSignal,
   ): Promise<void> {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new GatewayError(400, 'The request body must be a JSON object.', {
-        code: 'invalid_json',
-      });
-    }
-    const request = body as Record<string, unknown>;
-    // A count is a Messages request without the output cap; the Messages parser validates everything else.
-    const parsed = anthropicMessages.client.parseRequest({ max_tokens: 1, ...request }, null);
-    if (!parsed.ok && parsed.error.code !== 'unsupported_value') {
-      throw new GatewayError(parsed.error.status, parsed.error.message, {
-        type: parsed.error.type,
-        param: parsed.error.param,
-      });
-    }
-    const model = request['model'] as string;
-    const hub = parsed.ok ? parsed.request : null;
-    const admitted = await gate.admitModel({ model, stream: false, maxTokens: null, body });
-    const estimate = () =>
-      reply.code(200).send({
-        input_tokens: hub
-          ? estimateInputTokens(hub)
-          : Math.ceil(JSON.stringify(body).length / CHARS_PER_TOKEN),
-      });
-    const plan: CountTokensPlan = {
-      kind: 'count_tokens',
-      scope: { model, models: [model], preferences: NO_PREFERENCES, stream: false },
-      body: request,
-      hub,
-      formatHeaders,
-    };
+    const plan = planCountTokens(call);
+    const { model } = plan.scope;
+    const admitted = await gate.admitModel({
+      model,
+      stream: false,
+      maxTokens: null,
+      body: plan.body,
+    });
+    const estimate = () => reply.code(200).send(estimatedCount(plan));
 
     const lookup = this.store.table?.tiers(admitted.key.group, model);
     if (lookup && !lookup.known) {

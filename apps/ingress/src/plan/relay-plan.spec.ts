@@ -23,6 +23,8 @@ const channel = (
   keys: ['k0', 'k1'],
   models: ['m'],
   model_mapping: {},
+  variant_suffixes: [],
+  body_override: {},
   groups: ['default'],
   priority: 0,
   weight: 1,
@@ -197,6 +199,7 @@ describe('attemptFor', () => {
     }).hub;
     const plan: CountTokensPlan = {
       kind: 'count_tokens',
+      client: 'anthropic',
       scope: {
         model: 'm',
         models: ['m'],

@@ -12,16 +12,18 @@ import {
   TokenUsage,
   adapterForChannel,
   anthropicMessages,
+  applyOverrides,
   embeddingsUsage,
   estimateInputTokens,
   gemini,
   hostedToolsFor,
   openAIResponses,
 } from '@relaymesh/protocols';
-import { ProviderPreferences } from '@relaymesh/routing';
+import { ProviderPreferences, RouteVariant } from '@relaymesh/routing';
 import type { UpstreamRequest } from '../relay/attempt';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { CHARS_PER_TOKEN } from '../usage/cut-stream-usage';
+import { changesRequest, graftVariantFields, patchBody, variantOverrides } from './request-variant';
 
 /** What the relay needs of any plan to pick channels: the models to try, in order, and how to rank them. */
 export interface RelayScope {
@@ -85,13 +87,18 @@ export interface EmbeddingsPlan {
   estimate: () => number;
 }
 
-/** An Anthropic count_tokens request, counted by an Anthropic channel or a Gemini one. */
+/** The formats that have a token count: Anthropic `count_tokens` and Gemini `:countTokens`. */
+export type TokenCountFormat = 'anthropic' | 'gemini';
+
+/** A token count (count-tokens-plan.ts), asked of an Anthropic or a Gemini channel. */
 export interface CountTokensPlan {
   kind: 'count_tokens';
   scope: RelayScope;
-  /** The client's body, relayed to an Anthropic channel. */
+  /** The client's format, which its answer is given in. */
+  client: TokenCountFormat;
+  /** The client's body, relayed to a channel of its own format. */
   body: Record<string, unknown>;
-  /** The request in hub form (Gemini counts the translated prompt), or null. */
+  /** The request in hub form (the other format counts it translated), or null. */
   hub: HubRequest | null;
   formatHeaders: Record<string, string>;
 }
@@ -155,17 +162,19 @@ export const DROPPED_TOOLS_HEADER = 'x-relaymesh-dropped-tools';
 /**
  * The attempt for `channel` serving `upstreamModel`, or null when the channel cannot serve this request (its
  * type has no adapter, or the request cannot be translated to its format): skipped, not failed. `random`
- * picks one of the channel's keys.
+ * picks one of the channel's keys; `variant` is what the route's public name changes in a generation
+ * (plan/request-variant.ts).
  */
 export function attemptFor(
   plan: RelayPlan,
   channel: IngressChannel,
   upstreamModel: string,
   random: () => number = Math.random,
+  variant: RouteVariant | null = null,
 ): AttemptPlan | null {
   switch (plan.kind) {
     case 'generate':
-      return generationAttempt(plan, channel, upstreamModel, random);
+      return generationAttempt(plan, channel, upstreamModel, random, variant);
     case 'embeddings':
       return embeddingsAttempt(plan, channel, upstreamModel, random);
     case 'count_tokens':
@@ -178,10 +187,13 @@ function generationAttempt(
   channel: IngressChannel,
   upstreamModel: string,
   random: () => number,
+  variant: RouteVariant | null,
 ): AttemptPlan | null {
-  const { client, hub, body, ctx } = plan;
+  const { client, body, ctx } = plan;
   const { stream } = plan.scope;
   if (plan.pinnedChannel !== null && channel.id !== plan.pinnedChannel) return null;
+  const overrides = variantOverrides(variant);
+  const hub = plan.hub && overrides ? applyOverrides(plan.hub, overrides) : plan.hub;
   // A mock channel answers from the hub, so it serves every request the hub can carry.
   if (channel.type === 'mock') {
     return hub ? { kind: 'local', hub, upstreamModel, client, ctx, stream } : null;
@@ -199,8 +211,20 @@ function generationAttempt(
   const built = same
     ? target.passThrough.buildRequest(body, upstreamModel, stream)
     : target.upstream.buildRequest(hub!, upstreamModel);
+  // A variant that changes the request keeps a pass-through a pass-through: the fields it decides are taken
+  // from the request translated with it. A request the hub cannot carry goes as sent (extra fields only).
+  const variantBody =
+    same && hub !== null && overrides !== null && changesRequest(overrides)
+      ? graftVariantFields(
+          target.format,
+          overrides,
+          built.body,
+          target.upstream.buildRequest(hub, upstreamModel).body,
+        )
+      : built.body;
   const request = {
     ...built,
+    body: patchBody(variantBody, overrides?.extraFields, channel.body_override),
     headers: upstreamHeaders(
       channel,
       target,
@@ -319,10 +343,19 @@ function embeddingsAttempt(
   };
 }
 
-/** Which channel types can count: an Anthropic one takes the request as it is, a Gemini one its hub form. */
+/** Which channel types can count: one of the client's format takes the request as it is, the other its hub form. */
 export function countsTokens(plan: CountTokensPlan, type: string): boolean {
-  return type === 'anthropic' || (type === 'gemini' && plan.hub !== null);
+  if (type !== 'anthropic' && type !== 'gemini') return false;
+  return type === plan.client || plan.hub !== null;
 }
+
+/** A count in the client's own shape. */
+export function tokenCountAnswer(format: TokenCountFormat, tokens: number): unknown {
+  return format === 'anthropic' ? { input_tokens: tokens } : { totalTokens: tokens };
+}
+
+/** What a Messages count takes of a Messages request (the real API refuses `max_tokens`, `stream`, ...). */
+const ANTHROPIC_COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking'];
 
 function countAttempt(
   plan: CountTokensPlan,
@@ -331,20 +364,52 @@ function countAttempt(
   random: () => number,
 ): AttemptPlan | null {
   if (!countsTokens(plan, channel.type)) return null;
+  const geminiPath = `/v1beta/models/${encodeURIComponent(upstreamModel)}:countTokens`;
+  if (channel.type === plan.client) {
+    const body =
+      plan.client === 'anthropic'
+        ? anthropicMessages.passThrough.buildRequest(plan.body, upstreamModel, false).body
+        : JSON.stringify(geminiCountBody(plan.body, upstreamModel));
+    const adapter = plan.client === 'anthropic' ? anthropicMessages : gemini;
+    return {
+      kind: 'http',
+      request: {
+        path: plan.client === 'anthropic' ? '/v1/messages/count_tokens' : geminiPath,
+        body,
+        headers: upstreamHeaders(channel, adapter, {}, plan.formatHeaders, random),
+      },
+      // A count bills nothing: its answer is relayed as it is.
+      reading: { kind: 'relay_json', usageOf: () => null },
+      droppedTools: [],
+    };
+  }
+  const hub = { ...plan.hub!, stream: false };
   if (channel.type === 'anthropic') {
+    const built = JSON.parse(
+      anthropicMessages.upstream.buildRequest(hub, upstreamModel).body,
+    ) as Record<string, unknown>;
+    const body = Object.fromEntries(
+      ANTHROPIC_COUNT_FIELDS.filter((field) => built[field] !== undefined).map((field) => [
+        field,
+        built[field],
+      ]),
+    );
     return {
       kind: 'http',
       request: {
         path: '/v1/messages/count_tokens',
-        body: anthropicMessages.passThrough.buildRequest(plan.body, upstreamModel, false).body,
-        headers: upstreamHeaders(channel, anthropicMessages, {}, plan.formatHeaders, random),
+        body: JSON.stringify(body),
+        headers: upstreamHeaders(channel, anthropicMessages, {}, {}, random),
+      },
+      reading: {
+        kind: 'render_json',
+        render: (json) => renderCount(plan, (json as { input_tokens?: unknown }).input_tokens),
       },
       droppedTools: [],
-      reading: { kind: 'relay_json', usageOf: (json) => passThroughUsage(json, anthropicMessages) },
     };
   }
   // Gemini counts a whole generateContent request sent as `generateContentRequest`.
-  const built = gemini.upstream.buildRequest({ ...plan.hub!, stream: false }, upstreamModel);
+  const built = gemini.upstream.buildRequest(hub, upstreamModel);
   const generateContentRequest = {
     model: `models/${upstreamModel}`,
     ...(JSON.parse(built.body) as Record<string, unknown>),
@@ -352,22 +417,34 @@ function countAttempt(
   return {
     kind: 'http',
     request: {
-      path: `/v1beta/models/${encodeURIComponent(upstreamModel)}:countTokens`,
+      path: geminiPath,
       body: JSON.stringify({ generateContentRequest }),
       headers: upstreamHeaders(channel, gemini, {}, {}, random),
     },
     droppedTools: [],
     reading: {
       kind: 'render_json',
-      render: (json) => {
-        const { totalTokens } = json as { totalTokens?: unknown };
-        return {
-          body: { input_tokens: typeof totalTokens === 'number' ? totalTokens : 0 },
-          usage: null,
-          responseModel: null,
-        };
-      },
+      render: (json) => renderCount(plan, (json as { totalTokens?: unknown }).totalTokens),
     },
+  };
+}
+
+/** The client's Gemini count body with the upstream model named where a `generateContentRequest` names one. */
+function geminiCountBody(
+  body: Record<string, unknown>,
+  upstreamModel: string,
+): Record<string, unknown> {
+  const whole = body['generateContentRequest'];
+  return whole !== null && typeof whole === 'object'
+    ? { ...body, generateContentRequest: { ...whole, model: `models/${upstreamModel}` } }
+    : body;
+}
+
+function renderCount(plan: CountTokensPlan, tokens: unknown): RenderedAnswer {
+  return {
+    body: tokenCountAnswer(plan.client, typeof tokens === 'number' ? tokens : 0),
+    usage: null,
+    responseModel: null,
   };
 }
 

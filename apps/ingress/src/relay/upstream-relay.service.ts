@@ -187,7 +187,13 @@ export class UpstreamRelay {
         if (!selection.ok) break;
         const channel = selection.channel;
         tried.add(channel.id);
-        const plan = attemptFor(request.plan, channel, selection.upstreamModel);
+        const plan = attemptFor(
+          request.plan,
+          channel,
+          selection.upstreamModel,
+          Math.random,
+          selection.variant,
+        );
         // A channel that cannot serve this request (its format, or a request only its own format carries).
         if (plan === null) continue;
         if (plan.kind === 'refused') {

@@ -132,8 +132,12 @@ export class RouteDispatcher {
       case 'count_tokens':
         return this.countTokens.count(
           gate,
-          request.body,
-          formatHeaders(request.headers),
+          {
+            format: handler.format,
+            body: request.body,
+            pathModel,
+            formatHeaders: formatHeaders(request.headers),
+          },
           reply,
           signal,
         );

@@ -16,7 +16,7 @@ describe('RouteTable', () => {
   it.each([
     ['a method the path does not declare', 'GET', '/v1/chat/completions'],
     ['a trailing slash', 'POST', '/v1/messages/'],
-    ['an unknown Gemini method', 'POST', '/v1beta/models/m:countTokens'],
+    ['an unknown Gemini method', 'POST', '/v1beta/models/m:countTextTokens'],
     ['a Gemini target with no model', 'POST', '/v1beta/models/:generateContent'],
     ['a Gemini model over two segments', 'POST', '/v1beta/models/a/b:generateContent'],
     ['a Gemini method with no colon', 'POST', '/v1beta/models/generateContent'],
@@ -39,7 +39,7 @@ describe('RouteTable', () => {
       'POST /v1beta/models/ as /v1beta/models/:target',
       'POST /v1/models/ as /v1/models/:target',
     ]);
-    expect(table.fixedRoutes).toHaveLength(DATA_PLANE_ROUTES.length - 8);
+    expect(table.fixedRoutes).toHaveLength(DATA_PLANE_ROUTES.length - 10);
   });
 });
 

@@ -28,7 +28,8 @@ export type RouteLabel =
 export type RouteHandler =
   /** A generation in the adapter's format; Gemini says stream or not by the method in the path. */
   | { kind: 'generate'; adapter: ProtocolAdapter; stream: boolean | null }
-  | { kind: 'count_tokens' }
+  /** A token count in the format's own shape (Anthropic `count_tokens`, Gemini `:countTokens`). */
+  | { kind: 'count_tokens'; format: 'anthropic' | 'gemini' }
   /** Embeddings in the adapter's format; Gemini batches by the method in the path. */
   | { kind: 'embeddings'; adapter: ProtocolAdapter; batch: boolean }
   /** The catalogue in the envelope's format. */
@@ -75,6 +76,14 @@ const geminiRoutes = (prefix: '/v1beta' | '/v1'): DataPlaneRoute[] => [
     envelope: 'gemini',
     handler: { kind: 'generate', adapter: gemini, stream: true },
     admission: 'model',
+  },
+  {
+    label: 'count_tokens',
+    method: 'POST',
+    path: `${prefix}/models/{model}:countTokens`,
+    envelope: 'gemini',
+    handler: { kind: 'count_tokens', format: 'gemini' },
+    admission: 'model_unbilled',
   },
   {
     label: 'embed_content',
@@ -125,7 +134,7 @@ export const DATA_PLANE_ROUTES: readonly DataPlaneRoute[] = [
     method: 'POST',
     path: '/v1/messages/count_tokens',
     envelope: 'anthropic',
-    handler: { kind: 'count_tokens' },
+    handler: { kind: 'count_tokens', format: 'anthropic' },
     admission: 'model_unbilled',
   },
   {

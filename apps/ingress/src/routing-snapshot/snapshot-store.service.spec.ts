@@ -19,6 +19,8 @@ const channel = (id: string, over: Partial<SnapshotChannel> = {}): SnapshotChann
   keys_encrypted: [box.encrypt(`sk-${id}`)],
   models: ['m'],
   model_mapping: {},
+  variant_suffixes: [],
+  body_override: {},
   groups: ['default'],
   priority: 0,
   weight: 1,

@@ -4,6 +4,7 @@
 import {
   ChannelStatus,
   ChannelView,
+  ModelVariantSuffix,
   SnapshotChannel,
   UNKNOWN_HEALTH,
   isSensitiveHeaderName,
@@ -23,6 +24,8 @@ export function toChannelView(channel: Channel): ChannelView {
     keys: channel.keyHints,
     models: channel.models,
     model_mapping: channel.modelMapping,
+    variant_suffixes: channel.variantSuffixes,
+    body_override: channel.bodyOverride,
     groups: channel.groups,
     priority: channel.priority,
     weight: channel.weight,
@@ -47,7 +50,14 @@ export function toChannelView(channel: Channel): ChannelView {
   };
 }
 
-export function toSnapshotChannel(channel: Channel): SnapshotChannel {
+/**
+ * The channel as the snapshot carries it; `globalSuffixes` (RELAYMESH_VARIANT_SUFFIXES) are switched on for
+ * every channel, after its own, so ingress needs no setting of its own and every replica agrees.
+ */
+export function toSnapshotChannel(
+  channel: Channel,
+  globalSuffixes: readonly ModelVariantSuffix[] = [],
+): SnapshotChannel {
   return {
     id: channel.id,
     name: channel.name,
@@ -56,6 +66,8 @@ export function toSnapshotChannel(channel: Channel): SnapshotChannel {
     keys_encrypted: channel.keysEncrypted,
     models: channel.models,
     model_mapping: channel.modelMapping,
+    variant_suffixes: [...new Set([...channel.variantSuffixes, ...globalSuffixes])],
+    body_override: channel.bodyOverride,
     groups: channel.groups,
     priority: channel.priority,
     weight: channel.weight,

@@ -1,4 +1,10 @@
-import { ChannelType, HostedToolPolicy } from '@relaymesh/contracts';
+import {
+  BodyOverride,
+  ChannelType,
+  HostedToolPolicy,
+  ModelMappingEntry,
+  ModelVariantSuffix,
+} from '@relaymesh/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -37,7 +43,15 @@ export class Channel {
   models!: string[];
 
   @Column({ type: 'jsonb' })
-  modelMapping!: Record<string, string>;
+  modelMapping!: Record<string, ModelMappingEntry>;
+
+  /** Standard suffixes switched on: every model is served as `<model><suffix>` too (a variant). */
+  @Column({ type: 'jsonb', default: [] })
+  variantSuffixes!: ModelVariantSuffix[];
+
+  /** Body fields set on or removed from every generation request sent to the channel. */
+  @Column({ type: 'jsonb', default: {} })
+  bodyOverride!: BodyOverride;
 
   @Column({ type: 'jsonb' })
   groups!: string[];

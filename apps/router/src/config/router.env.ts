@@ -6,6 +6,7 @@ import {
   logLevelsFrom,
   parseEnv,
 } from '@relaymesh/app';
+import { MODEL_VARIANT_SUFFIXES, ModelVariantSuffix } from '@relaymesh/contracts';
 import { z } from 'zod';
 
 export class RouterEnv {
@@ -19,6 +20,8 @@ export class RouterEnv {
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
     /** The whole environment, for `${VAR}` references in the config file. */
     readonly variables: EnvSource,
+    /** Variant suffixes switched on for every channel, besides each channel's own (`variant_suffixes`). */
+    readonly variantSuffixes: readonly ModelVariantSuffix[] = [],
   ) {}
 }
 
@@ -33,6 +36,16 @@ export function loadRouterEnv(source: EnvSource = process.env): RouterEnv {
         .string()
         .min(16, 'RELAYMESH_SECRET_KEY is required (32 random bytes, base64)'),
       RELAYMESH_CONFIG: z.string().optional(),
+      RELAYMESH_VARIANT_SUFFIXES: z
+        .string()
+        .default('')
+        .transform((list) =>
+          list
+            .split(',')
+            .map((suffix) => suffix.trim())
+            .filter((suffix) => suffix !== ''),
+        )
+        .pipe(z.array(z.enum(MODEL_VARIANT_SUFFIXES))),
     },
     source,
   );
@@ -49,5 +62,6 @@ export function loadRouterEnv(source: EnvSource = process.env): RouterEnv {
     env.RELAYMESH_CONFIG ?? null,
     logLevelsFrom(env.LOG_LEVEL),
     source,
+    env.RELAYMESH_VARIANT_SUFFIXES,
   );
 }

@@ -8,6 +8,7 @@ import { Subscription } from 'rxjs';
 import { ChannelRepository } from '../channels/channel.repository';
 import { toSnapshotChannel } from '../channels/channel-view';
 import { ChannelsService } from '../channels/channels.service';
+import { RouterEnv } from '../config/router.env';
 
 const SNAPSHOT_HEARTBEAT_MS = 15_000;
 
@@ -24,6 +25,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly channels: ChannelRepository,
     private readonly channelsService: ChannelsService,
     private readonly bus: MessageBus,
+    private readonly env: RouterEnv,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,7 +81,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       const snapshot: RoutingSnapshot = {
         version: await this.channels.nextSnapshotVersion(),
         published_at: new Date().toISOString(),
-        channels: channels.map(toSnapshotChannel),
+        channels: channels.map((channel) => toSnapshotChannel(channel, this.env.variantSuffixes)),
       };
       this.adopt(snapshot);
       this.bus.emit(RoutingSnapshotPublished, snapshot);

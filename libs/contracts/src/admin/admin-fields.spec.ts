@@ -63,6 +63,48 @@ describe('admin field validation', () => {
     ['a CRLF in a secret header', { secret_headers: { 'x-t': 'a\r\n' } }, 'secret_headers.x-t'],
     ['a key with a newline', { keys: ['sk-a\nb'] }, 'keys.0'],
     [
+      'an Authorization header',
+      { headers: { Authorization: 'Bearer x' } },
+      'headers.Authorization',
+    ],
+    [
+      'an x-api-key secret header',
+      { secret_headers: { 'x-api-key': 'k' } },
+      'secret_headers.x-api-key',
+    ],
+    ['an x-goog-api-key header', { headers: { 'X-Goog-Api-Key': 'k' } }, 'headers.X-Goog-Api-Key'],
+    [
+      'a variant with an unknown effort',
+      { model_mapping: { a: { model: 'b', overrides: { reasoning_effort: 'extreme' } } } },
+      'model_mapping.a.overrides.reasoning_effort',
+    ],
+    [
+      'a variant thinking budget with thinking off',
+      {
+        model_mapping: {
+          a: { model: 'b', overrides: { thinking: { enabled: false, budget_tokens: 9 } } },
+        },
+      },
+      'model_mapping.a.overrides.thinking',
+    ],
+    [
+      'a variant with an unknown override',
+      { model_mapping: { a: { model: 'b', overrides: { top_q: 1 } } } },
+      'model_mapping.a.overrides',
+    ],
+    ['a mapping to a number', { model_mapping: { a: 5 } }, 'model_mapping.a'],
+    ['an unknown variant suffix', { variant_suffixes: ['-ultra'] }, 'variant_suffixes.0'],
+    [
+      'a body override of the model',
+      { body_override: { set: { model: 'x' } } },
+      'body_override.set.model',
+    ],
+    [
+      'a body override removing stream',
+      { body_override: { remove: ['stream'] } },
+      'body_override.remove.0',
+    ],
+    [
       'a header both plain and secret',
       { headers: { 'x-org': 'a' }, secret_headers: { 'X-Org': 'b' } },
       'secret_headers.X-Org',
@@ -102,6 +144,40 @@ describe('admin field validation', () => {
       secret_headers: { 'x-portkey-api-key': 'pk-123' },
     });
     expect(parsed.secret_headers).toEqual({ 'x-portkey-api-key': 'pk-123' });
+  });
+
+  it('should accept model variants, suffix rules and a body override, and default them to none', () => {
+    const parsed = ChannelCreateSchema.parse({
+      ...channel,
+      model_mapping: {
+        plain: ' upstream ',
+        'opus-thinking': {
+          model: 'claude-opus-4-6',
+          overrides: {
+            thinking: { enabled: true, budget_tokens: 8000 },
+            max_tokens: 64_000,
+            extra_body: { service_tier: 'auto' },
+          },
+        },
+      },
+      variant_suffixes: ['-thinking', '-high'],
+      body_override: { set: { top_k: 4 }, remove: ['temperature'] },
+    });
+    expect(parsed.model_mapping).toEqual({
+      plain: 'upstream',
+      'opus-thinking': {
+        model: 'claude-opus-4-6',
+        overrides: {
+          thinking: { enabled: true, budget_tokens: 8000 },
+          max_tokens: 64_000,
+          extra_body: { service_tier: 'auto' },
+        },
+      },
+    });
+    expect(ChannelCreateSchema.parse(channel)).toMatchObject({
+      variant_suffixes: [],
+      body_override: {},
+    });
   });
 
   it.each<[string, string, { origin: string; pathPrefix: string }]>([

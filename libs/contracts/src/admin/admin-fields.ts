@@ -69,6 +69,17 @@ const FORBIDDEN_HEADERS = new Set([
   'upgrade',
 ]);
 
+/**
+ * Headers that carry the upstream key (OpenAI's Bearer, Anthropic's and Gemini's key headers): the gateway sets
+ * them from the channel's `keys` on every request, so a fixed one would either be overwritten or, on a channel of
+ * another format, send a second credential the operator did not mean to.
+ */
+const AUTH_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
+
+export function authHeaderName(name: string): boolean {
+  return AUTH_HEADERS.has(name.toLowerCase());
+}
+
 export function forbiddenHeaderName(name: string): boolean {
   const lower = name.toLowerCase();
   return FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-');
@@ -82,6 +93,10 @@ const HeaderNameSchema = z
   .refine(
     (name) => !forbiddenHeaderName(name),
     'is set by the gateway itself (connection, content-length, host, transfer-encoding, proxy-*, ...)',
+  )
+  .refine(
+    (name) => !authHeaderName(name),
+    'carries the upstream key, which the gateway sends from keys: put the credential in keys',
   );
 
 const HeaderValueSchema = z
@@ -90,15 +105,18 @@ const HeaderValueSchema = z
   .regex(HEADER_VALUE, 'must not contain CR, LF, NUL or other control characters');
 
 /** Extra headers sent to an upstream: valid names and values, no header twice (names are case-insensitive). */
-export const HeadersSchema = z
-  .record(HeaderNameSchema, HeaderValueSchema)
-  .superRefine((headers, ctx) => {
-    const seen = new Set<string>();
-    for (const name of Object.keys(headers)) {
-      const lower = name.toLowerCase();
-      if (seen.has(lower)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is given twice (in another case)' });
-      }
-      seen.add(lower);
+export const HeadersSchema = z.record(z.string(), HeaderValueSchema).superRefine((headers, ctx) => {
+  const seen = new Set<string>();
+  for (const name of Object.keys(headers)) {
+    // Checked here rather than as the record's key schema, whose refusal would not say why.
+    const named = HeaderNameSchema.safeParse(name);
+    if (!named.success) {
+      ctx.addIssue({ code: 'custom', path: [name], message: named.error.issues[0].message });
     }
-  });
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is given twice (in another case)' });
+    }
+    seen.add(lower);
+  }
+});

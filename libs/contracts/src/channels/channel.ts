@@ -2,6 +2,11 @@
 // validation) and the router (NATS edge validation and storage), so both sides agree on one shape.
 import { z } from 'zod';
 import { CredentialSchema, HeadersSchema, isPlainText, plainText } from '../admin/admin-fields';
+import {
+  BodyOverrideSchema,
+  ModelMappingEntrySchema,
+  ModelVariantSuffixSchema,
+} from './model-variants';
 
 export const CHANNEL_TYPES = [
   'openai',
@@ -88,7 +93,12 @@ const channelFields = {
   base_url: BaseUrlSchema,
   keys: z.array(CredentialSchema).max(100),
   models: z.array(ModelNameSchema).max(1000),
-  model_mapping: z.record(ModelNameSchema, ModelNameSchema),
+  /** `{public: upstream}` or `{public: {model: upstream, overrides}}` (a variant, model-variants.ts). */
+  model_mapping: z.record(ModelNameSchema, ModelMappingEntrySchema),
+  /** Standard suffixes that serve every model of the channel under `<model><suffix>` as a variant. */
+  variant_suffixes: z.array(ModelVariantSuffixSchema).max(20),
+  /** Body fields set on or removed from every generation request sent to the channel. */
+  body_override: BodyOverrideSchema,
   groups: z.array(plainText(100)).min(1).max(100),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   weight: z.number().int().min(0).max(1_000_000),
@@ -120,6 +130,8 @@ export const ChannelCreateSchema = z
     keys: channelFields.keys.default([]),
     models: channelFields.models.default([]),
     model_mapping: channelFields.model_mapping.default({}),
+    variant_suffixes: channelFields.variant_suffixes.default([]),
+    body_override: channelFields.body_override.default({}),
     groups: channelFields.groups.default(['default']),
     priority: channelFields.priority.default(0),
     weight: channelFields.weight.default(1),
@@ -172,6 +184,8 @@ export const ChannelPatchSchema = z
     keys: channelFields.keys,
     models: channelFields.models,
     model_mapping: channelFields.model_mapping,
+    variant_suffixes: channelFields.variant_suffixes,
+    body_override: channelFields.body_override,
     groups: channelFields.groups,
     priority: channelFields.priority,
     weight: channelFields.weight,
@@ -238,7 +252,9 @@ export const ChannelViewSchema = z.object({
   base_url: z.string().nullable(),
   keys: z.array(z.string()),
   models: z.array(z.string()),
-  model_mapping: z.record(z.string(), z.string()),
+  model_mapping: z.record(z.string(), ModelMappingEntrySchema),
+  variant_suffixes: z.array(ModelVariantSuffixSchema),
+  body_override: BodyOverrideSchema,
   groups: z.array(z.string()),
   priority: z.number(),
   weight: z.number(),

@@ -29,7 +29,10 @@ const keyFields = {
 };
 
 /** A budget needs its period and a period its budget. */
-function budgetComplete(key: { budget_usd?: number | null; budget_period?: string | null }): boolean {
+function budgetComplete(key: {
+  budget_usd?: number | null;
+  budget_period?: string | null;
+}): boolean {
   return (key.budget_usd ?? null) === null
     ? (key.budget_period ?? null) === null
     : (key.budget_period ?? null) !== null;
@@ -85,7 +88,8 @@ export const KeyPatchSchema = z
   // A patch naming one of the two must name the other: the pair is checked whole.
   .refine(
     (patch) =>
-      (patch.budget_usd === undefined && patch.budget_period === undefined) || budgetComplete(patch),
+      (patch.budget_usd === undefined && patch.budget_period === undefined) ||
+      budgetComplete(patch),
     BUDGET_INCOMPLETE,
   );
 export type KeyPatch = z.infer<typeof KeyPatchSchema>;

@@ -9,6 +9,11 @@ import {
   ChannelTypeSchema,
   HostedToolPolicySchema,
 } from '../channels/channel';
+import {
+  BodyOverrideSchema,
+  ModelMappingEntrySchema,
+  ModelVariantSuffixSchema,
+} from '../channels/model-variants';
 import { defineEvent, defineRequest } from '../define';
 
 export const SnapshotChannelSchema = z.object({
@@ -18,7 +23,10 @@ export const SnapshotChannelSchema = z.object({
   base_url: z.string().nullable(),
   keys_encrypted: z.array(z.string()),
   models: z.array(z.string()),
-  model_mapping: z.record(z.string(), z.string()),
+  model_mapping: z.record(z.string(), ModelMappingEntrySchema),
+  /** A router from before variants sends none. */
+  variant_suffixes: z.array(ModelVariantSuffixSchema).default([]),
+  body_override: BodyOverrideSchema.default({}),
   groups: z.array(z.string()),
   priority: z.number(),
   weight: z.number(),
