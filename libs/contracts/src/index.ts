@@ -10,6 +10,7 @@ export * from './admin/admin';
 export * from './limits/limits-usage';
 export * from './limits/limits-shared';
 export * from './usage/usage-recorded';
+export * from './usage/request-bodies';
 export * from './pricing/model-price';
 export * from './admin/channel-test';
 export * from './admin/admin-fields';

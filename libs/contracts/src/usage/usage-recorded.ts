@@ -8,6 +8,7 @@ import { DateTimeSchema, plainText } from '../admin/admin-fields';
 import { defineEvent, defineRequest } from '../define';
 import { storableText } from '../text/storable-text';
 import { ErrorClassSchema } from '../upstream/upstream-outcome';
+import { RequestBodiesSchema } from './request-bodies';
 
 const tokens = z.number().int().min(0).max(1e12);
 
@@ -109,6 +110,8 @@ export const UsageRecordSchema = z.object({
    * takes the record's cost out of that lease as it debits the key. Absent from an older ingress.
    */
   credit_holder: z.string().min(1).max(100).optional(),
+  /** The request's and the answer's bodies, only when the operator turned body logging on (issue 19). */
+  bodies: RequestBodiesSchema.optional(),
   created_at: z.iso
     .datetime({ offset: true })
     .refine((value) => !value.startsWith('0000'), 'year 0000 does not exist'),
