@@ -1,4 +1,5 @@
 // Ingress configuration: the one place it reads the environment, validated at boot.
+import { MAX_LOGGED_BODY_CHARS } from '@relaymesh/contracts';
 import { hashClientKey } from '@relaymesh/secrets';
 import {
   EnvSource,
@@ -70,6 +71,17 @@ export const DEFAULT_UPSTREAM_READ_LIMITS: UpstreamReadLimits = {
   eventBytes: 16 * 1024 * 1024,
 };
 
+/**
+ * Body logging (issue 19): off by default. On, each metered request's body and the answer sent to the client
+ * (each cut to `maxBytes`, credentials redacted) go with its usage record to the ledger's `request_bodies`.
+ */
+export interface BodyLogSettings {
+  enabled: boolean;
+  maxBytes: number;
+}
+
+export const DEFAULT_BODY_LOG: BodyLogSettings = { enabled: false, maxBytes: 64 * 1024 };
+
 export class IngressEnv {
   constructor(
     readonly port: number,
@@ -126,6 +138,7 @@ export class IngressEnv {
      * cache and limit counters; credit leases and shared counters keep limits exact across them).
      */
     readonly workers: number = 1,
+    readonly bodyLog: BodyLogSettings = DEFAULT_BODY_LOG,
   ) {}
 }
 
@@ -234,6 +247,18 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .default('false')
         .transform((value) => value === 'true' || value === '1'),
       RELAYMESH_INGRESS_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+      RELAYMESH_BODY_LOG: z
+        .enum(['on', 'off'])
+        .default('off')
+        .transform((value) => value === 'on'),
+      // Half of what a record carries per body (MAX_LOGGED_BODY_CHARS), leaving room for the truncation mark and
+      // keeping a record with both bodies well under NATS's default 1 MiB payload for ordinary (JSON) text.
+      RELAYMESH_BODY_LOG_MAX_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_LOGGED_BODY_CHARS / 2)
+        .default(DEFAULT_BODY_LOG.maxBytes),
       RELAYMESH_LEAN_LISTENER: z
         .enum(['on', 'off'])
         .default('on')
@@ -295,5 +320,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       tpmMax: env.RELAYMESH_LIMITS_SHARED_TPM_MAX,
     },
     env.RELAYMESH_INGRESS_WORKERS,
+    { enabled: env.RELAYMESH_BODY_LOG, maxBytes: env.RELAYMESH_BODY_LOG_MAX_BYTES },
   );
 }

@@ -21,6 +21,7 @@ import { DataPlaneReply, DataPlaneRequest } from './exchange';
 import { GatewayError, gatewayFault } from './gateway-error';
 import { RequestObservers, RequestTrace, startTrace } from './request-trace';
 import { foreignUpstreamError } from './upstream-error';
+import { BodyCapture, captureWrites, loggedBodies } from '../usage/body-capture';
 
 const logger = new Logger('DataPlane');
 const requestsBy = labelledChildren((...values) => ingressRequests.labels(...values));
@@ -106,6 +107,9 @@ export class DataPlane implements BeforeApplicationShutdown {
       if (!reply.raw.writableFinished) abort.abort();
     };
     reply.raw.once('close', onClose);
+    // Body logging: a branch on a boolean; off, nothing is copied.
+    const answer = this.env.bodyLog.enabled ? new BodyCapture(this.env.bodyLog.maxBytes) : null;
+    if (answer) captureWrites(reply.raw, answer);
     let failure: unknown = null;
     try {
       await (span ? span.run(() => handle(abort.signal, trace)) : handle(abort.signal, trace));
@@ -121,9 +125,20 @@ export class DataPlane implements BeforeApplicationShutdown {
       requestsBy(route, format, String(trace.status)).inc();
       durationBy(route, format).observe((performance.now() - trace.startedAt) / 1000);
       span?.end(trace, failure);
+      if (answer) {
+        trace.bodies = loggedBodies(requestCapture(request, this.env.bodyLog.maxBytes), answer);
+      }
       this.observers.notify(trace);
     }
   }
+}
+
+/** The client's body as the data plane parsed it, serialised again (absent: none was sent). */
+function requestCapture(request: DataPlaneRequest, maxBytes: number): BodyCapture | undefined {
+  if (request.body === undefined || request.body === null) return undefined;
+  const capture = new BodyCapture(maxBytes);
+  capture.append(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
+  return capture;
 }
 
 function renderFailure(

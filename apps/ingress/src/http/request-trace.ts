@@ -5,7 +5,13 @@
 // (from the relay's folded outcome), and DataPlane again at the end (status) and the request span (its trace
 // context). Attempts return their results; nothing else writes here.
 import { Injectable, Logger } from '@nestjs/common';
-import { ChannelType, ErrorClass, KeyRecord, UsageAttempt } from '@relaymesh/contracts';
+import {
+  ChannelType,
+  ErrorClass,
+  KeyRecord,
+  RequestBodies,
+  UsageAttempt,
+} from '@relaymesh/contracts';
 import { TokenUsage } from '@relaymesh/protocols';
 import type { TraceCarrier } from '@relaymesh/telemetry';
 import type { RelayOutcome } from '../relay/attempt';
@@ -50,6 +56,8 @@ export interface RequestTrace {
   droppedTools: readonly string[];
   /** The request span's W3C trace context when tracing is on (the usage record carries it to the ledger). */
   traceContext: TraceCarrier | null;
+  /** The request's and answer's bodies, only when body logging is on (DataPlane, at the end). */
+  bodies: RequestBodies | null;
 }
 
 export function startTrace(
@@ -81,6 +89,7 @@ export function startTrace(
     lateError: null,
     droppedTools: [],
     traceContext: null,
+    bodies: null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { BodyCapture, loggedBodies, TRUNCATION_MARK } from './body-capture';
+import { BodyCapture, captureWrites, loggedBodies, TRUNCATION_MARK } from './body-capture';
 
 describe('BodyCapture', () => {
   it('keeps a body under the cap whole, from strings and bytes alike', () => {
@@ -51,5 +51,24 @@ describe('loggedBodies', () => {
       response: null,
       truncated: true,
     });
+  });
+});
+
+describe('captureWrites', () => {
+  it('copies what is written and ended, and still writes it', () => {
+    const written: unknown[] = [];
+    const res = {
+      write: (chunk: unknown) => written.push(chunk) > 0,
+      end: (chunk?: unknown) => {
+        if (chunk !== undefined) written.push(chunk);
+      },
+    };
+    const capture = new BodyCapture(1024);
+    captureWrites(res, capture);
+    res.write('data: 1\n\n');
+    res.write(Buffer.from('data: 2\n\n'));
+    res.end(() => undefined as unknown);
+    expect(capture.text()).toBe('data: 1\n\ndata: 2\n\n');
+    expect(written).toHaveLength(3);
   });
 });

@@ -67,3 +67,30 @@ export function loggedBodies(
     truncated: (request?.truncated ?? false) || (response?.truncated ?? false),
   };
 }
+
+/** What body logging needs of the response: node's `write` and `end`, whose calls it observes. */
+export interface WritableAnswer {
+  write(...args: unknown[]): boolean;
+  end(...args: unknown[]): unknown;
+}
+
+/**
+ * Copies into `capture` what is written to `res` from now on (up to the capture's cap), whoever writes it: a
+ * JSON answer, a relayed stream, an error envelope. Installed per request only when body logging is on.
+ */
+export function captureWrites(res: WritableAnswer, capture: BodyCapture): void {
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  res.write = (...args: unknown[]): boolean => {
+    if (isChunk(args[0])) capture.append(args[0]);
+    return write(...args);
+  };
+  res.end = (...args: unknown[]): unknown => {
+    if (isChunk(args[0])) capture.append(args[0]);
+    return end(...args);
+  };
+}
+
+function isChunk(value: unknown): value is string | Uint8Array {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}

@@ -44,6 +44,7 @@ export function toUsageRecord(
       duration_ms: roundMs(attempt.duration_ms),
     })),
     ...(trace.droppedTools.length > 0 ? { dropped_tools: [...trace.droppedTools] } : {}),
+    ...(trace.bodies !== null ? { bodies: trace.bodies } : {}),
     created_at: new Date(trace.receivedAt).toISOString(),
   });
 }
