@@ -194,6 +194,7 @@ describe('usage-ledger over NATS and Postgres', () => {
         'migrations',
         'model_prices',
         'rate_windows',
+        'request_bodies',
         'usage_dead_letters',
         'usage_records',
       ]);
@@ -208,6 +209,7 @@ describe('usage-ledger over NATS and Postgres', () => {
         'AddKeyBudgets1763900900000',
         'AddUsageDroppedTools1763901100000',
         'AddUsageAttemptLog1763901200000',
+        'CreateRequestBodies1763901300000',
       ]);
     });
 
@@ -241,9 +243,12 @@ describe('usage-ledger over NATS and Postgres', () => {
           'migrations',
           'model_prices',
           'rate_windows',
+          'request_bodies',
           'usage_dead_letters',
           'usage_records',
         ]);
+        await dataSource.undoLastMigration({ transaction: 'each' });
+        expect(await tables()).not.toContain('request_bodies');
         const attemptLogColumn = async (): Promise<number> => {
           const { rows } = await pg.query<{ n: string }>(
             `SELECT count(*) AS n FROM information_schema.columns

@@ -41,6 +41,7 @@ import { NatsConnection, Subscription, connect } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { z } from 'zod';
+import { BodyRetention } from '../src/usage/body-retention.service';
 import { loadUsageLedgerEnv } from '../src/config/usage-ledger.env';
 import { startUsageLedger } from '../src/usage-ledger.app';
 import { LEDGER_CONSUMER } from '../src/usage/usage-writer.service';
@@ -452,6 +453,56 @@ describe('usage-ledger metering over JetStream and Postgres', () => {
       expect(data[1]).toMatchObject({ attempts: 2, attempt_log });
       expect(data[0].attempt_log).toBeUndefined();
       expect((await explore(`missing-${randomUUID()}`)).status).toBe(404);
+    });
+
+    it('should store logged bodies beside their record, answer them, and prune them past retention', async () => {
+      const key = await createKey('bodies', 100);
+      const requestId = `bodies-${randomUUID()}`;
+      const bodies = {
+        request: '{"model":"priced-model"}',
+        response: 'data: {"a":1}\n\n',
+        truncated: true,
+      };
+      const old = record({
+        key_id: key.id,
+        request_id: requestId,
+        bodies,
+        created_at: new Date(Date.now() - 73 * 3_600_000).toISOString(),
+      });
+      const fresh = record({ key_id: key.id, request_id: requestId, bodies });
+      const bare = record({ key_id: key.id, request_id: requestId });
+      for (const r of [old, fresh, bare]) await publisher.publish(UsageRecorded, r, r.id);
+      const explore = async () => {
+        const reply = await bus.request(
+          AdminUsageRequest,
+          AdminUsageRequest.request.parse({ request_id: requestId }),
+        );
+        return z.object({ data: z.array(UsageViewSchema) }).parse(reply.body).data;
+      };
+      const stored = await waitFor(
+        async () => ((await explore()).length === 3 ? explore() : null),
+        {
+          what: 'the three records',
+        },
+      );
+      const byId = new Map(stored.map((r) => [r.id, r]));
+      expect(byId.get(old.id)?.bodies).toEqual(bodies);
+      expect(byId.get(fresh.id)?.bodies).toEqual(bodies);
+      expect(byId.get(bare.id)?.bodies).toBeUndefined();
+      // The lists never carry bodies.
+      const listed = await admin(
+        bus.request(AdminUsageList, AdminUsageList.request.parse({ key_id: key.id })),
+        200,
+      );
+      const listedData = z.object({ data: z.array(UsageViewSchema) }).parse(listed).data;
+      expect(listedData.some((r) => r.bodies !== undefined)).toBe(false);
+
+      // Default retention 72 h: the 73-hour-old record's bodies go, the record stays.
+      expect(await app!.get(BodyRetention).prune()).toBe(1);
+      const pruned = new Map((await explore()).map((r) => [r.id, r]));
+      expect(pruned.size).toBe(3);
+      expect(pruned.get(old.id)?.bodies).toBeUndefined();
+      expect(pruned.get(fresh.id)?.bodies).toEqual(bodies);
     });
   });
 });

@@ -18,6 +18,8 @@ export class UsageLedgerEnv {
     readonly logLevels: ReturnType<typeof logLevelsFrom>,
     /** The whole environment, for `${VAR}` references in the config file. */
     readonly variables: EnvSource,
+    /** How long logged request/answer bodies (issue 19) are kept before the periodic prune deletes them. */
+    readonly bodyLogRetentionMs: number = 72 * 3_600_000,
   ) {}
 }
 
@@ -29,6 +31,7 @@ export function loadUsageLedgerEnv(source: EnvSource = process.env): UsageLedger
       ...databaseEnvShape,
       PORT: z.coerce.number().int().min(0).max(65535).default(8083),
       RELAYMESH_CONFIG: z.string().optional(),
+      RELAYMESH_BODY_LOG_RETENTION_HOURS: z.coerce.number().min(0).max(87_600).default(72),
     },
     source,
   );
@@ -44,5 +47,6 @@ export function loadUsageLedgerEnv(source: EnvSource = process.env): UsageLedger
     env.RELAYMESH_CONFIG ?? null,
     logLevelsFrom(env.LOG_LEVEL),
     source,
+    env.RELAYMESH_BODY_LOG_RETENTION_HOURS * 3_600_000,
   );
 }

@@ -31,7 +31,10 @@ export class UsageHandler {
     { request_id }: RequestPayload<typeof AdminUsageRequest>,
   ): Promise<AdminReply> {
     return adminReply(200, async () => {
-      const data = await this.usage.query({ request_id, limit: RECORDS_PER_REQUEST_ID });
+      const data = await this.usage.query(
+        { request_id, limit: RECORDS_PER_REQUEST_ID },
+        { bodies: true },
+      );
       if (data.length === 0) throw new AdminError(404, `no request with id ${request_id}`);
       return { data };
     });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PricingModule } from '../pricing/pricing.module';
+import { BodyRetention } from './body-retention.service';
 import { DeadLetterHandler } from './dead-letter.handler';
 import { DeadLetterRepository, SqlDeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterService } from './dead-letter.service';
@@ -15,6 +16,7 @@ import { SqlUsageRepository, UsageRepository } from './usage.repository';
   controllers: [UsageHandler, DeadLetterHandler, UsageSummaryHandler],
   providers: [
     UsageWriter,
+    BodyRetention,
     DeadLetterService,
     UsageSummaryService,
     { provide: UsageRepository, useClass: SqlUsageRepository },

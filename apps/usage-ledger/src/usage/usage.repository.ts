@@ -3,7 +3,13 @@
 // were new to their keys' used_usd. Nothing is acknowledged to JetStream before this commits.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UsageAttempt, UsageQuery, UsageRecord, UsageView } from '@relaymesh/contracts';
+import {
+  RequestBodies,
+  UsageAttempt,
+  UsageQuery,
+  UsageRecord,
+  UsageView,
+} from '@relaymesh/contracts';
 import { isUuid, quoteIdent } from '@relaymesh/persistence';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClientKey } from '../keys/client-key.entity';
@@ -31,7 +37,10 @@ export abstract class UsageRepository {
     alongside?: AlongsideCommit,
     nowMs?: number,
   ): Promise<CommittedBatch>;
-  abstract query(query: UsageQuery): Promise<UsageView[]>;
+  /** `bodies`: include each record's logged bodies, where stored (the request explorer; not the lists). */
+  abstract query(query: UsageQuery, options?: { bodies?: boolean }): Promise<UsageView[]>;
+  /** Deletes the logged bodies of records created before `before` (retention); answers how many. */
+  abstract pruneBodies(before: Date): Promise<number>;
   /** A stored record by its id (not its request id), or null. */
   abstract get(id: string): Promise<UsageView | null>;
 }
@@ -70,12 +79,15 @@ interface UsageRow {
   attempt_log: UsageAttempt[] | null;
   created_at: Date;
   dropped_tools: string[] | null;
+  /** Only when asked for and stored (request_bodies). */
+  bodies?: RequestBodies | null;
 }
 
-function toView({ attempt_log, ...row }: UsageRow): UsageView {
+function toView({ attempt_log, bodies, ...row }: UsageRow): UsageView {
   return {
     ...row,
     ...(attempt_log === null ? {} : { attempt_log }),
+    ...(bodies ? { bodies } : {}),
     input_tokens: Number(row.input_tokens),
     output_tokens: Number(row.output_tokens),
     cache_read_tokens: Number(row.cache_read_tokens),
@@ -91,6 +103,7 @@ export class SqlUsageRepository extends UsageRepository {
   private readonly records: string;
   private readonly keys: string;
   private readonly leases: string;
+  private readonly bodies: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
@@ -98,6 +111,7 @@ export class SqlUsageRepository extends UsageRepository {
     this.records = `${schema}.usage_records`;
     this.keys = `${schema}.client_keys`;
     this.leases = `${schema}.credit_leases`;
+    this.bodies = `${schema}.request_bodies`;
   }
 
   commit(
@@ -119,7 +133,10 @@ export class SqlUsageRepository extends UsageRepository {
     // One batch may hold a record twice (published again under another message id, within the consumer's
     // linger): it is inserted once, and must be debited once, so the batch is made unique by record id first.
     const batch = [...new Map(given.map((priced) => [priced.record.id, priced])).values()];
-    const rows = batch.map(({ record, costUsd }) => ({ ...record, cost_usd: costUsd }));
+    const rows = batch.map(({ record: { bodies: _bodies, ...record }, costUsd }) => ({
+      ...record,
+      cost_usd: costUsd,
+    }));
     const inserted = await manager.query<{ id: string }[]>(
       `INSERT INTO ${this.records} (${NAMES.join(', ')})
        SELECT ${NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${COLUMNS})
@@ -129,6 +146,7 @@ export class SqlUsageRepository extends UsageRepository {
     );
     const fresh = new Set(inserted.map((row) => row.id));
     const insertedRecords = batch.filter((p) => fresh.has(p.record.id));
+    await this.storeBodies(manager, insertedRecords);
 
     const perKey = new Map<string, { cost: number; ids: string[] }>();
     for (const { record, costUsd } of insertedRecords) {
@@ -175,6 +193,29 @@ export class SqlUsageRepository extends UsageRepository {
     };
   }
 
+  /** The logged bodies of the new records that carry them (body logging on in ingress), with their records. */
+  private async storeBodies(manager: EntityManager, records: PricedRecord[]): Promise<void> {
+    const rows = records.flatMap(({ record }) =>
+      record.bodies ? [{ id: record.id, created_at: record.created_at, ...record.bodies }] : [],
+    );
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.bodies} (id, request, response, truncated, created_at)
+       SELECT id, request, response, truncated, created_at FROM jsonb_to_recordset($1::jsonb)
+         AS r(id uuid, request text, response text, truncated boolean, created_at timestamptz)
+       ON CONFLICT (id) DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  async pruneBodies(before: Date): Promise<number> {
+    const deleted = await this.dataSource.query<[unknown[], number]>(
+      `DELETE FROM ${this.bodies} WHERE created_at < $1`,
+      [before],
+    );
+    return deleted[1];
+  }
+
   /**
    * A debited cost leaves the lease it was admitted against (credit_holder): it moved from what the lease
    * holds to the key's used_usd, so the key's free balance (credit − used − held) counts it once.
@@ -201,7 +242,7 @@ export class SqlUsageRepository extends UsageRepository {
     );
   }
 
-  async query(query: UsageQuery): Promise<UsageView[]> {
+  async query(query: UsageQuery, options: { bodies?: boolean } = {}): Promise<UsageView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -214,8 +255,12 @@ export class SqlUsageRepository extends UsageRepository {
     if (query.since !== undefined) add('created_at >= ?', query.since);
     if (query.until !== undefined) add('created_at < ?', query.until);
     params.push(query.limit);
+    const bodies = options.bodies
+      ? `, (SELECT jsonb_build_object('request', b.request, 'response', b.response, 'truncated', b.truncated)
+           FROM ${this.bodies} b WHERE b.id = ${this.records}.id) AS bodies`
+      : '';
     const rows = await this.dataSource.query<UsageRow[]>(
-      `SELECT ${NAMES.join(', ')} FROM ${this.records}
+      `SELECT ${NAMES.join(', ')}${bodies} FROM ${this.records}
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC
        LIMIT $${params.length}`,

@@ -9,6 +9,7 @@ import { CreateRateWindows1763900800000 } from './1763900800000-CreateRateWindow
 import { AddKeyBudgets1763900900000 } from './1763900900000-AddKeyBudgets';
 import { AddUsageDroppedTools1763901100000 } from './1763901100000-AddUsageDroppedTools';
 import { AddUsageAttemptLog1763901200000 } from './1763901200000-AddUsageAttemptLog';
+import { CreateRequestBodies1763901300000 } from './1763901300000-CreateRequestBodies';
 
 export const usageLedgerMigrations = [
   CreateClientKeys1763900100000,
@@ -21,4 +22,5 @@ export const usageLedgerMigrations = [
   AddKeyBudgets1763900900000,
   AddUsageDroppedTools1763901100000,
   AddUsageAttemptLog1763901200000,
+  CreateRequestBodies1763901300000,
 ];
