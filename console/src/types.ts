@@ -148,7 +148,16 @@ export interface UsageRecord {
   attempt_log?: UsageAttempt[];
   /** Hosted tool types a Responses translation left out (empty or absent: none). */
   dropped_tools?: string[];
+  /** Only when body logging was on (RELAYMESH_BODY_LOG) and retention has not pruned them. */
+  bodies?: RequestBodies;
   created_at: string;
+}
+
+/** A request's logged bodies, cut to the cap and redacted by ingress. */
+export interface RequestBodies {
+  request: string | null;
+  response: string | null;
+  truncated: boolean;
 }
 
 /** The figures of GET /admin/usage/summary, per row and for the whole range. */

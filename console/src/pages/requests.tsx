@@ -182,6 +182,28 @@ function RequestDetail(props: {
           </table>
         </div>
       )}
+      {r.bodies ? (
+        <div data-testid="bodies">
+          {(
+            [
+              ['Request body', r.bodies.request],
+              ['Answer sent', r.bodies.response],
+            ] as const
+          ).map(([title, text]) =>
+            text === null ? null : (
+              <details class="snippet" key={title} data-body={title}>
+                <summary>
+                  {title}
+                  {r.bodies?.truncated ? ' (may be truncated)' : ''}
+                </summary>
+                <pre>
+                  <code>{text}</code>
+                </pre>
+              </details>
+            ),
+          )}
+        </div>
+      ) : null}
     </article>
   );
 }
