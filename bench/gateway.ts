@@ -457,11 +457,15 @@ async function main(): Promise<void> {
   process.once('exit', cleanup);
   try {
     log(
-      `starting relaymesh (${options.mode}${options.ingressReplicas > 1 ? `, ${options.ingressReplicas} ingress replicas` : ''})`,
+      `starting relaymesh (${options.mode}${options.ingressReplicas > 1 ? `, ${options.ingressReplicas} ingress replicas` : ''}${options.ingressWorkers > 1 ? `, ${options.ingressWorkers} workers each` : ''})`,
     );
     relay = await startDeployment(options.mode, {
       label: 'bench',
       ingressReplicas: options.ingressReplicas,
+      env:
+        options.ingressWorkers > 1
+          ? { RELAYMESH_INGRESS_WORKERS: String(options.ingressWorkers) }
+          : {},
       nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     const deployment = relay;
@@ -553,6 +557,7 @@ async function main(): Promise<void> {
           seconds: (Date.now() - startedAt) / 1000,
           mode: options.mode,
           ingressReplicas: options.ingressReplicas,
+          ingressWorkers: options.ingressWorkers,
           smoke: options.smoke,
           machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version },
           measurements,

@@ -5,10 +5,10 @@
 import '@relaymesh/telemetry/register';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { runMain } from '@relaymesh/app';
+import { InvalidEnvironmentError, runMain } from '@relaymesh/app';
 import { SecretBox, hashClientKey } from '@relaymesh/secrets';
 import { InProcessBroker, TransportConfig } from '@relaymesh/messaging';
-import { EmbeddedPostgres } from '@relaymesh/persistence';
+import { EmbeddedDataDirError, EmbeddedPostgres } from '@relaymesh/persistence';
 import { shutdownTracing } from '@relaymesh/telemetry';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,7 +55,12 @@ async function main(): Promise<void> {
 
   const embeddedPostgres = env.DATABASE_URL
     ? null
-    : await EmbeddedPostgres.start(join(dataDir, 'pglite'));
+    : await EmbeddedPostgres.start(join(dataDir, 'pglite')).catch((err: unknown) => {
+        // The operator's to resolve (a data directory of another Postgres major): one message, no stack.
+        throw err instanceof EmbeddedDataDirError
+          ? new InvalidEnvironmentError(`relaymesh: ${err.message}`)
+          : err;
+      });
   const source = {
     ...process.env,
     DATABASE_URL: env.DATABASE_URL ?? embeddedPostgres!.url,
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
       ? { kind: 'nats', url: env.NATS_URL, prefix: env.RELAYMESH_NATS_PREFIX, name }
       : { kind: 'in-process', broker, name };
 
+  const ingressEnv = loadIngressEnv(source);
   const router = await startRouter(loadRouterEnv(source), transport('router'), false);
   const ledger = await startUsageLedger(
     loadUsageLedgerEnv(source),
@@ -84,7 +90,6 @@ async function main(): Promise<void> {
     transport('health-prober'),
     false,
   );
-  const ingressEnv = loadIngressEnv(source);
   const ingress = await startIngress(ingressEnv, transport('ingress'), false);
   if (newAdminToken !== null) {
     writeFileSync(adminTokenFile, `${adminTokenHash}\n`, { mode: 0o600 });

@@ -9,6 +9,7 @@ describe('parseBenchArgs', () => {
       portkey: false,
       unlimitedKey: false,
       ingressReplicas: 1,
+      ingressWorkers: 1,
       loadSeconds: 5,
       warmupSeconds: 1,
       probeRequests: 2000,
@@ -37,6 +38,7 @@ describe('parseBenchArgs', () => {
       parseBenchArgs([
         '--mode=distributed',
         '--ingress-replicas=2',
+        '--workers=2',
         '--cpu-prof',
         '--portkey',
         '--unlimited-key',
@@ -46,6 +48,7 @@ describe('parseBenchArgs', () => {
     ).toMatchObject({
       mode: 'distributed',
       ingressReplicas: 2,
+      ingressWorkers: 2,
       cpuProf: true,
       portkey: true,
       unlimitedKey: true,
@@ -59,6 +62,8 @@ describe('parseBenchArgs', () => {
     [['--duration=0'], /positive number/],
     [['--requests=2.5'], /whole number/],
     [['--ingress-replicas=2'], /needs --mode=distributed/],
+    [['--workers=2'], /--workers needs --mode=distributed/],
+    [['--mode=distributed', '--workers=0'], /--workers must be a positive number/],
     [['--fast'], /unknown flag --fast/],
     [['--out='], /needs a path/],
   ])('should refuse %j', (argv, message) => {

@@ -15,6 +15,8 @@ export interface BenchOptions {
   unlimitedKey: boolean;
   /** Distributed mode: ingress processes behind the load (the load is split evenly between them). */
   ingressReplicas: number;
+  /** Distributed mode: node:cluster workers per ingress process (RELAYMESH_INGRESS_WORKERS; default 1). */
+  ingressWorkers: number;
   /** Seconds of each load measurement (after its warm-up). */
   loadSeconds: number;
   warmupSeconds: number;
@@ -31,6 +33,7 @@ export const USAGE = `npm run bench -- [flags]
   --smoke                 about 5 s of load in all (CI)
   --mode=distributed      the four apps as processes on the real NATS and Postgres (default: embedded)
   --ingress-replicas=N    distributed mode: N ingress processes sharing the load (default 1)
+  --workers=N             distributed mode: N cluster workers in each ingress process (default 1)
   --unlimited-key         the bench key without a credit limit (default: finite credit, served on leases)
   --cpu-prof              run relaymesh under node --cpu-prof and print the top self-time functions
   --portkey               also measure @portkey-ai/gateway@1.15.2 (installed in a temp dir; skipped offline)
@@ -47,6 +50,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     portkey: false,
     unlimitedKey: false,
     ingressReplicas: 1,
+    ingressWorkers: 1,
     loadSeconds: 5,
     warmupSeconds: 1,
     probeRequests: 2000,
@@ -86,6 +90,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--ingress-replicas':
         options.ingressReplicas = positiveInteger(flag, value);
         break;
+      case '--workers':
+        options.ingressWorkers = positiveInteger(flag, value);
+        break;
       case '--duration':
         duration = positiveNumber(flag, value);
         break;
@@ -105,6 +112,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   }
   if (options.ingressReplicas > 1 && options.mode !== 'distributed') {
     throw new Error('--ingress-replicas needs --mode=distributed');
+  }
+  if (options.ingressWorkers > 1 && options.mode !== 'distributed') {
+    throw new Error('--workers needs --mode=distributed (the one-process start runs one ingress)');
   }
   if (options.smoke) {
     options.loadSeconds = 0.3;

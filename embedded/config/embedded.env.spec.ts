@@ -25,4 +25,11 @@ describe('embedded log level', () => {
     expect(loadEmbeddedEnv({ LOG_LEVEL: 'log' }).LOG_LEVEL).toBe('log');
     expect(() => loadEmbeddedEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
+
+  it('refuses ingress workers: the in-process bus cannot reach other processes', () => {
+    expect(() => loadEmbeddedEnv({ RELAYMESH_INGRESS_WORKERS: '2' })).toThrow(
+      /four-process deployment[\s\S]*RELAYMESH_INGRESS_WORKERS/,
+    );
+    expect(loadEmbeddedEnv({ RELAYMESH_INGRESS_WORKERS: '1' }).RELAYMESH_INGRESS_WORKERS).toBe(1);
+  });
 });

@@ -14,6 +14,16 @@ export const embeddedEnvShape = {
   RELAYMESH_SECRET_KEY: z.string().optional(),
   /** Unset: one is made at first start and printed once. Same rule as standalone ingress. */
   RELAYMESH_ADMIN_TOKEN: AdminTokenSchema.optional(),
+  /** Workers are processes; the embedded apps talk over an in-process bus that other processes cannot join. */
+  RELAYMESH_INGRESS_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(
+      1,
+      'more than 1 needs the four-process deployment (ingress on NATS); npm start runs one ingress',
+    )
+    .optional(),
   /** `npm start` is for a person at a terminal: warnings and errors after the banner, unless asked for more. */
   LOG_LEVEL: commonEnvShape.LOG_LEVEL.unwrap().default('warn'),
 };

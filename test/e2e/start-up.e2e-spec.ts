@@ -2,7 +2,7 @@
 // warnings and errors (LOG_LEVEL brings Nest's start-up log back), and a start refused for a bad environment
 // prints the reason, not a stack trace, from the embedded launcher and a standalone app alike.
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, waitFor } from '@relaymesh/testing';
@@ -89,6 +89,7 @@ describe('npm start', () => {
 describe('a start refused for a bad environment', () => {
   it.each([
     ['embedded/main.js', 'relaymesh', { RELAYMESH_ADMIN_TOKEN: 'short' }],
+    ['embedded/main.js', 'relaymesh', { RELAYMESH_INGRESS_WORKERS: '2' }],
     ['apps/ingress/src/main.js', 'ingress', { RELAYMESH_ADMIN_TOKEN: 'short' }],
     ['apps/router/src/main.js', 'router', { LOG_LEVEL: 'loud' }],
   ])('should say why in %s, without a stack trace, and exit 1', async (entry, app, env) => {
@@ -98,5 +99,27 @@ describe('a start refused for a bad environment', () => {
     expect(output).toContain(`${app}: invalid environment:`);
     expect(output).toContain(Object.keys(env)[0]);
     expect(output).not.toMatch(STACK_FRAME);
+  });
+});
+
+describe('a start on a data directory of another Postgres major', () => {
+  it('should say what the directory is and what to do, without a stack trace, and exit 1', async () => {
+    // What relaymesh with PGlite 0.5 (Postgres 18) left: PGlite 0.6 cannot open it ("failed to initialize").
+    const dataDir = mkdtempSync(join(tmpdir(), 'relaymesh-pg18-'));
+    mkdirSync(join(dataDir, 'pglite'));
+    writeFileSync(join(dataDir, 'pglite', 'PG_VERSION'), '18\n');
+    try {
+      const proc = run('embedded/main.js', {
+        PORT: String(await freePort()),
+        RELAYMESH_DATA_DIR: dataDir,
+      });
+      expect(await proc.exited).toBe(1);
+      const output = proc.output();
+      expect(output).toContain('was made by Postgres 18; this relaymesh embeds Postgres 19');
+      expect(output).toContain('RELAYMESH_DATA_DIR');
+      expect(output).not.toMatch(STACK_FRAME);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,30 +1,92 @@
-// Embedded Postgres for `npm start`: PGlite (Postgres compiled to WASM) in this process, served on a loopback
-// socket so TypeORM's ordinary `postgres` driver talks to it exactly as to a real server. See
-// shared/notes/embedded-postgres.md for what was measured and why not typeorm-pglite (no transaction
-// isolation), and pglite-wire-server.ts for why our own wire server rather than pglite-socket's. One caveat
-// holds here that real Postgres lacks: all connections share one PGlite session, so code inside a transaction
-// must query through that transaction's manager only.
-import { PGlite } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
-import { PGliteWireServer } from './pglite-wire-server';
+// Embedded Postgres for `npm start`: PGlite (Postgres compiled to WASM) served on a loopback socket, so TypeORM's
+// ordinary `postgres` driver talks to it exactly as to a real server. See shared/notes/embedded-postgres.md for
+// what was measured and why not typeorm-pglite (no transaction isolation), and pglite-wire-server.ts for why our
+// own wire server rather than pglite-socket's. One caveat holds here that real Postgres lacks: all connections
+// share one PGlite session, so code inside a transaction must query through that transaction's manager only.
+//
+// PGlite runs in a child process of its own (embedded-postgres.main.ts), for two reasons. Memory: V8's
+// optimising compiler, tiering PGlite's large WebAssembly functions up, held ~450 MB at its peak; the child runs
+// with `--liftoff-only` (baseline code only, README "Memory" has the figures), a V8 flag that is process-wide
+// and fixed at start, so the gateway's own code keeps the optimiser. Isolation: a fault that stops PGlite (it
+// can spin inside WebAssembly or exit its runtime) cannot stop the gateway with it.
+import { ChildProcess, fork } from 'node:child_process';
+import { Logger } from '@nestjs/common';
+import { join } from 'node:path';
+import { DEFAULT_VACUUM_INTERVAL_MS, EmbeddedDataDirError, PGliteHostOptions } from './pglite-host';
+
+export {
+  DEFAULT_VACUUM_INTERVAL_MS,
+  EMBEDDED_POSTGRES_MAJOR,
+  EMBEDDED_POSTGRES_SETTINGS,
+  EmbeddedDataDirError,
+  dataDirMismatch,
+} from './pglite-host';
+
+/** Between this process and the embedded Postgres process. */
+export type HostMessage =
+  | { kind: 'ready'; url: string }
+  | { kind: 'failed'; name: string; message: string }
+  | { kind: 'stop' };
+
+/** V8 flags of the embedded Postgres process (gc: to let go of initdb's memory once, embedded-postgres.main.ts). */
+export const EMBEDDED_POSTGRES_NODE_FLAGS: readonly string[] = ['--liftoff-only', '--expose-gc'];
 
 export class EmbeddedPostgres {
-  private constructor(
-    private readonly db: PGlite,
-    private readonly server: PGliteWireServer,
-    readonly url: string,
-  ) {}
+  private readonly logger = new Logger('EmbeddedPostgres');
+  private stopping = false;
 
-  static async start(dataDir: string): Promise<EmbeddedPostgres> {
-    mkdirSync(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir);
-    const server = new PGliteWireServer(db);
-    const port = await server.listen();
-    return new EmbeddedPostgres(db, server, `postgres://postgres@127.0.0.1:${port}/postgres`);
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) {
+        this.logger.error(
+          `the embedded database stopped (${signal ?? `exit code ${code}`}): restart relaymesh`,
+        );
+      }
+    });
   }
 
+  /** The child's process id (for measuring its memory). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  static async start(
+    dataDir: string,
+    options: PGliteHostOptions = { vacuumIntervalMs: DEFAULT_VACUUM_INTERVAL_MS },
+  ): Promise<EmbeddedPostgres> {
+    const args = [dataDir, String(options.vacuumIntervalMs)];
+    const child = fork(join(__dirname, 'embedded-postgres.main.js'), args, {
+      execArgv: [...EMBEDDED_POSTGRES_NODE_FLAGS],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const exited = (code: number | null) =>
+        reject(new Error(`the embedded database exited while starting (exit code ${code})`));
+      child.once('exit', exited);
+      child.once('message', (message: HostMessage) => {
+        child.off('exit', exited);
+        if (message.kind === 'ready') return resolve(message.url);
+        if (message.kind === 'failed') {
+          reject(
+            message.name === 'EmbeddedDataDirError'
+              ? new EmbeddedDataDirError(message.message)
+              : new Error(`the embedded database could not start: ${message.message}`),
+          );
+        }
+      });
+    });
+    return new EmbeddedPostgres(child, url);
+  }
+
+  /** Closes the database cleanly (its last writes reach disk), then the process ends. */
   async stop(): Promise<void> {
-    await this.server.close();
-    await this.db.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.stopping = true;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.send({ kind: 'stop' } satisfies HostMessage);
+    await exited;
   }
 }

@@ -7,8 +7,22 @@
 // ("bind message supplies 6 parameters, but prepared statement requires 4", "unnamed prepared statement does
 // not exist"). Here a connection's messages run as one unit up to the message that ends a query (Sync, Query),
 // and while a unit leaves an explicit transaction open, only that connection's units run until it ends.
+//
+// PGlite runs inside this process, so nothing a connection sends may stop it: framing is checked before a
+// message is queued, what PGlite cannot serve is refused with a Postgres error (wire-protocol.ts says why), and
+// a unit that fails inside PGlite costs its connection, never the process (pglite#1046's second defect: one
+// throw there stopped every later query).
 import type { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 import { Server, Socket, createServer } from 'node:net';
+import {
+  SQLSTATE,
+  errorResponse,
+  frameMessage,
+  frameStartup,
+  readyForQuery,
+  refusalOf,
+} from './wire-protocol';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -20,13 +34,17 @@ const TERMINATE = 'X';
 interface Unit {
   connection: Connection;
   messages: Buffer[];
+  /** Answered with this error instead of being run (wire-protocol.ts refusalOf). */
+  refusal: string | null;
 }
 
 class Connection {
-  buffer = Buffer.alloc(0);
+  buffer: Buffer = Buffer.alloc(0);
   pending: Buffer[] = [];
   started = false;
   closed = false;
+  /** After a refused unit that ended in Flush: later messages are dropped until Sync, as Postgres does. */
+  skippingToSync = false;
 
   constructor(readonly socket: Socket) {}
 
@@ -36,8 +54,10 @@ class Connection {
 }
 
 export class PGliteWireServer {
+  private readonly logger = new Logger('EmbeddedPostgres');
   private readonly server: Server;
   private readonly queue: Unit[] = [];
+  private readonly tasks: { what: string; task: () => Promise<unknown> }[] = [];
   private readonly connections = new Set<Connection>();
   /** The connection whose explicit transaction is open: only its units may run. */
   private owner: Connection | null = null;
@@ -74,40 +94,49 @@ export class PGliteWireServer {
 
   /** Splits the byte stream into messages and queues them as units. */
   private receive(connection: Connection, chunk: Buffer): void {
-    connection.buffer = Buffer.concat([connection.buffer, chunk]);
-    for (;;) {
+    connection.buffer =
+      connection.buffer.length === 0 ? chunk : Buffer.concat([connection.buffer, chunk]);
+    while (!connection.closed) {
       const buffer = connection.buffer;
+      const framing = connection.started ? frameMessage(buffer) : frameStartup(buffer);
+      if (framing.kind === 'incomplete') return;
+      if (framing.kind === 'fault') {
+        // The stream cannot be resynchronised: Postgres closes such a connection too.
+        this.refuseConnection(connection, framing.reason);
+        return;
+      }
+      const message = buffer.subarray(0, framing.bytes);
+      connection.buffer = buffer.subarray(framing.bytes);
       if (!connection.started) {
-        // Startup-phase messages have no type byte: length, then a request code or protocol version.
-        if (buffer.length < 8) return;
-        const length = buffer.readInt32BE(0);
-        const code = buffer.readInt32BE(4);
-        if (buffer.length < length) return;
-        connection.buffer = buffer.subarray(length);
+        const code = message.readInt32BE(4);
         if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
           connection.write(Buffer.from('N'));
         } else if (code !== CANCEL_REQUEST) {
           connection.started = true;
-          this.enqueue({ connection, messages: [buffer.subarray(0, length)] });
+          this.enqueue({ connection, messages: [message], refusal: null });
         }
         continue;
       }
-      if (buffer.length < 5) return;
-      const total = 1 + buffer.readInt32BE(1);
-      if (buffer.length < total) return;
-      const type = String.fromCharCode(buffer[0]);
-      const message = buffer.subarray(0, total);
-      connection.buffer = buffer.subarray(total);
-      if (type === TERMINATE) {
+      if (framing.type === TERMINATE) {
         connection.socket.end();
         return;
       }
       connection.pending.push(message);
-      if (UNIT_END.has(type)) {
-        this.enqueue({ connection, messages: connection.pending });
+      if (UNIT_END.has(framing.type)) {
+        const messages = connection.pending;
         connection.pending = [];
+        const refusal = messages.map(refusalOf).find((reason) => reason !== null) ?? null;
+        this.enqueue({ connection, messages, refusal });
       }
     }
+  }
+
+  /** A framing fault: a fatal error to the client, then the connection is closed. */
+  private refuseConnection(connection: Connection, reason: string): void {
+    this.logger.warn(`closing a connection: ${reason}`);
+    connection.write(errorResponse('FATAL', SQLSTATE.protocolViolation, reason));
+    connection.socket.end();
+    this.drop(connection);
   }
 
   private enqueue(unit: Unit): void {
@@ -115,7 +144,16 @@ export class PGliteWireServer {
     void this.run();
   }
 
-  /** Runs queued units one at a time, the transaction owner's first. */
+  /**
+   * Runs `task` on the session between two units while no transaction is open (maintenance: VACUUM cannot run
+   * inside one, and must not run inside a client's). A failure is logged, never thrown.
+   */
+  runWhenIdle(what: string, task: () => Promise<unknown>): void {
+    this.tasks.push({ what, task });
+    void this.run();
+  }
+
+  /** Runs queued units one at a time, the transaction owner's first. Never rejects. */
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -123,8 +161,15 @@ export class PGliteWireServer {
       for (;;) {
         if (this.owner?.closed) {
           // Its connection went away mid-transaction. Not through runExclusive: exec takes the same mutex.
-          await this.db.exec('ROLLBACK');
+          await this.rollBack();
           this.owner = null;
+        }
+        if (this.owner === null && this.tasks.length > 0) {
+          const { what, task } = this.tasks.shift()!;
+          await task().catch((err: unknown) =>
+            this.logger.error(`${what} failed in the embedded database: ${describe(err)}`),
+          );
+          continue;
         }
         const index =
           this.owner === null ? 0 : this.queue.findIndex((u) => u.connection === this.owner);
@@ -137,16 +182,60 @@ export class PGliteWireServer {
     }
   }
 
-  private async execute({ connection, messages }: Unit): Promise<void> {
+  private async execute(unit: Unit): Promise<void> {
+    const { connection, messages } = unit;
     if (connection.closed) return;
-    await this.db.runExclusive(async () => {
-      for (const message of messages) {
-        await this.db.execProtocolRawStream(new Uint8Array(message), {
-          onRawData: (data) => connection.write(data),
-        });
-      }
-    });
-    this.owner = this.db.isInTransaction() ? connection : null;
+    if (unit.refusal !== null || connection.skippingToSync) {
+      this.refuse(unit);
+      return;
+    }
+    try {
+      await this.db.runExclusive(async () => {
+        for (const message of messages) {
+          await this.db.execProtocolRawStream(new Uint8Array(message), {
+            onRawData: (data) => connection.write(data),
+          });
+        }
+      });
+      this.owner = this.db.isInTransaction() ? connection : null;
+    } catch (err) {
+      // A fault inside PGlite: the session's state is unknown, so the connection goes (its pool opens another)
+      // and so does any transaction it left open; the process and every other connection carry on.
+      this.logger.error(`a query failed inside the embedded database: ${describe(err)}`);
+      connection.write(
+        errorResponse('FATAL', SQLSTATE.internalError, 'internal error in the embedded database'),
+      );
+      connection.socket.end();
+      this.drop(connection);
+      if (this.owner === connection || this.inTransaction()) await this.rollBack();
+      this.owner = null;
+    }
+  }
+
+  /** Answers a refused unit as Postgres answers a failed one: the error, then ReadyForQuery at its Sync. */
+  private refuse({ connection, messages, refusal }: Unit): void {
+    if (refusal !== null && !connection.skippingToSync) {
+      connection.write(errorResponse('ERROR', SQLSTATE.featureNotSupported, refusal));
+    }
+    const last = String.fromCharCode(messages[messages.length - 1][0]);
+    connection.skippingToSync = last === 'H';
+    if (last !== 'H') connection.write(readyForQuery(this.owner === connection ? 'T' : 'I'));
+  }
+
+  private inTransaction(): boolean {
+    try {
+      return this.db.isInTransaction();
+    } catch {
+      return false;
+    }
+  }
+
+  private async rollBack(): Promise<void> {
+    try {
+      await this.db.exec('ROLLBACK');
+    } catch (err) {
+      this.logger.error(`rolling back a dropped connection's transaction failed: ${describe(err)}`);
+    }
   }
 
   /** A connection gone mid-transaction must not hold the session: its transaction is rolled back. */
@@ -159,4 +248,8 @@ export class PGliteWireServer {
     // The run loop rolls back a closed owner's transaction before anything else runs.
     if (this.owner === connection) void this.run();
   }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

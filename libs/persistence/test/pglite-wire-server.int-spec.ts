@@ -5,17 +5,38 @@
 // PGlite loads its WASM through a dynamic import, which jest's VM does not allow: the server runs in a child
 // process from the build (npm test builds first), exactly as `npm start` runs it.
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
+import { waitFor } from '@relaymesh/testing';
 
 const BUILT = resolve(__dirname, '../../../dist/libs/persistence/src/embedded-postgres.js');
+
+/** Opens a raw socket, completes start-up, sends `bytes`; resolves with all the server sent once it closes. */
+async function sendRaw(url: string, bytes: Buffer): Promise<string> {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => {
+    received.push(chunk);
+    // ReadyForQuery after start-up: now the bytes under test.
+    if (received.length === 1) socket.write(bytes);
+  });
+  const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
+  const startup = Buffer.alloc(8);
+  startup.writeInt32BE(8 + params.length);
+  startup.writeInt32BE(196608, 4);
+  socket.write(Buffer.concat([startup, params]));
+  await new Promise((done) => socket.once('close', done));
+  return Buffer.concat(received).toString('latin1');
+}
 
 describe('PGliteWireServer', () => {
   let child: ChildProcess;
   let dataDir: string;
   let pools: Pool[];
+  let url: string;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'relaymesh-pglite-'));
@@ -23,12 +44,12 @@ describe('PGliteWireServer', () => {
       process.execPath,
       [
         '-e',
-        `require(${JSON.stringify(BUILT)}).EmbeddedPostgres.start(${JSON.stringify(dataDir)})` +
+        `require(${JSON.stringify(BUILT)}).EmbeddedPostgres.start(${JSON.stringify(dataDir)}, { vacuumIntervalMs: 500 })` +
           '.then((pg) => console.log(pg.url))',
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    const url = await new Promise<string>((done, fail) => {
+    url = await new Promise<string>((done, fail) => {
       child.stdout!.once('data', (chunk: Buffer) => done(chunk.toString().trim()));
       child.once('exit', (code) => fail(new Error(`embedded Postgres exited with ${code}`)));
     });
@@ -88,5 +109,66 @@ describe('PGliteWireServer', () => {
     client.release(new Error('drop this connection'));
     const { rows } = await pools[3].query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
     expect(rows[0].n).toBe(40);
+  });
+
+  it('makes a new data directory of the Postgres major it expects', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EMBEDDED_POSTGRES_MAJOR } = require(BUILT) as { EMBEDDED_POSTGRES_MAJOR: string };
+    expect(readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim()).toBe(EMBEDDED_POSTGRES_MAJOR);
+  });
+
+  it('refuses COPY with a clear error (PGlite would exit) and goes on serving', async () => {
+    await pools[0].query('CREATE TABLE copied (a int)');
+    await expect(pools[0].query('COPY copied FROM STDIN')).rejects.toMatchObject({
+      code: '0A000',
+      message: expect.stringContaining('does not support COPY'),
+    });
+    const { rows } = await pools[0].query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
+    expect(rows[0].n).toBe(40);
+  });
+
+  it('refuses cursors inside a transaction, which stays usable', async () => {
+    const client = await pools[1].connect();
+    try {
+      await client.query('BEGIN');
+      await expect(client.query('DECLARE c CURSOR FOR SELECT 1')).rejects.toMatchObject({
+        code: '0A000',
+        message: expect.stringContaining('does not support cursors (DECLARE)'),
+      });
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT n FROM counter WHERE id = $1',
+        [1],
+      );
+      expect(rows[0].n).toBe(40);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('closes a connection whose message length is impossible, and the others go on', async () => {
+    // A length of -5: passed on, PGlite would spin inside WebAssembly and the whole process would hang.
+    const answer = await sendRaw(url, Buffer.from([0x51, 0xff, 0xff, 0xff, 0xfb, 0x41, 0x42]));
+    expect(answer).toContain('C08P01');
+    expect(answer).toContain('invalid message length -5');
+    const { rows } = await pools[2].query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
+    expect(rows[0].n).toBe(40);
+  });
+
+  it("vacuums on its own, between the clients' units (autovacuum does not run in PGlite)", async () => {
+    await pools[0].query('CREATE TABLE churn (id int PRIMARY KEY, n int NOT NULL)');
+    await pools[0].query('INSERT INTO churn VALUES (1, 0)');
+    for (let i = 0; i < 50; i++) {
+      await pools[i % 4].query('UPDATE churn SET n = n + 1 WHERE id = 1');
+    }
+    await waitFor(
+      async () => {
+        const { rows } = await pools[1].query<{ last_vacuum: Date | null }>(
+          "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'churn'",
+        );
+        return Boolean(rows[0]?.last_vacuum);
+      },
+      { what: 'a VACUUM of the churned table', timeoutMs: 20_000, intervalMs: 100 },
+    );
   });
 });

@@ -5,3 +5,4 @@ export * from './readiness';
 export * from './labelled';
 export * from './tracing/trace-context';
 export { shutdownTracing, startTracing } from './tracing/tracing-sdk';
+export { joinClusterMetrics, metricsText, serveClusterMetrics } from './cluster-metrics';

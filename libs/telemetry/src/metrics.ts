@@ -19,6 +19,8 @@ for (const name of [
 
 export const buildInfo = new Gauge({
   name: 'relaymesh_build_info',
+  // Across ingress workers (cluster-metrics.ts): each holds the same fact, so not their sum.
+  aggregator: 'first',
   help: 'Always 1; labels carry the version and the app(s) in this process.',
   labelNames: ['version', 'app'] as const,
   registers: [registry],
@@ -70,6 +72,7 @@ export const keyCacheLookups = new Counter({
 
 export const routingSnapshotVersion = new Gauge({
   name: 'relaymesh_routing_snapshot_version',
+  aggregator: 'min',
   help: 'Version of the routing snapshot this process routes with.',
   registers: [registry],
 });
@@ -84,6 +87,7 @@ export function markRoutingSnapshotConfirmed(at: number = Date.now()): void {
 
 export const routingSnapshotAge = new Gauge({
   name: 'relaymesh_ingress_routing_snapshot_age_seconds',
+  aggregator: 'max',
   help: 'Seconds since the router last sent or re-announced (every 15 s) the snapshot this replica routes with; grows while the router or NATS is away.',
   registers: [registry],
   collect() {
@@ -93,6 +97,7 @@ export const routingSnapshotAge = new Gauge({
 
 export const healthModelChannels = new Gauge({
   name: 'relaymesh_health_model_channels',
+  aggregator: 'min',
   help: 'Channels serving each model in each group, by rotation, as the leading health-prober sees them: in (routable), ejected (only in panic), out (disabled). A model with none in or ejected cannot be served.',
   labelNames: ['group', 'model', 'rotation'] as const,
   registers: [registry],
@@ -100,6 +105,7 @@ export const healthModelChannels = new Gauge({
 
 export const routingSnapshotPublished = new Gauge({
   name: 'relaymesh_routing_snapshot_published_timestamp_seconds',
+  aggregator: 'max',
   help: 'When the router published the snapshot in use (age = time() - this).',
   registers: [registry],
 });
@@ -279,6 +285,7 @@ export const ingressOverloadRefusals = new Counter({
 // The health-prober (self-healing channels). Counted by the leader, which makes the decisions.
 export const healthChannelState = new Gauge({
   name: 'relaymesh_health_channel_state',
+  aggregator: 'first',
   help: 'One-hot: 1 for the health state each channel is in (unknown, healthy, degraded, ejected, disabled, recovering).',
   labelNames: ['channel', 'state'] as const,
   registers: [registry],
@@ -307,6 +314,7 @@ export const healthTransitions = new Counter({
 
 export const healthLeader = new Gauge({
   name: 'relaymesh_health_leader',
+  aggregator: 'max',
   help: '1 when this health-prober replica is the leader (persists, publishes, probes).',
   registers: [registry],
 });
@@ -315,6 +323,7 @@ export const healthLeader = new Gauge({
 // scrape, so a graph of them matches what /readyz said at that moment.
 export const dependencyUp = new Gauge({
   name: 'relaymesh_dependency_up',
+  aggregator: 'min',
   help: '1 when the app can reach the dependency (nats, postgres) now, checked at each scrape.',
   labelNames: ['app', 'dependency'] as const,
   registers: [registry],

@@ -2,6 +2,7 @@
 // readiness.ts), /metrics (Prometheus text) for every app.
 import { Controller, Get, Header, HttpCode, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { metricsText } from './cluster-metrics';
 import { registry } from './metrics';
 import { readiness } from './readiness';
 
@@ -22,6 +23,6 @@ export class OpsController {
   @Get('metrics')
   @Header('content-type', registry.contentType)
   metrics(): Promise<string> {
-    return registry.metrics();
+    return metricsText();
   }
 }

@@ -4,7 +4,7 @@
 // subject prefix and schema prefix of their own, so suites run in parallel.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -219,7 +219,7 @@ function deployment(
     processes: () =>
       procs
         .filter((p) => p.child.pid !== undefined && p.child.exitCode === null)
-        .map((p) => ({ name: p.name, pid: p.child.pid! })),
+        .flatMap((p) => [{ name: p.name, pid: p.child.pid! }, ...forkedBy(p.name, p.child.pid!)]),
     async startApp(app) {
       const old = find(app);
       const fresh = { ...launch(old.name, old.file, old.env, old.nodeArgs), port: old.port };
@@ -345,4 +345,33 @@ async function startDistributed(options: DeploymentOptions): Promise<Deployment>
     },
     ingressUrls,
   );
+}
+
+/**
+ * The processes an app forked itself (Linux /proc), named after it: `embedded/postgres` for the embedded
+ * database, `<app>/worker-N` for ingress workers. Counted with their app in the benchmark's CPU and memory.
+ */
+function forkedBy(name: string, pid: number): RelaymeshProcess[] {
+  let children: number[];
+  try {
+    children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .split(/\s+/)
+        .filter((field) => field !== '')
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+  let workers = 0;
+  return children.map((child) => {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${child}/cmdline`, 'utf8');
+    } catch {
+      // Gone since it was listed.
+    }
+    const role = command.includes('embedded-postgres.main') ? 'postgres' : `worker-${++workers}`;
+    return { name: `${name}/${role}`, pid: child };
+  });
 }

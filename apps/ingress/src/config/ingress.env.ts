@@ -121,6 +121,11 @@ export class IngressEnv {
      */
     readonly leanListener: boolean = true,
     readonly sharedLimits: SharedLimits = DEFAULT_SHARED_LIMITS,
+    /**
+     * Processes (node:cluster workers) serving the one port; each is like a replica (its own snapshot, key
+     * cache and limit counters; credit leases and shared counters keep limits exact across them).
+     */
+    readonly workers: number = 1,
   ) {}
 }
 
@@ -228,6 +233,7 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
         .enum(['true', 'false', '1', '0', ''])
         .default('false')
         .transform((value) => value === 'true' || value === '1'),
+      RELAYMESH_INGRESS_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
       RELAYMESH_LEAN_LISTENER: z
         .enum(['on', 'off'])
         .default('on')
@@ -288,5 +294,6 @@ export function loadIngressEnv(source: EnvSource = process.env): IngressEnv {
       rpmMax: env.RELAYMESH_LIMITS_SHARED_RPM_MAX,
       tpmMax: env.RELAYMESH_LIMITS_SHARED_TPM_MAX,
     },
+    env.RELAYMESH_INGRESS_WORKERS,
   );
 }
