@@ -374,9 +374,27 @@ async function accountUsage(
     }
     return total;
   };
+  const inFlight = async () => {
+    let total = 0;
+    for (const origin of relay.ingressUrls) {
+      total += sumCounter(
+        await (await fetch(`${origin}/metrics`)).text(),
+        'relaymesh_ingress_in_flight_requests',
+      );
+    }
+    return total;
+  };
   const query = adminUsageQuery((method, path) => relay.admin(method, path), keyId);
   let account: UsageAccount = { requestsServed: 0, records: 0 };
   try {
+    // Requests the load tool gave up on at the end of its run are still being served (and metered): the
+    // count of requests served is final only once none is in flight. Read before that, records that commit
+    // after the read outnumber it.
+    await waitFor(async () => (await inFlight()) === 0, {
+      what: 'ingress to finish the requests in flight',
+      timeoutMs: smoke ? 20_000 : 60_000,
+      intervalMs: 100,
+    });
     await waitFor(
       async () => {
         account = {

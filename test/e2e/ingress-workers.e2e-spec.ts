@@ -103,7 +103,7 @@ describe('ingress with two cluster workers on one port (distributed)', () => {
     const before = pids.map(cpuTicks);
     for (let round = 0; round < 10; round++) {
       const statuses = await Promise.all(Array.from({ length: 30 }, () => ask(url, key)));
-      expect(statuses.every((s) => s === 200)).toBe(true);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
     }
     const used = pids.map((pid, i) => cpuTicks(pid) - before[i]);
     const total = used[0] + used[1];

@@ -101,6 +101,22 @@ describe('the Responses API through relaymesh (pass-through, hosted tools, store
       models: ['claude-strict'],
       hosted_tools: 'refuse',
     });
+    // OpenAI-compatible servers: one declares /v1/responses, one does not (Chat Completions only).
+    await createChannel({
+      name: 'compat-responses',
+      type: 'openai-compatible',
+      base_url: orgB.url,
+      keys: ['sk-compat'],
+      models: ['compat-r'],
+      responses_api: true,
+    });
+    await createChannel({
+      name: 'compat-chat',
+      type: 'openai-compatible',
+      base_url: orgB.url,
+      keys: ['sk-compat'],
+      models: ['compat-chat'],
+    });
     const key = await relay.admin<{ key: string }>('POST', '/keys', { name: 'responses' });
     client = new OpenAI({ apiKey: key.body.key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
     await waitFor(async () => (await client.models.list()).data.length >= 3, {
@@ -146,6 +162,13 @@ describe('the Responses API through relaymesh (pass-through, hosted tools, store
     expect(usage).toMatchObject({ channel_id: channelIds['org-a'], dropped_tools: [] });
     expect(usage.input_tokens).toBeGreaterThan(0);
     expect(usage.output_tokens).toBe(data.usage?.output_tokens);
+  });
+
+  it('should pass through to an openai-compatible server only when it declares the Responses API', async () => {
+    await client.responses.create({ model: 'compat-r', input: 'Say hello.', store: false });
+    await client.responses.create({ model: 'compat-chat', input: 'Say hello.', store: false });
+
+    expect(generations(orgB).map((r) => r.path)).toEqual(['/v1/responses', '/v1/chat/completions']);
   });
 
   it('should relay a stream event by event and meter the usage of its response.completed', async () => {
@@ -198,6 +221,21 @@ describe('the Responses API through relaymesh (pass-through, hosted tools, store
     expect((await usageOf(streamed.headers.get('x-request-id')!)).dropped_tools).toEqual([
       'file_search',
     ]);
+  });
+
+  it('should answer a hosted tool type no header can carry, naming it in the usage record only', async () => {
+    const { response } = await client.responses
+      .create({
+        model: 'claude-r',
+        input: 'Say hello.',
+        tools: [{ type: 'odd\r\nx-injected: 1' }, { type: 'file_search' }] as never,
+      })
+      .withResponse();
+
+    expect(response.headers.get('x-relaymesh-dropped-tools')).toBe('file_search');
+    expect(response.headers.get('x-injected')).toBeNull();
+    const usage = await usageOf(response.headers.get('x-request-id')!);
+    expect(usage.dropped_tools).toEqual(['odd\ufffd\ufffdx-injected: 1', 'file_search']);
   });
 
   it("should refuse with a 400 naming the tools on a channel whose policy is 'refuse'", async () => {

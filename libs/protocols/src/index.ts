@@ -20,18 +20,12 @@ export type {
   StreamEncoder,
 } from './hub/protocol-adapter';
 export { hubRequest } from './hub/hub-request';
-export type { EmbeddingsResult } from './hub/embeddings';
 export { embeddingsUsage, estimateEmbeddingTokens } from './hub/embeddings';
-// Provider-run tools and model variants (pure; being wired by ingress and router)
+// Provider-run tools and model variants (wired by ingress and router)
 export { hostedToolsFor } from './hub/hosted-tools';
 export type { HostedToolTarget } from './hub/hosted-tools';
-export {
-  STANDARD_SUFFIX_RULES,
-  applyOverrides,
-  mergeOverrides,
-  resolveVariant,
-} from './hub/request-overrides';
-export type { RequestOverrides, SuffixRule } from './hub/request-overrides';
+export { STANDARD_SUFFIX_RULES, applyOverrides, mergeOverrides } from './hub/request-overrides';
+export type { RequestOverrides } from './hub/request-overrides';
 
 // Error envelopes of the formats, for errors the gateway raises itself
 export { openAIErrorBody, openAIErrorType } from './openai-base/errors';

@@ -35,7 +35,17 @@ export class GenerationService {
       body: request.body,
     });
     const refs = client.passThrough.storedReferences?.(request.body) ?? [];
-    const pinned = refs.length > 0 ? this.pins.channelFor(refs, Date.now()) : null;
+    // The first id this replica knows decides the channel (one conversation's ids come from one channel).
+    const now = Date.now();
+    let pinnedRef: string | undefined;
+    let pinned: string | null = null;
+    for (const ref of refs) {
+      pinned = this.pins.channelFor([ref], now);
+      if (pinned !== null) {
+        pinnedRef = ref;
+        break;
+      }
+    }
     const plan = planGeneration(request, admitted.key, Date.now(), pinned, refs.length > 0);
     let outcome: RelayOutcome;
     try {
@@ -43,7 +53,7 @@ export class GenerationService {
     } catch (err) {
       if (err instanceof GatewayError && err.details.code === 'no_available_channel') {
         // The channel holding the state this request continues cannot take it: say so, not "no channel".
-        if (pinned !== null) throw storedStateUnavailable(refs[0]);
+        if (pinnedRef !== undefined) throw storedStateUnavailable(pinnedRef.slice(0, 100));
         // No channel of the request's own format could take what the hub cannot carry: say why.
         if (request.untranslatable) throw request.untranslatable;
       }

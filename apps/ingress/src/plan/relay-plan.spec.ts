@@ -8,6 +8,7 @@ import {
   CountTokensPlan,
   RelayPlan,
   attemptFor,
+  droppedToolsHeader,
   unknownStoredState,
   upstreamHeaders,
 } from './relay-plan';
@@ -344,6 +345,18 @@ describe('attemptFor a Responses client', () => {
     expect(
       attempt.reading.usageOf({ usage: { input_tokens: 3, output_tokens: 4 } })?.outputTokens,
     ).toBe(4);
+  });
+});
+
+describe('droppedToolsHeader', () => {
+  it('should name the dropped tools, leaving out a client-chosen type no header can carry', () => {
+    expect(droppedToolsHeader(['file_search', 'code_interpreter'])).toBe(
+      'file_search,code_interpreter',
+    );
+    expect(droppedToolsHeader(['a\r\nx-injected: 1', 'x'.repeat(101), 'mcp'])).toBe('mcp');
+    expect(droppedToolsHeader(Array(40).fill('t'))?.split(',')).toHaveLength(32);
+    expect(droppedToolsHeader(['\u0000'])).toBeNull();
+    expect(droppedToolsHeader([])).toBeNull();
   });
 });
 

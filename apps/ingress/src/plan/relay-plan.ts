@@ -159,6 +159,19 @@ export type AttemptPlan =
 /** The response header that names the hosted tools a translation dropped. */
 export const DROPPED_TOOLS_HEADER = 'x-relaymesh-dropped-tools';
 
+const HEADER_TOOL_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
+const HEADER_MAX_TOOLS = 32;
+
+/**
+ * The header's value: the dropped tools' type names, comma-separated. A type is the client's own text: one that
+ * is not a plain token (a line break would make the header invalid) or past the bound is left out of the
+ * header (the usage record keeps it, normalised); null when none is left.
+ */
+export function droppedToolsHeader(tools: readonly string[]): string | null {
+  const names = tools.filter((tool) => HEADER_TOOL_NAME.test(tool)).slice(0, HEADER_MAX_TOOLS);
+  return names.length > 0 ? names.join(',') : null;
+}
+
 /**
  * The attempt for `channel` serving `upstreamModel`, or null when the channel cannot serve this request (its
  * type has no adapter, or the request cannot be translated to its format): skipped, not failed. `random`

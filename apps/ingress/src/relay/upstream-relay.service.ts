@@ -44,6 +44,7 @@ import {
   DROPPED_TOOLS_HEADER,
   RelayPlan,
   attemptFor,
+  droppedToolsHeader,
   unknownStoredState,
 } from '../plan/relay-plan';
 import { tracedAttempt } from '../tracing/request-spans';
@@ -380,14 +381,13 @@ export class UpstreamRelay {
       };
       const { reading, droppedTools } = plan;
       // Set before the answer's head goes out, taken back if this channel fails before it did.
-      if (droppedTools.length > 0) {
-        request.reply.header(DROPPED_TOOLS_HEADER, droppedTools.join(','));
-      }
+      const dropped = droppedToolsHeader(droppedTools);
+      if (dropped !== null) request.reply.header(DROPPED_TOOLS_HEADER, dropped);
       let result =
         reading.kind === 'relay_json' || reading.kind === 'render_json'
           ? await answerJson(response, request.reply, context, reading)
           : await answerStream(response, request.reply, context, reading);
-      if (!result.ok && droppedTools.length > 0 && !request.reply.sent) {
+      if (!result.ok && dropped !== null && !request.reply.sent) {
         request.reply.removeHeader(DROPPED_TOOLS_HEADER);
       }
       if (!result.ok && deadline.expired) {
@@ -491,7 +491,10 @@ interface HostedToolRefusal {
 function hostedToolsRefused(model: string, tools: readonly string[]): GatewayError {
   return new GatewayError(
     400,
-    `The provider serving '${model}' cannot run the hosted tools ${tools.map((t) => `'${t}'`).join(', ')}, ` +
+    `The provider serving '${model}' cannot run the hosted tools ${tools
+      .slice(0, 32)
+      .map((t) => `'${t.slice(0, 100)}'`)
+      .join(', ')}, ` +
       `and its channel refuses requests whose tools it would drop: remove them from 'tools'.`,
     { code: 'unsupported_tool', param: 'tools', type: 'invalid_request_error' },
   );

@@ -14,7 +14,10 @@ export interface ResponsePinLimits {
   retentionMs: number;
 }
 
-/** OpenAI's retention of stored responses; a few megabytes of ids per replica at most. */
+/**
+ * OpenAI's retention of stored responses; about 19 MB per replica when full (measured: 100,000 OpenAI-length
+ * ids, ~190 bytes each).
+ */
 export const RESPONSE_PIN_LIMITS: ResponsePinLimits = {
   maxIds: 100_000,
   retentionMs: 30 * 24 * 60 * 60 * 1000,
