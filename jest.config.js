@@ -4,20 +4,44 @@
 //   e2e:  test/e2e/*.e2e-spec.ts, relaymesh as real processes, official SDKs, fake upstreams
 //   deploy: test/deploy/*.deploy-spec.ts, the Kubernetes manifests, alert rules, dashboards and image, offline
 const fs = require('node:fs');
+const path = require('node:path');
 const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 
-// Packages shipped as ES modules only (eventsource-parser 4): Node 22.12+ loads them with require(), but Jest's
-// module loader does not without --experimental-vm-modules, so they are compiled to CommonJS like our own code.
-const ESM_ONLY_PACKAGES = ['eventsource-parser'];
-const swc = ['@swc/jest', { ...swcrc, swcrc: false }];
+/**
+ * The installed packages that ship ES modules (`"type": "module"`), Nest 12 among them, nested ones too: our
+ * CommonJS code requires them, so Jest transforms them to CommonJS as well (test/setup/esm-to-commonjs.js);
+ * every other package is left as it is, as by default.
+ */
+function esModulePackages(dir = path.join(__dirname, 'node_modules'), found = new Set()) {
+  if (!fs.existsSync(dir)) return found;
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry.startsWith('.')) continue;
+    const names = entry.startsWith('@')
+      ? fs.readdirSync(path.join(dir, entry)).map((n) => `${entry}/${n}`)
+      : [entry];
+    for (const name of names) {
+      try {
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, name, 'package.json'), 'utf8'));
+        if (manifest.type === 'module') found.add(name.replace(/[.+]/g, '\\$&'));
+      } catch {
+        continue; // not a package
+      }
+      esModulePackages(path.join(dir, name, 'node_modules'), found);
+    }
+  }
+  return found;
+}
 
 const shared = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': swc,
-    [`/node_modules/(${ESM_ONLY_PACKAGES.join('|')})/.+\\.js$`]: swc,
+    '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }],
+    '^.+\\.m?js$': '<rootDir>/test/setup/esm-to-commonjs.js',
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
+  // Ignored: a file whose innermost node_modules/<package> is not one of them.
+  transformIgnorePatterns: [
+    `/node_modules/(?!.*/node_modules/)(?!(${[...esModulePackages()].join('|')})/)`,
+  ],
   moduleNameMapper: {
     '^@relaymesh/telemetry/register$': '<rootDir>/libs/telemetry/src/register',
     '^@relaymesh/([^/]+)$': '<rootDir>/libs/$1/src',
@@ -45,6 +69,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
+      testEnvironment: '<rootDir>/test/setup/e2e-environment.js',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.js'],
     },

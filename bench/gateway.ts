@@ -63,6 +63,11 @@ interface MeteredServer {
   processes: () => WatchedProcess[];
   /** The processes that make up its data plane (for the ingress-only CPU and RSS figures). */
   isIngress: (name: string) => boolean;
+  /**
+   * Its peak RSS from each process's: by default the highest of its ingress processes (one replica's). The
+   * embedded deployment adds all of its processes up (the gateway and its PGlite child are one deployment).
+   */
+  peakRss?: (byProcess: Record<string, number>) => number | null;
 }
 
 /** A gateway under test: where to send requests and which processes to meter. */
@@ -206,12 +211,17 @@ function serverFigures(
   const ingressRss = Object.entries(usage.peakRssMb)
     .filter(([name]) => gateway.isIngress(name))
     .map(([, mb]) => mb);
+  const peakRssMb = gateway.peakRss
+    ? gateway.peakRss(usage.peakRssMb)
+    : ingressRss.length > 0
+      ? Math.max(...ingressRss)
+      : null;
   return {
     cpuMsPerRequest: perRequest(usage, requests, () => true),
     ingressCpuMsPerRequest: perRequest(usage, requests, gateway.isIngress),
     cpuMsPerRequestByProcess: byProcess,
     systemCpuShare: share(usage),
-    peakRssMb: ingressRss.length > 0 ? Math.max(...ingressRss) : null,
+    peakRssMb,
     peakRssMbByProcess: usage.peakRssMb,
   };
 }
@@ -508,6 +518,12 @@ async function main(): Promise<void> {
       complete: (scenario) => scenario.complete,
       processes: () => deployment.processes(),
       isIngress: (name) => name === 'embedded' || name.startsWith('ingress'),
+      ...(options.mode === 'embedded'
+        ? {
+            peakRss: (byProcess: Record<string, number>) =>
+              Object.values(byProcess).reduce((sum, mb) => sum + mb, 0),
+          }
+        : {}),
     });
     if (options.portkey) {
       portkey = await startPortkey(log);

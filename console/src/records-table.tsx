@@ -46,7 +46,19 @@ export function RecordsTable(props: {
             <tr key={`${r.request_id}-${r.created_at}`} data-request={r.request_id}>
               <td>{dateTime(r.created_at, true)}</td>
               {names && <td>{names.keyName.get(r.key_id) ?? r.key_id}</td>}
-              <td>{r.model}</td>
+              <td>
+                {r.model}
+                {(r.dropped_tools ?? []).length > 0 ? (
+                  <span
+                    class="muted"
+                    data-dropped-tools={r.request_id}
+                    title="Hosted tools the translation dropped"
+                  >
+                    {' '}
+                    (dropped {(r.dropped_tools ?? []).join(', ')})
+                  </span>
+                ) : null}
+              </td>
               {names && (
                 <td>
                   {r.channel_id ? (names.channelName.get(r.channel_id) ?? r.channel_id) : '—'}

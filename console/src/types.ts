@@ -21,6 +21,9 @@ export const CHANNEL_TYPES = [
 ] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
+export const HOSTED_TOOL_POLICIES = ['drop', 'refuse'] as const;
+export type HostedToolPolicy = (typeof HOSTED_TOOL_POLICIES)[number];
+
 export interface Channel {
   id: string;
   name: string;
@@ -31,11 +34,17 @@ export interface Channel {
   /** An upstream name, or a variant: the upstream name with request overrides. */
   model_mapping: Record<string, string | { model: string; overrides: Record<string, unknown> }>;
   variant_suffixes: string[];
+  /** Body fields set on or removed from every generation request sent to the channel. */
+  body_override: { set?: Record<string, unknown>; remove?: string[] };
   groups: string[];
   priority: number;
   weight: number;
   enabled: boolean;
   timeout_ms: number;
+  /** An openai-compatible server that serves /v1/responses itself (openai channels always do). */
+  responses_api: boolean;
+  /** What a translated Responses request's hosted tools without an equivalent become. */
+  hosted_tools: HostedToolPolicy;
   status: ChannelStatus;
   health: {
     state: HealthState;
@@ -137,6 +146,8 @@ export interface UsageRecord {
   attempts?: number;
   /** Absent on records stored before attempts were logged. */
   attempt_log?: UsageAttempt[];
+  /** Hosted tool types a Responses translation left out (empty or absent: none). */
+  dropped_tools?: string[];
   created_at: string;
 }
 

@@ -218,7 +218,6 @@ describe('the image', () => {
       .sort();
     expect(omitted).toEqual([
       '@anthropic-ai/claude-code-linux-x64', // the claude-code e2e's CLI, not the gateway's
-      '@pkgjs/parseargs', // jackspeak's fallback for Node < 18.11 (node:util has parseArgs)
       'pg-cloudflare', // pg's socket for Cloudflare Workers only
     ]);
   });

@@ -70,6 +70,8 @@ describe('npm start', () => {
     expect(output).toContain(`data         ${dataDir}`);
     expect(output).toContain('in-process bus, embedded Postgres (PGlite)');
     expect(output).not.toContain('InstanceLoader');
+    // A clean first start has nothing to warn about (a warning here is one every newcomer would see).
+    expect(output).not.toMatch(/\b(WARN|ERROR)\b/);
     expect(output.trim().split('\n').length).toBeLessThanOrEqual(12);
   });
 

@@ -26,7 +26,7 @@ import {
   uniqueTestId,
   waitFor,
 } from '@relaymesh/testing';
-import { NatsConnection, Subscription, connect } from 'nats';
+import { NatsConnection, Subscription, connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { dataSourceOptions, openDatabase } from '@relaymesh/persistence';
 import { loadHealthProberEnv } from '../src/config/health-prober.env';

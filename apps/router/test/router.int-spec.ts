@@ -34,7 +34,7 @@ import {
   uniqueTestId,
   waitFor,
 } from '@relaymesh/testing';
-import { NatsConnection, Subscription, connect } from 'nats';
+import { NatsConnection, Subscription, connect } from '@nats-io/transport-node';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -33,7 +33,7 @@ import {
   dropSchemasWithPrefix,
   uniqueTestId,
 } from '@relaymesh/testing';
-import { NatsConnection, connect } from 'nats';
+import { NatsConnection, connect } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadUsageLedgerEnv } from '../src/config/usage-ledger.env';

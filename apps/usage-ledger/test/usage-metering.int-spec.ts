@@ -36,7 +36,8 @@ import {
   uniqueTestId,
   waitFor,
 } from '@relaymesh/testing';
-import { NatsConnection, Subscription, connect } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection, Subscription, connect } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { z } from 'zod';
@@ -219,7 +220,7 @@ describe('usage-ledger metering over JetStream and Postgres', () => {
     it('should create the stream with a dedup window and a durable consumer with explicit acks', async () => {
       const key = await createKey('stream-check', 1);
       await publisher.publish(UsageRecorded, record({ key_id: key.id }), randomUUID());
-      const jsm = await wire.jetstreamManager();
+      const jsm = await jetstreamManager(wire);
       const stream = streamNameFor(natsPrefix, UsageRecorded.subject);
 
       const info = await waitFor(() => jsm.consumers.info(stream, LEDGER_CONSUMER), {
@@ -262,7 +263,7 @@ describe('usage-ledger metering over JetStream and Postgres', () => {
       await waitFor(
         async () => {
           const info = await (
-            await wire.jetstreamManager()
+            await jetstreamManager(wire)
           ).consumers.info(streamNameFor(natsPrefix, UsageRecorded.subject), LEDGER_CONSUMER);
           return info.num_pending === 0 && info.num_ack_pending === 0;
         },

@@ -2,11 +2,13 @@
 // on and off, probe now). Validation is the API's own: its field errors are shown beside the fields.
 import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api';
-import { list, ms } from '../format';
+import { bodyOf, draftOf, responsesSummary, type Draft } from '../channel-draft';
+import { ms } from '../format';
 import { channelState } from '../health';
 import { TransitionList } from '../transitions';
 import {
   CHANNEL_TYPES,
+  HOSTED_TOOL_POLICIES,
   type Channel,
   type ChannelTestResult,
   type ChannelTransition,
@@ -97,7 +99,12 @@ export function Channels(props: { canWrite: boolean }) {
                 return (
                   <tr key={channel.id} data-channel={channel.name}>
                     <th scope="row">{channel.name}</th>
-                    <td>{channel.type}</td>
+                    <td>
+                      {channel.type}
+                      <div class="muted" data-responses={channel.name}>
+                        {responsesSummary(channel)}
+                      </div>
+                    </td>
                     <td class="wrap">
                       {channel.models.join(', ') || <span class="muted">all</span>}
                     </td>
@@ -181,61 +188,6 @@ function Timeline(props: { channel: Channel; onClose: () => void }) {
   );
 }
 
-interface Draft {
-  name: string;
-  type: string;
-  base_url: string;
-  keys: string;
-  models: string;
-  groups: string;
-  priority: string;
-  weight: string;
-  timeout_ms: string;
-  enabled: boolean;
-}
-
-function draftOf(channel: Channel | null): Draft {
-  return {
-    name: channel?.name ?? '',
-    type: channel?.type ?? 'openai',
-    base_url: channel?.base_url ?? '',
-    keys: '',
-    models: channel?.models.join(', ') ?? '',
-    groups: channel?.groups.join(', ') ?? 'default',
-    priority: String(channel?.priority ?? 0),
-    weight: String(channel?.weight ?? 1),
-    timeout_ms: String(channel?.timeout_ms ?? 300000),
-    enabled: channel?.enabled ?? true,
-  };
-}
-
-/** The request body: a new channel whole; an edit only what changed (keys only when new ones are typed). */
-function bodyOf(draft: Draft, channel: Channel | null): Record<string, unknown> {
-  const number = (text: string) =>
-    text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text);
-  const full: Record<string, unknown> = {
-    name: draft.name.trim(),
-    type: draft.type,
-    base_url: draft.base_url.trim() === '' ? undefined : draft.base_url.trim(),
-    keys: list(draft.keys),
-    models: list(draft.models),
-    groups: list(draft.groups),
-    priority: number(draft.priority),
-    weight: number(draft.weight),
-    timeout_ms: number(draft.timeout_ms),
-    enabled: draft.enabled,
-  };
-  if (!channel) return full;
-  const before = bodyOf(draftOf(channel), null);
-  const patch: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(full)) {
-    if (field === 'type' || field === 'keys') continue;
-    if (JSON.stringify(value) !== JSON.stringify(before[field])) patch[field] = value;
-  }
-  if (list(draft.keys).length > 0) patch['keys'] = list(draft.keys);
-  return patch;
-}
-
 function ChannelForm(props: {
   channel: Channel | null;
   onClose: () => void;
@@ -249,8 +201,13 @@ function ChannelForm(props: {
   const editing = props.channel !== null;
 
   const submit = async () => {
+    const made = bodyOf(draft, props.channel);
+    if (!made.ok) {
+      setError({ message: 'Some fields are not valid JSON.', fields: made.fields });
+      return;
+    }
     setBusy(true);
-    const body = bodyOf(draft, props.channel);
+    const body = made.body;
     const result = props.channel
       ? await api('PATCH', `/admin/channels/${props.channel.id}`, body)
       : await api('POST', '/admin/channels', body);
@@ -317,6 +274,81 @@ function ChannelForm(props: {
       <Field label="Models" name="models" error={fieldError('models')} hint="Comma-separated">
         {(attrs) => <input {...attrs} value={draft.models} onInput={set('models')} />}
       </Field>
+      <Field
+        label="Model mapping (JSON)"
+        name="model_mapping"
+        error={fieldError('model_mapping')}
+        hint='{"public": "upstream"} or {"public": {"model": "upstream", "overrides": {...}}}'
+      >
+        {(attrs) => (
+          <textarea
+            {...attrs}
+            class="mono"
+            rows={3}
+            value={draft.model_mapping}
+            onInput={set('model_mapping')}
+          />
+        )}
+      </Field>
+      <Field
+        label="Variant suffixes"
+        name="variant_suffixes"
+        error={fieldError('variant_suffixes')}
+        hint="Comma-separated: -thinking, -minimal, -low, -medium, -high, -max"
+      >
+        {(attrs) => (
+          <input {...attrs} value={draft.variant_suffixes} onInput={set('variant_suffixes')} />
+        )}
+      </Field>
+      <Field
+        label="Body override (JSON)"
+        name="body_override"
+        error={fieldError('body_override')}
+        hint='{"set": {"field": value}, "remove": ["field"]}'
+      >
+        {(attrs) => (
+          <textarea
+            {...attrs}
+            class="mono"
+            rows={2}
+            value={draft.body_override}
+            onInput={set('body_override')}
+          />
+        )}
+      </Field>
+      <div class="row">
+        <Field
+          label="Responses API"
+          name="responses_api"
+          error={fieldError('responses_api')}
+          hint="openai-compatible servers with /v1/responses; openai always has it"
+        >
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="checkbox"
+              checked={draft.responses_api}
+              onChange={(e) => setDraft({ ...draft, responses_api: e.currentTarget.checked })}
+            />
+          )}
+        </Field>
+        <Field
+          label="Hosted tools"
+          name="hosted_tools"
+          error={fieldError('hosted_tools')}
+          hint="When translated: drop those the provider cannot run, or refuse"
+        >
+          {(attrs) => (
+            <select {...attrs} value={draft.hosted_tools} onChange={set('hosted_tools')}>
+              {HOSTED_TOOL_POLICIES.map((policy) => (
+                <option key={policy} value={policy}>
+                  {policy}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
       <Field label="Groups" name="groups" error={fieldError('groups')}>
         {(attrs) => <input {...attrs} value={draft.groups} onInput={set('groups')} />}
       </Field>

@@ -1,7 +1,8 @@
 // The request explorer: find a request by its `x-request-id` (typed, or followed from a usage list) and see
 // what happened to it: every upstream attempt (channel, model, status, error class, when and how long), the
-// failovers, the fallback model if one served, time to first byte, latency, tokens and cost
-// (GET /admin/requests/{request_id}; a client may reuse an id, so there may be several records).
+// failovers, the fallback model if one served, time to first byte, latency, tokens, cost, and the hosted tools
+// a Responses translation dropped (GET /admin/requests/{request_id}; a client may reuse an id, so there may be
+// several records).
 import { useState } from 'preact/hooks';
 import { count, dateTime, ms, usd } from '../format';
 import { requestStory } from '../request-story';
@@ -122,7 +123,18 @@ function RequestDetail(props: {
         <Stat label="Cost" stat="cost">
           {usd(r.cost_usd)}
         </Stat>
+        {(r.dropped_tools ?? []).length > 0 ? (
+          <Stat label="Dropped tools" stat="dropped-tools">
+            <Badge tone="warn">{(r.dropped_tools ?? []).join(', ')}</Badge>
+          </Stat>
+        ) : null}
       </dl>
+      {(r.dropped_tools ?? []).length > 0 ? (
+        <p class="muted">
+          The channel's provider cannot run these hosted tools: the request was translated without
+          them (the channel's hosted tools policy is drop).
+        </p>
+      ) : null}
       {story.detailMissing ? (
         <p class="muted">
           This record was stored before attempts were logged: only their count is known.

@@ -17,7 +17,10 @@ export const WORK_QUEUE = 'relaymesh-workers';
  * prober judging outcomes); the default is a broadcast every replica receives (snapshots, key changes).
  */
 export function OnEvent(event: EventContract, options: { shared?: boolean } = {}): MethodDecorator {
-  return applyDecorators(EventPattern(event.subject, options.shared ? { queue: WORK_QUEUE } : {}));
+  return applyDecorators(
+    // `<string>`: the plain-pattern overload (Nest 12 types `EventPattern(topic)` as a key of an event map).
+    EventPattern<string>(event.subject, options.shared ? { queue: WORK_QUEUE } : {}),
+  );
 }
 
 /** Handles a request; exactly one replica answers. */

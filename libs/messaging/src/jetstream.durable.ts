@@ -11,17 +11,14 @@ import {
   ConsumerConfig,
   DeliverPolicy,
   DiscardPolicy,
-  Events,
   JetStreamClient,
   JsMsg,
-  JSONCodec,
-  NatsConnection as NatsClient,
   RetentionPolicy,
   StorageType,
-  connect,
-  headers,
-  nanos,
-} from 'nats';
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { NatsConnection as NatsClient, connect, headers, nanos } from '@nats-io/transport-node';
 import {
   DEDUP_WINDOW_MS,
   DurableBatchHandler,
@@ -41,8 +38,6 @@ const PUBLISH_TIMEOUT_MS = 5_000;
 const MAX_AGE_MS = 7 * 24 * 3600_000;
 /** An unacknowledged delivery is redelivered after this (a consumer that died mid-batch). */
 const ACK_WAIT_MS = 10_000;
-
-const codec = JSONCodec();
 
 /** `RELAYMESH_<PREFIX>_USAGE_RECORDED_V1`: stream names allow letters, digits, `_` and `-` only. */
 export function streamNameFor(prefix: string, subject: string): string {
@@ -95,11 +90,11 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       } else {
         const nc = await withTimeout(this.nats(), PUBLISH_TIMEOUT_MS, 'NATS connection');
         await withTimeout(this.stream(nc, event.subject), PUBLISH_TIMEOUT_MS, 'JetStream stream');
-        this.ready ??= { js: nc.jetstream(), subjects: new Set() };
+        this.ready ??= { js: jetstream(nc), subjects: new Set() };
         this.ready.subjects.add(event.subject);
         js = this.ready.js;
       }
-      await js.publish(this.subject(event), codec.encode(payload), {
+      await js.publish(this.subject(event), JSON.stringify(payload), {
         msgID: msgId,
         timeout: PUBLISH_TIMEOUT_MS,
         ...(traceContext && { headers: headersOf(traceContext) }),
@@ -119,7 +114,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
   ): Promise<DurableConsumption> {
     const nc = await this.nats();
     const stream = await this.stream(nc, event.subject);
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const config: Partial<ConsumerConfig> = {
       durable_name: options.durable,
       ack_policy: AckPolicy.Explicit,
@@ -134,7 +129,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       // Another replica created it with a different config first: use theirs, update ours next deploy.
       if (!(await jsm.consumers.info(stream, options.durable).catch(() => null))) throw err;
     }
-    const consumer = await nc.jetstream().consumers.get(stream, options.durable);
+    const consumer = await jetstream(nc).consumers.get(stream, options.durable);
     const messages = await consumer.consume({ max_messages: options.batchSize * 2 });
 
     const buffer: JsMsg[] = [];
@@ -224,7 +219,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
         message: {
           payload,
           msgId,
-          redeliveries: msg.info.redeliveryCount - 1,
+          redeliveries: msg.info.deliveryCount - 1,
           traceContext: carrierFromHeaders(msg.headers),
           storedAt: Math.floor(msg.info.timestampNanos / 1e6),
         },
@@ -291,8 +286,8 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     readiness.register(`${this.connection.name}:jetstream`, () => connected && !nc.isClosed());
     void (async () => {
       for await (const status of nc.status()) {
-        if (status.type === Events.Disconnect) connected = false;
-        else if (status.type === Events.Reconnect) connected = true;
+        if (status.type === 'disconnect') connected = false;
+        else if (status.type === 'reconnect') connected = true;
       }
     })();
   }
@@ -310,7 +305,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
 
   private async ensureStream(nc: NatsClient, subject: string): Promise<string> {
     const name = streamNameFor(this.connection.prefix, subject);
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const exists = await jsm.streams.info(name).then(
       () => true,
       () => false,

@@ -10,7 +10,7 @@ import {
   type NatsConnection as NatsClient,
   type Subscription,
   headers,
-} from 'nats';
+} from '@nats-io/transport-node';
 import { handledInSpan } from './message-spans';
 
 export interface NatsConnection {

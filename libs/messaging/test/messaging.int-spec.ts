@@ -20,7 +20,7 @@ import {
 } from '@relaymesh/messaging';
 import { runApp } from '@relaymesh/app';
 import { TEST_NATS_URL, uniqueTestId, waitFor } from '@relaymesh/testing';
-import { NatsConnection, connect } from 'nats';
+import { NatsConnection, connect } from '@nats-io/transport-node';
 import { lastValueFrom, timeout } from 'rxjs';
 import { z } from 'zod';
 

@@ -1,7 +1,8 @@
 // The app's DataSource as a Nest module: connects, creates the schema, runs the app's migrations at start
-// (never synchronize), and tells /readyz whether the database answers.
+// (never synchronize), and tells /readyz whether the database answers. Repositories inject `DataSource`
+// (`@InjectDataSource()`, the default token: the class).
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { readiness } from '@relaymesh/telemetry';
 import { DataSource, DataSourceOptions, MigrationInterface } from 'typeorm';
 import { DatabaseConfig, dataSourceOptions, openDatabase } from './database';
@@ -19,8 +20,12 @@ export class DatabaseModule {
   ): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
+          // Named after the app: embedded mode runs several apps' DataSources in one process, and
+          // @nestjs/typeorm warns about a second one of the same name (its registry is process-wide).
+          name: app,
           useFactory: () => dataSourceOptions(config, parts),
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = await openDatabase(options!);
@@ -32,6 +37,9 @@ export class DatabaseModule {
           },
         }),
       ],
+      // The app's one DataSource under its class, whatever its name.
+      providers: [{ provide: DataSource, useExisting: getDataSourceToken(app) }],
+      exports: [DataSource],
     };
   }
 }

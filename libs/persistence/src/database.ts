@@ -48,6 +48,6 @@ export function quoteIdent(identifier: string): string {
 
 /** The quoted schema a migration runs in, so that migrations work in any schema (tests use their own). */
 export function migrationSchema(queryRunner: QueryRunner): string {
-  const schema = (queryRunner.connection.options as { schema?: string }).schema ?? 'public';
+  const schema = (queryRunner.dataSource.options as { schema?: string }).schema ?? 'public';
   return quoteIdent(schema);
 }

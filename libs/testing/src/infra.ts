@@ -3,7 +3,8 @@
 // happens asynchronously with a deadline instead of a fixed sleep.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { connect as connectNats } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect as connectNats } from '@nats-io/transport-node';
 import { Client } from 'pg';
 
 export const TEST_DATABASE_URL =
@@ -119,7 +120,7 @@ export async function deleteStreamsWithPrefix(natsUrl: string, prefix: string): 
   if (!prefix) throw new Error('deleteStreamsWithPrefix: refusing an empty prefix');
   const nc = await connectNats({ servers: natsUrl, name: 'relaymesh-test-cleanup' });
   try {
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const marker = prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase();
     const deleted: string[] = [];
     for (const info of await jsm.streams.list().next()) {
