@@ -69,6 +69,12 @@ const ENDPOINTS: Endpoint[] = [
     format: 'gemini',
     body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
   },
+  {
+    method: 'POST',
+    path: '/v1beta/models/claude-public:countTokens',
+    format: 'gemini',
+    body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
+  },
   { method: 'GET', path: '/v1/models', format: 'openai', body: null },
   {
     method: 'GET',
@@ -574,6 +580,29 @@ const HOSTILE_FIELDS: HostileField[] = [
     request: (value, key) => ({
       method: 'POST',
       path: `/v1beta/models/${pathBytes(value)}:generateContent`,
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': key },
+      body: JSON.stringify(GEMINI),
+    }),
+  },
+  bodyField(
+    'gemini countTokens request',
+    'gemini',
+    '/v1beta/models/claude-public:countTokens',
+    (v) => ({
+      generateContentRequest: {
+        ...GEMINI,
+        model: v,
+        systemInstruction: { parts: [{ text: v }] },
+        tools: [{ functionDeclarations: [{ name: v, parameters: { type: 'OBJECT' } }] }],
+      },
+    }),
+  ),
+  {
+    name: 'gemini countTokens path model',
+    formats: ['gemini', 'openai'],
+    request: (value, key) => ({
+      method: 'POST',
+      path: `/v1/models/${pathBytes(value)}:countTokens`,
       headers: { 'content-type': 'application/json', 'x-goog-api-key': key },
       body: JSON.stringify(GEMINI),
     }),

@@ -12,6 +12,7 @@ describe('model variants and channel overrides (embedded)', () => {
   let upstream: FakeAnthropic;
   let openai: OpenAI;
   let anthropic: Anthropic;
+  let key: string;
 
   beforeAll(async () => {
     upstream = await FakeAnthropic.start();
@@ -36,8 +37,7 @@ describe('model variants and channel overrides (embedded)', () => {
       variant_suffixes: ['-thinking'],
       model_mapping: { 'claude-sonnet-4-6-max': { model: 'claude-sonnet-4-6' } },
     });
-    const key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'variants' })).body
-      .key;
+    key = (await relay.admin<{ key: string }>('POST', '/keys', { name: 'variants' })).body.key;
     openai = new OpenAI({ apiKey: key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
     anthropic = new Anthropic({ apiKey: key, baseURL: relay.url, maxRetries: 0 });
     await waitFor(
@@ -106,7 +106,7 @@ describe('model variants and channel overrides (embedded)', () => {
     });
   });
 
-  it('should list the variants in /v1/models', async () => {
+  it('should list the variants in the OpenAI, Anthropic and Gemini model lists', async () => {
     const ids = (await openai.models.list()).data.map((m) => m.id);
     expect(ids).toEqual(
       expect.arrayContaining([
@@ -115,6 +115,14 @@ describe('model variants and channel overrides (embedded)', () => {
         'claude-sonnet-4-6-max',
         'claude-sonnet-4-6-max-thinking',
       ]),
+    );
+    const claude = (await anthropic.models.list()).data.map((m) => m.id);
+    expect(claude).toEqual(expect.arrayContaining(['claude-sonnet-4-6-thinking']));
+    const geminiList = (await (
+      await fetch(`${relay.url}/v1beta/models`, { headers: { 'x-goog-api-key': key } })
+    ).json()) as { models: { name: string }[] };
+    expect(geminiList.models.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['models/claude-sonnet-4-6-thinking', 'models/claude-sonnet-4-6-max']),
     );
   });
 

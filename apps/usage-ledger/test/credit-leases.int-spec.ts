@@ -7,7 +7,11 @@ import {
   KeyChanged,
   UsageRecorded,
 } from '@relaymesh/contracts';
-import { CreditLeases, LEASE_TTL_MS, LEDGER_CLOCK_SKEW_MS } from '../src/leases/credit-leases.service';
+import {
+  CreditLeases,
+  LEASE_TTL_MS,
+  LEDGER_CLOCK_SKEW_MS,
+} from '../src/leases/credit-leases.service';
 import {
   HARNESS_RECORD_COST,
   LedgerHarness,
@@ -59,10 +63,11 @@ describe('credit leases (usage-ledger, NATS)', () => {
 
   it('should take a debited cost out of the lease it was admitted against, once', async () => {
     const before = await held();
-    const changed = new Promise<void>((resolve) =>
-      void ledger.listen(KeyChanged, (data) => {
-        if ((data as { id: string }).id === ledger.keyId) resolve();
-      }),
+    const changed = new Promise<void>(
+      (resolve) =>
+        void ledger.listen(KeyChanged, (data) => {
+          if ((data as { id: string }).id === ledger.keyId) resolve();
+        }),
     );
     const record = usageRecord(ledger.keyId, { credit_holder: 'replica-1' });
     await ledger.durable.publish(UsageRecorded, record, record.id);

@@ -31,11 +31,7 @@ import {
 } from '@relaymesh/telemetry';
 import { TEST_NATS_URL, deleteStreamsWithPrefix, uniqueTestId, waitFor } from '@relaymesh/testing';
 import { trace } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 
 const Ping = defineEvent('test.trace.ping.v1', z.object({ n: z.number().int() }));

@@ -40,9 +40,11 @@ describe('readBoundedBody', () => {
 
   it('should refuse a declared content-length over the limit before reading', async () => {
     const body = lazyBody(1, 10);
-    await expect(readBoundedBody(body.stream, 5, { 'content-length': '10' })).rejects.toMatchObject({
-      fault: 'too_large',
-    });
+    await expect(readBoundedBody(body.stream, 5, { 'content-length': '10' })).rejects.toMatchObject(
+      {
+        fault: 'too_large',
+      },
+    );
     expect(body.stream.destroyed).toBe(true);
   });
 
@@ -112,7 +114,12 @@ describe('parseUpstreamJson', () => {
     ['an empty body', '', {}, 'not_json'],
     ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), {}, 'invalid_utf8'],
     ['a deep nesting bomb', '['.repeat(200) + ']'.repeat(200), {}, 'too_deep'],
-    ['an array of a million objects', `[${Array(300_000).fill('{}').join(',')}]`, {}, 'too_many_values'],
+    [
+      'an array of a million objects',
+      `[${Array(300_000).fill('{}').join(',')}]`,
+      {},
+      'too_many_values',
+    ],
   ])('should refuse %s', (_, body, headers, fault) => {
     expect(faultOf(() => parse(body, headers))).toBe(fault);
   });

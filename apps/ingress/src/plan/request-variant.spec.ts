@@ -1,5 +1,5 @@
 import { KeyRecord } from '@relaymesh/contracts';
-import { anthropicMessages, gemini, openAIChat } from '@relaymesh/protocols';
+import { anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { planGeneration, readGeneration } from './generation-plan';
 import { attemptFor } from './relay-plan';
@@ -213,6 +213,38 @@ describe('attemptFor with a variant', () => {
         thinkingConfig: expect.objectContaining({ thinkingBudget: 32_000 }) as unknown,
       },
       cachedContent: 'cachedContents/abc',
+    });
+  });
+
+  it("should keep a Responses pass-through's tools while writing the variant's effort", () => {
+    const responses = planGeneration(
+      readGeneration(openAIResponses, {
+        body: {
+          model: 'm-high',
+          input: 'hi',
+          tools: [{ type: 'web_search' }],
+          reasoning: { effort: 'low', summary: 'auto' },
+        },
+        pathModel: null,
+        stream: null,
+        sse: false,
+        requestId: 'r',
+        formatHeaders: {},
+      }),
+      KEY,
+      0,
+    );
+    const attempt = attemptFor(responses, channel('openai'), 'up-m', () => 0, {
+      overrides: null,
+      suffix: '-high',
+    });
+    if (attempt?.kind !== 'http') throw new Error('an upstream request');
+    expect(attempt.request.path).toBe('/v1/responses');
+    expect(attempt.reading.kind).toBe('relay_json');
+    expect(JSON.parse(attempt.request.body)).toMatchObject({
+      model: 'up-m',
+      tools: [{ type: 'web_search' }],
+      reasoning: { effort: 'high' },
     });
   });
 

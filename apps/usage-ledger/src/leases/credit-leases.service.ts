@@ -1,7 +1,12 @@
 // Grants, gives back and ends credit leases (see libs/contracts credit-lease.ts for the protocol and
 // lease-grant.ts for the arithmetic). Time is passed in, so tests move the clock.
 import { Injectable } from '@nestjs/common';
-import { CreditLeaseGrant, CreditLeaseRecall, ReplyPayload, RequestPayload } from '@relaymesh/contracts';
+import {
+  CreditLeaseGrant,
+  CreditLeaseRecall,
+  ReplyPayload,
+  RequestPayload,
+} from '@relaymesh/contracts';
 import { MessageBus } from '@relaymesh/messaging';
 import { CreditLeaseRepository } from './credit-lease.repository';
 

@@ -3,7 +3,13 @@
 // after the other, each on the counts of all before it.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { LimitDecision, UsageWindow, WINDOW_SECONDS, decideLimits, secondOf } from '@relaymesh/limits';
+import {
+  LimitDecision,
+  UsageWindow,
+  WINDOW_SECONDS,
+  decideLimits,
+  secondOf,
+} from '@relaymesh/limits';
 import { isUuid, quoteIdent } from '@relaymesh/persistence';
 import { DataSource } from 'typeorm';
 
