@@ -125,7 +125,8 @@ export class DataPlane implements BeforeApplicationShutdown {
       requestsBy(route, format, String(trace.status)).inc();
       durationBy(route, format).observe((performance.now() - trace.startedAt) / 1000);
       span?.end(trace, failure);
-      if (answer) {
+      // Only a metered request (one with a key) has a record to carry them.
+      if (answer && trace.key) {
         trace.bodies = loggedBodies(requestCapture(request, this.env.bodyLog.maxBytes), answer);
       }
       this.observers.notify(trace);
