@@ -4,6 +4,9 @@
 import { Deployment, FakeOpenAI, startDeployment, waitFor } from '@relaymesh/testing';
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 interface Explored {
   data: { bodies?: { request: string | null; response: string | null; truncated: boolean } }[];
@@ -79,6 +82,29 @@ describe('body logging (embedded)', () => {
     expect(streamed.bodies!.request).toContain('"stream":true');
     expect(streamed.bodies!.response).toMatch(/^data: \{/);
     expect(streamed.bodies!.response).toContain('data: [DONE]');
+
+    // The console's request explorer shows them, collapsed, as text.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${on.relay.url}/console`);
+      await page.getByLabel('Admin token').fill(on.relay.adminToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.goto(`${on.relay.url}/console/requests/${plainId}`);
+      const request = page.getByTestId('bodies').locator('details[data-body="Request body"]');
+      await request.waitFor();
+      expect(await request.getAttribute('open')).toBeNull();
+      await request.locator('summary').click();
+      const shown = await request.locator('pre').innerText();
+      expect(shown).toContain('"model":"gpt-5-mini"');
+      expect(shown).not.toContain(PASTED_KEY);
+      const answer = page.getByTestId('bodies').locator('details[data-body="Answer sent"]');
+      await answer.locator('summary').click();
+      expect(await answer.locator('pre').innerText()).toContain(completion.id);
+    } finally {
+      await browser.close();
+    }
   }, 90_000);
 
   it('should store no bodies by default', async () => {
