@@ -1,29 +1,10 @@
+import { ingressChannel } from '../__fixtures__/ingress-channel';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { GatewayError } from '../http/gateway-error';
 import { estimatedCount, planCountTokens } from './count-tokens-plan';
 import { CountTokensPlan, attemptFor } from './relay-plan';
 
-const channel = (type: IngressChannel['type']): IngressChannel => ({
-  id: `ch-${type}`,
-  name: type,
-  type,
-  base_url: 'http://127.0.0.1:1',
-  keys: ['k0'],
-  models: ['g'],
-  model_mapping: {},
-  variant_suffixes: [],
-  body_override: {},
-  groups: ['default'],
-  priority: 0,
-  weight: 1,
-  status: 'enabled',
-  ejected: false,
-  weight_factor: 1,
-  latency_ms: null,
-  timeout_ms: 1000,
-  headers: {},
-  secrets: [],
-});
+const channel = (type: IngressChannel['type']) => ingressChannel(type, { models: ['g'] });
 
 const CONTENTS = [{ role: 'user', parts: [{ text: 'How many tokens is this?' }] }];
 const geminiCount = (body: unknown): CountTokensPlan =>

@@ -1,4 +1,5 @@
 import { KeyRecord } from '@relaymesh/contracts';
+import { ingressChannel } from '../__fixtures__/ingress-channel';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
 import { NO_PREFERENCES } from '@relaymesh/routing';
@@ -13,31 +14,8 @@ import {
   upstreamHeaders,
 } from './relay-plan';
 
-const channel = (
-  type: IngressChannel['type'],
-  over: Partial<IngressChannel> = {},
-): IngressChannel => ({
-  id: `ch-${type}`,
-  name: type,
-  type,
-  base_url: 'http://127.0.0.1:1',
-  keys: ['k0', 'k1'],
-  models: ['m'],
-  model_mapping: {},
-  variant_suffixes: [],
-  body_override: {},
-  groups: ['default'],
-  priority: 0,
-  weight: 1,
-  status: 'enabled',
-  ejected: false,
-  weight_factor: 1,
-  latency_ms: null,
-  timeout_ms: 1000,
-  headers: { 'x-channel': 'c' },
-  secrets: [],
-  ...over,
-});
+const channel = (type: IngressChannel['type'], over: Partial<IngressChannel> = {}) =>
+  ingressChannel(type, { keys: ['k0', 'k1'], headers: { 'x-channel': 'c' }, ...over });
 const KEY = { enabled: true, expires_at: null, models: [] } as unknown as KeyRecord;
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 

@@ -1,35 +1,12 @@
 import { KeyRecord } from '@relaymesh/contracts';
 import { anthropicMessages, gemini, openAIChat, openAIResponses } from '@relaymesh/protocols';
+import { ingressChannel } from '../__fixtures__/ingress-channel';
 import type { IngressChannel } from '../routing-snapshot/snapshot-store.service';
 import { planGeneration, readGeneration } from './generation-plan';
 import { attemptFor } from './relay-plan';
 import { patchBody, variantOverrides } from './request-variant';
 
-const channel = (
-  type: IngressChannel['type'],
-  over: Partial<IngressChannel> = {},
-): IngressChannel => ({
-  id: `ch-${type}`,
-  name: type,
-  type,
-  base_url: 'http://127.0.0.1:1',
-  keys: ['k0'],
-  models: ['m'],
-  model_mapping: {},
-  variant_suffixes: [],
-  body_override: {},
-  groups: ['default'],
-  priority: 0,
-  weight: 1,
-  status: 'enabled',
-  ejected: false,
-  weight_factor: 1,
-  latency_ms: null,
-  timeout_ms: 1000,
-  headers: {},
-  secrets: [],
-  ...over,
-});
+const channel = ingressChannel;
 const KEY = { enabled: true, expires_at: null, models: [] } as unknown as KeyRecord;
 
 const chatPlan = (body: Record<string, unknown>) =>
