@@ -21,7 +21,12 @@ import { DataPlaneReply, DataPlaneRequest } from './exchange';
 import { GatewayError, gatewayFault } from './gateway-error';
 import { RequestObservers, RequestTrace, startTrace } from './request-trace';
 import { foreignUpstreamError } from './upstream-error';
-import { BodyCapture, captureWrites, loggedBodies } from '../usage/body-capture';
+import {
+  BodyCapture,
+  captureWrites,
+  loggedBodies,
+  presentedCredentials,
+} from '../usage/body-capture';
 
 const logger = new Logger('DataPlane');
 const requestsBy = labelledChildren((...values) => ingressRequests.labels(...values));
@@ -127,7 +132,11 @@ export class DataPlane implements BeforeApplicationShutdown {
       span?.end(trace, failure);
       // Only a metered request (one with a key) has a record to carry them.
       if (answer && trace.key) {
-        trace.bodies = loggedBodies(requestCapture(request, this.env.bodyLog.maxBytes), answer);
+        trace.bodies = loggedBodies(
+          requestCapture(request, this.env.bodyLog.maxBytes),
+          answer,
+          presentedCredentials(request.headers),
+        );
       }
       this.observers.notify(trace);
     }

@@ -1,4 +1,10 @@
-import { BodyCapture, captureWrites, loggedBodies, TRUNCATION_MARK } from './body-capture';
+import {
+  BodyCapture,
+  captureWrites,
+  loggedBodies,
+  presentedCredentials,
+  TRUNCATION_MARK,
+} from './body-capture';
 
 describe('BodyCapture', () => {
   it('keeps a body under the cap whole, from strings and bytes alike', () => {
@@ -70,5 +76,27 @@ describe('captureWrites', () => {
     res.end(() => undefined as unknown);
     expect(capture.text()).toBe('data: 1\n\ndata: 2\n\n');
     expect(written).toHaveLength(3);
+  });
+});
+
+describe('presentedCredentials', () => {
+  it('takes the key from each auth header, without its scheme', () => {
+    expect(
+      presentedCredentials({
+        authorization: 'Bearer operator-chosen-key-1',
+        'x-api-key': 'operator-chosen-key-2',
+        'x-goog-api-key': undefined,
+        'content-type': 'application/json',
+      }),
+    ).toEqual(['operator-chosen-key-1', 'operator-chosen-key-2']);
+  });
+
+  it('lets the capture redact a key of any shape', () => {
+    const capture = new BodyCapture(1024);
+    capture.append('{"content":"my key is operator-chosen-key-1"}');
+    const text = capture.text(
+      presentedCredentials({ authorization: 'Bearer operator-chosen-key-1' }),
+    );
+    expect(text).toBe('{"content":"my key is [REDACTED]"}');
   });
 });

@@ -94,3 +94,18 @@ export function captureWrites(res: WritableAnswer, capture: BodyCapture): void {
 function isChunk(value: unknown): value is string | Uint8Array {
   return typeof value === 'string' || value instanceof Uint8Array;
 }
+
+/**
+ * The credentials the client presented (its key in `Authorization`, `x-api-key` or `x-goog-api-key`), redacted
+ * from its logged bodies wherever they appear, whatever their shape: an operator-chosen key need not look like
+ * one.
+ */
+export function presentedCredentials(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): string[] {
+  const values = ['authorization', 'x-api-key', 'x-goog-api-key'].flatMap((name) => {
+    const value = headers[name];
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  });
+  return values.map((value) => value.replace(/^\s*(?:Bearer|Basic)\s+/i, '').trim());
+}
