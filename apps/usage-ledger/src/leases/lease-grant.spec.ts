@@ -17,8 +17,9 @@ describe('leaseGrant', () => {
 
   it('should never let a sequence of grants exceed the balance', () => {
     let held = 0;
-    for (let i = 0; i < 50; i++)
+    for (let i = 0; i < 50; i++) {
       held += leaseGrant({ remainingUsd: 7, heldUsd: held, wantUsd: 0.3 });
+    }
     expect(held).toBeCloseTo(7, 12);
   });
 });
