@@ -162,12 +162,15 @@ export class SqlUsageRepository extends UsageRepository {
     }
     if (perKey.size === 0) return { inserted: insertedRecords, debited: [] };
 
-    // Rows locked in id order, so two ledger replicas debiting the same keys never deadlock.
+    // Rows locked in id order, so two ledger replicas debiting the same keys never deadlock. One key's row is
+    // locked by the UPDATE below at the same point (before the leases), so that batch skips the statement.
     const keyIds = [...perKey.keys()].sort();
-    await manager.query(
-      `SELECT id FROM ${this.keys} WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [keyIds],
-    );
+    if (keyIds.length > 1) {
+      await manager.query(
+        `SELECT id FROM ${this.keys} WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [keyIds],
+      );
+    }
     // A period budget counts the cost in the period (UTC, calendar-aligned, as budget-period.ts) holding now:
     // the spend of an earlier period is replaced, not added to.
     const period = `date_trunc(k.budget_period, $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
