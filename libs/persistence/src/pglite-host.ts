@@ -59,6 +59,26 @@ export interface PGliteHostOptions {
 
 export const DEFAULT_VACUUM_INTERVAL_MS = 10 * 60_000;
 
+/** Whether opening `dataDir` would first run initdb: PGlite decides by the same file. */
+export function needsInitdb(dataDir: string): boolean {
+  return !existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+function openPGlite(dataDir: string): Promise<PGlite> {
+  return PGlite.create(dataDir, { postgresqlconf: [...EMBEDDED_POSTGRES_SETTINGS] });
+}
+
+/**
+ * Makes a new data directory and closes it. Run in a process of its own that then exits (embedded-postgres.ts):
+ * initdb is a second WebAssembly instance beside a second PGlite, and what they leave behind would stay in the
+ * serving process for its life (~120 MB, mostly malloc'd memory V8 frees but the C allocator keeps).
+ */
+export async function initializeDataDir(dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const db = await openPGlite(dataDir);
+  await db.close();
+}
+
 export class PGliteHost {
   private vacuumTimer: NodeJS.Timeout | null = null;
 
@@ -79,7 +99,7 @@ export class PGliteHost {
       existsSync(versionFile) ? readFileSync(versionFile, 'utf8') : null,
     );
     if (mismatch !== null) throw new EmbeddedDataDirError(mismatch);
-    const db = await PGlite.create(dataDir, { postgresqlconf: [...EMBEDDED_POSTGRES_SETTINGS] });
+    const db = await openPGlite(dataDir);
     const server = new PGliteWireServer(db);
     const port = await server.listen();
     const host = new PGliteHost(db, server, `postgres://postgres@127.0.0.1:${port}/postgres`);
