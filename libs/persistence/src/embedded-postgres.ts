@@ -18,7 +18,7 @@ import {
   EmbeddedDataDirError,
   PGliteHostOptions,
   needsInitdb,
-} from './pglite-host';
+} from './embedded-postgres-config';
 
 export {
   DEFAULT_VACUUM_INTERVAL_MS,
@@ -26,7 +26,7 @@ export {
   EMBEDDED_POSTGRES_SETTINGS,
   EmbeddedDataDirError,
   dataDirMismatch,
-} from './pglite-host';
+} from './embedded-postgres-config';
 
 /** Between this process and the embedded Postgres process. */
 export type HostMessage =
