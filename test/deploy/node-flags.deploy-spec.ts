@@ -4,7 +4,7 @@
 // the bench measures a process nobody runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RELAYMESH_NODE_FLAGS } from '../../libs/testing/src/relaymesh-launcher';
+import { RELAYMESH_NODE_FLAGS } from '@relaymesh/testing';
 import { REPO, render } from './render';
 
 type Any = any;
