@@ -441,7 +441,8 @@ function profileTops(
     const pid = Number(file.split('.')[3]);
     const name = names.get(pid) ?? `pid-${pid}`;
     const text = readFileSync(join(dir, file), 'utf8');
-    writeFileSync(join(keepDir, `${name}.cpuprofile`), text);
+    // `embedded/postgres`, `ingress/worker-1`: one file each, not a directory.
+    writeFileSync(join(keepDir, `${name.replace(/\//g, '-')}.cpuprofile`), text);
     tops[name] = topSelfTime(JSON.parse(text) as CpuProfile, 25, relaymeshWindow);
   }
   return tops;
@@ -490,11 +491,14 @@ async function main(): Promise<void> {
     relay = await startDeployment(options.mode, {
       label: 'bench',
       ingressReplicas: options.ingressReplicas,
-      env:
-        options.ingressWorkers > 1
+      env: {
+        ...(options.ingressWorkers > 1
           ? { RELAYMESH_INGRESS_WORKERS: String(options.ingressWorkers) }
-          : {},
-      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+          : {}),
+        // Through the environment, not node's arguments: the processes relaymesh forks with arguments of their
+        // own (the embedded Postgres child, `--liftoff-only`) inherit it, so they are profiled too.
+        ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+      },
     });
     const deployment = relay;
     const key = await provision(relay, fakes.urls, options.unlimitedKey);

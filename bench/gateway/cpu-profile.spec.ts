@@ -61,6 +61,26 @@ describe('topSelfTime', () => {
     ]);
   });
 
+  it("should rank a WebAssembly module's unnamed functions as one line per module", () => {
+    const wasm: CpuProfile = {
+      startTime: 0,
+      endTime: 3000,
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 3, 4] },
+        { id: 2, callFrame: frame('wasm-function[11212]', 'wasm://wasm/0241bbbe', 0) },
+        { id: 3, callFrame: frame('wasm-function[979]', 'wasm://wasm/0241bbbe', 0) },
+        { id: 4, callFrame: frame('wasm-function[20]', 'wasm://wasm/00034eea', 0) },
+      ],
+      // Two functions of one module (1 ms each), one of another (0.5 ms); the last sample has no duration.
+      samples: [2, 3, 4, 2],
+      timeDeltas: [0, 1000, 1000, 500],
+    };
+    expect(topSelfTime(wasm)).toEqual([
+      { location: '(WebAssembly) (wasm://wasm/0241bbbe)', selfMs: 2, share: 2 / 2.5 },
+      { location: '(WebAssembly) (wasm://wasm/00034eea)', selfMs: 0.5, share: 0.5 / 2.5 },
+    ]);
+  });
+
   it('should stop at the limit and cope with a profile without samples', () => {
     expect(topSelfTime(profile, 1)).toHaveLength(1);
     expect(topSelfTime({ ...profile, samples: undefined, timeDeltas: undefined })).toEqual([]);

@@ -72,8 +72,13 @@ export function topSelfTime(
     if (functionName === '(idle)' || micros === 0) continue;
     busy += micros;
     const name = functionName || '(anonymous)';
-    const location =
-      NOT_CODE.has(name) || !url ? name : `${name} (${shortUrl(url)}:${lineNumber + 1})`;
+    // A WebAssembly module's functions have no names (PGlite's Postgres, undici's llhttp): one line per
+    // module, which says how much of the process the module took.
+    const location = url.startsWith('wasm://')
+      ? `(WebAssembly) (${url})`
+      : NOT_CODE.has(name) || !url
+        ? name
+        : `${name} (${shortUrl(url)}:${lineNumber + 1})`;
     byLocation.set(location, (byLocation.get(location) ?? 0) + micros);
   }
   return [...byLocation.entries()]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { budget } from './format';
+import { budget, errorRate, perSecond } from './format';
 
 describe('budget', () => {
   it('should say what was spent of the budget in its period and when it resets', () => {
@@ -22,5 +22,25 @@ describe('budget', () => {
         budget_resets_at: null,
       }),
     ).toBeNull();
+  });
+});
+
+describe('perSecond', () => {
+  it.each([
+    [3, 60, '0.05/s'],
+    [0, 60, '0/s'],
+    [900, 60, '15.0/s'],
+    [75_000, 60, '1,250/s'],
+    [null, 60, '—'],
+    [5, 0, '—'],
+  ])('%p in %p s: %p', (events, seconds, shown) => {
+    expect(perSecond(events, seconds)).toBe(shown);
+  });
+});
+
+describe('errorRate', () => {
+  it('should give the share of errors, and a dash with no requests', () => {
+    expect(errorRate(1, 40)).toBe('2.5%');
+    expect(errorRate(0, 0)).toBe('—');
   });
 });

@@ -18,6 +18,19 @@ export function ms(value: number | null | undefined): string {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 }
 
+/** A rate over a window: `0.05/s`, `12.3/s`, `1,250/s` (digits that say something at each size). */
+export function perSecond(events: number | null | undefined, seconds: number): string {
+  if (events === null || events === undefined || seconds <= 0) return '—';
+  const rate = events / seconds;
+  const digits = rate === 0 || rate >= 100 ? 0 : rate >= 10 ? 1 : 2;
+  return `${rate.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}/s`;
+}
+
+/** Errors as a share of requests: `2.5%`, or `—` with no requests. */
+export function errorRate(errors: number, requests: number): string {
+  return requests ? `${((100 * errors) / requests).toFixed(1)}%` : '—';
+}
+
 /** `2026-03-01 10:00 UTC`; with `seconds`, `2026-03-01 10:00:05 UTC` (for events seconds apart). */
 export function dateTime(iso: string | null | undefined, seconds = false): string {
   if (!iso) return '—';

@@ -199,6 +199,12 @@ describe('web console (chromium, embedded)', () => {
     }
     // Nobody clicks Refresh: the overview refreshes itself every 5 s while visible.
     await requests.filter({ hasText: /^3$/ }).waitFor({ timeout: 20_000 });
+    // The last minute's rate: the 3 requests over its 60 s, and none failed.
+    await page
+      .locator('[data-stat="rps"]')
+      .filter({ hasText: /^0\.05\/s$/ })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-stat="live-errors"]').textContent()).toBe('0.0%');
     expect(await page.locator('[data-stat="in-rotation"]').textContent()).toBe('1');
     expect(await page.locator('[data-stat="cost"]').textContent()).toMatch(/^\$0\.0*[1-9]/);
     await screenshot(page, 'overview');

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 type Json = Record<string, unknown>;
 
 const USAGE_COMMIT = 'process usage.recorded.v1';
-const OUTCOME_JUDGED = 'process upstream.outcome.v1';
+const OUTCOME_JUDGED = 'process upstream.outcomes.v1';
 
 function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');

@@ -12,7 +12,7 @@ import {
   HealthTransitionView,
   RoutingSnapshotPublished,
   UpstreamOutcome,
-  UpstreamOutcomeRecorded,
+  UpstreamOutcomesRecorded,
 } from '@relaymesh/contracts';
 import { ClientProxyBus, PrefixedNatsClient } from '@relaymesh/messaging';
 import { SecretBox } from '@relaymesh/secrets';
@@ -140,7 +140,7 @@ describe('channel health history over NATS and Postgres', () => {
   });
 
   it('should list the ejection newest first with what moved it, the echoed key redacted', async () => {
-    for (let i = 0; i < 5; i++) bus.emit(UpstreamOutcomeRecorded, failure());
+    bus.emit(UpstreamOutcomesRecorded, { outcomes: Array.from({ length: 5 }, failure) });
     const { body } = await waitFor(
       async () => {
         const answer = await history();

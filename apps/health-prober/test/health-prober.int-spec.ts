@@ -14,7 +14,7 @@ import {
   RoutingSnapshotPublished,
   SnapshotChannel,
   UpstreamOutcome,
-  UpstreamOutcomeRecorded,
+  UpstreamOutcomesRecorded,
 } from '@relaymesh/contracts';
 import { SecretBox } from '@relaymesh/secrets';
 import { ClientProxyBus, PrefixedNatsClient, prefixed } from '@relaymesh/messaging';
@@ -216,7 +216,10 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
       async () => (await bus.request(AdminChannelTest, { id: CHANNEL_HEALTHY })).status === 200,
       { what: 'the prober to know the channels' },
     );
-    for (let i = 0; i < 5; i++) bus.emit(UpstreamOutcomeRecorded, outcome(CHANNEL_FLAKY));
+    // Five failures in one batch, as ingress sends them.
+    bus.emit(UpstreamOutcomesRecorded, {
+      outcomes: Array.from({ length: 5 }, () => outcome(CHANNEL_FLAKY)),
+    });
     const ejected = await waitFor(() => eventsFor(CHANNEL_FLAKY, 'ejected')[0], {
       what: 'the flaky channel ejected on the wire',
     });
@@ -373,14 +376,15 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
   });
 
   it('should probe a disabled channel at once when its key is replaced, and re-admit it', async () => {
-    bus.emit(
-      UpstreamOutcomeRecorded,
-      outcome(CHANNEL_BAD_KEY, {
-        status: 401,
-        error_class: 'auth',
-        message: '{"error":{"message":"Incorrect API key provided","code":"invalid_api_key"}}',
-      }),
-    );
+    bus.emit(UpstreamOutcomesRecorded, {
+      outcomes: [
+        outcome(CHANNEL_BAD_KEY, {
+          status: 401,
+          error_class: 'auth',
+          message: '{"error":{"message":"Incorrect API key provided","code":"invalid_api_key"}}',
+        }),
+      ],
+    });
     await waitFor(() => eventsFor(CHANNEL_BAD_KEY, 'disabled')[0], {
       what: 'the bad-key channel disabled by the leader',
     });
@@ -423,10 +427,9 @@ describe('health-prober over NATS and Postgres, two replicas', () => {
     expect(republished.weight_factor).toBe(1);
     // And it judges new outcomes from now on.
     for (let i = 0; i < 5; i++) {
-      bus.emit(
-        UpstreamOutcomeRecorded,
-        outcome(CHANNEL_HEALTHY, { error_class: 'timeout', status: 0, message: null }),
-      );
+      bus.emit(UpstreamOutcomesRecorded, {
+        outcomes: [outcome(CHANNEL_HEALTHY, { error_class: 'timeout', status: 0, message: null })],
+      });
     }
     const ejected = await waitFor(() => eventsFor(CHANNEL_HEALTHY, 'ejected')[0], {
       what: 'the new leader to eject on outcomes',

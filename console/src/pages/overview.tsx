@@ -1,8 +1,9 @@
-// The overview: channels by rotation state; today's and this month's usage from the ledger's summary
+// The overview: channels by rotation state; the last minute's traffic (requests/s, error rate, latency, TTFT),
+// today's and this month's usage from the ledger's summary
 // (GET /admin/usage/summary: exact totals and percentiles over every record, however many); the latest
 // requests (GET /admin/usage); the latest health transitions of every channel (GET /admin/transitions).
 // Refreshed every few seconds while the tab is visible.
-import { count, ms, startOfUtcDay, startOfUtcMonth, usd } from '../format';
+import { count, errorRate, ms, perSecond, startOfUtcDay, startOfUtcMonth, usd } from '../format';
 import { channelState } from '../health';
 import type { Channel, ChannelTransitionEntry, List, UsageRecord, UsageSummary } from '../types';
 import { RecordsTable } from '../records-table';
@@ -12,6 +13,9 @@ import { Loading, Stat, useResource } from '../ui';
 /** Live enough to watch a channel leave rotation or traffic arrive, light enough for a tab left open. */
 const REFRESH_MS = 5_000;
 
+/** The live window: long enough for a rate at low traffic, short enough to show a change within a refresh. */
+const LIVE_WINDOW_S = 60;
+
 const summarySince = (since: Date) =>
   `/admin/usage/summary?interval=day&since=${encodeURIComponent(since.toISOString())}`;
 
@@ -19,6 +23,13 @@ export function Overview() {
   // Recomputed on each render, so a tab left open past midnight (UTC) moves on to the new day.
   const now = new Date();
   const channels = useResource<List<Channel>>('/admin/channels', REFRESH_MS);
+  // The window's start moves with each render (a refresh), so the resource is keyed by the refresh, not the second.
+  const lastMinute = useResource<UsageSummary>(
+    summarySince(
+      new Date(Math.floor(now.getTime() / REFRESH_MS) * REFRESH_MS - LIVE_WINDOW_S * 1000),
+    ),
+    REFRESH_MS,
+  );
   const today = useResource<UsageSummary>(summarySince(startOfUtcDay(now)), REFRESH_MS);
   const month = useResource<UsageSummary>(summarySince(startOfUtcMonth(now)), REFRESH_MS);
   const latest = useResource<List<UsageRecord>>('/admin/usage?limit=10', REFRESH_MS);
@@ -30,6 +41,7 @@ export function Overview() {
   const rotation = { 'in-rotation': 0, ejected: 0, disabled: 0 };
   for (const channel of channels.data?.data ?? []) rotation[channelState(channel).rotation] += 1;
   const totals = today.data?.totals;
+  const live = lastMinute.data?.totals;
   return (
     <section>
       <div class="page-head">
@@ -38,6 +50,7 @@ export function Overview() {
           type="button"
           onClick={() => {
             channels.reload();
+            lastMinute.reload();
             today.reload();
             month.reload();
             latest.reload();
@@ -75,6 +88,23 @@ export function Overview() {
           channelName={channelName}
         />
       )}
+      <h2>Last minute</h2>
+      {live ? (
+        <dl class="stats" data-testid="live-stats">
+          <Stat label="Requests/s" stat="rps">
+            {perSecond(live.requests, LIVE_WINDOW_S)}
+          </Stat>
+          <Stat label="Error rate" stat="live-errors">
+            {errorRate(live.errors, live.requests)}
+          </Stat>
+          <Stat label="Latency p50 / p95">
+            {ms(live.latency_p50_ms)} / {ms(live.latency_p95_ms)}
+          </Stat>
+          <Stat label="TTFT p50">{ms(live.ttft_p50_ms)}</Stat>
+        </dl>
+      ) : (
+        <Loading error={lastMinute.error} />
+      )}
       <h2>Today (UTC)</h2>
       {totals ? (
         <dl class="stats" data-testid="usage-stats">
@@ -83,7 +113,7 @@ export function Overview() {
           </Stat>
           <Stat label="Errors" stat="errors">
             {count(totals.errors)}
-            {totals.requests ? ` (${((100 * totals.errors) / totals.requests).toFixed(1)}%)` : ''}
+            {totals.requests ? ` (${errorRate(totals.errors, totals.requests)})` : ''}
           </Stat>
           <Stat label="Cost today" stat="cost">
             {usd(totals.cost_usd)}

@@ -11,7 +11,6 @@ import {
   ConsumerConfig,
   DeliverPolicy,
   DiscardPolicy,
-  JetStreamClient,
   JsMsg,
   RetentionPolicy,
   StorageType,
@@ -29,6 +28,7 @@ import {
   PoisonMessage,
   lingerForBatch,
 } from './durable';
+import { JetStreamAcks } from './jetstream-acks';
 import { batchHandledInSpans } from './message-spans';
 import { NatsConnection, prefixed } from './nats.transport';
 
@@ -70,7 +70,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
    * Set once the connection is up and the stream known, so each publish after that skips the waits (three
    * timers and promise races per record otherwise): the JetStream client and the subjects whose stream exists.
    */
-  private ready: { js: JetStreamClient; subjects: Set<string> } | null = null;
+  private ready: { acks: JetStreamAcks; subjects: Set<string> } | null = null;
   private readonly consumptions = new Set<DurableConsumption>();
 
   constructor(private readonly connection: NatsConnection) {
@@ -84,21 +84,20 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
     traceContext: TraceCarrier | null = null,
   ): Promise<void> {
     try {
-      let js: JetStreamClient;
+      let acks: JetStreamAcks;
       if (this.ready?.subjects.has(event.subject)) {
-        js = this.ready.js;
+        acks = this.ready.acks;
       } else {
         const nc = await withTimeout(this.nats(), PUBLISH_TIMEOUT_MS, 'NATS connection');
         await withTimeout(this.stream(nc, event.subject), PUBLISH_TIMEOUT_MS, 'JetStream stream');
-        this.ready ??= { js: jetstream(nc), subjects: new Set() };
+        this.ready ??= { acks: new JetStreamAcks(nc, PUBLISH_TIMEOUT_MS), subjects: new Set() };
         this.ready.subjects.add(event.subject);
-        js = this.ready.js;
+        acks = this.ready.acks;
       }
-      await js.publish(this.subject(event), JSON.stringify(payload), {
-        msgID: msgId,
-        timeout: PUBLISH_TIMEOUT_MS,
-        ...(traceContext && { headers: headersOf(traceContext) }),
-      });
+      // JetStream's dedup key: a retried publish of the same record is stored once.
+      const h = traceContext ? headersOf(traceContext) : headers();
+      h.set('Nats-Msg-Id', msgId);
+      await acks.publish(this.subject(event), JSON.stringify(payload), h);
     } catch (err) {
       // The stream may have gone (a NATS without storage restarted): look for it again next time.
       this.streams.delete(event.subject);
@@ -192,6 +191,7 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
       const nc = await withTimeout(this.client, 1_000, 'NATS connection').catch(() => null);
       await nc?.drain().catch(() => undefined);
     }
+    this.ready?.acks.close();
   }
 
   private async handleBatch<E extends EventContract>(

@@ -189,14 +189,19 @@ export class PGliteWireServer {
       this.refuse(unit);
       return;
     }
+    // The unit's messages go into PGlite in one call (its main loop reads message after message until the input
+    // is used up, as Postgres reads a socket), and its answers leave in one socket write: per message, each call
+    // paid PGlite's entry and flush, and each flush was a write of its own (5 per parameterised query).
+    const input = messages.length === 1 ? messages[0] : Buffer.concat(messages);
+    connection.socket.cork();
     try {
-      await this.db.runExclusive(async () => {
-        for (const message of messages) {
-          await this.db.execProtocolRawStream(new Uint8Array(message), {
-            onRawData: (data) => connection.write(data),
-          });
-        }
-      });
+      await this.db.runExclusive(() =>
+        this.db.execProtocolRawStream(input, {
+          // A view into PGlite's WebAssembly memory, which the next answer overwrites: copied, as the corked
+          // socket holds it until the unit is done.
+          onRawData: (data) => connection.write(Buffer.from(data)),
+        }),
+      );
       this.owner = this.db.isInTransaction() ? connection : null;
     } catch (err) {
       // A fault inside PGlite: the session's state is unknown, so the connection goes (its pool opens another)
@@ -209,6 +214,8 @@ export class PGliteWireServer {
       this.drop(connection);
       if (this.owner === connection || this.inTransaction()) await this.rollBack();
       this.owner = null;
+    } finally {
+      connection.socket.uncork();
     }
   }
 

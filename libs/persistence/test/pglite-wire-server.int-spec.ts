@@ -146,6 +146,29 @@ describe('PGliteWireServer', () => {
     }
   });
 
+  it('answers a query Postgres refuses at Bind or at Execute with its error, and the connection serves the next', async () => {
+    // The unit (Parse, Bind, Describe, Execute, Sync) goes into PGlite in one call: after the error Postgres
+    // must skip to the Sync and answer ReadyForQuery within that call, or this connection would hang.
+    const client = await pools[2].connect();
+    try {
+      await client.query('CREATE TABLE unique_ids (id int PRIMARY KEY)');
+      await client.query('INSERT INTO unique_ids VALUES ($1)', [7]);
+      await expect(client.query('INSERT INTO unique_ids VALUES ($1)', [7])).rejects.toMatchObject({
+        code: '23505',
+      });
+      await expect(client.query('SELECT $1::int AS n', ['seven'])).rejects.toMatchObject({
+        code: '22P02',
+      });
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM unique_ids WHERE id = $1',
+        [7],
+      );
+      expect(rows[0].n).toBe(1);
+    } finally {
+      client.release();
+    }
+  });
+
   it('closes a connection whose message length is impossible, and the others go on', async () => {
     // A length of -5: passed on, PGlite would spin inside WebAssembly and the whole process would hang.
     const answer = await sendRaw(url, Buffer.from([0x51, 0xff, 0xff, 0xff, 0xfb, 0x41, 0x42]));

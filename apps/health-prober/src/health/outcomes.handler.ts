@@ -1,7 +1,7 @@
 // Upstream outcomes from every ingress replica. A broadcast, not a queue group: every prober replica folds
 // every outcome, so each judges a channel on all of its traffic and a follower can take over warm.
 import { Controller } from '@nestjs/common';
-import { EventPayload, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
+import { EventPayload, UpstreamOutcomesRecorded } from '@relaymesh/contracts';
 import { ContractPayload, OnEvent } from '@relaymesh/messaging';
 import { HealthService } from './health.service';
 
@@ -9,10 +9,10 @@ import { HealthService } from './health.service';
 export class OutcomesHandler {
   constructor(private readonly health: HealthService) {}
 
-  @OnEvent(UpstreamOutcomeRecorded)
-  onOutcome(
-    @ContractPayload(UpstreamOutcomeRecorded) outcome: EventPayload<typeof UpstreamOutcomeRecorded>,
+  @OnEvent(UpstreamOutcomesRecorded)
+  onOutcomes(
+    @ContractPayload(UpstreamOutcomesRecorded) batch: EventPayload<typeof UpstreamOutcomesRecorded>,
   ): void {
-    this.health.onOutcome(outcome);
+    for (const outcome of batch.outcomes) this.health.onOutcome(outcome);
   }
 }

@@ -3,11 +3,12 @@
 // long to arrive): node emits `clientError` on the server, and the answer is written straight to the socket.
 // Fastify's default wrote its own JSON shape with no x-request-id; this answers like every other refusal
 // (CONTRACT §1): the OpenAI envelope, the OpenAI one because no route was parsed to say which format the caller
-// speaks, with a request id. The connection is closed after it: the parser's state is unknown.
+// speaks, with a request id. The connection is closed after it (the parser's state is unknown), lingering.
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorEnvelope } from './error-envelope';
+import { lingeringEnd } from './lingering-close';
 
 /** What the refusal says, by node's error code. */
 function describe(code: string | undefined): { status: number; message: string; code: string } {
@@ -55,7 +56,10 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
   // A response already under way on this connection must not be followed by a second one.
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
-    socket.write(clientErrorResponse(err.code, randomUUID()));
+    // Closed the lingering way (lingering-close.ts): a client still sending its oversized head would otherwise
+    // meet a reset that can discard this answer before it reads it.
+    lingeringEnd(socket, clientErrorResponse(err.code, randomUUID()));
+    return;
   }
   socket.destroy(err);
 }

@@ -4,6 +4,7 @@
 // client reports EPIPE / "fetch failed" instead of the 413 it was sent. The fix is the "lingering close" of
 // nginx and Apache: send the answer, half-close (FIN), and keep reading and discarding what the client still
 // sends — nothing is buffered — until it stops or LINGER_MS has passed.
+import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const LINGER_MS = 2_000;
@@ -22,10 +23,30 @@ export function lingerOnEarlyClose(
     socket.destroySoon = () => {
       socket.end();
       raw.resume();
-      const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-      timer.unref();
-      socket.once('close', () => clearTimeout(timer));
+      destroyAfterLinger(socket);
     };
   }
   done(null, payload);
+}
+
+/**
+ * Ends a connection whose answer was written (half-close) and discards what the client still sends, so the
+ * kernel has no unread bytes to answer with a reset that would take the answer with it: for requests node's
+ * parser refused (client-error.ts), whose unread head or body the parser will not consume.
+ */
+export function lingeringEnd(socket: Duplex, answer: string): void {
+  // node's parser stops being fed: what arrives now is discarded, not parsed (nor buffered).
+  socket.removeAllListeners('data');
+  socket.on('data', () => undefined);
+  socket.end(answer);
+  socket.resume();
+  destroyAfterLinger(socket);
+}
+
+/** The socket is closed when the client closes its side, or after LINGER_MS whatever it does. */
+function destroyAfterLinger(socket: Duplex): void {
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.once('end', () => socket.destroy());
 }

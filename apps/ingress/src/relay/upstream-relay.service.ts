@@ -8,8 +8,7 @@
 // a `mock` channel is answered by local/. Attempts return what they served; the request's trace is written
 // once, from the folded outcome, when the relay ends (served or not).
 import { Injectable, Logger } from '@nestjs/common';
-import { ErrorClass, MAX_LOGGED_ATTEMPTS, UpstreamOutcomeRecorded } from '@relaymesh/contracts';
-import { MessageBus } from '@relaymesh/messaging';
+import { ErrorClass, MAX_LOGGED_ATTEMPTS } from '@relaymesh/contracts';
 import {
   ERROR_BODY_MAX_BYTES,
   answerHeadFault,
@@ -53,6 +52,7 @@ import { AttemptContext, AttemptFailure, AttemptResult, RelayOutcome } from './a
 import { ChannelCooldowns } from './channel-cooldowns';
 import { Deadline, DeadlineQueue } from './deadline-queue';
 import { failureCode, publicFailureText } from './failure-text';
+import { OutcomeReporter } from './outcome-reporter';
 import { UpstreamClientError } from './upstream-client-error';
 import { answerJson } from './json-answer';
 import { answerStream } from './stream-answer';
@@ -87,7 +87,7 @@ export class UpstreamRelay {
   constructor(
     private readonly store: SnapshotStore,
     private readonly pools: UpstreamPools,
-    private readonly bus: MessageBus,
+    private readonly outcomes: OutcomeReporter,
     private readonly env: IngressEnv,
     private readonly cooldowns: ChannelCooldowns,
   ) {}
@@ -440,7 +440,7 @@ export class UpstreamRelay {
         errorClass === 'none' ? '' : errorClass,
       ).observe(latencyMs / 1000);
     }
-    this.bus.emit(UpstreamOutcomeRecorded, {
+    this.outcomes.report({
       channel_id: channel.id,
       model,
       status,

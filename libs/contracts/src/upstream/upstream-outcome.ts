@@ -1,5 +1,6 @@
-// One per upstream attempt, fire-and-forget from ingress to the health-prober (core NATS: losing one is fine,
-// the prober judges over many).
+// The outcome of each upstream attempt, fire-and-forget from ingress to the health-prober (core NATS: losing
+// some is fine, the prober judges over many), sent in batches: a message per attempt cost ingress a publish and
+// the prober a whole handler run each, on every request.
 import { z } from 'zod';
 import { defineEvent } from '../define';
 
@@ -28,4 +29,10 @@ export const UpstreamOutcomeSchema = z.object({
 });
 export type UpstreamOutcome = z.infer<typeof UpstreamOutcomeSchema>;
 
-export const UpstreamOutcomeRecorded = defineEvent('upstream.outcome.v1', UpstreamOutcomeSchema);
+/** At most this many outcomes in one message (ingress sends a full batch at once). */
+export const MAX_OUTCOMES_PER_MESSAGE = 500;
+
+export const UpstreamOutcomesRecorded = defineEvent(
+  'upstream.outcomes.v1',
+  z.object({ outcomes: z.array(UpstreamOutcomeSchema).min(1).max(MAX_OUTCOMES_PER_MESSAGE) }),
+);
