@@ -1,4 +1,4 @@
-import { EMBEDDED_POSTGRES_MAJOR, dataDirMismatch } from './pglite-host';
+import { EMBEDDED_POSTGRES_MAJOR, dataDirMismatch } from './embedded-postgres-config';
 import {
   errorResponse,
   frameMessage,
