@@ -97,10 +97,7 @@ export function Overview() {
           <Stat label="Error rate" stat="live-errors">
             {errorRate(live.errors, live.requests)}
           </Stat>
-          <Stat label="Latency p50 / p95">
-            {ms(live.latency_p50_ms)} / {ms(live.latency_p95_ms)}
-          </Stat>
-          <Stat label="TTFT p50">{ms(live.ttft_p50_ms)}</Stat>
+          <LatencyStats totals={live} />
         </dl>
       ) : (
         <Loading error={lastMinute.error} />
@@ -124,10 +121,7 @@ export function Overview() {
           <Stat label="Tokens in / out" stat="tokens">
             {count(totals.input_tokens)} / {count(totals.output_tokens)}
           </Stat>
-          <Stat label="Latency p50 / p95">
-            {ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}
-          </Stat>
-          <Stat label="TTFT p50">{ms(totals.ttft_p50_ms)}</Stat>
+          <LatencyStats totals={totals} />
         </dl>
       ) : (
         <Loading error={today.error} />
@@ -141,5 +135,17 @@ export function Overview() {
         <RecordsTable rows={latest.data.data} explore />
       )}
     </section>
+  );
+}
+
+/** Latency and time to first token of a summary's requests (the live minute and today show both). */
+function LatencyStats({ totals }: { totals: UsageSummary['totals'] }) {
+  return (
+    <>
+      <Stat label="Latency p50 / p95">
+        {ms(totals.latency_p50_ms)} / {ms(totals.latency_p95_ms)}
+      </Stat>
+      <Stat label="TTFT p50">{ms(totals.ttft_p50_ms)}</Stat>
+    </>
   );
 }
