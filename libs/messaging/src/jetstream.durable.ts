@@ -56,9 +56,12 @@ function withTimeout<T>(pending: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
-function headersOf(carrier: TraceCarrier) {
+/** A publish's headers: JetStream's dedup key (a retried publish of the same record is stored once), and the
+ * sender's trace context when tracing is on. */
+function publishHeaders(msgId: string, carrier: TraceCarrier | null) {
   const h = headers();
-  for (const [key, value] of Object.entries(carrier)) h.set(key, value);
+  h.set('Nats-Msg-Id', msgId);
+  for (const [key, value] of Object.entries(carrier ?? {})) h.set(key, value);
   return h;
 }
 
@@ -68,7 +71,8 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
   private readonly streams = new Map<string, Promise<string>>();
   /**
    * Set once the connection is up and the stream known, so each publish after that skips the waits (three
-   * timers and promise races per record otherwise): the JetStream client and the subjects whose stream exists.
+   * timers and promise races per record otherwise): the acknowledgement tracker and the subjects whose stream
+   * exists.
    */
   private ready: { acks: JetStreamAcks; subjects: Set<string> } | null = null;
   private readonly consumptions = new Set<DurableConsumption>();
@@ -94,10 +98,11 @@ export class JetStreamChannel extends DurableChannel implements OnApplicationShu
         this.ready.subjects.add(event.subject);
         acks = this.ready.acks;
       }
-      // JetStream's dedup key: a retried publish of the same record is stored once.
-      const h = traceContext ? headersOf(traceContext) : headers();
-      h.set('Nats-Msg-Id', msgId);
-      await acks.publish(this.subject(event), JSON.stringify(payload), h);
+      await acks.publish(
+        this.subject(event),
+        JSON.stringify(payload),
+        publishHeaders(msgId, traceContext),
+      );
     } catch (err) {
       // The stream may have gone (a NATS without storage restarted): look for it again next time.
       this.streams.delete(event.subject);

@@ -43,10 +43,12 @@ export function lingeringEnd(socket: Duplex, answer: string): void {
   destroyAfterLinger(socket);
 }
 
-/** The socket is closed when the client closes its side, or after LINGER_MS whatever it does. */
+/**
+ * The socket closes by itself once the client closes its side and the answer is flushed (node does that for an
+ * ended socket), or is destroyed after LINGER_MS whatever the client does.
+ */
 function destroyAfterLinger(socket: Duplex): void {
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
-  socket.once('end', () => socket.destroy());
 }
