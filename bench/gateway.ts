@@ -11,13 +11,14 @@ import { ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Deployment, startDeployment, waitFor } from '@relaymesh/testing';
+import { Deployment, RELAYMESH_NODE_FLAGS, startDeployment, waitFor } from '@relaymesh/testing';
 import { CpuProfile, ProfileWindow, SelfTimeEntry, topSelfTime } from './gateway/cpu-profile';
 import type { FakeUpstreamUrls } from './gateway/fake-upstreams';
 import { runLoad } from './gateway/load';
 import { sumCounter } from './gateway/metrics-text';
 import { BenchOptions, USAGE, parseBenchArgs } from './gateway/options';
 import { NginxFloor, startNginx } from './gateway/nginx';
+import { NodeFloor, startNodeFloor } from './gateway/node-floor';
 import { PortkeyGateway, portkeyCall, startPortkey } from './gateway/portkey';
 import { runProbe } from './gateway/probe';
 import { ProcessMeter, ProcessUsage, WatchedProcess } from './gateway/process-meter';
@@ -480,6 +481,7 @@ async function main(): Promise<void> {
   let relay: Deployment | null = null;
   let portkey: PortkeyGateway | null = null;
   let nginx: NginxFloor | null = null;
+  let nodeFloor: NodeFloor | null = null;
   const cleanup = () => {
     fakes.child.kill('SIGTERM');
   };
@@ -515,6 +517,16 @@ async function main(): Promise<void> {
         isIngress: () => true,
       });
     }
+    nodeFloor = await startNodeFloor(fakes.urls, RELAYMESH_NODE_FLAGS);
+    const nodeHop = nodeFloor;
+    gateways.push({
+      target: 'node',
+      origins: [nodeHop.url],
+      call: (scenario) => scenario.direct.call,
+      complete: (scenario) => scenario.direct.complete,
+      processes: () => [{ name: 'node-floor', pid: nodeHop.pid }],
+      isIngress: () => true,
+    });
     gateways.push({
       target: 'relaymesh',
       origins: relay.ingressUrls,
@@ -562,7 +574,7 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) console.log(`  ${scenario.id}: ${scenario.title}`);
     console.log(`\n${formatTable(TABLE_HEADER, tableRows(measurements))}`);
     console.log(
-      '\nadded = nginx, relaymesh or portkey minus the direct call in the same run; load latencies are whole ms' +
+      '\nadded = nginx, the Node floor, relaymesh or portkey minus the direct call in the same run; load latencies are whole ms' +
         ' (autocannon), sequential ones microsecond-timed; cpu = CPU time per request of the gateway processes' +
         ' (direct rows: of the fake upstream, the cost of one bare node:http exchange).',
     );
@@ -570,6 +582,12 @@ async function main(): Promise<void> {
     if (multiples.length > 0) {
       console.log(
         `\nAs multiples of the nginx floor (req/s: how many times fewer; the rest: how many times more):\n${formatTable(FLOOR_HEADER, multiples)}`,
+      );
+    }
+    const overNode = floorRows(measurements, 'node');
+    if (overNode.length > 0) {
+      console.log(
+        `\nAs multiples of the Node floor (node:http + undici, both bodies parsed, nothing else; bench/gateway/node-floor.ts):\n${formatTable(FLOOR_HEADER, overNode)}`,
       );
     }
     console.log(`\n${formatTargets(targets)}`);
@@ -580,6 +598,8 @@ async function main(): Promise<void> {
     portkey = null;
     await nginx?.stop();
     nginx = null;
+    await nodeFloor?.stop();
+    nodeFloor = null;
     const out = resolve(ROOT, options.out);
     const profile = profileDir
       ? profileTops(profileDir, names, join(dirname(out), 'cpu-profiles'))
@@ -617,6 +637,7 @@ async function main(): Promise<void> {
     await relay?.stop();
     await portkey?.stop();
     await nginx?.stop();
+    await nodeFloor?.stop();
     cleanup();
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   }

@@ -275,4 +275,26 @@ describe('floorRows', () => {
     ];
     expect(floorRows(run)[0].slice(3)).toEqual(['1.0x', '10.0x', '-', '-', '-', '-']);
   });
+
+  it('should put relaymesh over the Node floor, and the Node floor itself only over nginx', () => {
+    const run: Measurement[] = [
+      load({ scenario: 'chat' }),
+      load({ scenario: 'chat', target: 'nginx', rps: 8000, cpuMsPerRequest: 0.05, peakRssMb: 9 }),
+      load({ scenario: 'chat', target: 'node', rps: 5000, cpuMsPerRequest: 0.15, peakRssMb: 130 }),
+      load({
+        scenario: 'chat',
+        target: 'relaymesh',
+        rps: 2000,
+        cpuMsPerRequest: 0.45,
+        peakRssMb: 260,
+      }),
+    ];
+    const overNginx = floorRows(run);
+    expect(overNginx.map((row) => row[1])).toEqual(['node', 'relaymesh']);
+    expect(overNginx[0].slice(3, 5)).toEqual(['1.6x', '3.0x']);
+    const overNode = floorRows(run, 'node');
+    expect(overNode).toHaveLength(1);
+    expect(overNode[0][1]).toBe('relaymesh');
+    expect([overNode[0][3], overNode[0][4], overNode[0][8]]).toEqual(['2.5x', '3.0x', '2.0x']);
+  });
 });

@@ -1,7 +1,10 @@
 // What one benchmark run measured, and how it is shown: a plain-text table (one row per scenario, target and
 // load shape, with the latency relaymesh adds over the direct call) and the same figures as JSON.
 
-export type Target = 'direct' | 'nginx' | 'relaymesh' | 'portkey';
+export type Target = 'direct' | 'nginx' | 'node' | 'relaymesh' | 'portkey';
+
+/** The floors a gateway's figures are divided by: one proxy hop in C (nginx) and in Node (node-floor.ts). */
+export type FloorTarget = 'nginx' | 'node';
 
 export interface Percentiles {
   p50: number;
@@ -112,11 +115,15 @@ export function tableRows(measurements: readonly Measurement[]): string[][] {
   });
 }
 
-/** The floor: nginx's measurement of the same scenario, method and connections, if it ran. */
-function floorOf(m: Measurement, all: readonly Measurement[]): Measurement | undefined {
+/** The floor's measurement of the same scenario, method and connections, if it ran. */
+function floorOf(
+  m: Measurement,
+  all: readonly Measurement[],
+  floorTarget: FloorTarget,
+): Measurement | undefined {
   return all.find(
     (f) =>
-      f.target === 'nginx' &&
+      f.target === floorTarget &&
       f.scenario === m.scenario &&
       f.method === m.method &&
       f.connections === m.connections,
@@ -142,16 +149,22 @@ export const FLOOR_HEADER = [
 ] as const;
 
 /**
- * Every gateway figure as a multiple of the nginx floor's in the same run: throughput as the floor's over the
+ * Every gateway figure as a multiple of a floor's (nginx's, or the Node floor's) in the same run, for the
+ * targets above that floor (the Node floor is itself shown against nginx's): throughput as the floor's over the
  * gateway's (how many times slower), the rest as the gateway's over the floor's. Latency is the added part
  * (over the direct call) of each; a floor under 0.01 ms added, or whole-ms load latencies of 0, divide
  * nothing ('-').
  */
-export function floorRows(measurements: readonly Measurement[]): string[][] {
+export function floorRows(
+  measurements: readonly Measurement[],
+  floorTarget: FloorTarget = 'nginx',
+): string[][] {
+  const below: Target[] =
+    floorTarget === 'nginx' ? ['direct', 'nginx'] : ['direct', 'nginx', 'node'];
   const rows: string[][] = [];
   for (const m of measurements) {
-    if (m.target === 'direct' || m.target === 'nginx') continue;
-    const floor = floorOf(m, measurements);
+    if (below.includes(m.target)) continue;
+    const floor = floorOf(m, measurements, floorTarget);
     if (!floor) continue;
     const added = addedOverDirect(m, measurements);
     const floorAdded = addedOverDirect(floor, measurements);

@@ -1,6 +1,6 @@
 // CI runs the benchmark's smoke (`npm run bench -- --smoke`, about 5 s of load) from the built tree and checks
 // that it runs: it exits 0, prints the table, the floor multiples and the targets, and writes a JSON in which
-// every scenario was measured directly, through the nginx floor (.ci/run installs nginx) and through
+// every scenario was measured directly, through the nginx floor (.ci/run installs nginx), the Node floor and through
 // relaymesh, no request failed, and the ledger holds one usage record per request
 // ingress served. How fast is the bench's business (STYLE: speed is measured, never asserted in tests).
 import { spawn } from 'node:child_process';
@@ -61,10 +61,11 @@ describe('npm run bench -- --smoke', () => {
     expect(run.stdout).toMatch(/^sequential\s+relaymesh\s+sequential/m);
     expect(run.stdout).toMatch(/no usage record lost/);
     expect(run.stdout).toMatch(/As multiples of the nginx floor/);
+    expect(run.stdout).toMatch(/As multiples of the Node floor/);
     expect(run.stdout).toMatch(/^chat\s+relaymesh\s+16 conn\s+[\d.]+x\s+[\d.]+x/m);
   });
 
-  it('should measure every scenario directly, through nginx and through relaymesh, with no failed request', () => {
+  it('should measure every scenario directly, through nginx, the Node floor and relaymesh, with no failed request', () => {
     expect(json.smoke).toBe(true);
     const scenarios = [
       'chat',
@@ -74,7 +75,7 @@ describe('npm run bench -- --smoke', () => {
       'sequential',
     ];
     for (const scenario of scenarios) {
-      for (const target of ['direct', 'nginx', 'relaymesh']) {
+      for (const target of ['direct', 'nginx', 'node', 'relaymesh']) {
         const rows = json.measurements.filter(
           (m) => m.scenario === scenario && m.target === target,
         );
