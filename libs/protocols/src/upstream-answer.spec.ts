@@ -48,6 +48,20 @@ describe('readBoundedBody', () => {
     expect(body.stream.destroyed).toBe(true);
   });
 
+  it("should reject with the stream's error, and as a premature close when it is destroyed quietly", async () => {
+    const failing = new Readable({ read() {} });
+    const failed = readBoundedBody(failing, 100);
+    failing.push(Buffer.from('{"a":'));
+    failing.destroy(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+    await expect(failed).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    const quiet = new Readable({ read() {} });
+    const cut = readBoundedBody(quiet, 100);
+    quiet.push(Buffer.from('{"a":'));
+    quiet.destroy();
+    await expect(cut).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    expect(classifyUpstreamError(await cut.catch((err: unknown) => err))).toBe('reset');
+  });
+
   it('should be classified as the upstream server fault', () => {
     expect(classifyUpstreamError(new InvalidUpstreamAnswer('too_large', 'x'))).toBe('server');
   });

@@ -33,9 +33,11 @@ export class InvalidUpstreamAnswer extends Error {
  */
 export const ERROR_BODY_MAX_BYTES = 64 * 1024;
 
-/** An undici response body, or any stream of bytes that can be abandoned. */
+/** An undici response body, or any readable stream of bytes that can be abandoned. */
 export interface UpstreamBody extends AsyncIterable<Uint8Array> {
   destroy(error?: Error): unknown;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
@@ -45,27 +47,53 @@ export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefi
  * Reads a whole body of at most `maxBytes`. Past it the body is destroyed (undici aborts the call and drops
  * the connection, so nothing more is read) and InvalidUpstreamAnswer('too_large') is thrown; a declared
  * `content-length` over the limit fails before a byte is read. Memory held: at most `maxBytes` plus one chunk.
+ * Read from the stream's events, not with `for await`: the async iterator costs a promise, a `read()` and a
+ * wake-up per chunk, a few percent of a non-stream request's CPU in the bench's profile.
  */
-export async function readBoundedBody(
+export function readBoundedBody(
   body: UpstreamBody,
   maxBytes: number,
   headers: UpstreamHeaders = {},
 ): Promise<Buffer> {
   const declared = Number(headerOf(headers, 'content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    throw tooLarge(body, `content-length ${declared} is over the limit of ${maxBytes} bytes`);
+    return Promise.reject(
+      tooLarge(body, `content-length ${declared} is over the limit of ${maxBytes} bytes`),
+    );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    // The listeners stay: after the first outcome the others are ignored, and an 'error' after it is heard.
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
       chunks.length = 0;
-      throw tooLarge(body, `more than ${maxBytes} bytes`);
-    }
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      reject(err);
+    };
+    body.on('data', (chunk) => {
+      if (settled) return;
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        fail(tooLarge(body, `more than ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    });
+    body.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    });
+    body.on('error', fail);
+    // Closed without an end or an error (destroyed quietly): as `for await` words it.
+    body.on('close', () => fail(prematureClose()));
+  });
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 /**
