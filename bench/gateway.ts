@@ -24,6 +24,7 @@ import { runProbe } from './gateway/probe';
 import { ProcessMeter, ProcessUsage, WatchedProcess } from './gateway/process-meter';
 import {
   FLOOR_HEADER,
+  FloorTarget,
   Measurement,
   TABLE_HEADER,
   Target,
@@ -78,6 +79,22 @@ interface GatewayUnderTest extends MeteredServer {
   call: (scenario: Scenario) => HttpCall;
   /** How a complete answer through it ends (nginx relays the direct call's answer unchanged). */
   complete: (scenario: Scenario) => (body: string) => boolean;
+}
+
+/** A floor row's proxy: sent the direct calls unchanged, its one process metered. */
+function floorGateway(
+  target: FloorTarget,
+  name: string,
+  proxy: { url: string; pid: number },
+): GatewayUnderTest {
+  return {
+    target,
+    origins: [proxy.url],
+    call: (scenario) => scenario.direct.call,
+    complete: (scenario) => scenario.direct.complete,
+    processes: () => [{ name, pid: proxy.pid }],
+    isIngress: () => true,
+  };
 }
 
 function startFakeUpstreams(): Promise<{ child: ChildProcess; urls: FakeUpstreamUrls }> {
@@ -506,27 +523,9 @@ async function main(): Promise<void> {
     const key = await provision(relay, fakes.urls, options.unlimitedKey);
     const gateways: GatewayUnderTest[] = [];
     nginx = await startNginx(fakes.urls, log);
-    const floor = nginx;
-    if (floor) {
-      gateways.push({
-        target: 'nginx',
-        origins: [floor.url],
-        call: (scenario) => scenario.direct.call,
-        complete: (scenario) => scenario.direct.complete,
-        processes: () => [{ name: 'nginx', pid: floor.pid }],
-        isIngress: () => true,
-      });
-    }
+    if (nginx) gateways.push(floorGateway('nginx', 'nginx', nginx));
     nodeFloor = await startNodeFloor(fakes.urls, RELAYMESH_NODE_FLAGS);
-    const nodeHop = nodeFloor;
-    gateways.push({
-      target: 'node',
-      origins: [nodeHop.url],
-      call: (scenario) => scenario.direct.call,
-      complete: (scenario) => scenario.direct.complete,
-      processes: () => [{ name: 'node-floor', pid: nodeHop.pid }],
-      isIngress: () => true,
-    });
+    gateways.push(floorGateway('node', 'node-floor', nodeFloor));
     gateways.push({
       target: 'relaymesh',
       origins: relay.ingressUrls,
