@@ -276,6 +276,23 @@ describe('floorRows', () => {
     expect(floorRows(run)[0].slice(3)).toEqual(['1.0x', '10.0x', '-', '-', '-', '-']);
   });
 
+  it('should show a target whose every request failed as not measured, not NaN', () => {
+    const probe = (overrides: Partial<Measurement>) =>
+      measurement({ scenario: 'sequential', firstByteMs: { p50: 0.3, p99: 1 }, ...overrides });
+    const run: Measurement[] = [
+      probe({ latencyMs: { p50: 0.3, p99: 1 } }),
+      probe({ target: 'nginx', latencyMs: { p50: 0.4, p99: 1.2 }, firstByteMs: { p50: 0.4, p99: 1 } }),
+      probe({
+        target: 'portkey',
+        rps: 0,
+        latencyMs: { p50: NaN, p99: NaN },
+        firstByteMs: { p50: NaN, p99: NaN },
+        cpuMsPerRequest: null,
+      }),
+    ];
+    expect(floorRows(run)[0].slice(3, 8)).toEqual(['-', '-', '-', '-', '-']);
+  });
+
   it('should put relaymesh over the Node floor, and the Node floor itself only over nginx', () => {
     const run: Measurement[] = [
       load({ scenario: 'chat' }),

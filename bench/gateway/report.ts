@@ -132,8 +132,9 @@ function floorOf(
 
 /** `value` as a multiple of `floor`; '-' where either is missing or the floor is too small to divide by. */
 function times(value: number | null | undefined, floor: number | null | undefined, min: number) {
-  if (value === null || value === undefined || floor === null || floor === undefined) return '-';
-  return floor < min ? '-' : `${(value / floor).toFixed(1)}x`;
+  // Missing, or not measured (a target whose every request failed has NaN latencies).
+  if (!Number.isFinite(value) || !Number.isFinite(floor)) return '-';
+  return floor! < min ? '-' : `${(value! / floor!).toFixed(1)}x`;
 }
 
 export const FLOOR_HEADER = [

@@ -23,15 +23,6 @@ import { toUsageRecord } from './usage-record';
 
 const storedPublishes = usagePublishes.labels('stored');
 
-/**
- * How long a finished request's record waits for others to leave with it. A record is for the ledger, not the
- * client (who has the answer already), so a few milliseconds cost nothing a user sees; at the end of each
- * event-loop turn instead (the previous rule) most writes carried one or two records at 16 connections, and
- * each write to NATS and read of its acknowledgements cost about what the rest of the record did. Measured
- * (README "Benchmark and the hot path", the usage linger row): ingress CPU per request at 1 connection and
- * sequential -15%.
- */
-const PUBLISH_LINGER_MS = 5;
 /** Publishes in flight at once: enough to keep up with thousands of requests a second. */
 const MAX_IN_FLIGHT = 256;
 const RETRY_MIN_MS = 250;
@@ -110,17 +101,16 @@ export class UsagePublisher implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * Publishes PUBLISH_LINGER_MS after the first record that waits, rather than per request: the records of
-   * every request that finished meanwhile leave together, in one write to NATS (and their acknowledgements
-   * come back together) instead of one write and one read each. One timer per window, none per request.
+   * Publishes at the end of this turn of the event loop rather than per request: the records of every request
+   * that finished in the turn leave together, in one write to NATS instead of one each.
    */
   private schedulePump(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
-    setTimeout(() => {
+    setImmediate(() => {
       this.pumpScheduled = false;
       this.pump();
-    }, PUBLISH_LINGER_MS);
+    });
   }
 
   private pump(): void {
