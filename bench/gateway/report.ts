@@ -133,8 +133,12 @@ function floorOf(
 /** `value` as a multiple of `floor`; '-' where either is missing or the floor is too small to divide by. */
 function times(value: number | null | undefined, floor: number | null | undefined, min: number) {
   // Missing, or not measured (a target whose every request failed has NaN latencies).
-  if (!Number.isFinite(value) || !Number.isFinite(floor)) return '-';
-  return floor! < min ? '-' : `${(value! / floor!).toFixed(1)}x`;
+  if (!isMeasured(value) || !isMeasured(floor)) return '-';
+  return floor < min ? '-' : `${(value / floor).toFixed(1)}x`;
+}
+
+function isMeasured(figure: number | null | undefined): figure is number {
+  return typeof figure === 'number' && Number.isFinite(figure);
 }
 
 export const FLOOR_HEADER = [

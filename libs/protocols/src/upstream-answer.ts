@@ -34,7 +34,7 @@ export class InvalidUpstreamAnswer extends Error {
 export const ERROR_BODY_MAX_BYTES = 64 * 1024;
 
 /** An undici response body, or any readable stream of bytes that can be abandoned. */
-export interface UpstreamBody extends AsyncIterable<Uint8Array> {
+export interface UpstreamBody {
   destroy(error?: Error): unknown;
   on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
@@ -47,8 +47,8 @@ export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefi
  * Reads a whole body of at most `maxBytes`. Past it the body is destroyed (undici aborts the call and drops
  * the connection, so nothing more is read) and InvalidUpstreamAnswer('too_large') is thrown; a declared
  * `content-length` over the limit fails before a byte is read. Memory held: at most `maxBytes` plus one chunk.
- * Read from the stream's events, not with `for await`: the async iterator costs a promise, a `read()` and a
- * wake-up per chunk, a few percent of a non-stream request's CPU in the bench's profile.
+ * Read from the stream's events, not with `for await`, whose async iterator adds a promise, a `read()` and a
+ * wake-up per chunk; in the bench the difference was within the scatter (README, round 5's per-change row).
  */
 export function readBoundedBody(
   body: UpstreamBody,
